@@ -1,0 +1,39 @@
+"""`python -m exercises check [PATH]`: print every problem in a folder of packs; exit 1 if any."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from exercises.loader import SHIPPED_PACKS, check, load_catalog
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m exercises", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check_command = commands.add_parser("check", help="check a folder of exercise packs")
+    check_command.add_argument("path", nargs="?", type=Path, default=SHIPPED_PACKS)
+    arguments = parser.parse_args(argv)
+
+    problems = check(arguments.path)
+    for problem in problems:
+        print(problem)
+    if problems:
+        count = len(problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        return 1
+    catalog = load_catalog(arguments.path)
+    for pack in catalog.packs.values():
+        exercises = catalog.in_pack(pack.id)
+        levels = Counter(exercise.difficulty.value for exercise in exercises)
+        summary = ", ".join(f"{levels[level]} {level}" for level in ("easy", "medium", "hard"))
+        print(f"{pack.id}: {len(exercises)} exercises ({summary})")
+    print(f"OK: {len(catalog.packs)} packs, {len(catalog.exercises)} exercises")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
