@@ -29,6 +29,7 @@ class Fields:
         return f"{self._prefix}{key}" if key else self._prefix.rstrip(".")
 
     def problem(self, key: str, message: str) -> None:
+        self._seen.add(key)  # one problem per fault: `finish` won't call it unknown too
         self._problems.append(Problem(self._file, self.name(key), message))
 
     def has(self, key: str) -> bool:
@@ -130,6 +131,10 @@ class Fields:
             return {}
         found = {name: fields.text(name) for name in list(fields.keys())}
         return {name: value for name, value in found.items() if value is not None}
+
+    def ignore_rest(self) -> None:
+        """Mark every key as read, when a problem elsewhere makes checking them moot."""
+        self._seen.update(self._data)
 
     def finish(self) -> None:
         """Report every key that no getter asked for: a typo must not pass silently."""

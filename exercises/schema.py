@@ -98,10 +98,12 @@ def _read_fill_in_the_blank(fields: Fields, common: dict[str, Any]) -> FillInThe
         fields.problem("options", "holds the same option twice")
     options = tuple(Option(letter, text) for letter, text in zip(LETTERS, texts, strict=False))
     letters = "".join(option.letter for option in options)
-    numbers = _blank_numbers(fields, code) if code is not None else []
+    numbers = _blank_numbers(fields, code) if code is not None else None
     blanks_table = fields.table("blanks")
     blanks: list[Blank] = []
-    if blanks_table is not None:
+    if blanks_table is not None and numbers is None:
+        blanks_table.ignore_rest()  # the markers are wrong; matching blanks to them is moot
+    elif blanks_table is not None:
         declared = set(blanks_table.keys())
         for number in numbers:
             if str(number) not in declared:
@@ -120,7 +122,7 @@ def _read_fill_in_the_blank(fields: Fields, common: dict[str, Any]) -> FillInThe
                 blanks.append(blank)
         blanks_table.finish()
     run = read_run(fields, RunTarget.FILLED_CODE, wrong_letters=letters)
-    if code is None or len(blanks) != len(numbers) or not numbers or len(options) != len(texts):
+    if code is None or not numbers or len(blanks) != len(numbers) or len(options) != len(texts):
         return None
     exercise = FillInTheBlank(**common, options=options, code=code, blanks=tuple(blanks), run=run)
     source = (run.prelude + "\n" if run else "") + exercise.solved_code
@@ -130,19 +132,21 @@ def _read_fill_in_the_blank(fields: Fields, common: dict[str, Any]) -> FillInThe
     return exercise
 
 
-def _blank_numbers(fields: Fields, code: str) -> list[int]:
+def _blank_numbers(fields: Fields, code: str) -> list[int] | None:
+    """The blank numbers 1..n in the template, or None (reported) when they are unusable."""
     numbers = sorted({int(found) for found in _MARKER.findall(code)})
     stray = _MARKER.sub("", code)
     if BLANK_MARKER_OPEN in stray or BLANK_MARKER_CLOSE in stray:
         fields.problem("code", f"has a broken blank marker; write {blank_marker(1)}")
     if not numbers:
         fields.problem("code", f"has no blank; mark them {blank_marker(1)}, {blank_marker(2)} ...")
+        return None
     elif numbers != list(range(1, len(numbers) + 1)) or len(numbers) > MAX_BLANKS:
         shown = ", ".join(blank_marker(number) for number in numbers)
         fields.problem(
             "code", f"has blanks {shown}; number them from 1 with no gaps, at most {MAX_BLANKS}"
         )
-        return []
+        return None
     return numbers
 
 
@@ -251,7 +255,7 @@ def _check_python(fields: Fields, key: str, source: str, what: str) -> None:
     try:
         ast.parse(source)
     except SyntaxError as error:
-        detail = f"line {error.lineno}: {error.msg}"
+        detail = f"line {error.lineno} of the code: {error.msg}"
         fields.problem(key, f"is not valid Python {what}: {detail}".replace("  ", " "))
 
 
