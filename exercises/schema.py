@@ -103,23 +103,9 @@ def _read_fill_in_the_blank(fields: Fields, common: dict[str, Any]) -> FillInThe
     blanks: list[Blank] = []
     if blanks_table is not None and numbers is None:
         blanks_table.ignore_rest()  # the markers are wrong; matching blanks to them is moot
-    elif blanks_table is not None:
-        declared = set(blanks_table.keys())
-        for number in numbers:
-            if str(number) not in declared:
-                fields.problem(
-                    f"blanks.{number}", f"is missing: the code has {blank_marker(number)}"
-                )
-        for key in sorted(declared):
-            if not key.isdigit() or int(key) not in numbers:
-                blanks_table.problem(
-                    key, f"has no {BLANK_MARKER_OPEN}{key}{BLANK_MARKER_CLOSE} in the code"
-                )
-        for number in numbers:
-            table = blanks_table.table(str(number), required=False)
-            blank = _read_blank(table, number, letters) if table is not None else None
-            if blank is not None:
-                blanks.append(blank)
+    elif blanks_table is not None and numbers is not None:
+        blanks = _read_blanks(fields, blanks_table, numbers, letters)
+    if blanks_table is not None:
         blanks_table.finish()
     run = read_run(fields, RunTarget.FILLED_CODE, wrong_letters=letters)
     if code is None or not numbers or len(blanks) != len(numbers) or len(options) != len(texts):
@@ -130,6 +116,27 @@ def _read_fill_in_the_blank(fields: Fields, common: dict[str, Any]) -> FillInThe
     if run is not None:
         _check_defines(fields, source, run)
     return exercise
+
+
+def _read_blanks(
+    fields: Fields, blanks_table: Fields, numbers: list[int], letters: str
+) -> list[Blank]:
+    """One Blank per marker; a marker without a table, or a table without a marker, is named."""
+    declared = set(blanks_table.keys())
+    for number in numbers:
+        if str(number) not in declared:
+            fields.problem(f"blanks.{number}", f"is missing: the code has {blank_marker(number)}")
+    for key in sorted(declared):
+        if not key.isdigit() or int(key) not in numbers:
+            marker = f"{BLANK_MARKER_OPEN}{key}{BLANK_MARKER_CLOSE}"
+            blanks_table.problem(key, f"has no {marker} in the code")
+    blanks: list[Blank] = []
+    for number in numbers:
+        table = blanks_table.table(str(number), required=False)
+        blank = _read_blank(table, number, letters) if table is not None else None
+        if blank is not None:
+            blanks.append(blank)
+    return blanks
 
 
 def _blank_numbers(fields: Fields, code: str) -> list[int] | None:

@@ -1,0 +1,150 @@
+"""The one registry of button custom_ids: a versioned prefix per kind of button, parsed strictly.
+
+custom_ids are untrusted input (a modified client can send anything): each is matched by an
+anchored pattern of bounded length, and anything else is refused, never guessed at. Every
+id here fits Discord's 100-character limit.
+
+    t1:a:{post}:{letter}           multiple-choice answer, on the public post
+    t1:o:{post}                    "Answer" on a fill-in-the-blank post: opens a private panel
+    t1:p:{post}:{chosen}:{N}{X}    on the panel: put option X in blank N ({chosen}: "A_C")
+    t1:s:{post}:{chosen}           Submit on the panel
+    t1:h:{post}                    Hint, on the public post
+    t1:r:{post}:{answer}           "Run it": run the member's answer in the tutor service
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from exercises import LETTERS, MAX_BLANKS
+
+VERSION: Final = "t1"
+MAX_LENGTH: Final = 100
+UNCHOSEN: Final = "_"
+
+_POST = r"(?P<post>[1-9][0-9]{0,17})"
+_LETTER = f"[{LETTERS}]"
+_CHOSEN = rf"(?P<chosen>[{LETTERS}{UNCHOSEN}]{{1,{MAX_BLANKS}}})"
+
+
+@dataclass(frozen=True)
+class AnswerChoice:
+    """A click on A-D under a multiple-choice post: the answer itself."""
+
+    post_id: int
+    letter: str
+
+    TEMPLATE = rf"{VERSION}:a:{_POST}:(?P<letter>{_LETTER})"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:a:{self.post_id}:{self.letter}"
+
+
+@dataclass(frozen=True)
+class OpenPanel:
+    """ "Answer" under a fill-in-the-blank post: opens the member's private panel."""
+
+    post_id: int
+
+    TEMPLATE = rf"{VERSION}:o:{_POST}"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:o:{self.post_id}"
+
+
+@dataclass(frozen=True)
+class PanelChoice:
+    """A choice on the panel: puts `letter` in blank `blank`; `chosen` is the panel's state."""
+
+    post_id: int
+    chosen: str
+    blank: int
+    letter: str
+
+    TEMPLATE = rf"{VERSION}:p:{_POST}:{_CHOSEN}:(?P<blank>[1-{MAX_BLANKS}])(?P<letter>{_LETTER})"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:p:{self.post_id}:{self.chosen}:{self.blank}{self.letter}"
+
+    def chosen_after(self) -> str:
+        """The panel's choices once this click is applied."""
+        index = self.blank - 1
+        return self.chosen[:index] + self.letter + self.chosen[index + 1 :]
+
+
+@dataclass(frozen=True)
+class Submit:
+    """Submit on the panel, carrying the choices made so far."""
+
+    post_id: int
+    chosen: str
+
+    TEMPLATE = rf"{VERSION}:s:{_POST}:{_CHOSEN}"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:s:{self.post_id}:{self.chosen}"
+
+
+@dataclass(frozen=True)
+class Hint:
+    post_id: int
+
+    TEMPLATE = rf"{VERSION}:h:{_POST}"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:h:{self.post_id}"
+
+
+@dataclass(frozen=True)
+class RunIt:
+    """ "Run it": show what really happens for the member's answer and for the correct one."""
+
+    post_id: int
+    answer: str
+
+    TEMPLATE = rf"{VERSION}:r:{_POST}:(?P<answer>{_LETTER}{{1,{MAX_BLANKS}}})"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:r:{self.post_id}:{self.answer}"
+
+
+ButtonId = AnswerChoice | OpenPanel | PanelChoice | Submit | Hint | RunIt
+KINDS: Final[tuple[type[ButtonId], ...]] = (
+    AnswerChoice,
+    OpenPanel,
+    PanelChoice,
+    Submit,
+    Hint,
+    RunIt,
+)
+_PATTERNS: Final = tuple((kind, re.compile(kind.TEMPLATE)) for kind in KINDS)
+
+
+def parse(custom_id: str) -> ButtonId | None:
+    """The button a custom_id names, or None when it is not one of ours, exactly."""
+    if len(custom_id) > MAX_LENGTH or not custom_id.startswith(f"{VERSION}:"):
+        return None
+    for kind, pattern in _PATTERNS:
+        match = pattern.fullmatch(custom_id)
+        if match:
+            return from_match(kind, match)
+    return None
+
+
+def from_match(kind: type[ButtonId], match: re.Match[str]) -> ButtonId:
+    """Build the typed id from a full match of `kind.TEMPLATE` (also used by DynamicItems)."""
+    fields = match.groupdict()
+    post_id = int(fields["post"])
+    if kind is AnswerChoice:
+        return AnswerChoice(post_id, fields["letter"])
+    if kind is OpenPanel:
+        return OpenPanel(post_id)
+    if kind is PanelChoice:
+        return PanelChoice(post_id, fields["chosen"], int(fields["blank"]), fields["letter"])
+    if kind is Submit:
+        return Submit(post_id, fields["chosen"])
+    if kind is Hint:
+        return Hint(post_id)
+    return RunIt(post_id, fields["answer"])
