@@ -1,0 +1,231 @@
+"""Pure rendering: exercises, verdicts and progress -> message text, embeds and button specs.
+
+No I/O and no state: every function's output follows from its arguments, so messages are
+unit-tested without Discord. Text from members is never rendered here (no mentions to leak).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import discord
+
+from bot import custom_ids
+from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from exercises import AnyExercise, FillInTheBlank, MultipleChoice, Verdict, blank_marker
+
+DIFFICULTY_COLOURS = {"easy": 0x57F287, "medium": 0xFEE75C, "hard": 0xED4245}
+_LABEL_LIMIT = 80  # Discord's limit on a button label
+
+
+class Style(IntEnum):
+    """Button styles, as Discord numbers them."""
+
+    PRIMARY = 1
+    SECONDARY = 2
+    SUCCESS = 3
+    DANGER = 4
+
+
+@dataclass(frozen=True)
+class ButtonSpec:
+    label: str
+    custom_id: str
+    style: Style = Style.SECONDARY
+    row: int = 0
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What to send: text, an optional embed and the buttons, in rows of at most five."""
+
+    content: str = ""
+    embed: discord.Embed | None = None
+    buttons: tuple[ButtonSpec, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The store's answer to a submission, in the terms the learner sees."""
+
+    verdict: Verdict
+    attempts_left: int
+    points: int = 0
+    solved_before: bool = False
+
+
+def code_block(code: str) -> str:
+    """A Python code block that member-facing text can never break out of."""
+    return "```py\n" + code.strip("\n").replace("```", "`\u200b``") + "\n```"
+
+
+def _option_lines(exercise: AnyExercise) -> list[str]:
+    lines = []
+    for option in exercise.options:
+        if option.is_code:
+            lines.append(f"**{option.letter}**\n{code_block(option.text)}")
+        else:
+            lines.append(
+                f"**{option.letter}** `{option.text}`"
+                if isinstance(exercise, FillInTheBlank)
+                else f"**{option.letter}** {option.text}"
+            )
+    return lines
+
+
+def exercise_post(
+    exercise: AnyExercise, *, pack_title: str, post_id: int, answered: int = 0, solved: int = 0
+) -> Rendered:
+    """The public message: prompt, code with blanks, lettered options, counters, buttons."""
+    parts = [exercise.prompt]
+    code = exercise.code
+    if code:
+        parts.append(code_block(code))
+    parts.extend(_option_lines(exercise))
+    embed = discord.Embed(
+        title=exercise.title,
+        description="\n".join(parts),
+        colour=DIFFICULTY_COLOURS[exercise.difficulty.value],
+    )
+    embed.set_author(name=f"{pack_title} · {exercise.difficulty.value}")
+    embed.set_footer(text=counters_line(answered, solved, exercise.attempts))
+    return Rendered(embed=embed, buttons=post_buttons(exercise, post_id))
+
+
+def counters_line(answered: int, solved: int, attempts: int) -> str:
+    people = "member has" if answered == 1 else "members have"
+    return f"{answered} {people} answered · {solved} solved · {attempts} attempts each"
+
+
+def post_buttons(exercise: AnyExercise, post_id: int) -> tuple[ButtonSpec, ...]:
+    if isinstance(exercise, MultipleChoice):
+        answers = [
+            ButtonSpec(
+                _button_label(option.letter, option.text, option.is_code),
+                AnswerChoice(post_id, option.letter).to_id(),
+                Style.PRIMARY,
+            )
+            for option in exercise.options
+        ]
+    else:
+        answers = [ButtonSpec("Answer", OpenPanel(post_id).to_id(), Style.PRIMARY)]
+    return (*answers, ButtonSpec("Hint", Hint(post_id).to_id(), Style.SECONDARY, row=1))
+
+
+def _button_label(letter: str, text: str, is_code: bool) -> str:
+    """The letter, plus the option's text when it is short enough to be read on a button."""
+    if is_code or len(text) + 3 > _LABEL_LIMIT or "\n" in text:
+        return letter
+    return f"{letter}: {text}" if len(text) <= 30 else letter
+
+
+def answer_panel(exercise: FillInTheBlank, post_id: int, chosen: str) -> Rendered:
+    """The member's private panel: a row of A-D per blank, the current choice marked, Submit."""
+    code = exercise.code
+    for blank, letter in zip(exercise.blanks, chosen, strict=True):
+        if letter != custom_ids.UNCHOSEN:
+            code = code.replace(blank_marker(blank.number), exercise.option(letter).text)
+    lines = [f"**{exercise.title}**: your choices so far", code_block(code)]
+    buttons: list[ButtonSpec] = []
+    for row, (blank, current) in enumerate(zip(exercise.blanks, chosen, strict=True)):
+        for option in exercise.options:
+            picked = option.letter == current
+            buttons.append(
+                ButtonSpec(
+                    label=f"{blank_marker(blank.number)} {option.letter}",
+                    custom_id=PanelChoice(post_id, chosen, blank.number, option.letter).to_id(),
+                    style=Style.SUCCESS if picked else Style.SECONDARY,
+                    row=row,
+                )
+            )
+    complete = custom_ids.UNCHOSEN not in chosen
+    if not complete:
+        lines.append("Choose an option for every blank, then submit.")
+    buttons.append(
+        ButtonSpec(
+            "Submit",
+            Submit(post_id, chosen).to_id(),
+            Style.PRIMARY,
+            row=len(exercise.blanks),
+            disabled=not complete,
+        )
+    )
+    return Rendered(content="\n".join(lines), buttons=tuple(buttons))
+
+
+def worked_solution(exercise: AnyExercise) -> str:
+    steps = [f"{number}. {step}" for number, step in enumerate(exercise.solution, start=1)]
+    steps.append(f"{len(steps) + 1}. {exercise.final_answer}")
+    return "**Worked solution**\n" + "\n".join(steps)
+
+
+def feedback(exercise: AnyExercise, result: Feedback, *, post_id: int) -> Rendered:
+    """Private feedback on a submission: right or wrong, why, attempts left, the solution."""
+    verdict = result.verdict
+    lines: list[str] = []
+    if verdict.is_correct:
+        if result.solved_before:
+            lines.append("✅ Correct! You solved this exercise before, so it earns no new points.")
+        else:
+            lines.append(f"✅ Correct! **+{result.points} points**.")
+        lines.append(worked_solution(exercise))
+    else:
+        lines.append("❌ Not quite.")
+        for blank in verdict.wrong_blanks:
+            where = (
+                f"Blank {blank_marker(blank.number)}: **{blank.chosen}**"
+                if isinstance(exercise, FillInTheBlank)
+                else f"**{blank.chosen}**"
+            )
+            lines.append(f"{where} - {blank.feedback}")
+        if result.attempts_left > 0:
+            lines.append(_attempts_left_line(result.attempts_left))
+        else:
+            lines.append("That was your last attempt.")
+            lines.append(worked_solution(exercise))
+    buttons = (ButtonSpec("Run it", RunIt(post_id, verdict.answer).to_id(), Style.SECONDARY),)
+    return Rendered(content=_fit("\n".join(lines)), buttons=buttons)
+
+
+def _attempts_left_line(left: int) -> str:
+    return f"{left} attempt{'s' if left != 1 else ''} left."
+
+
+def out_of_attempts(exercise: AnyExercise) -> Rendered:
+    text = "You have used every attempt on this exercise.\n" + worked_solution(exercise)
+    return Rendered(content=_fit(text))
+
+
+def already_solved() -> Rendered:
+    return Rendered(content="You have already solved this one. Try `/practice` for another.")
+
+
+def hint(exercise: AnyExercise, number: int, *, cost: int, newly_used: bool) -> Rendered:
+    """Hint `number` (1-based); hints are shown in order, the last one again once all are used."""
+    text = f"💡 Hint {number} of {len(exercise.hints)}: {exercise.hints[number - 1]}"
+    if newly_used and cost:
+        text += f"\n(A correct answer now earns {cost} points less.)"
+    return Rendered(content=text)
+
+
+def _fit(text: str, limit: int = 2000) -> str:
+    """Discord allows 2000 characters in a message; cut long text at a line."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 2].rsplit("\n", 1)[0]
+    return cut + "\n…"
+
+
+def help_text(commands: Sequence[tuple[str, str]]) -> str:
+    lines = ["**How to practise**"]
+    lines += [f"`{name}` - {summary}" for name, summary in commands]
+    lines += [
+        "",
+        "Multiple-choice: click the letter of your answer.",
+        "Fill in the blanks: click **Answer**, pick an option for each blank, then **Submit**.",
+        "Your feedback is private. Each exercise allows a few attempts; **Hint** costs points.",
+    ]
+    return "\n".join(lines)
