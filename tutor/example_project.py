@@ -1,0 +1,68 @@
+"""The small Django project that examples run in: the `library` app, its seeded rows, no middleware.
+
+Configured once per worker process, before it forks one child per run; never in the API process.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import types
+from collections.abc import Sequence
+from typing import Any
+
+import django
+from django.conf import settings
+
+EXAMPLE_MODULE = "example"
+"""The module name an example's code runs as, so `run.middleware` names resolve."""
+URLCONF_MODULE = "example_urls"
+HOST = "localhost"
+
+
+def configure(example_api_url: str) -> None:
+    """Settings for examples, `library` importable by its documented name, tables seeded."""
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY=secrets.token_urlsafe(32),
+        ALLOWED_HOSTS=[HOST],
+        INSTALLED_APPS=["tutor.library.apps.LibraryConfig"],
+        DATABASES={
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                # Shared cache: the async ORM's worker thread sees the same in-memory rows.
+                "NAME": "file:library?mode=memory&cache=shared",
+            }
+        },
+        ROOT_URLCONF=URLCONF_MODULE,
+        MIDDLEWARE=[],
+        TEMPLATES=[
+            {"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": False}
+        ],
+        USE_TZ=True,
+        LOGGING_CONFIG=None,
+        EXAMPLE_API_URL=example_api_url.rstrip("/"),
+    )
+    django.setup()
+    import tutor.library
+    import tutor.library.models
+    from tutor.library.seed import create_and_seed
+
+    sys.modules["library"] = tutor.library
+    sys.modules["library.models"] = tutor.library.models
+    create_and_seed()
+
+
+def install_example(module: types.ModuleType, middleware: Sequence[str]) -> None:
+    """Make the example importable by name and put its middleware around every view."""
+    sys.modules[EXAMPLE_MODULE] = module
+    settings.MIDDLEWARE = [f"{EXAMPLE_MODULE}.{name}" for name in middleware]
+
+
+def install_route(route: str, view: Any) -> None:
+    """The example's one URL pattern; set in the child, so no two runs ever share it."""
+    from django.urls import path
+
+    urls = types.ModuleType(URLCONF_MODULE)
+    urls.urlpatterns = [path(route, view)]  # type: ignore[attr-defined]
+    sys.modules[URLCONF_MODULE] = urls

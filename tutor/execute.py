@@ -1,0 +1,179 @@
+"""Run one example job in this process and report what really happened.
+
+Only ever called in a forked child of the worker: it installs the example as a module, sets
+Django settings and catches warnings process-wide, which is safe because the child runs one job
+and exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import io
+import logging
+import sys
+import time
+import types
+import warnings
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+
+import httpx
+
+from tutor.example_project import HOST, install_example, install_route
+from tutor.jobs import ExampleJob
+from tutor.report import ErrorReport, ResponseReport, RunReport, jsonable
+
+EXAMPLE_FILE = "<example>"
+PRELUDE_FILE = "<prelude>"
+MAX_WARNINGS = 10
+_ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
+
+
+class _ErrorLog(logging.Handler):
+    """Django turns a view's exception into a 500 and logs it; keep the exception itself."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.exceptions: list[BaseException] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            self.exceptions.append(record.exc_info[1])
+
+
+def describe(exc: BaseException) -> ErrorReport:
+    """The exception's class, message and the last line of the example it passed through."""
+    line = None
+    if isinstance(exc, SyntaxError) and exc.filename == EXAMPLE_FILE:
+        line = exc.lineno
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == EXAMPLE_FILE:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+    kinds = tuple(cls.__name__ for cls in type(exc).__mro__ if cls is not object)
+    return ErrorReport(type(exc).__name__, message[:500], line, kinds)
+
+
+async def execute(job: ExampleJob, *, body_limit: int) -> RunReport:
+    try:
+        prelude = compile(job.prelude, PRELUDE_FILE, "exec")
+        code = compile(job.code, EXAMPLE_FILE, "exec")
+    except SyntaxError as exc:
+        return RunReport(compiled=False, error=describe(exc))
+    module = types.ModuleType("example")
+    printed = io.StringIO()
+    errors = _ErrorLog()
+    django_log = logging.getLogger("django")
+    django_log.addHandler(errors)
+    django_log.propagate = False
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(printed):
+        warnings.simplefilter("always")
+        report = await _execute(job, module, prelude, code, errors, body_limit)
+        errors.exceptions.clear()
+        gc.collect()  # an unawaited coroutine warns when collected; collect it inside this run
+    seen = dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught)
+    return RunReport(
+        compiled=True,
+        error=report.error,
+        warnings=tuple(seen)[:MAX_WARNINGS],
+        responses=report.responses,
+        returns=report.returns,
+        elapsed=report.elapsed,
+        output=printed.getvalue()[:body_limit],
+    )
+
+
+async def _execute(
+    job: ExampleJob,
+    module: types.ModuleType,
+    prelude: types.CodeType,
+    code: types.CodeType,
+    errors: _ErrorLog,
+    body_limit: int,
+) -> RunReport:
+    try:
+        install_example(module, job.middleware)
+        exec(prelude, module.__dict__)
+        exec(code, module.__dict__)
+        entry = module.__dict__.get(job.entry)
+        if entry is None:
+            raise NameError(f"the example defines no {job.entry!r}")
+        if job.entry_kind == "view":
+            return await _run_view(job, entry, errors, body_limit)
+        return await _run_coroutine(job, entry)
+    except Exception as exc:
+        return RunReport(error=describe(exc))
+
+
+async def _timed(calls: list[Callable[[], Awaitable[Any]]]) -> tuple[list[Any], float]:
+    """Start every call at once; the elapsed time covers them all, not the set-up."""
+    started = time.perf_counter()
+    results = await asyncio.gather(*(call() for call in calls), return_exceptions=True)
+    return results, time.perf_counter() - started
+
+
+async def _run_coroutine(job: ExampleJob, entry: Any) -> RunReport:
+    async def call() -> Any:
+        return await entry()
+
+    results, elapsed = await _timed([call] * job.concurrent)
+    failures = [result for result in results if isinstance(result, BaseException)]
+    if failures:
+        return RunReport(error=describe(failures[0]), elapsed=elapsed)
+    return RunReport(returns=tuple(jsonable(value) for value in results), elapsed=elapsed)
+
+
+async def _run_view(job: ExampleJob, entry: Any, errors: _ErrorLog, body_limit: int) -> RunReport:
+    from django.core.handlers.asgi import ASGIHandler
+    from django.views import View
+
+    view = entry.as_view() if isinstance(entry, type) and issubclass(entry, View) else entry
+    install_route(job.route, view)
+    transport = httpx.ASGITransport(app=cast(_ASGIApp, ASGIHandler()))
+    async with httpx.AsyncClient(
+        transport=transport, base_url=f"http://{HOST}", trust_env=False
+    ) as client:
+
+        async def call() -> httpx.Response:
+            return await client.request(
+                job.method,
+                job.path,
+                params=job.query,
+                headers=job.headers,
+                content=job.body,
+                json=job.json,
+            )
+
+        results, elapsed = await _timed([call] * job.concurrent)
+    failures = [result for result in results if isinstance(result, BaseException)]
+    failures += errors.exceptions
+    responses = tuple(
+        _response(result, body_limit) for result in results if isinstance(result, httpx.Response)
+    )
+    error = describe(failures[0]) if failures else None
+    return RunReport(error=error, responses=responses, elapsed=elapsed)
+
+
+def _response(response: httpx.Response, body_limit: int) -> ResponseReport:
+    text = response.content.decode(response.encoding or "utf-8", errors="replace")
+    return ResponseReport(
+        status=response.status_code,
+        content_type=response.headers.get("content-type", ""),
+        body=text[:body_limit],
+        truncated=len(text) > body_limit,
+    )
+
+
+def main_for_child(job: ExampleJob, body_limit: int) -> RunReport:
+    """Run the job on a fresh event loop (the child inherits none it may use)."""
+    asyncio.events._set_running_loop(None)
+    try:
+        return asyncio.run(execute(job, body_limit=body_limit))
+    except BaseException as exc:  # SystemExit from an example, say: still a report
+        return RunReport(error=describe(exc))
+    finally:
+        sys.stdout.flush()

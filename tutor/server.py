@@ -1,0 +1,59 @@
+"""Serve the tutor app with uvicorn on a socket we bind, so a free port is known before start."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Iterator
+
+import uvicorn
+
+from tutor.asgi import TutorApp
+
+START_TIMEOUT = 30.0
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket; port 0 picks a free one (read it with getsockname)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+class _BackgroundServer(uvicorn.Server):
+    """Leaves signals to whoever runs the event loop."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _config(app: TutorApp, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(app, lifespan="on", log_level=log_level, access_log=False)
+
+
+async def serve(app: TutorApp, sock: socket.socket, *, log_level: str = "info") -> None:
+    """Serve until uvicorn is told to stop (SIGINT or SIGTERM)."""
+    await uvicorn.Server(_config(app, log_level)).serve(sockets=[sock])
+
+
+@contextlib.asynccontextmanager
+async def serving(app: TutorApp, sock: socket.socket) -> AsyncIterator[uvicorn.Server]:
+    """Serve in the background of this event loop while the block runs (verify, tests)."""
+    server = _BackgroundServer(_config(app, "warning"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        async with asyncio.timeout(START_TIMEOUT):
+            while not server.started:
+                if task.done():
+                    await task
+                    raise RuntimeError("the tutor server stopped while starting")
+                await asyncio.sleep(0.01)
+        yield server
+    finally:
+        server.should_exit = True
+        await task

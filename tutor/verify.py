@@ -1,0 +1,129 @@
+"""`python -m tutor verify`: run every exercise's example, right and wrong, and check the file.
+
+The correct version must compile and meet its expectation, which must name the outcome;
+each wrong option must visibly differ from it and meet its own declared expectation. All runs
+start at once; an exercise with problems is run once more on its own before they are reported,
+so a timing squeezed by the load of the first pass is not taken for a content error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from exercises.model import AnyExercise, Expectation, FillInTheBlank, RunTarget
+from tutor.expectations import (
+    names_the_outcome,
+    summary,
+    timing_margin_problem,
+    unmet,
+    visibly_differ,
+)
+from tutor.jobs import NotRunnable, build_job
+from tutor.pool import Runner
+from tutor.report import RunReport
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to answer an exercise: the correct letters, or one wrong option swapped in."""
+
+    letters: str
+    label: str
+    expect: Expectation | None
+    correct: bool = False
+
+
+@dataclass(frozen=True)
+class Problem:
+    exercise_id: str
+    label: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.exercise_id} [{self.label}]: {self.message}"
+
+
+def variants(exercise: AnyExercise) -> list[Variant]:
+    """The correct answer first, then every wrong option (one blank at a time)."""
+    run = exercise.run
+    if run is None:
+        return []
+    key = exercise.answer_key
+    found = [Variant(key, "correct", run.expect, correct=True)]
+    if isinstance(exercise, FillInTheBlank):
+        for index, blank in enumerate(exercise.blanks):
+            for letter in exercise.letters:
+                if letter != blank.answer:
+                    letters = key[:index] + letter + key[index + 1 :]
+                    text = exercise.option(letter).text
+                    label = f"blank {blank.number} = {letter} {text}"
+                    found.append(Variant(letters, label, blank.expect.get(letter)))
+    elif run.target is RunTarget.OPTIONS:
+        for option in exercise.options:
+            if option.letter != key:
+                label = f"option {option.letter}"
+                found.append(Variant(option.letter, label, exercise.expect.get(option.letter)))
+    return found
+
+
+async def verify(exercises: Iterable[AnyExercise], runner: Runner) -> list[Problem]:
+    """Every problem found in these exercises; empty when all of them hold."""
+    runnable = [exercise for exercise in exercises if exercise.run is not None]
+    results = await asyncio.gather(*(_verify_one(exercise, runner) for exercise in runnable))
+    problems: list[Problem] = []
+    for exercise, found in zip(runnable, results, strict=True):
+        if found:  # once more, alone: the first pass ran everything at once
+            found = await _verify_one(exercise, runner)
+        problems += found
+    return problems
+
+
+async def _verify_one(exercise: AnyExercise, runner: Runner) -> list[Problem]:
+    tried = variants(exercise)
+    reports = await asyncio.gather(*(_run(exercise, variant, runner) for variant in tried))
+    return check(exercise, tried, reports)
+
+
+async def _run(exercise: AnyExercise, variant: Variant, runner: Runner) -> RunReport:
+    try:
+        job = build_job(exercise, variant.letters)
+    except NotRunnable as error:
+        return RunReport(runner_error=str(error))
+    return await runner.run(job)
+
+
+def check(
+    exercise: AnyExercise, tried: Sequence[Variant], reports: Sequence[RunReport]
+) -> list[Problem]:
+    """The problems shown by these runs of the exercise's variants (the correct one first)."""
+    run = exercise.run
+    assert run is not None
+    assert tried[0].correct
+    problems: list[Problem] = []
+
+    def problem(variant: Variant, message: str) -> None:
+        problems.append(Problem(exercise.id, variant.label, message))
+
+    correct, correct_report = tried[0], reports[0]
+    if not names_the_outcome(run.expect, view=run.view is not None):
+        problem(correct, "the expectation must name the outcome (body, json, returns or raises)")
+    if not correct_report.compiled:
+        problem(correct, f"does not compile: {summary(correct_report)}")
+    else:
+        for message in unmet(run.expect, correct_report):
+            problem(correct, message)
+    for variant, report in zip(tried, reports, strict=True):
+        if variant.expect is not None:
+            margin = timing_margin_problem(variant.expect)
+            if margin:
+                problem(variant, margin)
+        if variant.correct:
+            continue
+        if variant.expect is not None:
+            for message in unmet(variant.expect, report):
+                problem(variant, message)
+        if correct_report.compiled and not visibly_differ(correct_report, report):
+            problem(variant, f"behaves like the correct answer ({summary(report)})")
+    return problems

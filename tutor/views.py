@@ -1,0 +1,107 @@
+"""The JSON API: health, the exercises, and runs of an exercise's example for a given choice.
+
+A run's source is always built from the exercise file with the letters the request chose;
+the request's text is never run, imported or used as a name.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+
+from exercises.model import AnyExercise
+from tutor.answers import BadAnswer, letters_from_request
+from tutor.jobs import NotRunnable, build_job
+from tutor.pool import RunnerUnavailable
+from tutor.service import tutor_of
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _only(request: HttpRequest, method: str) -> JsonResponse | None:
+    if request.method != method:
+        response = _error(f"use {method}", 405)
+        response["Allow"] = method
+        return response
+    return None
+
+
+async def health(request: HttpRequest) -> JsonResponse:
+    if wrong := _only(request, "GET"):
+        return wrong
+    tutor = tutor_of(request)
+    runner = tutor.runner
+    body = {
+        "status": "ok" if runner.ready else "starting",
+        "exercises": len(tutor.exercises),
+        "runs": {"running": runner.running, "capacity": runner.max_concurrent},
+        "run_timeout": runner.timeout,
+    }
+    return JsonResponse(body, status=200 if runner.ready else 503)
+
+
+def _summary(exercise: AnyExercise) -> dict[str, Any]:
+    return {
+        "id": exercise.id,
+        "pack": exercise.pack,
+        "kind": str(exercise.kind),
+        "difficulty": str(exercise.difficulty),
+        "title": exercise.title,
+        "letters": exercise.letters,
+        "blanks": exercise.blank_count,
+        "runnable": exercise.run is not None,
+    }
+
+
+async def exercise_list(request: HttpRequest) -> JsonResponse:
+    if wrong := _only(request, "GET"):
+        return wrong
+    exercises = tutor_of(request).exercises
+    return JsonResponse({"exercises": [_summary(exercise) for exercise in exercises.values()]})
+
+
+async def runs(request: HttpRequest, exercise_id: str) -> JsonResponse:
+    if wrong := _only(request, "POST"):
+        return wrong
+    tutor = tutor_of(request)
+    exercise = tutor.exercises.get(exercise_id)
+    if exercise is None:
+        return _error("no such exercise", 404)
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return _error('the body must be JSON: {"fill": {"1": "A"}} or {"choice": "A"}', 400)
+    try:
+        letters = letters_from_request(exercise, data)
+        job = build_job(exercise, letters)
+    except BadAnswer as error:
+        return _error(str(error), 400)
+    except NotRunnable as error:
+        return _error(str(error), 409)
+    try:
+        report = await tutor.runner.run(job)
+    except RunnerUnavailable as error:
+        return _error(str(error), 503)
+    body = {
+        "exercise": exercise.id,
+        "answer": letters,
+        "correct": letters == exercise.answer_key,
+        **report.to_json(),
+    }
+    return JsonResponse(body)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return _error("not found", 404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return _error("bad request", 400)
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    return _error("internal error", 500)

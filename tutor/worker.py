@@ -1,0 +1,190 @@
+"""The worker process: holds the examples' project ready and forks one child per run.
+
+`python -m tutor.worker URL BODY_LIMIT` reads jobs as JSON lines on stdin,
+`{"id": 1, "timeout": 8.0, "job": {...}}`, and answers `{"id": 1, "report": {...}}` on stdout.
+Each child starts from a copy of the seeded database, runs one job and exits; a child past
+its timeout is killed and reported as timed out. The worker itself never runs example code,
+so a blocking example stalls only its own child.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import math
+import os
+import selectors
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+STDIN = 0
+READY = {"ready": True}
+
+
+@dataclass
+class Child:
+    run_id: int
+    pid: int
+    fd: int
+    timeout: float
+    deadline: float
+    chunks: list[bytes] = field(default_factory=list)
+
+
+class Worker:
+    def __init__(self, body_limit: int) -> None:
+        self.body_limit = body_limit
+        self.selector = selectors.DefaultSelector()
+        self.children: dict[int, Child] = {}  # by the fd its report arrives on
+        self.inbox = b""
+
+    def serve(self) -> None:
+        self.selector.register(STDIN, selectors.EVENT_READ)
+        while True:
+            for key, _ in self.selector.select(self._wait()):
+                if key.fd == STDIN:
+                    data = os.read(STDIN, 1 << 16)
+                    if not data:  # the API process is gone or closing: so are we
+                        self._kill_all()
+                        return
+                    self._take(data)
+                else:
+                    self._read(self.children[key.fd])
+            self._expire()
+            self._reap()
+
+    def _wait(self) -> float | None:
+        if not self.children:
+            return None
+        nearest = min(child.deadline for child in self.children.values())
+        return max(0.0, nearest - time.monotonic())
+
+    def _take(self, data: bytes) -> None:
+        self.inbox += data
+        *lines, self.inbox = self.inbox.split(b"\n")
+        for line in lines:
+            if line.strip():
+                message = json.loads(line)
+                self._fork(message["id"], float(message["timeout"]), message["job"])
+
+    def _fork(self, run_id: int, timeout: float, job: dict[str, Any]) -> None:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into this loop
+            os.close(read_fd)
+            self._child(write_fd, timeout, job)
+        os.close(write_fd)
+        child = Child(run_id, pid, read_fd, timeout, time.monotonic() + timeout)
+        self.children[read_fd] = child
+        self.selector.register(read_fd, selectors.EVENT_READ)
+
+    def _child(self, write_fd: int, timeout: float, job: dict[str, Any]) -> None:
+        status = 1
+        try:
+            for fd in self.children:
+                os.close(fd)
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.alarm(math.ceil(timeout) + 2)  # dies even if the worker cannot kill it
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            gc.enable()
+            from tutor.execute import main_for_child
+            from tutor.jobs import ExampleJob
+
+            report = main_for_child(ExampleJob.from_json(job), self.body_limit)
+            payload = json.dumps(report.to_json()).encode()
+            status = 0
+        except BaseException as exc:
+            payload = json.dumps({"runner_error": f"the run failed: {exc!r}"[:500]}).encode()
+        finally:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(write_fd, view) :]
+            os._exit(status)
+
+    def _read(self, child: Child) -> None:
+        data = os.read(child.fd, 1 << 16)
+        if data:
+            child.chunks.append(data)
+            return
+        self._forget(child)
+        raw = b"".join(child.chunks)
+        try:
+            report = json.loads(raw)
+        except ValueError:
+            report = {"runner_error": "the run's process died before it reported"}
+        self._send({"id": child.run_id, "report": report})
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for child in [c for c in self.children.values() if c.deadline <= now]:
+            _kill(child.pid)
+            self._forget(child)
+            report = {"timed_out": True, "elapsed": child.timeout}
+            self._send({"id": child.run_id, "report": report})
+
+    def _forget(self, child: Child) -> None:
+        self.selector.unregister(child.fd)
+        os.close(child.fd)
+        del self.children[child.fd]
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+
+    def _kill_all(self) -> None:
+        for child in list(self.children.values()):
+            _kill(child.pid)
+            self._forget(child)
+        self._reap()
+
+    @staticmethod
+    def _send(message: dict[str, Any]) -> None:
+        sys.stdout.buffer.write(json.dumps(message).encode() + b"\n")
+        sys.stdout.buffer.flush()
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def prepare(example_api_url: str) -> None:
+    """Import and seed everything a run needs, so that each fork starts warm."""
+    from tutor.example_project import configure
+
+    configure(example_api_url)
+    import django.core.handlers.asgi
+    import django.views  # noqa: F401
+    import httpx
+
+    import tutor.execute  # noqa: F401
+
+    httpx.AsyncClient(trust_env=False)  # warms httpx's lazy imports
+    gc.collect()
+    gc.freeze()  # children then never touch these objects' pages for the collector
+    gc.disable()
+
+
+def main(argv: list[str]) -> int:
+    example_api_url, body_limit = argv
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the API process decides when we stop
+    prepare(example_api_url)
+    Worker(int(body_limit))._send(READY)
+    Worker(int(body_limit)).serve()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
