@@ -1,0 +1,208 @@
+"""The runner runs our examples for real, in forked workers: reports, isolation, timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import time
+
+import pytest
+
+from tests.tutor.examples import (
+    BOOKS,
+    CALLS_API,
+    COROUTINE,
+    ECHO_TWO_BLANKS,
+    JSON_VIEW,
+    MIDDLEWARE_AND_CLASS,
+    POSTS_JSON,
+    SLEEPERS,
+    SNIPPET,
+)
+from tutor.jobs import ExampleJob, build_job
+from tutor.report import RunReport
+from tutor.service import Tutor
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+async def run(tutor: Tutor, exercise, letters: str) -> RunReport:
+    return await tutor.runner.run(build_job(exercise, letters))
+
+
+async def test_a_view_answers_through_django(tutor):
+    report = await run(tutor, JSON_VIEW, "A")
+    assert report.ok
+    (response,) = report.responses
+    assert response.status == 200
+    assert response.content_type == "application/json"
+    assert json.loads(response.body) == {"message": "Hello, async!"}
+
+
+async def test_an_exception_in_a_view_names_its_type_message_and_line(tutor):
+    report = await run(tutor, JSON_VIEW, "B")
+    assert report.compiled
+    assert report.error is not None
+    assert report.error.type == "NameError"
+    assert "HttpResponse" in report.error.message
+    assert report.error.line == 5
+    assert [response.status for response in report.responses] == [500]
+
+
+async def test_a_syntax_error_is_reported_with_its_line():
+    from tutor.execute import execute
+
+    job = ExampleJob(code="x = 1\ny = (\n", entry="f", entry_kind="coroutine")
+    report = await execute(job, body_limit=100)
+    assert not report.compiled
+    assert report.error is not None
+    assert report.error.type == "SyntaxError"
+    assert report.error.line == 2
+
+
+async def test_two_blanks_and_the_query_string(tutor):
+    assert json.loads((await run(tutor, ECHO_TWO_BLANKS, "BA")).responses[0].body) == {
+        "echo": "hello"
+    }
+    assert json.loads((await run(tutor, ECHO_TWO_BLANKS, "AA")).responses[0].body) == {
+        "echo": "nothing"
+    }
+    swapped = await run(tutor, ECHO_TWO_BLANKS, "BC")
+    assert swapped.error is not None
+    assert (swapped.error.type, swapped.error.line) == ("NameError", 5)
+
+
+async def test_a_post_with_json_and_headers(tutor):
+    report = await run(tutor, POSTS_JSON, "A")
+    assert json.loads(report.responses[0].body) == {"got": "hi", "method": "POST", "h": "n"}
+    missing = await run(tutor, POSTS_JSON, "B")
+    assert missing.error is not None
+    assert missing.error.is_a("KeyError")
+
+
+async def test_a_coroutine_is_awaited_and_its_value_reported(tutor):
+    report = await run(tutor, COROUTINE, "A")
+    assert report.ok
+    assert report.returns == ([1, [2, "two"]],)
+    assert report.warnings == ()
+
+
+async def test_warnings_of_a_run_are_reported_for_that_run_alone(tutor):
+    unawaited, clean = await asyncio.gather(run(tutor, COROUTINE, "B"), run(tutor, COROUTINE, "A"))
+    assert any("coroutine 'one' was never awaited" in warning for warning in unawaited.warnings)
+    assert clean.warnings == ()
+
+
+async def test_views_see_exactly_the_documented_library(tutor):
+    report = await run(tutor, BOOKS, "A")
+    data = json.loads(report.responses[0].body)
+    assert data["authors"] == 3
+    assert data["books"] == [
+        {"id": 1, "title": "A Wizard of Earthsea", "author": "Ursula K. Le Guin", "author_id": 1,
+         "year": 1968, "pages": 183},
+        {"id": 2, "title": "The Dispossessed", "author": "Ursula K. Le Guin", "author_id": 1,
+         "year": 1974, "pages": 387},
+        {"id": 3, "title": "Kindred", "author": "Octavia E. Butler", "author_id": 2,
+         "year": 1979, "pages": 264},
+        {"id": 4, "title": "Parable of the Sower", "author": "Octavia E. Butler", "author_id": 2,
+         "year": 1993, "pages": 345},
+        {"id": 5, "title": "Small Gods", "author": "Terry Pratchett", "author_id": 3,
+         "year": 1992, "pages": 284},
+    ]  # fmt: skip
+
+
+async def test_each_run_starts_from_a_fresh_database(tutor):
+    first = await run(tutor, BOOKS, "D")
+    assert json.loads(first.responses[0].body) == {"deleted": 5, "left": 0}
+    again = await run(tutor, BOOKS, "D")
+    assert json.loads(again.responses[0].body) == {"deleted": 5, "left": 0}
+
+
+async def test_sync_views_and_the_async_orm_rule_behave_as_in_django(tutor):
+    sync_view = await run(tutor, BOOKS, "B")
+    assert json.loads(sync_view.responses[0].body) == {"count": 5}
+    orm_in_async = await run(tutor, BOOKS, "C")
+    assert orm_in_async.error is not None
+    assert orm_in_async.error.type == "SynchronousOnlyOperation"
+
+
+async def test_examples_call_the_services_own_example_api(tutor):
+    report = await run(tutor, CALLS_API, "A")
+    assert report.ok, report
+    answers = json.loads(report.responses[0].body)["answers"]
+    assert answers == [
+        [200, {"id": 2, "text": "Readability counts."}],
+        [404, {"error": "no such quote"}],
+        [200, {"city": "Oslo", "temp_c": 21}],
+        [418, {"status": 418}],
+        [200, {"a": [1, 2]}],
+        [200, {"slept": 0.3}],
+    ]
+
+
+async def test_a_view_class_a_route_and_the_examples_middleware(tutor):
+    report = await run(tutor, MIDDLEWARE_AND_CLASS, "A")
+    assert report.responses[0].body == "BOOK 7"
+    sync_get = await run(tutor, MIDDLEWARE_AND_CLASS, "B")
+    assert sync_get.error is not None
+    assert sync_get.error.type == "ImproperlyConfigured"  # Django refuses mixed sync/async
+
+
+async def test_a_snippet_runs_whatever_the_choice(tutor):
+    assert (await run(tutor, SNIPPET, "B")).responses[0].body == "hi"
+
+
+async def test_a_blocking_view_takes_its_time_and_a_sleeping_one_overlaps(tutor):
+    overlapping, blocking = await asyncio.gather(
+        run(tutor, SLEEPERS, "A"), run(tutor, SLEEPERS, "B")
+    )
+    assert overlapping.ok
+    assert blocking.ok
+    assert blocking.elapsed > 1.5 * overlapping.elapsed  # 2 x 0.5 s in turn, against 0.5 s
+
+
+@pytest.mark.parametrize("letter", ["C", "D"])
+async def test_a_run_past_its_timeout_is_killed_and_reported(tutor, letter):
+    started = time.perf_counter()
+    report = await run(tutor, SLEEPERS, letter)
+    took = time.perf_counter() - started
+    assert report.timed_out
+    assert report.elapsed == tutor.runner.timeout
+    assert took < tutor.runner.timeout * 2  # killed, not waited for (the view sleeps 30 s)
+    assert (await run(tutor, JSON_VIEW, "A")).ok
+
+
+async def test_a_blocking_run_stalls_no_other_run(tutor):
+    blocked = asyncio.create_task(run(tutor, SLEEPERS, "C"))
+    started = time.perf_counter()
+    quick = await asyncio.gather(*(run(tutor, SLEEPERS, "A") for _ in range(5)))
+    took = time.perf_counter() - started
+    assert all(report.ok for report in quick)
+    assert took < tutor.runner.timeout / 2  # done long before the blocked run is killed
+    assert not blocked.done()
+    assert (await blocked).timed_out
+
+
+async def test_200_runs_that_only_await_run_at_once(tutor):
+    started = time.perf_counter()
+    reports = await asyncio.gather(*(run(tutor, SLEEPERS, "A") for _ in range(200)))
+    took = time.perf_counter() - started
+    assert all(report.ok for report in reports)
+    one_after_another = 200 * 0.5 * 2  # each run serves two requests of 0.5 s at once
+    assert took < one_after_another / 20
+
+
+async def test_a_dead_worker_fails_its_runs_and_is_replaced(tutor):
+    pending = asyncio.create_task(run(tutor, SLEEPERS, "C"))
+    for _ in range(1000):  # bounded: the run is sent to the worker at its first step
+        if tutor.runner.running:
+            break
+        await asyncio.sleep(0.005)
+    process = tutor.runner._process
+    assert process is not None
+    os.kill(process.pid, signal.SIGKILL)
+    report = await pending
+    assert report.runner_error is not None
+    assert (await run(tutor, JSON_VIEW, "A")).ok
