@@ -1,7 +1,9 @@
-"""The one middleware: when a shared secret is configured, API calls must carry it.
+"""The one middleware: the Host must be allowed, and API calls must carry the shared secret
+when one is configured.
 
-Async only, so it never costs a thread hop. The example API stays open: examples call it
-without the secret, and it serves nothing private.
+Async only, so it never costs a thread hop. Django checks ALLOWED_HOSTS only when something
+asks for the host, and no stock middleware is here to ask, so this does. The example API
+needs no secret: examples call it without one, and it serves nothing private.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ OPEN_PREFIXES = ("/example-api/", "/api/health")
 
 
 @async_only_middleware
-def require_shared_secret(get_response: GetResponse) -> GetResponse:
+def guard(get_response: GetResponse) -> GetResponse:
     async def middleware(request: HttpRequest) -> HttpResponseBase:
+        request.get_host()  # raises DisallowedHost (a 400) for a Host not in ALLOWED_HOSTS
         secret = tutor_of(request).config.secret
         if secret and not request.path.startswith(OPEN_PREFIXES):
             sent = request.headers.get(SECRET_HEADER, "")

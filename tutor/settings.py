@@ -22,7 +22,7 @@ def django_settings(config: TutorConfig) -> dict[str, Any]:
         "SECRET_KEY": secrets.token_urlsafe(32),  # nothing is signed; Django wants one set
         "ALLOWED_HOSTS": list(config.hosts),
         "ROOT_URLCONF": "tutor.urls",
-        "MIDDLEWARE": ["tutor.middleware.require_shared_secret"],
+        "MIDDLEWARE": ["tutor.middleware.guard"],
         "INSTALLED_APPS": [],
         "DATABASES": {},
         "USE_TZ": True,

@@ -1,0 +1,158 @@
+"""The bot's client for the tutor service, against the real ASGI app and a stopped service."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from bot.tutor_client import (
+    Health,
+    RunError,
+    RunnerUnavailable,
+    RunRejected,
+    RunResponse,
+    TutorClient,
+)
+from tutor.asgi import TutorApp
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+BASE = "http://127.0.0.1"  # an allowed host; ASGITransport never opens a socket
+
+
+@pytest.fixture
+async def http(tutor):
+    transport = httpx.ASGITransport(app=TutorApp(tutor, manage_runner=False))
+    async with httpx.AsyncClient(transport=transport) as client:
+        yield client
+
+
+async def test_health(http, tutor):
+    client = TutorClient(http, BASE)
+    assert await client.health() == Health(
+        ok=True, exercises=len(tutor.exercises), running=0, capacity=tutor.runner.max_concurrent
+    )
+
+
+async def test_a_fill_given_as_letters_or_by_blank(http):
+    client = TutorClient(http, BASE)
+    report = await client.run("t/echo", fill="BA")
+    assert report.correct
+    assert report.answer == "BA"
+    assert report.error is None
+    assert report.response == RunResponse(200, "application/json", '{"echo": "hello"}', False)
+    by_blank = await client.run("t/echo", fill={1: "B", 2: "A"})
+    assert replace(by_blank, elapsed=report.elapsed) == report
+
+
+async def test_a_wrong_fill_shows_the_error(http):
+    report = await TutorClient(http, BASE).run("t/json", fill="B")
+    assert not report.correct
+    assert report.error == RunError("NameError", "name 'HttpResponse' is not defined", 5)
+    assert report.response is not None
+    assert report.response.status == 500
+
+
+async def test_a_choice_with_a_warning_and_a_value(http):
+    report = await TutorClient(http, BASE).run("t/gather", choice="B")
+    assert report.returns == ([[2, "two"]],)
+    assert report.warnings
+    assert report.response is None
+
+
+async def test_a_timed_out_run_is_a_report_not_an_error(http):
+    report = await TutorClient(http, BASE, timeout=10).run("t/sleepers", choice="C")
+    assert report.timed_out
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "answer", "status"),
+    [
+        ("t/nope", {"choice": "A"}, 404),
+        ("t/echo", {"fill": "BD"}, 400),
+        ("t/gather", {"fill": "A"}, 400),
+        ("t/concept", {"choice": "A"}, 409),
+    ],
+)
+async def test_requests_the_service_refuses(http, exercise_id, answer, status):
+    with pytest.raises(RunRejected) as refused:
+        await TutorClient(http, BASE).run(exercise_id, **answer)
+    assert refused.value.status == status
+    assert refused.value.message
+
+
+async def test_exactly_one_of_fill_or_choice():
+    client = TutorClient(httpx.AsyncClient(), BASE)
+    with pytest.raises(ValueError, match="exactly one"):
+        await client.run("t/echo")
+    with pytest.raises(ValueError, match="exactly one"):
+        await client.run("t/echo", fill="BA", choice="A")
+
+
+async def test_the_shared_secret_is_sent(tutor):
+    guarded = replace(tutor, config=replace(tutor.config, secret="s3cret"))
+    transport = httpx.ASGITransport(app=TutorApp(guarded, manage_runner=False))
+    async with httpx.AsyncClient(transport=transport) as http:
+        assert (await TutorClient(http, BASE, secret="s3cret").run("t/echo", fill="BA")).correct
+        with pytest.raises(RunnerUnavailable, match="401"):
+            await TutorClient(http, BASE, secret="wrong").run("t/echo", fill="BA")
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_a_stopped_service_is_unavailable_not_a_crash():
+    async with httpx.AsyncClient() as http:
+        client = TutorClient(http, f"http://127.0.0.1:{closed_port()}", timeout=2)
+        with pytest.raises(RunnerUnavailable, match="ConnectError"):
+            await client.health()
+        with pytest.raises(RunnerUnavailable):
+            await client.run("t/echo", fill="BA")
+
+
+@pytest.fixture
+async def loopback(tutor):
+    """A client of the same app served by uvicorn on loopback, where giving up closes the
+    connection as it would in production."""
+    async with httpx.AsyncClient() as http:
+        yield http, tutor.runner.example_api_url.removesuffix("/example-api")
+
+
+async def test_a_slow_service_is_unavailable_after_the_timeout(loopback):
+    http, base = loopback
+    client = TutorClient(http, base, timeout=0.2)
+    with pytest.raises(RunnerUnavailable, match=r"no answer within 0\.2 s"):
+        await client.run("t/sleepers", choice="A")  # takes 0.5 s
+
+
+async def test_calls_beyond_the_cap_wait_within_the_timeout(loopback):
+    http, base = loopback
+    client = TutorClient(http, base, timeout=0.8, max_concurrent=1)
+    first = asyncio.create_task(client.run("t/sleepers", choice="A"))  # 0.5 s
+    second = asyncio.create_task(client.run("t/sleepers", choice="A"))  # waits for the slot
+    assert (await first).correct
+    with pytest.raises(RunnerUnavailable):
+        await second
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(500, text="boom"),
+        httpx.Response(503, json={"error": "the example worker did not start"}),
+        httpx.Response(200, text="<html>not json</html>"),
+        httpx.Response(200, json={"exercise": "t/echo"}),
+        httpx.Response(200, json={"runner_error": "the example worker stopped"}),
+    ],
+)
+async def test_a_service_answering_errors_or_nonsense_is_unavailable(answer):
+    transport = httpx.MockTransport(lambda request: answer)
+    async with httpx.AsyncClient(transport=transport) as http:
+        with pytest.raises(RunnerUnavailable):
+            await TutorClient(http, BASE).run("t/echo", fill="BA")
