@@ -1,0 +1,47 @@
+"""The learner store: what the bot remembers about posts, attempts, hints and quizzes.
+
+Use the `Store` protocol; `SqliteStore.open(path)` builds the SQLite implementation. Only
+`bot/__main__.py` (and tests) should open one; everything else receives it.
+"""
+
+from bot.store.errors import (
+    DatabaseFromNewerVersion,
+    DatabaseNotWritable,
+    DatabaseUnusable,
+    NotATutorDatabase,
+    StoreClosed,
+    StoreError,
+    UnknownPost,
+)
+from bot.store.protocol import (
+    Attempt,
+    AttemptOutcome,
+    AttemptResult,
+    HintUse,
+    LeaderboardEntry,
+    OptionPick,
+    Post,
+    PostProgress,
+    Store,
+)
+from bot.store.sqlite import SqliteStore
+
+__all__ = [
+    "Attempt",
+    "AttemptOutcome",
+    "AttemptResult",
+    "DatabaseFromNewerVersion",
+    "DatabaseNotWritable",
+    "DatabaseUnusable",
+    "HintUse",
+    "LeaderboardEntry",
+    "NotATutorDatabase",
+    "OptionPick",
+    "Post",
+    "PostProgress",
+    "SqliteStore",
+    "Store",
+    "StoreClosed",
+    "StoreError",
+    "UnknownPost",
+]

@@ -1,0 +1,172 @@
+"""The learner store as the rest of the bot sees it: a typed Protocol and its records.
+
+Speaks the domain's language (posts, attempts, hints, leaderboards), never SQL; every
+implementation (SQLite today, PostgreSQL later) must pass tests/bot/store/test_contract.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from enum import StrEnum
+from typing import Protocol
+
+from bot.progress import Period, PostContext, Streak
+from exercises.model import Difficulty
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """An exercise posted in a channel; members answer it through its buttons."""
+
+    post_id: int
+    guild_id: int
+    channel_id: int
+    message_id: int | None  # None until the Discord message has been sent
+    exercise_id: str
+    content_hash: str
+    difficulty: Difficulty
+    context: PostContext
+    attempt_limit: int
+    posted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One submitted answer: letters, one per blank ("ABD"; multiple choice is one letter)."""
+
+    attempt_id: int
+    post_id: int
+    member_id: int
+    interaction_id: int
+    attempt_number: int
+    answer: str
+    correct: bool
+    points: int
+    answered_at: datetime
+
+
+class AttemptOutcome(StrEnum):
+    RECORDED = "recorded"
+    """The answer was recorded now."""
+    ALREADY_RECORDED = "already-recorded"
+    """This interaction was recorded before (a retried click); nothing new was recorded."""
+    NO_ATTEMPTS_LEFT = "no-attempts-left"
+    """The member has used every attempt on this post; nothing was recorded."""
+    ALREADY_SOLVED = "already-solved"
+    """The member has solved this post already; nothing was recorded."""
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptResult:
+    outcome: AttemptOutcome
+    attempt: Attempt | None  # recorded now or originally; None when refused
+    attempts_left: int  # for this member on this post, after this call
+
+    @property
+    def recorded_now(self) -> bool:
+        return self.outcome is AttemptOutcome.RECORDED
+
+
+@dataclass(frozen=True, slots=True)
+class HintUse:
+    hint_number: int
+    newly_used: bool  # False when the member had already taken this hint (it costs once)
+    hints_used: int  # how many different hints the member has taken on this post
+
+
+@dataclass(frozen=True, slots=True)
+class PostProgress:
+    """Where one member stands on one post."""
+
+    attempts_used: int
+    attempts_left: int
+    hints_used: int
+    solved: bool
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardEntry:
+    rank: int  # 1 for the top; ties on points go to whoever reached them first
+    member_id: int
+    points: int
+    solves: int  # correct answers in the period, including ones that earned no points
+
+
+@dataclass(frozen=True, slots=True)
+class OptionPick:
+    """How often one option was chosen for one blank of a post."""
+
+    blank: int  # 0-based; multiple choice has only blank 0
+    option: str  # "A".."D"
+    picks: int
+    share: float  # picks / answers counted on the post, 0.0..1.0
+
+
+class Store(Protocol):
+    """Everything the bot remembers about learners. Times are aware datetimes."""
+
+    async def create_post(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        exercise_id: str,
+        content_hash: str,
+        difficulty: Difficulty,
+        context: PostContext,
+        attempt_limit: int,
+        posted_at: datetime,
+        message_id: int | None = None,
+    ) -> Post: ...
+
+    async def set_post_message(self, post_id: int, message_id: int) -> Post:
+        """Remember the Discord message that shows the post, once it has been sent."""
+        ...
+
+    async def get_post(self, post_id: int) -> Post | None: ...
+
+    async def record_attempt(
+        self,
+        *,
+        post_id: int,
+        member_id: int,
+        interaction_id: int,
+        answer: str,
+        correct: bool,
+        answered_at: datetime,
+    ) -> AttemptResult:
+        """Record an answer if the member has attempts left, in one atomic step.
+
+        Points follow bot.progress. Raises UnknownPost for a post never recorded.
+        """
+        ...
+
+    async def use_hint(
+        self, *, post_id: int, member_id: int, hint_number: int, used_at: datetime
+    ) -> HintUse:
+        """Record that a member took a hint (1 is the first); taking it again is free."""
+        ...
+
+    async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress: ...
+
+    async def leaderboard(
+        self, *, guild_id: int, period: Period, now: datetime, tz: tzinfo, limit: int = 10
+    ) -> list[LeaderboardEntry]:
+        """Members by points earned since the period began in `tz`, best first."""
+        ...
+
+    async def pick_rates(
+        self, post_id: int, *, first_answers_only: bool = False
+    ) -> list[OptionPick]:
+        """Options picked on a post, by blank then option; unpicked options are left out."""
+        ...
+
+    async def streak(self, *, guild_id: int, member_id: int, now: datetime, tz: tzinfo) -> Streak:
+        """Consecutive days, in `tz`, on which the member answered something correctly."""
+        ...
+
+    async def close(self) -> None:
+        """Finish the writes already accepted, then release the database."""
+        ...

@@ -1,0 +1,103 @@
+"""The SQL the SQLite store runs, in one place so the schema and its uses read together.
+
+Statements only: no connections and no rules. Times are compared as UTC ISO 8601 text
+(see migrations/0001_learner_log.sql), which sorts like the times themselves.
+"""
+
+from __future__ import annotations
+
+POST = "SELECT * FROM posts WHERE post_id = ?"
+
+INSERT_POST = """
+INSERT INTO posts (guild_id, channel_id, message_id, exercise_id, content_hash,
+                   difficulty, context, attempt_limit, posted_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+SET_POST_MESSAGE = "UPDATE posts SET message_id = ? WHERE post_id = ?"
+
+ATTEMPT_BY_INTERACTION = "SELECT * FROM attempts WHERE interaction_id = ?"
+
+# One member on one post: what the limit, points and no-farming rules need.
+# solved_before: a correct answer on another post of the same exercise in the same guild.
+STANDING = """
+SELECT p.attempt_limit,
+       p.difficulty,
+       (SELECT count(*) FROM attempts AS a
+         WHERE a.post_id = p.post_id AND a.member_id = :member) AS attempts_used,
+       EXISTS (SELECT 1 FROM attempts AS a
+                WHERE a.post_id = p.post_id AND a.member_id = :member
+                  AND a.correct = 1) AS solved,
+       (SELECT coalesce(sum(a.points), 0) FROM attempts AS a
+         WHERE a.post_id = p.post_id AND a.member_id = :member) AS points,
+       (SELECT count(*) FROM hints AS h
+         WHERE h.post_id = p.post_id AND h.member_id = :member) AS hints_used,
+       EXISTS (SELECT 1 FROM attempts AS a JOIN posts AS other ON other.post_id = a.post_id
+                WHERE a.member_id = :member AND a.correct = 1
+                  AND other.guild_id = p.guild_id AND other.exercise_id = p.exercise_id
+                  AND other.post_id <> p.post_id) AS solved_before
+  FROM posts AS p
+ WHERE p.post_id = :post
+"""
+
+# The attempt limit is part of the INSERT: no row when the member has used every attempt.
+INSERT_ATTEMPT_IF_ALLOWED = """
+INSERT INTO attempts (post_id, member_id, interaction_id, attempt_number, answer, correct,
+                      points, answered_at)
+SELECT :post, :member, :interaction, :number, :answer, :correct, :points, :at
+  FROM posts AS p
+ WHERE p.post_id = :post
+   AND (SELECT count(*) FROM attempts AS a
+         WHERE a.post_id = :post AND a.member_id = :member) < p.attempt_limit
+"""
+
+INSERT_HINT = """
+INSERT INTO hints (post_id, member_id, hint_number, used_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (post_id, member_id, hint_number) DO NOTHING
+"""
+
+HINTS_USED = "SELECT count(*) FROM hints WHERE post_id = ? AND member_id = ?"
+
+# Points earned in a guild since a moment ("" for all time). Ties go to whoever reached
+# their points first, then to the lower member id so the order is always the same.
+LEADERBOARD = """
+SELECT a.member_id,
+       sum(a.points) AS points,
+       sum(a.correct) AS solves,
+       max(CASE WHEN a.points > 0 THEN a.answered_at END) AS last_scored_at
+  FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
+ WHERE p.guild_id = ? AND a.answered_at >= ?
+ GROUP BY a.member_id
+HAVING sum(a.points) > 0
+ ORDER BY points DESC, last_scored_at ASC, a.member_id ASC
+ LIMIT ?
+"""
+
+# How often each option was picked for each blank; the answer "ABD" picks A for blank 0,
+# B for blank 1 and D for blank 2. `answers` is the number of answers counted on the post.
+PICK_RATES = """
+WITH counted AS (
+    SELECT answer FROM attempts
+     WHERE post_id = :post AND (:first_only = 0 OR attempt_number = 1)
+),
+blanks (blank) AS (
+    SELECT 1 WHERE EXISTS (SELECT 1 FROM counted)
+    UNION ALL
+    SELECT blank + 1 FROM blanks WHERE blank < (SELECT max(length(answer)) FROM counted)
+)
+SELECT b.blank - 1 AS blank,
+       substr(c.answer, b.blank, 1) AS option,
+       count(*) AS picks,
+       (SELECT count(*) FROM counted) AS answers
+  FROM counted AS c JOIN blanks AS b ON b.blank <= length(c.answer)
+ GROUP BY b.blank, option
+ ORDER BY b.blank, option
+"""
+
+# The minutes (UTC, "YYYY-MM-DDTHH:MM") in which a member solved something in a guild.
+# Every time zone's offset is whole minutes, so minutes are enough to find local dates.
+SOLVE_MINUTES = """
+SELECT DISTINCT substr(a.answered_at, 1, 16)
+  FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
+ WHERE p.guild_id = ? AND a.member_id = ? AND a.correct = 1
+"""

@@ -1,0 +1,366 @@
+"""The learner store in one SQLite file: one writer connection, one read connection (WAL).
+
+Every write goes through `Writer` in its own transaction, and each rule that needs the
+current count (the attempt limit, no farming) is checked inside that same transaction,
+never read first and written after an await elsewhere. No Discord, Django or HTTP here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from sqlite3 import Row
+from types import TracebackType
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from bot import progress
+from bot.progress import Period, PostContext, Streak
+from bot.store import queries
+from bot.store.errors import StoreClosed, UnknownPost
+from bot.store.protocol import (
+    Attempt,
+    AttemptOutcome,
+    AttemptResult,
+    HintUse,
+    LeaderboardEntry,
+    OptionPick,
+    Post,
+    PostProgress,
+)
+from bot.store.schema import connect, open_for_writing
+from bot.store.writer import WriteJob, Writer
+from exercises.model import LETTERS, MAX_BLANKS, Difficulty
+
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+T = TypeVar("T")
+
+
+class SqliteStore:
+    """Implements bot.store.Store. Open with `await SqliteStore.open(path)`, then close()."""
+
+    def __init__(
+        self, path: Path, writer: Writer, writes: aiosqlite.Connection, reads: aiosqlite.Connection
+    ) -> None:
+        self.path = path
+        self._writer = writer
+        self._writes = writes
+        self._reads = reads
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path | str) -> SqliteStore:
+        """Open or create the database at `path` and bring its schema up to date.
+
+        Raises DatabaseUnusable (naming the path and what to do) and leaves the file as it
+        was if it cannot be written, is not this bot's database, or is from a newer release.
+        """
+        path = Path(path)
+        writes = await open_for_writing(path)
+        try:
+            reads = await connect(path, read_only=True)
+        except BaseException:
+            await writes.close()
+            raise
+        writer = Writer(writes)
+        writer.start()
+        return cls(path, writer, writes, reads)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await self._writer.stop()
+        finally:
+            await self._reads.close()
+            await self._writes.close()
+
+    async def __aenter__(self) -> SqliteStore:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # Posts
+
+    async def create_post(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        exercise_id: str,
+        content_hash: str,
+        difficulty: Difficulty,
+        context: PostContext,
+        attempt_limit: int,
+        posted_at: datetime,
+        message_id: int | None = None,
+    ) -> Post:
+        if attempt_limit < 1:
+            raise ValueError(f"a post allows at least one attempt, got {attempt_limit}")
+        values = (
+            guild_id,
+            channel_id,
+            message_id,
+            exercise_id,
+            content_hash,
+            Difficulty(difficulty).value,
+            PostContext(context).value,
+            attempt_limit,
+            _to_db(posted_at, "posted_at"),
+        )
+
+        async def insert(db: aiosqlite.Connection) -> Post:
+            async with db.execute(queries.INSERT_POST, values) as cursor:
+                post_id = cursor.lastrowid
+            assert post_id is not None
+            return await _post(db, post_id)
+
+        return await self._write(insert)
+
+    async def set_post_message(self, post_id: int, message_id: int) -> Post:
+        async def update(db: aiosqlite.Connection) -> Post:
+            async with db.execute(queries.SET_POST_MESSAGE, (message_id, post_id)) as cursor:
+                if cursor.rowcount == 0:
+                    raise UnknownPost(post_id)
+            return await _post(db, post_id)
+
+        return await self._write(update)
+
+    async def get_post(self, post_id: int) -> Post | None:
+        row = await _one(self._reads, queries.POST, (post_id,))
+        return _post_from_row(row) if row is not None else None
+
+    # Attempts and hints
+
+    async def record_attempt(
+        self,
+        *,
+        post_id: int,
+        member_id: int,
+        interaction_id: int,
+        answer: str,
+        correct: bool,
+        answered_at: datetime,
+    ) -> AttemptResult:
+        _check_answer(answer)
+        at = _to_db(answered_at, "answered_at")
+
+        async def record(db: aiosqlite.Connection) -> AttemptResult:
+            original = await _one(db, queries.ATTEMPT_BY_INTERACTION, (interaction_id,))
+            if original is not None:
+                before = _attempt_from_row(original)
+                standing = await _standing(db, before.post_id, before.member_id)
+                return AttemptResult(
+                    AttemptOutcome.ALREADY_RECORDED, before, standing.attempts_left
+                )
+            standing = await _standing(db, post_id, member_id)
+            if standing.solved:
+                return AttemptResult(AttemptOutcome.ALREADY_SOLVED, None, standing.attempts_left)
+            if standing.attempts_left == 0:
+                return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
+            number = standing.attempts_used + 1
+            points = 0
+            if correct:
+                points = progress.points_for_correct_answer(
+                    standing.difficulty,
+                    attempt_number=number,
+                    hints_used=standing.hints_used,
+                    solved_before=standing.solved_before,
+                )
+            # The limit is checked again by the INSERT itself, so that it holds even if
+            # this job ever runs outside BEGIN IMMEDIATE (e.g. batched by a later writer).
+            values = {
+                "post": post_id,
+                "member": member_id,
+                "interaction": interaction_id,
+                "number": number,
+                "answer": answer,
+                "correct": int(correct),
+                "points": points,
+                "at": at,
+            }
+            async with db.execute(queries.INSERT_ATTEMPT_IF_ALLOWED, values) as cursor:
+                attempt_id = cursor.lastrowid if cursor.rowcount == 1 else None
+            if attempt_id is None:
+                return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
+            recorded = Attempt(
+                attempt_id,
+                post_id,
+                member_id,
+                interaction_id,
+                number,
+                answer,
+                correct,
+                points,
+                _from_db(at),
+            )
+            left = progress.attempts_left(standing.attempt_limit, number)
+            return AttemptResult(AttemptOutcome.RECORDED, recorded, left)
+
+        return await self._write(record)
+
+    async def use_hint(
+        self, *, post_id: int, member_id: int, hint_number: int, used_at: datetime
+    ) -> HintUse:
+        if hint_number < 1:
+            raise ValueError(f"hints are numbered from 1, got {hint_number}")
+        values = (post_id, member_id, hint_number, _to_db(used_at, "used_at"))
+
+        async def take(db: aiosqlite.Connection) -> HintUse:
+            if await _one(db, queries.POST, (post_id,)) is None:
+                raise UnknownPost(post_id)
+            async with db.execute(queries.INSERT_HINT, values) as cursor:
+                newly_used = cursor.rowcount == 1
+            row = await _one(db, queries.HINTS_USED, (post_id, member_id))
+            assert row is not None
+            return HintUse(hint_number, newly_used, int(row[0]))
+
+        return await self._write(take)
+
+    async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress:
+        standing = await _standing(self._reads, post_id, member_id)
+        return PostProgress(
+            attempts_used=standing.attempts_used,
+            attempts_left=standing.attempts_left,
+            hints_used=standing.hints_used,
+            solved=standing.solved,
+            points=standing.points,
+        )
+
+    # Computed from the log
+
+    async def leaderboard(
+        self, *, guild_id: int, period: Period, now: datetime, tz: tzinfo, limit: int = 10
+    ) -> list[LeaderboardEntry]:
+        start = progress.period_start(Period(period), now, tz)
+        since = _to_db(start, "period start") if start is not None else ""  # "" sorts first
+        rows = await _all(self._reads, queries.LEADERBOARD, (guild_id, since, limit))
+        return [
+            LeaderboardEntry(rank, row["member_id"], row["points"], row["solves"])
+            for rank, row in enumerate(rows, start=1)
+        ]
+
+    async def pick_rates(
+        self, post_id: int, *, first_answers_only: bool = False
+    ) -> list[OptionPick]:
+        values = {"post": post_id, "first_only": int(first_answers_only)}
+        rows = await _all(self._reads, queries.PICK_RATES, values)
+        return [
+            OptionPick(row["blank"], row["option"], row["picks"], row["picks"] / row["answers"])
+            for row in rows
+        ]
+
+    async def streak(self, *, guild_id: int, member_id: int, now: datetime, tz: tzinfo) -> Streak:
+        rows = await _all(self._reads, queries.SOLVE_MINUTES, (guild_id, member_id))
+        days = {progress.local_date(_from_db(row[0] + ":00.000000Z"), tz) for row in rows}
+        return progress.streak(days, progress.local_date(now, tz))
+
+    async def _write(self, job: WriteJob[T]) -> T:
+        if self._closed:
+            raise StoreClosed()
+        return await self._writer.submit(job)
+
+
+@dataclass(frozen=True, slots=True)
+class _Standing:
+    """One member on one post; inside a write job, read in that job's transaction."""
+
+    attempt_limit: int
+    difficulty: Difficulty
+    attempts_used: int
+    hints_used: int
+    solved: bool
+    solved_before: bool
+    points: int
+
+    @property
+    def attempts_left(self) -> int:
+        return progress.attempts_left(self.attempt_limit, self.attempts_used)
+
+
+async def _standing(db: aiosqlite.Connection, post_id: int, member_id: int) -> _Standing:
+    row = await _one(db, queries.STANDING, {"post": post_id, "member": member_id})
+    if row is None:
+        raise UnknownPost(post_id)
+    return _Standing(
+        attempt_limit=row["attempt_limit"],
+        difficulty=Difficulty(row["difficulty"]),
+        attempts_used=row["attempts_used"],
+        hints_used=row["hints_used"],
+        solved=bool(row["solved"]),
+        solved_before=bool(row["solved_before"]),
+        points=row["points"],
+    )
+
+
+async def _post(db: aiosqlite.Connection, post_id: int) -> Post:
+    row = await _one(db, queries.POST, (post_id,))
+    if row is None:
+        raise UnknownPost(post_id)
+    return _post_from_row(row)
+
+
+async def _one(db: aiosqlite.Connection, sql: str, values: Any) -> Row | None:
+    async with db.execute(sql, values) as cursor:
+        row: Row | None = await cursor.fetchone()
+    return row
+
+
+async def _all(db: aiosqlite.Connection, sql: str, values: Any) -> list[Row]:
+    async with db.execute(sql, values) as cursor:
+        rows: list[Row] = list(await cursor.fetchall())
+    return rows
+
+
+def _post_from_row(row: Row) -> Post:
+    return Post(
+        post_id=row["post_id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        exercise_id=row["exercise_id"],
+        content_hash=row["content_hash"],
+        difficulty=Difficulty(row["difficulty"]),
+        context=PostContext(row["context"]),
+        attempt_limit=row["attempt_limit"],
+        posted_at=_from_db(row["posted_at"]),
+    )
+
+
+def _attempt_from_row(row: Row) -> Attempt:
+    return Attempt(
+        attempt_id=row["attempt_id"],
+        post_id=row["post_id"],
+        member_id=row["member_id"],
+        interaction_id=row["interaction_id"],
+        attempt_number=row["attempt_number"],
+        answer=row["answer"],
+        correct=bool(row["correct"]),
+        points=row["points"],
+        answered_at=_from_db(row["answered_at"]),
+    )
+
+
+def _check_answer(answer: str) -> None:
+    if not 1 <= len(answer) <= MAX_BLANKS or any(letter not in LETTERS for letter in answer):
+        raise ValueError(
+            f"an answer is 1 to {MAX_BLANKS} option letters from {LETTERS}, got {answer!r}"
+        )
+
+
+def _to_db(moment: datetime, name: str) -> str:
+    return progress.require_aware(moment, name).astimezone(UTC).strftime(_TIME_FORMAT)
+
+
+def _from_db(text: str) -> datetime:
+    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)

@@ -1,0 +1,363 @@
+"""The contract every Store implementation keeps; runs against each backend in conftest."""
+
+import asyncio
+import itertools
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.progress import Period, PostContext, Streak
+from bot.store import AttemptOutcome, OptionPick, PostProgress, StoreClosed, UnknownPost
+from exercises.model import Difficulty
+
+GUILD = 1_100_000_000_000_000_001
+OTHER_GUILD = 1_100_000_000_000_000_002
+CHANNEL = 1_200_000_000_000_000_001
+ALICE, BOB, CAROL, DAVE, ERIN = (1_300_000_000_000_000_000 + n for n in range(1, 6))
+PARIS = ZoneInfo("Europe/Paris")
+NOON = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)
+
+_interactions = itertools.count(1_400_000_000_000_000_000)
+
+
+async def post(
+    store,
+    exercise_id="django-async-views/return-json",
+    *,
+    difficulty=Difficulty.HARD,
+    guild_id=GUILD,
+    attempt_limit=3,
+    context=PostContext.PRACTICE,
+    posted_at=NOON,
+):
+    return await store.create_post(
+        guild_id=guild_id,
+        channel_id=CHANNEL,
+        exercise_id=exercise_id,
+        content_hash="3f2a9c1d",
+        difficulty=difficulty,
+        context=context,
+        attempt_limit=attempt_limit,
+        posted_at=posted_at,
+    )
+
+
+async def answer(store, post_id, member_id, answer="A", *, correct, at=NOON, interaction_id=None):
+    return await store.record_attempt(
+        post_id=post_id,
+        member_id=member_id,
+        interaction_id=next(_interactions) if interaction_id is None else interaction_id,
+        answer=answer,
+        correct=correct,
+        answered_at=at,
+    )
+
+
+# Posts
+
+
+async def test_a_post_reads_back_as_it_was_created(store):
+    created = await post(store, difficulty=Difficulty.MEDIUM, attempt_limit=2)
+    assert created.message_id is None
+    with_message = await store.set_post_message(created.post_id, 1_500_000_000_000_000_001)
+    assert with_message.message_id == 1_500_000_000_000_000_001
+    read = await store.get_post(created.post_id)
+    assert read == with_message
+    assert read.exercise_id == "django-async-views/return-json"
+    assert read.difficulty is Difficulty.MEDIUM
+    assert read.context is PostContext.PRACTICE
+    assert read.attempt_limit == 2
+    assert read.posted_at == NOON
+
+
+async def test_an_unknown_post_is_none_and_cannot_be_answered(store):
+    assert await store.get_post(424242) is None
+    with pytest.raises(UnknownPost):
+        await answer(store, 424242, ALICE, correct=True)
+    with pytest.raises(UnknownPost):
+        await store.use_hint(post_id=424242, member_id=ALICE, hint_number=1, used_at=NOON)
+    with pytest.raises(UnknownPost):
+        await store.set_post_message(424242, 1)
+
+
+# Attempts
+
+
+async def test_a_first_correct_answer_earns_full_points(store):
+    hard = await post(store)
+    result = await answer(store, hard.post_id, ALICE, "C", correct=True)
+    assert result.outcome is AttemptOutcome.RECORDED
+    assert result.recorded_now
+    assert result.attempt.answer == "C"
+    assert result.attempt.attempt_number == 1
+    assert result.attempt.points == 30
+    assert result.attempt.answered_at == NOON
+    assert result.attempts_left == 2
+
+
+async def test_each_wrong_answer_uses_an_attempt_and_lowers_the_points(store):
+    hard = await post(store)
+    first = await answer(store, hard.post_id, ALICE, "A", correct=False)
+    second = await answer(store, hard.post_id, ALICE, "C", correct=True)
+    assert (first.attempt.attempt_number, first.attempt.points, first.attempts_left) == (1, 0, 2)
+    assert (second.attempt.attempt_number, second.attempt.points, second.attempts_left) == (
+        2,
+        15,
+        1,
+    )
+    progress = await store.progress_on_post(post_id=hard.post_id, member_id=ALICE)
+    assert progress == PostProgress(
+        attempts_used=2, attempts_left=1, hints_used=0, solved=True, points=15
+    )
+
+
+async def test_fifty_simultaneous_answers_record_exactly_the_limit(store):
+    hard = await post(store, attempt_limit=3)
+    results = await asyncio.gather(
+        *(answer(store, hard.post_id, ALICE, "B", correct=False) for _ in range(50))
+    )
+    outcomes = Counter(result.outcome for result in results)
+    assert outcomes == {AttemptOutcome.RECORDED: 3, AttemptOutcome.NO_ATTEMPTS_LEFT: 47}
+    numbers = sorted(r.attempt.attempt_number for r in results if r.recorded_now)
+    assert numbers == [1, 2, 3]
+    progress = await store.progress_on_post(post_id=hard.post_id, member_id=ALICE)
+    assert (progress.attempts_used, progress.attempts_left) == (3, 0)
+
+
+async def test_fifty_simultaneous_right_answers_score_once(store):
+    hard = await post(store, attempt_limit=3)
+    results = await asyncio.gather(
+        *(answer(store, hard.post_id, ALICE, "C", correct=True) for _ in range(50))
+    )
+    outcomes = Counter(result.outcome for result in results)
+    assert outcomes == {AttemptOutcome.RECORDED: 1, AttemptOutcome.ALREADY_SOLVED: 49}
+    progress = await store.progress_on_post(post_id=hard.post_id, member_id=ALICE)
+    assert (progress.attempts_used, progress.points) == (1, 30)
+
+
+async def test_a_solved_post_takes_no_more_answers(store):
+    hard = await post(store)
+    await answer(store, hard.post_id, ALICE, "C", correct=True)
+    again = await answer(store, hard.post_id, ALICE, "A", correct=False)
+    assert again.outcome is AttemptOutcome.ALREADY_SOLVED
+    assert again.attempt is None
+    assert again.attempts_left == 2
+
+
+async def test_the_same_interaction_twice_is_recorded_once(store):
+    hard = await post(store)
+    first = await answer(store, hard.post_id, ALICE, "A", correct=False, interaction_id=77)
+    # A retried delivery of the same click, even with a different payload, changes nothing.
+    retry = await answer(store, hard.post_id, ALICE, "C", correct=True, interaction_id=77)
+    assert first.outcome is AttemptOutcome.RECORDED
+    assert retry.outcome is AttemptOutcome.ALREADY_RECORDED
+    assert retry.attempt == first.attempt
+    assert retry.attempts_left == 2
+    progress = await store.progress_on_post(post_id=hard.post_id, member_id=ALICE)
+    assert (progress.attempts_used, progress.solved) == (1, False)
+
+
+async def test_the_same_interaction_twice_at_once_is_recorded_once(store):
+    hard = await post(store)
+    results = await asyncio.gather(
+        *(answer(store, hard.post_id, ALICE, correct=False, interaction_id=78) for _ in range(2))
+    )
+    outcomes = sorted(result.outcome for result in results)
+    assert outcomes == [AttemptOutcome.ALREADY_RECORDED, AttemptOutcome.RECORDED]
+    assert results[0].attempt == results[1].attempt
+
+
+async def test_two_members_on_one_post_are_independent(store):
+    hard = await post(store, attempt_limit=2)
+    for _ in range(2):
+        await answer(store, hard.post_id, ALICE, correct=False)
+    assert (await answer(store, hard.post_id, ALICE, correct=True)).outcome is (
+        AttemptOutcome.NO_ATTEMPTS_LEFT
+    )
+    bob = await answer(store, hard.post_id, BOB, correct=True)
+    assert bob.outcome is AttemptOutcome.RECORDED
+    assert (bob.attempt.attempt_number, bob.attempt.points, bob.attempts_left) == (1, 30, 1)
+    alice = await store.progress_on_post(post_id=hard.post_id, member_id=ALICE)
+    assert alice == PostProgress(
+        attempts_used=2, attempts_left=0, hints_used=0, solved=False, points=0
+    )
+
+
+async def test_solving_a_reposted_exercise_earns_nothing_new(store):
+    first = await post(store, "pack/one")
+    repost = await post(store, "pack/one")
+    other_exercise = await post(store, "pack/two")
+    other_guild = await post(store, "pack/one", guild_id=OTHER_GUILD)
+    await answer(store, first.post_id, ALICE, correct=True)
+    again = await answer(store, repost.post_id, ALICE, correct=True)
+    assert again.outcome is AttemptOutcome.RECORDED
+    assert again.attempt.points == 0
+    assert (await answer(store, other_exercise.post_id, ALICE, correct=True)).attempt.points == 30
+    assert (await answer(store, other_guild.post_id, ALICE, correct=True)).attempt.points == 30
+    assert (await answer(store, repost.post_id, BOB, correct=True)).attempt.points == 30
+
+
+async def test_invalid_answers_and_naive_times_are_refused(store):
+    hard = await post(store)
+    for bad in ("", "a", "ABCD", "E", "A B"):
+        with pytest.raises(ValueError, match="option letters"):
+            await answer(store, hard.post_id, ALICE, bad, correct=False)
+    with pytest.raises(ValueError, match="aware"):
+        await answer(store, hard.post_id, ALICE, correct=False, at=datetime(2025, 3, 12))
+    progress = await store.progress_on_post(post_id=hard.post_id, member_id=ALICE)
+    assert progress.attempts_used == 0
+
+
+# Hints
+
+
+async def test_hints_cost_once_each_and_lower_the_points(store):
+    hard = await post(store)
+    first = await store.use_hint(post_id=hard.post_id, member_id=ALICE, hint_number=1, used_at=NOON)
+    again = await store.use_hint(post_id=hard.post_id, member_id=ALICE, hint_number=1, used_at=NOON)
+    second = await store.use_hint(
+        post_id=hard.post_id, member_id=ALICE, hint_number=2, used_at=NOON
+    )
+    assert (first.newly_used, first.hints_used) == (True, 1)
+    assert (again.newly_used, again.hints_used) == (False, 1)
+    assert (second.newly_used, second.hints_used) == (True, 2)
+    solved = await answer(store, hard.post_id, ALICE, correct=True)
+    assert solved.attempt.points == 30 - 2 * 6
+    bob = await answer(store, hard.post_id, BOB, correct=True)
+    assert bob.attempt.points == 30
+
+
+# Durability
+
+
+async def test_everything_survives_closing_and_reopening(backend):
+    store = await backend.open()
+    hard = await post(store)
+    await store.use_hint(post_id=hard.post_id, member_id=ALICE, hint_number=1, used_at=NOON)
+    await answer(store, hard.post_id, ALICE, correct=False, interaction_id=91)
+    await store.close()
+    with pytest.raises(StoreClosed):
+        await answer(store, hard.post_id, ALICE, correct=True)
+
+    reopened = await backend.open()
+    try:
+        assert await reopened.get_post(hard.post_id) == hard
+        progress = await reopened.progress_on_post(post_id=hard.post_id, member_id=ALICE)
+        assert (progress.attempts_used, progress.hints_used) == (1, 1)
+        retry = await answer(reopened, hard.post_id, ALICE, correct=True, interaction_id=91)
+        assert retry.outcome is AttemptOutcome.ALREADY_RECORDED
+        solved = await answer(reopened, hard.post_id, ALICE, correct=True)
+        assert (solved.attempt.attempt_number, solved.attempt.points) == (2, 15 - 6)
+    finally:
+        await reopened.close()
+
+
+# Computed from the log
+
+
+def paris(day, hour, minute=0):
+    return datetime(2025, 3, day, hour, minute, tzinfo=PARIS)
+
+
+async def test_leaderboard_by_day_week_and_all_time_in_the_servers_time_zone(store):
+    now = paris(12, 15)  # Wednesday; the week began on Monday the 10th in Paris
+    hard, medium, easy, old = [
+        await post(store, f"pack/{name}", difficulty=difficulty)
+        for name, difficulty in [
+            ("hard", Difficulty.HARD),
+            ("medium", Difficulty.MEDIUM),
+            ("easy", Difficulty.EASY),
+            ("old", Difficulty.EASY),
+        ]
+    ]
+    elsewhere = await post(store, "pack/hard", guild_id=OTHER_GUILD)
+
+    await answer(store, hard.post_id, ALICE, correct=True, at=paris(10, 9))  # 30, this week
+    await answer(store, easy.post_id, ALICE, correct=True, at=paris(12, 10))  # 10, today
+    # 00:30 on Monday in Paris is still Sunday in UTC: it belongs to this week.
+    await answer(store, medium.post_id, BOB, correct=True, at=paris(10, 0, 30))  # 20
+    await answer(store, hard.post_id, BOB, correct=False, at=paris(12, 7))
+    await answer(store, hard.post_id, BOB, correct=True, at=paris(12, 8))  # 15, today
+    await answer(store, old.post_id, BOB, correct=True, at=paris(1, 12))  # 10, long ago
+    await answer(store, hard.post_id, CAROL, correct=True, at=paris(9, 23, 59))  # 30, last week
+    await answer(store, elsewhere.post_id, DAVE, correct=True, at=paris(12, 9))  # other guild
+    await answer(store, easy.post_id, ERIN, correct=False, at=paris(12, 9))  # no points
+
+    async def board(period):
+        entries = await store.leaderboard(guild_id=GUILD, period=period, now=now, tz=PARIS)
+        return [(e.rank, e.member_id, e.points, e.solves) for e in entries]
+
+    assert await board(Period.DAY) == [(1, BOB, 15, 1), (2, ALICE, 10, 1)]
+    assert await board(Period.WEEK) == [(1, ALICE, 40, 2), (2, BOB, 35, 2)]
+    assert await board(Period.ALL_TIME) == [
+        (1, BOB, 45, 3),
+        (2, ALICE, 40, 2),
+        (3, CAROL, 30, 1),
+    ]
+    top = await store.leaderboard(
+        guild_id=GUILD, period=Period.ALL_TIME, now=now, tz=PARIS, limit=1
+    )
+    assert [e.member_id for e in top] == [BOB]
+
+
+async def test_equal_points_rank_whoever_reached_them_first(store):
+    one, two = await post(store, "pack/one"), await post(store, "pack/two")
+    await answer(store, one.post_id, BOB, correct=True, at=NOON)
+    await answer(store, two.post_id, ALICE, correct=True, at=NOON + timedelta(minutes=1))
+    entries = await store.leaderboard(
+        guild_id=GUILD, period=Period.ALL_TIME, now=NOON + timedelta(hours=1), tz=UTC
+    )
+    assert [(e.rank, e.member_id, e.points) for e in entries] == [(1, BOB, 30), (2, ALICE, 30)]
+
+
+async def test_pick_rates_per_blank_of_a_post(store):
+    blanks = await post(store)
+    await answer(store, blanks.post_id, ALICE, "AB", correct=False)
+    await answer(store, blanks.post_id, ALICE, "AC", correct=True)
+    await answer(store, blanks.post_id, BOB, "BC", correct=False)
+    await answer(store, blanks.post_id, CAROL, "AC", correct=True)
+    untouched = await post(store)
+
+    assert await store.pick_rates(blanks.post_id) == [
+        OptionPick(blank=0, option="A", picks=3, share=0.75),
+        OptionPick(blank=0, option="B", picks=1, share=0.25),
+        OptionPick(blank=1, option="B", picks=1, share=0.25),
+        OptionPick(blank=1, option="C", picks=3, share=0.75),
+    ]
+    first_answers = await store.pick_rates(blanks.post_id, first_answers_only=True)
+    assert [(p.blank, p.option, p.picks) for p in first_answers] == [
+        (0, "A", 2),
+        (0, "B", 1),
+        (1, "B", 1),
+        (1, "C", 2),
+    ]
+    assert await store.pick_rates(untouched.post_id) == []
+
+
+async def test_streak_counts_local_days_with_a_solve(store):
+    tokyo = ZoneInfo("Asia/Tokyo")
+    exercises = [await post(store, f"pack/{n}") for n in range(6)]
+    # In Tokyo these are March 1st, 2nd and 3rd; in UTC, February 28th, March 2nd and 3rd.
+    solves = [
+        datetime(2025, 3, 1, 8, 0, tzinfo=tokyo),
+        datetime(2025, 3, 2, 20, 0, tzinfo=tokyo),
+        datetime(2025, 3, 3, 10, 0, tzinfo=tokyo),
+    ]
+    for exercise, at in zip(exercises, solves, strict=False):
+        await answer(store, exercise.post_id, ALICE, correct=True, at=at)
+    await answer(store, exercises[4].post_id, ALICE, correct=False, at=solves[-1] + timedelta(1))
+    long_ago = datetime(2025, 2, 20, tzinfo=UTC)
+    await answer(store, exercises[5].post_id, ALICE, correct=True, at=long_ago)
+
+    on_the_3rd = datetime(2025, 3, 3, 12, 0, tzinfo=tokyo)
+    on_the_5th = datetime(2025, 3, 5, 12, 0, tzinfo=tokyo)
+    kwargs = {"guild_id": GUILD, "member_id": ALICE, "tz": tokyo}
+    assert await store.streak(now=on_the_3rd, **kwargs) == Streak(current=3, longest=3)
+    assert await store.streak(now=on_the_5th, **kwargs) == Streak(current=0, longest=3)
+    in_utc = await store.streak(guild_id=GUILD, member_id=ALICE, now=on_the_3rd, tz=UTC)
+    assert in_utc == Streak(current=2, longest=2)
+    assert await store.streak(guild_id=GUILD, member_id=BOB, now=on_the_3rd, tz=tokyo) == Streak(
+        current=0, longest=0
+    )
