@@ -12,7 +12,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from sqlite3 import Row
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
 
@@ -29,6 +29,7 @@ from bot.store.protocol import (
     OptionPick,
     Post,
     PostProgress,
+    Store,
 )
 from bot.store.schema import connect, open_for_writing
 from bot.store.writer import WriteJob, Writer
@@ -349,6 +350,10 @@ def _attempt_from_row(row: Row) -> Attempt:
         points=row["points"],
         answered_at=_from_db(row["answered_at"]),
     )
+
+
+if TYPE_CHECKING:
+    _keeps_the_contract: type[Store] = SqliteStore  # mypy checks every method's signature
 
 
 def _check_answer(answer: str) -> None:

@@ -48,14 +48,13 @@ class Writer:
         """Run `job` in its own transaction; return its result once committed.
 
         A caller cancelled while waiting does not cancel the write: an answered click is a
-        fact, and the writer records it anyway.
+        fact, and the writer runs every job it has queued (see _commit).
         """
         if self._closing or self._task is None:
             raise StoreClosed()
         done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        done.add_done_callback(_mark_retrieved)
         self._queue.put_nowait(_Queued(job, done))
-        return await asyncio.shield(done)
+        return await done
 
     async def stop(self) -> None:
         """Refuse new jobs, finish the queued ones, then return."""
@@ -78,6 +77,7 @@ class Writer:
                     left.done.set_exception(StoreClosed())
 
     async def _commit(self, queued: _Queued[Any]) -> None:
+        # Runs even if the caller has stopped waiting (its future is then cancelled).
         connection = self._connection
         try:
             await connection.execute("BEGIN IMMEDIATE")
@@ -91,12 +91,11 @@ class Writer:
                     log.exception("rolling back a failed write failed too")
             if not queued.done.done():
                 queued.done.set_exception(error)
+        except BaseException:
+            # The writer task itself is being cancelled: its caller must not wait forever.
+            if not queued.done.done():
+                queued.done.set_exception(StoreClosed())
+            raise
         else:
             if not queued.done.done():
                 queued.done.set_result(result)
-
-
-def _mark_retrieved(done: asyncio.Future[Any]) -> None:
-    # The caller may have been cancelled (see submit); its error is then nobody's to log.
-    if not done.cancelled():
-        done.exception()

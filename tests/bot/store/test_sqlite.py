@@ -1,5 +1,6 @@
 """What only the SQLite store promises: its file, its migrations, and refusing bad files."""
 
+import asyncio
 import hashlib
 import os
 import sqlite3
@@ -254,3 +255,35 @@ async def test_a_failed_write_is_rolled_back_and_the_next_one_succeeds(tmp_path)
             await store.set_post_message(second.post_id, 99)  # one message shows one post
         assert (await store.get_post(second.post_id)).message_id is None
         assert (await store.set_post_message(second.post_id, 100)).message_id == 100
+
+
+async def test_an_answer_whose_caller_gave_up_is_still_recorded(tmp_path):
+    path = tmp_path / "cancel.sqlite3"
+    async with await SqliteStore.open(path) as store:
+        hard = await store.create_post(
+            guild_id=1,
+            channel_id=2,
+            exercise_id="pack/ex",
+            content_hash="abc",
+            difficulty=Difficulty.HARD,
+            context=PostContext.PRACTICE,
+            attempt_limit=3,
+            posted_at=NOON,
+        )
+        click = asyncio.create_task(
+            store.record_attempt(
+                post_id=hard.post_id,
+                member_id=5,
+                interaction_id=6,
+                answer="C",
+                correct=True,
+                answered_at=NOON,
+            )
+        )
+        await store.get_post(hard.post_id)  # the click reaches the writer's queue meanwhile
+        click.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await click
+    async with await SqliteStore.open(path) as reopened:
+        progress = await reopened.progress_on_post(post_id=hard.post_id, member_id=5)
+        assert (progress.attempts_used, progress.solved, progress.points) == (1, True, 30)
