@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -86,6 +87,10 @@ async def verify_command(config: TutorConfig, path: Path | None) -> int:
     return 1 if problems else 0
 
 
+def _stopped(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] = os.environ) -> int:
     parser = argparse.ArgumentParser(prog="python -m tutor", description=__doc__)
     parser.add_argument("--host", help="address to bind (TUTOR_HOST, default 127.0.0.1)")
@@ -104,6 +109,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] = os.envi
         config = replace(config, port=args.port)
     if args.command == "verify":
         return asyncio.run(verify_command(config, args.path))
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises it: let that end in status 0.
+    signal.signal(signal.SIGTERM, _stopped)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
