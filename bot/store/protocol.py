@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from bot.progress import Period, PostContext, Streak
 from exercises.model import Difficulty
@@ -86,6 +86,35 @@ class PostProgress:
     points: int
 
 
+class PostCounters(NamedTuple):
+    """The public counters under a post (a tuple, so `answered, solved = ...` reads well)."""
+
+    answered: int  # members who answered at least once
+    solved: int  # members who answered correctly
+
+
+@dataclass(frozen=True, slots=True)
+class PackStats:
+    """One member's answers in one guild on one pack's exercises."""
+
+    pack_id: str
+    attempts: int
+    correct: int
+    points: int
+    solved: int  # different exercises solved; solving one again in a new post counts once
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStats:
+    """One member's answers in one guild, overall and per pack (packs sorted by id)."""
+
+    attempts: int
+    correct: int
+    points: int
+    solved: int
+    packs: tuple[PackStats, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class LeaderboardEntry:
     rank: int  # 1 for the top; ties on points go to whoever reached them first
@@ -150,6 +179,10 @@ class Store(Protocol):
         ...
 
     async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress: ...
+
+    async def post_counters(self, post_id: int) -> PostCounters: ...
+
+    async def member_stats(self, *, guild_id: int, member_id: int) -> MemberStats: ...
 
     async def leaderboard(
         self, *, guild_id: int, period: Period, now: datetime, tz: tzinfo, limit: int = 10

@@ -58,6 +58,28 @@ ON CONFLICT (post_id, member_id, hint_number) DO NOTHING
 
 HINTS_USED = "SELECT count(*) FROM hints WHERE post_id = ? AND member_id = ?"
 
+POST_COUNTERS = """
+SELECT count(DISTINCT member_id) AS answered,
+       count(DISTINCT CASE WHEN correct = 1 THEN member_id END) AS solved
+  FROM attempts
+ WHERE post_id = ?
+"""
+
+# A member's answers per pack; the pack is the exercise id up to its "/".
+MEMBER_STATS_BY_PACK = """
+SELECT CASE WHEN instr(p.exercise_id, '/') > 0
+            THEN substr(p.exercise_id, 1, instr(p.exercise_id, '/') - 1)
+            ELSE p.exercise_id END AS pack_id,
+       count(*) AS attempts,
+       sum(a.correct) AS correct,
+       sum(a.points) AS points,
+       count(DISTINCT CASE WHEN a.correct = 1 THEN p.exercise_id END) AS solved
+  FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
+ WHERE p.guild_id = ? AND a.member_id = ?
+ GROUP BY pack_id
+ ORDER BY pack_id
+"""
+
 # Points earned in a guild since a moment ("" for all time). Ties go to whoever reached
 # their points first, then to the lower member id so the order is always the same.
 LEADERBOARD = """

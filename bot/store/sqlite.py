@@ -26,8 +26,11 @@ from bot.store.protocol import (
     AttemptResult,
     HintUse,
     LeaderboardEntry,
+    MemberStats,
     OptionPick,
+    PackStats,
     Post,
+    PostCounters,
     PostProgress,
     Store,
 )
@@ -239,6 +242,25 @@ class SqliteStore:
         )
 
     # Computed from the log
+
+    async def post_counters(self, post_id: int) -> PostCounters:
+        row = await _one(self._reads, queries.POST_COUNTERS, (post_id,))
+        assert row is not None  # an aggregate always returns one row
+        return PostCounters(answered=row["answered"], solved=row["solved"])
+
+    async def member_stats(self, *, guild_id: int, member_id: int) -> MemberStats:
+        rows = await _all(self._reads, queries.MEMBER_STATS_BY_PACK, (guild_id, member_id))
+        packs = tuple(
+            PackStats(row["pack_id"], row["attempts"], row["correct"], row["points"], row["solved"])
+            for row in rows
+        )
+        return MemberStats(
+            attempts=sum(pack.attempts for pack in packs),
+            correct=sum(pack.correct for pack in packs),
+            points=sum(pack.points for pack in packs),
+            solved=sum(pack.solved for pack in packs),
+            packs=packs,
+        )
 
     async def leaderboard(
         self, *, guild_id: int, period: Period, now: datetime, tz: tzinfo, limit: int = 10

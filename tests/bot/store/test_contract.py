@@ -361,3 +361,37 @@ async def test_streak_counts_local_days_with_a_solve(store):
     assert await store.streak(guild_id=GUILD, member_id=BOB, now=on_the_3rd, tz=tokyo) == Streak(
         current=0, longest=0
     )
+
+
+async def test_post_counters_count_members_not_answers(store):
+    hard = await post(store)
+    assert await store.post_counters(hard.post_id) == (0, 0)
+    await answer(store, hard.post_id, ALICE, correct=False)
+    await answer(store, hard.post_id, ALICE, correct=True)
+    await answer(store, hard.post_id, BOB, correct=False)
+    answered, solved = await store.post_counters(hard.post_id)
+    assert (answered, solved) == (2, 1)
+
+
+async def test_member_stats_overall_and_per_pack(store):
+    one = await post(store, "async-views/one", difficulty=Difficulty.EASY)
+    again = await post(store, "async-views/one", difficulty=Difficulty.EASY)
+    two = await post(store, "async-views/two", difficulty=Difficulty.MEDIUM)
+    orm = await post(store, "orm/three", difficulty=Difficulty.HARD)
+    elsewhere = await post(store, "orm/three", guild_id=OTHER_GUILD)
+    await answer(store, one.post_id, ALICE, correct=True)  # 10
+    await answer(store, again.post_id, ALICE, correct=True)  # farmed: 0, solved once
+    await answer(store, two.post_id, ALICE, correct=False)
+    await answer(store, orm.post_id, ALICE, correct=False)
+    await answer(store, orm.post_id, ALICE, correct=True)  # 15
+    await answer(store, elsewhere.post_id, ALICE, correct=True)  # another guild
+    await answer(store, one.post_id, BOB, correct=True)  # someone else
+
+    stats = await store.member_stats(guild_id=GUILD, member_id=ALICE)
+    assert (stats.attempts, stats.correct, stats.points, stats.solved) == (5, 3, 25, 2)
+    assert [(p.pack_id, p.attempts, p.correct, p.points, p.solved) for p in stats.packs] == [
+        ("async-views", 3, 2, 10, 1),
+        ("orm", 2, 1, 15, 1),
+    ]
+    nobody = await store.member_stats(guild_id=GUILD, member_id=ERIN)
+    assert (nobody.attempts, nobody.packs) == (0, ())
