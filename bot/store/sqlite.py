@@ -8,7 +8,7 @@ never read first and written after an await elsewhere. No Discord, Django or HTT
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from sqlite3 import Row
 from types import TracebackType
@@ -34,11 +34,10 @@ from bot.store.protocol import (
     PostProgress,
     Store,
 )
+from bot.store.rows import attempt_from_row, from_db, post_from_row, to_db
 from bot.store.schema import connect, open_for_writing
 from bot.store.writer import WriteJob, Writer
 from exercises.model import LETTERS, MAX_BLANKS, Difficulty
-
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 T = TypeVar("T")
 
@@ -120,7 +119,7 @@ class SqliteStore:
             Difficulty(difficulty).value,
             PostContext(context).value,
             attempt_limit,
-            _to_db(posted_at, "posted_at"),
+            to_db(posted_at, "posted_at"),
         )
 
         async def insert(db: aiosqlite.Connection) -> Post:
@@ -142,7 +141,7 @@ class SqliteStore:
 
     async def get_post(self, post_id: int) -> Post | None:
         row = await _one(self._reads, queries.POST, (post_id,))
-        return _post_from_row(row) if row is not None else None
+        return post_from_row(row) if row is not None else None
 
     # Attempts and hints
 
@@ -157,12 +156,12 @@ class SqliteStore:
         answered_at: datetime,
     ) -> AttemptResult:
         _check_answer(answer)
-        at = _to_db(answered_at, "answered_at")
+        at = to_db(answered_at, "answered_at")
 
         async def record(db: aiosqlite.Connection) -> AttemptResult:
             original = await _one(db, queries.ATTEMPT_BY_INTERACTION, (interaction_id,))
             if original is not None:
-                before = _attempt_from_row(original)
+                before = attempt_from_row(original)
                 standing = await _standing(db, before.post_id, before.member_id)
                 return AttemptResult(
                     AttemptOutcome.ALREADY_RECORDED, before, standing.attempts_left
@@ -206,7 +205,7 @@ class SqliteStore:
                 answer,
                 correct,
                 points,
-                _from_db(at),
+                from_db(at),
             )
             left = progress.attempts_left(standing.attempt_limit, number)
             return AttemptResult(AttemptOutcome.RECORDED, recorded, left)
@@ -218,7 +217,7 @@ class SqliteStore:
     ) -> HintUse:
         if hint_number < 1:
             raise ValueError(f"hints are numbered from 1, got {hint_number}")
-        values = (post_id, member_id, hint_number, _to_db(used_at, "used_at"))
+        values = (post_id, member_id, hint_number, to_db(used_at, "used_at"))
 
         async def take(db: aiosqlite.Connection) -> HintUse:
             if await _one(db, queries.POST, (post_id,)) is None:
@@ -265,8 +264,10 @@ class SqliteStore:
     async def leaderboard(
         self, *, guild_id: int, period: Period, now: datetime, tz: tzinfo, limit: int = 10
     ) -> list[LeaderboardEntry]:
+        if limit < 1:
+            raise ValueError(f"a leaderboard shows at least one member, got limit={limit}")
         start = progress.period_start(Period(period), now, tz)
-        since = _to_db(start, "period start") if start is not None else ""  # "" sorts first
+        since = to_db(start, "period start") if start is not None else ""  # "" sorts first
         rows = await _all(self._reads, queries.LEADERBOARD, (guild_id, since, limit))
         return [
             LeaderboardEntry(rank, row["member_id"], row["points"], row["solves"])
@@ -285,7 +286,7 @@ class SqliteStore:
 
     async def streak(self, *, guild_id: int, member_id: int, now: datetime, tz: tzinfo) -> Streak:
         rows = await _all(self._reads, queries.SOLVE_MINUTES, (guild_id, member_id))
-        days = {progress.local_date(_from_db(row[0] + ":00.000000Z"), tz) for row in rows}
+        days = {progress.local_date(from_db(row[0] + ":00.000000Z"), tz) for row in rows}
         return progress.streak(days, progress.local_date(now, tz))
 
     async def _write(self, job: WriteJob[T]) -> T:
@@ -330,7 +331,7 @@ async def _post(db: aiosqlite.Connection, post_id: int) -> Post:
     row = await _one(db, queries.POST, (post_id,))
     if row is None:
         raise UnknownPost(post_id)
-    return _post_from_row(row)
+    return post_from_row(row)
 
 
 async def _one(db: aiosqlite.Connection, sql: str, values: Any) -> Row | None:
@@ -345,35 +346,6 @@ async def _all(db: aiosqlite.Connection, sql: str, values: Any) -> list[Row]:
     return rows
 
 
-def _post_from_row(row: Row) -> Post:
-    return Post(
-        post_id=row["post_id"],
-        guild_id=row["guild_id"],
-        channel_id=row["channel_id"],
-        message_id=row["message_id"],
-        exercise_id=row["exercise_id"],
-        content_hash=row["content_hash"],
-        difficulty=Difficulty(row["difficulty"]),
-        context=PostContext(row["context"]),
-        attempt_limit=row["attempt_limit"],
-        posted_at=_from_db(row["posted_at"]),
-    )
-
-
-def _attempt_from_row(row: Row) -> Attempt:
-    return Attempt(
-        attempt_id=row["attempt_id"],
-        post_id=row["post_id"],
-        member_id=row["member_id"],
-        interaction_id=row["interaction_id"],
-        attempt_number=row["attempt_number"],
-        answer=row["answer"],
-        correct=bool(row["correct"]),
-        points=row["points"],
-        answered_at=_from_db(row["answered_at"]),
-    )
-
-
 if TYPE_CHECKING:
     _keeps_the_contract: type[Store] = SqliteStore  # mypy checks every method's signature
 
@@ -383,11 +355,3 @@ def _check_answer(answer: str) -> None:
         raise ValueError(
             f"an answer is 1 to {MAX_BLANKS} option letters from {LETTERS}, got {answer!r}"
         )
-
-
-def _to_db(moment: datetime, name: str) -> str:
-    return progress.require_aware(moment, name).astimezone(UTC).strftime(_TIME_FORMAT)
-
-
-def _from_db(text: str) -> datetime:
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
