@@ -55,6 +55,8 @@ class AttemptOutcome(StrEnum):
     """The member has used every attempt on this post; nothing was recorded."""
     ALREADY_SOLVED = "already-solved"
     """The member has solved this post already; nothing was recorded."""
+    REPEATED_ANSWER = "repeated-answer"
+    """The member gave this same answer before (a double click); it costs no new attempt."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,12 @@ SET_POST_MESSAGE = "UPDATE posts SET message_id = ? WHERE post_id = ?"
 
 ATTEMPT_BY_INTERACTION = "SELECT * FROM attempts WHERE interaction_id = ?"
 
+# The member's earlier attempt with the same answer: a double click must not cost twice.
+SAME_ANSWER_BEFORE = """
+SELECT * FROM attempts WHERE post_id = ? AND member_id = ? AND answer = ?
+ ORDER BY attempt_number LIMIT 1
+"""
+
 # One member on one post: what the limit, points and no-farming rules need.
 # solved_before: a correct answer on another post of the same exercise in the same guild.
 STANDING = """

@@ -171,6 +171,12 @@ class SqliteStore:
                 return AttemptResult(AttemptOutcome.ALREADY_SOLVED, None, standing.attempts_left)
             if standing.attempts_left == 0:
                 return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
+            same = await _one(db, queries.SAME_ANSWER_BEFORE, (post_id, member_id, answer))
+            if same is not None:
+                repeated = attempt_from_row(same)
+                return AttemptResult(
+                    AttemptOutcome.REPEATED_ANSWER, repeated, standing.attempts_left
+                )
             number = standing.attempts_used + 1
             points = 0
             if correct:

@@ -44,12 +44,18 @@ async def post(
     )
 
 
-async def answer(store, post_id, member_id, answer="A", *, correct, at=NOON, interaction_id=None):
+# Distinct answers by default: the same answer twice is a double click and costs nothing.
+_distinct_answers = (
+    "".join(letters) for letters in itertools.cycle(itertools.product("ABCD", repeat=3))
+)
+
+
+async def answer(store, post_id, member_id, answer=None, *, correct, at=NOON, interaction_id=None):
     return await store.record_attempt(
         post_id=post_id,
         member_id=member_id,
         interaction_id=next(_interactions) if interaction_id is None else interaction_id,
-        answer=answer,
+        answer=next(_distinct_answers) if answer is None else answer,
         correct=correct,
         answered_at=at,
     )
@@ -115,8 +121,9 @@ async def test_each_wrong_answer_uses_an_attempt_and_lowers_the_points(store):
 
 async def test_fifty_simultaneous_answers_record_exactly_the_limit(store):
     hard = await post(store, attempt_limit=3)
+    fifty_answers = ["".join(letters) for letters in itertools.product("ABCD", repeat=3)][:50]
     results = await asyncio.gather(
-        *(answer(store, hard.post_id, ALICE, "B", correct=False) for _ in range(50))
+        *(answer(store, hard.post_id, ALICE, letters, correct=False) for letters in fifty_answers)
     )
     outcomes = Counter(result.outcome for result in results)
     assert outcomes == {AttemptOutcome.RECORDED: 3, AttemptOutcome.NO_ATTEMPTS_LEFT: 47}
@@ -124,6 +131,24 @@ async def test_fifty_simultaneous_answers_record_exactly_the_limit(store):
     assert numbers == [1, 2, 3]
     progress = await store.progress_on_post(post_id=hard.post_id, member_id=ALICE)
     assert (progress.attempts_used, progress.attempts_left) == (3, 0)
+
+
+async def test_a_repeated_answer_costs_no_new_attempt(store):
+    hard = await post(store, attempt_limit=3)
+    first = await answer(store, hard.post_id, ALICE, "B", correct=False)
+    double_click = await answer(store, hard.post_id, ALICE, "B", correct=False)
+    assert double_click.outcome is AttemptOutcome.REPEATED_ANSWER
+    assert double_click.attempt == first.attempt
+    assert double_click.attempts_left == 2
+
+
+async def test_fifty_simultaneous_identical_answers_cost_one_attempt(store):
+    hard = await post(store, attempt_limit=3)
+    results = await asyncio.gather(
+        *(answer(store, hard.post_id, ALICE, "B", correct=False) for _ in range(50))
+    )
+    outcomes = Counter(result.outcome for result in results)
+    assert outcomes == {AttemptOutcome.RECORDED: 1, AttemptOutcome.REPEATED_ANSWER: 49}
 
 
 async def test_fifty_simultaneous_right_answers_score_once(store):
@@ -171,8 +196,8 @@ async def test_the_same_interaction_twice_at_once_is_recorded_once(store):
 
 async def test_two_members_on_one_post_are_independent(store):
     hard = await post(store, attempt_limit=2)
-    for _ in range(2):
-        await answer(store, hard.post_id, ALICE, correct=False)
+    for wrong in ("A", "B"):
+        await answer(store, hard.post_id, ALICE, wrong, correct=False)
     assert (await answer(store, hard.post_id, ALICE, correct=True)).outcome is (
         AttemptOutcome.NO_ATTEMPTS_LEFT
     )
