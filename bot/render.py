@@ -6,14 +6,15 @@ unit-tested without Discord. Text from members is never rendered here (no mentio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 
 import discord
 
 from bot import custom_ids
-from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Submit
+from bot.store import MemberStats
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, Verdict, blank_marker
 
 DIFFICULTY_COLOURS = {"easy": 0x57F287, "medium": 0xFEE75C, "hard": 0xED4245}
@@ -55,6 +56,7 @@ class Feedback:
     attempts_left: int
     points: int = 0
     solved_before: bool = False
+    repeated: bool = False  # the member gave this answer before; it cost no new attempt
 
 
 def code_block(code: str) -> str:
@@ -174,6 +176,8 @@ def feedback(exercise: AnyExercise, result: Feedback, *, post_id: int) -> Render
         lines.append(worked_solution(exercise))
     else:
         lines.append("❌ Not quite.")
+        if result.repeated:
+            lines.append("You tried this answer before, so it did not cost another attempt.")
         for blank in verdict.wrong_blanks:
             where = (
                 f"Blank {blank_marker(blank.number)}: **{blank.chosen}**"
@@ -186,8 +190,7 @@ def feedback(exercise: AnyExercise, result: Feedback, *, post_id: int) -> Render
         else:
             lines.append("That was your last attempt.")
             lines.append(worked_solution(exercise))
-    buttons = (ButtonSpec("Run it", RunIt(post_id, verdict.answer).to_id(), Style.SECONDARY),)
-    return Rendered(content=_fit("\n".join(lines)), buttons=buttons)
+    return Rendered(content=_fit("\n".join(lines)))
 
 
 def _attempts_left_line(left: int) -> str:
@@ -229,3 +232,24 @@ def help_text(commands: Sequence[tuple[str, str]]) -> str:
         "Your feedback is private. Each exercise allows a few attempts; **Hint** costs points.",
     ]
     return "\n".join(lines)
+
+
+def stats(member: MemberStats, pack_titles: Mapping[str, str]) -> str:
+    """A member's own progress: attempts, accuracy and points, overall and per pack."""
+    if member.attempts == 0:
+        return "You have not answered anything yet. Try `/practice`!"
+    lines = [
+        "**Your progress**",
+        _summary(member.attempts, member.correct, member.points, member.solved),
+    ]
+    for pack in member.packs:
+        title = pack_titles.get(pack.pack_id, pack.pack_id)
+        lines.append(
+            f"**{title}**: {_summary(pack.attempts, pack.correct, pack.points, pack.solved)}"
+        )
+    return _fit("\n".join(lines))
+
+
+def _summary(attempts: int, correct: int, points: int, solved: int) -> str:
+    accuracy = round(100 * correct / attempts) if attempts else 0
+    return f"{solved} solved · {attempts} answers, {accuracy}% correct · {points} points"

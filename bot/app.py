@@ -1,0 +1,103 @@
+"""The Discord client: receives interactions, hands them to the practice flow, sends replies.
+
+Thin by design: parse, call the domain, render. Buttons are routed by DynamicItem templates
+(bot.components), so they keep working after a restart. Mentions are off for every message.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot import commands, components
+from bot.clock import Clock
+from bot.counters import CounterRefresher
+from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from bot.errors import Refused
+from bot.practice import Clicked, Practice
+from bot.replies import reply, report
+from bot.store import Store
+from exercises import Catalog
+
+log = logging.getLogger(__name__)
+
+
+class TutorBot(discord.Client):
+    def __init__(
+        self,
+        *,
+        store: Store,
+        catalog: Catalog,
+        clock: Clock,
+        counter_edit_seconds: float = 5.0,
+        practice_cooldown_seconds: float = 10.0,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # channels and roles of the servers we are in; no privileged intent
+        super().__init__(
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)
+        self.practice = Practice(store=store, catalog=catalog, clock=clock, counters=self.counters)
+        self.tree = app_commands.CommandTree(self)
+        self.tree.on_error = self.on_command_error  # type: ignore[method-assign]
+        commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(*components.BUTTONS)
+
+    async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
+        """Every button click lands here, already parsed from its custom_id."""
+        public_message = interaction.message.id if interaction.message else None
+        on_post = Clicked(
+            post_id=button.post_id,
+            channel_id=interaction.channel_id or 0,
+            message_id=public_message,
+            member_id=interaction.user.id,
+            interaction_id=interaction.id,
+        )
+        on_panel = Clicked(**{**on_post.__dict__, "message_id": None})
+        practice = self.practice
+        match button:
+            case AnswerChoice(letter=letter):
+                await reply(interaction, practice.submit(on_post, letter))
+            case OpenPanel():
+                await reply(interaction, practice.open_panel(on_post))
+            case PanelChoice():
+                await reply(
+                    interaction, practice.choose(on_panel, button.chosen_after()), replace=True
+                )
+            case Submit(chosen=chosen):
+                await reply(interaction, practice.submit(on_panel, chosen), replace=True)
+            case Hint():
+                await reply(interaction, practice.take_hint(on_post))
+            case RunIt():
+                await report(interaction, Refused("Running examples is not switched on here."))
+
+    async def refresh_post(self, post_id: int) -> None:
+        """Edit a post's public message to show the current counters (called coalesced)."""
+        post, rendered = await self.practice.render_post(post_id)
+        if post.message_id is None:
+            return
+        message = self.get_partial_messageable(post.channel_id).get_partial_message(post.message_id)
+        await message.edit(embed=rendered.embed, view=components.view_for(rendered.buttons))
+
+    async def on_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        if isinstance(cause, app_commands.CommandOnCooldown):
+            await report(interaction, commands.cooldown_refusal(cause))
+        elif isinstance(cause, app_commands.CheckFailure):
+            await report(interaction, commands.check_refusal(cause))
+        else:
+            await report(interaction, cause)
+
+    async def close(self) -> None:
+        self.counters.cancel()  # counters are cosmetic: the next answer schedules a fresh edit
+        await super().close()

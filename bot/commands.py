@@ -1,0 +1,87 @@
+"""Slash commands: /practice, /stats and /help. Parse the options, call practice, reply.
+
+Errors go to the tree's one handler (TutorBot.on_command_error).
+Commands are synced deliberately (`python -m bot sync`), never on start: Discord allows
+200 command creates per day per server.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot import render
+from bot.components import view_for
+from bot.errors import Refused
+from exercises import Difficulty
+
+if TYPE_CHECKING:
+    from bot.practice import Practice
+
+COMMANDS = (
+    ("/practice [pack] [difficulty]", "post an exercise here for everyone to answer"),
+    ("/stats", "your own progress: attempts, accuracy and points, per pack"),
+    ("/help", "this message"),
+)
+
+
+def cooldown_refusal(error: app_commands.CommandOnCooldown) -> Refused:
+    return Refused(f"Slow down a little: try again in {error.retry_after:.0f} s.")
+
+
+def check_refusal(error: app_commands.CheckFailure) -> Refused:
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return Refused("Use this command in a server channel.")
+    return Refused("You cannot use this command here.")
+
+
+def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seconds: float) -> None:
+    """Add the commands to `tree`. Pack choices come from the loaded catalog."""
+    pack_choices = [
+        app_commands.Choice(name=pack.title[:100], value=pack.id)
+        for pack in practice.catalog.packs.values()
+    ][:25]
+    difficulty_choices = [
+        app_commands.Choice(name=level.value, value=level.value) for level in Difficulty
+    ]
+
+    def per_member(interaction: discord.Interaction) -> app_commands.Cooldown | None:
+        return app_commands.Cooldown(1, cooldown_seconds) if cooldown_seconds > 0 else None
+
+    @tree.command(name="practice", description="Post an exercise here for everyone to answer")
+    @app_commands.describe(pack="Which topic", difficulty="easy, medium or hard")
+    @app_commands.choices(pack=pack_choices, difficulty=difficulty_choices)
+    @app_commands.guild_only()
+    @app_commands.checks.dynamic_cooldown(per_member, key=lambda i: (i.guild_id, i.user.id))
+    async def practice_command(
+        interaction: discord.Interaction,
+        pack: app_commands.Choice[str] | None = None,
+        difficulty: app_commands.Choice[str] | None = None,
+    ) -> None:
+        exercise = practice.choose_exercise(
+            pack.value if pack else None, Difficulty(difficulty.value) if difficulty else None
+        )
+        post, rendered = await practice.create_post(
+            exercise, guild_id=interaction.guild_id or 0, channel_id=interaction.channel_id or 0
+        )
+        sent = await interaction.response.send_message(
+            embed=rendered.embed or discord.utils.MISSING,
+            view=view_for(rendered.buttons) or discord.utils.MISSING,
+        )
+        if sent.message_id is not None:
+            await practice.store.set_post_message(post.post_id, sent.message_id)
+
+    @tree.command(name="stats", description="Your own progress: attempts, accuracy and points")
+    @app_commands.guild_only()
+    async def stats_command(interaction: discord.Interaction) -> None:
+        stats = await practice.store.member_stats(
+            guild_id=interaction.guild_id or 0, member_id=interaction.user.id
+        )
+        titles = {pack_id: pack.title for pack_id, pack in practice.catalog.packs.items()}
+        await interaction.response.send_message(render.stats(stats, titles), ephemeral=True)
+
+    @tree.command(name="help", description="How to practise with this bot")
+    async def help_command(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(render.help_text(COMMANDS), ephemeral=True)

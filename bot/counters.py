@@ -1,0 +1,53 @@
+"""The public counters under a post ("5 answered · 3 solved"), refreshed by coalesced edits.
+
+A click only marks its post as changed; at most one edit per post per `interval` follows,
+however many clicks arrive. Never edits on the path of a click, never waits for Discord there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.clock import Clock
+
+log = logging.getLogger(__name__)
+
+EditPost = Callable[[int], Awaitable[None]]
+
+
+class CounterRefresher:
+    def __init__(self, edit_post: EditPost, clock: Clock, *, interval: float = 5.0) -> None:
+        self._edit_post = edit_post
+        self._clock = clock
+        self._interval = interval
+        self._pending: dict[int, asyncio.Task[None]] = {}
+
+    def post_changed(self, post_id: int) -> None:
+        """Schedule one edit of the post within `interval`, unless one is already due."""
+        if post_id in self._pending:
+            return
+        task = asyncio.create_task(self._refresh(post_id), name=f"refresh-counters-{post_id}")
+        self._pending[post_id] = task
+
+    async def _refresh(self, post_id: int) -> None:
+        try:
+            await self._clock.sleep(self._interval)
+        finally:
+            # Changes from now on need a new edit: they may come after the state we read.
+            del self._pending[post_id]
+        try:
+            await self._edit_post(post_id)
+        except Exception:
+            log.warning("could not refresh the counters of post %s", post_id, exc_info=True)
+
+    async def flush(self) -> None:
+        """Wait for the edits already scheduled (on shutdown)."""
+        pending = list(self._pending.values())
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    def cancel(self) -> None:
+        for task in self._pending.values():
+            task.cancel()

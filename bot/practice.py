@@ -1,0 +1,181 @@
+"""The practice flow in Discord-free terms: post an exercise, open a panel, submit, take a hint.
+
+Takes ids and returns Rendered messages; the Discord layer only parses and sends. Every
+button's claims (post, channel, message) are checked here against the store: they are
+untrusted. Recording an attempt is one atomic store call; grading is pure.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from bot import render
+from bot.clock import Clock
+from bot.counters import CounterRefresher
+from bot.custom_ids import UNCHOSEN
+from bot.errors import STALE_BUTTON, Refused
+from bot.progress import PostContext, attempt_limit, hint_cost, hints_allowed
+from bot.store import AttemptOutcome, Post, Store
+from exercises import AnswerError, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
+
+
+@dataclass(frozen=True)
+class Clicked:
+    """Where a button was clicked and by whom, as Discord reported it (not as the id claims)."""
+
+    post_id: int
+    channel_id: int
+    message_id: int | None  # the public post's message, or None for a private panel
+    member_id: int
+    interaction_id: int
+
+
+class Practice:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        catalog: Catalog,
+        clock: Clock,
+        counters: CounterRefresher | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.clock = clock
+        self.counters = counters
+        self._rng = rng or random.Random()
+
+    def choose_exercise(self, pack_id: str | None, difficulty: Difficulty | None) -> AnyExercise:
+        if pack_id is not None and pack_id not in self.catalog.packs:
+            known = ", ".join(sorted(self.catalog.packs))
+            raise Refused(f"There is no pack `{pack_id}`. Packs: {known}.")
+        candidates = [
+            exercise
+            for exercise in self.catalog.exercises.values()
+            if (pack_id is None or exercise.pack == pack_id)
+            and (difficulty is None or exercise.difficulty is difficulty)
+        ]
+        if not candidates:
+            raise Refused("No exercise matches that pack and difficulty.")
+        return self._rng.choice(candidates)
+
+    async def create_post(
+        self, exercise: AnyExercise, *, guild_id: int, channel_id: int
+    ) -> tuple[Post, render.Rendered]:
+        """Record the post first, so that its buttons can name it; the message id comes later."""
+        post = await self.store.create_post(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            exercise_id=exercise.id,
+            content_hash=exercise.content_hash,
+            difficulty=exercise.difficulty,
+            context=PostContext.PRACTICE,
+            attempt_limit=attempt_limit(PostContext.PRACTICE, exercise.attempts),
+            posted_at=self.clock.now(),
+        )
+        pack_title = self.catalog.packs[exercise.pack].title
+        return post, render.exercise_post(exercise, pack_title=pack_title, post_id=post.post_id)
+
+    async def render_post(self, post_id: int) -> tuple[Post, render.Rendered]:
+        """The public message as it should look now, with current counters."""
+        post, exercise = await self._post_and_exercise(post_id)
+        answered, solved = await self.store.post_counters(post_id)
+        pack_title = self.catalog.packs[exercise.pack].title
+        rendered = render.exercise_post(
+            exercise, pack_title=pack_title, post_id=post_id, answered=answered, solved=solved
+        )
+        return post, rendered
+
+    async def _post_and_exercise(self, post_id: int) -> tuple[Post, AnyExercise]:
+        post = await self.store.get_post(post_id)
+        exercise = self.catalog.exercises.get(post.exercise_id) if post else None
+        if post is None or exercise is None:
+            raise Refused(STALE_BUTTON)
+        if exercise.content_hash != post.content_hash:
+            raise Refused("This exercise has been updated since it was posted. Use `/practice`.")
+        return post, exercise
+
+    async def _checked(self, clicked: Clicked) -> tuple[Post, AnyExercise]:
+        """The post the button names, if it really is the one in this channel and message."""
+        post, exercise = await self._post_and_exercise(clicked.post_id)
+        if post.channel_id != clicked.channel_id:
+            raise Refused(STALE_BUTTON)
+        if clicked.message_id is not None and post.message_id != clicked.message_id:
+            raise Refused(STALE_BUTTON)
+        return post, exercise
+
+    async def open_panel(self, clicked: Clicked) -> render.Rendered:
+        post, exercise = await self._checked(clicked)
+        if not isinstance(exercise, FillInTheBlank):
+            raise Refused(STALE_BUTTON)
+        await self._refuse_if_finished(post, clicked.member_id, exercise)
+        return render.answer_panel(exercise, post.post_id, UNCHOSEN * len(exercise.blanks))
+
+    async def choose(self, clicked: Clicked, chosen: str) -> render.Rendered:
+        """The panel after a choice; `chosen` is the panel's state with the click applied."""
+        post, exercise = await self._checked(clicked)
+        if not isinstance(exercise, FillInTheBlank) or len(chosen) != len(exercise.blanks):
+            raise Refused(STALE_BUTTON)
+        if any(letter not in exercise.letters + UNCHOSEN for letter in chosen):
+            raise Refused(STALE_BUTTON)
+        return render.answer_panel(exercise, post.post_id, chosen)
+
+    async def _refuse_if_finished(self, post: Post, member_id: int, exercise: AnyExercise) -> None:
+        progress = await self.store.progress_on_post(post_id=post.post_id, member_id=member_id)
+        if progress.solved:
+            raise Refused(render.already_solved().content)
+        if progress.attempts_left == 0:
+            raise Refused(render.out_of_attempts(exercise).content)
+
+    async def submit(self, clicked: Clicked, answer: str) -> render.Rendered:
+        """Grade and record one answer; the reply says exactly what was recorded."""
+        post, exercise = await self._checked(clicked)
+        try:
+            verdict = grade(exercise, answer)
+        except AnswerError as error:
+            raise Refused(STALE_BUTTON) from error
+        result = await self.store.record_attempt(
+            post_id=post.post_id,
+            member_id=clicked.member_id,
+            interaction_id=clicked.interaction_id,
+            answer=answer,
+            correct=verdict.is_correct,
+            answered_at=self.clock.now(),
+        )
+        if result.outcome is AttemptOutcome.ALREADY_SOLVED:
+            return render.already_solved()
+        if result.outcome is AttemptOutcome.NO_ATTEMPTS_LEFT:
+            return render.out_of_attempts(exercise)
+        if result.outcome is AttemptOutcome.RECORDED and self.counters is not None:
+            self.counters.post_changed(post.post_id)
+        attempt = result.attempt
+        assert attempt is not None, "a recorded attempt is returned"
+        recorded = grade(exercise, attempt.answer)  # a retried interaction shows the original
+        solved_before = recorded.is_correct and attempt.points == 0
+        feedback = render.Feedback(
+            verdict=recorded,
+            attempts_left=result.attempts_left,
+            points=attempt.points,
+            solved_before=solved_before,
+            repeated=result.outcome is AttemptOutcome.REPEATED_ANSWER,
+        )
+        return render.feedback(exercise, feedback, post_id=post.post_id)
+
+    async def take_hint(self, clicked: Clicked) -> render.Rendered:
+        post, exercise = await self._checked(clicked)
+        if not hints_allowed(post.context):
+            raise Refused("There are no hints in a test.")
+        progress = await self.store.progress_on_post(
+            post_id=post.post_id, member_id=clicked.member_id
+        )
+        number = min(progress.hints_used + 1, len(exercise.hints))
+        use = await self.store.use_hint(
+            post_id=post.post_id,
+            member_id=clicked.member_id,
+            hint_number=number,
+            used_at=self.clock.now(),
+        )
+        cost = hint_cost(exercise.difficulty) if not progress.solved else 0
+        return render.hint(exercise, use.hint_number, cost=cost, newly_used=use.newly_used)

@@ -1,0 +1,86 @@
+"""Answering an interaction: in time, privately where it should be, and errors made short.
+
+Discord wants an answer within 3 seconds. Work that finishes within a budget is sent as the
+answer itself; slower work is deferred first and followed up. Refused -> a short private
+message; anything else is logged and the member gets a short apology. Never raises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+
+import discord
+
+from bot.components import view_for
+from bot.errors import Refused
+from bot.render import Rendered
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER_SECONDS = 1.5
+SOMETHING_WENT_WRONG = "Something went wrong on our side; your click was not recorded."
+
+
+async def reply(
+    interaction: discord.Interaction, work: Awaitable[Rendered], *, replace: bool = False
+) -> None:
+    """Send what `work` renders: privately, or in place of the clicked message (`replace`)."""
+    task = asyncio.ensure_future(work)
+    try:
+        try:
+            rendered = await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER_SECONDS)
+        except TimeoutError:
+            if replace:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+            rendered = await task
+        await _send(interaction, rendered, replace=replace)
+    except Exception as error:  # one place turns every failure into a short private message
+        await report(interaction, error)
+
+
+async def _send(interaction: discord.Interaction, rendered: Rendered, *, replace: bool) -> None:
+    view = view_for(rendered.buttons)
+    embeds = [rendered.embed] if rendered.embed else []
+    if interaction.response.is_done():
+        if replace:
+            await interaction.edit_original_response(
+                content=rendered.content or None, embeds=embeds, view=view
+            )
+        else:
+            await interaction.followup.send(
+                rendered.content or discord.utils.MISSING,
+                embeds=embeds,
+                view=view or discord.utils.MISSING,
+                ephemeral=True,
+            )
+    elif replace:
+        await interaction.response.edit_message(
+            content=rendered.content or None, embeds=embeds, view=view
+        )
+    else:
+        await interaction.response.send_message(
+            rendered.content or None,
+            embeds=embeds,
+            view=view or discord.utils.MISSING,
+            ephemeral=True,
+        )
+
+
+async def report(interaction: discord.Interaction, error: BaseException) -> None:
+    """The one error handler: our refusals are told to the member, the rest logged."""
+    if isinstance(error, Refused):
+        message = error.message
+    else:
+        log.error("interaction %s failed", interaction.id, exc_info=error)
+        message = SOMETHING_WENT_WRONG
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
+        else:
+            await interaction.response.send_message(message, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell member about a failed interaction %s", interaction.id)

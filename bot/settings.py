@@ -1,0 +1,90 @@
+"""The bot's settings, read from a mapping of environment variables (and an optional .env).
+
+Built once in `bot/__main__.py`, never at import time. A missing or bad setting stops the
+bot at start with a message naming the setting and how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from exercises import SHIPPED_PACKS, TutorError
+
+TOKEN_HELP = (
+    "DISCORD_TOKEN is not set. Create an application at https://discord.com/developers/"
+    "applications, add a bot, copy its token, and put DISCORD_TOKEN=<token> in the "
+    "environment or in a .env file (see README: 'Running the bot on your server')."
+)
+
+
+class SettingsError(TutorError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    discord_token: str
+    database_path: Path = Path("data/tutor.sqlite3")
+    exercises_path: Path = SHIPPED_PACKS
+    tutor_url: str = "http://127.0.0.1:8765"
+    tutor_timeout_seconds: float = 10.0
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    counter_edit_seconds: float = 5.0
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str], *, need_token: bool = True) -> Settings:
+        token = env.get("DISCORD_TOKEN", "").strip()
+        if need_token and not token:
+            raise SettingsError(TOKEN_HELP)
+        return cls(
+            discord_token=token,
+            database_path=Path(env.get("DATABASE_PATH") or cls.database_path),
+            exercises_path=_folder(env, "EXERCISES_PATH", cls.exercises_path),
+            tutor_url=_url(env, "TUTOR_URL", ("http://", "https://")) or cls.tutor_url,
+            tutor_timeout_seconds=_seconds(env, "TUTOR_TIMEOUT_SECONDS", 10.0),
+            discord_api_base=_url(env, "DISCORD_API_BASE", ("http://", "https://")),
+            discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
+            counter_edit_seconds=_seconds(env, "COUNTER_EDIT_SECONDS", 5.0),
+            log_level=_log_level(env),
+        )
+
+
+def _folder(env: Mapping[str, str], name: str, default: Path) -> Path:
+    value = env.get(name)
+    if not value:
+        return default
+    path = Path(value)
+    if not path.is_dir():
+        raise SettingsError(f"{name}={value!r} is not a folder; point it at a folder of packs")
+    return path
+
+
+def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:
+    value = env.get(name)
+    if value is not None and not value.startswith(schemes):
+        raise SettingsError(f"{name}={value!r} must start with {' or '.join(schemes)}")
+    return value.rstrip("/") if value else None
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name)
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r} must be a number of seconds, e.g. 5") from None
+    if not 0 < seconds <= 3600:
+        raise SettingsError(f"{name}={value!r} must be more than 0 and at most 3600 seconds")
+    return seconds
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    value = (env.get("LOG_LEVEL") or "INFO").upper()
+    if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise SettingsError(f"LOG_LEVEL={value!r} must be DEBUG, INFO, WARNING or ERROR")
+    return value
