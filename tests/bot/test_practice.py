@@ -1,0 +1,159 @@
+"""The practice flow against a real SQLite store, without Discord: what each click yields."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.counters import CounterRefresher
+from bot.errors import Refused
+from bot.practice import Clicked, Practice
+from bot.store import SqliteStore
+from exercises import Catalog, Difficulty, load_catalog
+from tests.clock import ManualClock
+from tests.exercises.test_grading import gather_exercise
+
+GOOD = Path(__file__).parents[1] / "exercises" / "fixtures" / "good"
+GUILD, CHANNEL, MESSAGE = 10, 20, 30
+ALICE, BOB = 1001, 1002
+_interactions = itertools.count(1)
+
+
+def catalog_with_gather() -> Catalog:
+    catalog = load_catalog(GOOD)
+    gather = gather_exercise()
+    return Catalog(catalog.packs, {**catalog.exercises, gather.id: gather})
+
+
+@pytest.fixture
+async def practice(tmp_path: Path) -> AsyncIterator[Practice]:
+    async with await SqliteStore.open(tmp_path / "tutor.sqlite3") as store:
+        yield Practice(store=store, catalog=catalog_with_gather(), clock=ManualClock())
+
+
+async def posted(practice: Practice, exercise_id: str) -> int:
+    post, _ = await practice.create_post(
+        practice.catalog.get(exercise_id), guild_id=GUILD, channel_id=CHANNEL
+    )
+    await practice.store.set_post_message(post.post_id, MESSAGE)
+    return post.post_id
+
+
+def click(post_id: int, member: int = ALICE, *, message_id: int | None = MESSAGE) -> Clicked:
+    return Clicked(post_id, CHANNEL, message_id, member, next(_interactions))
+
+
+async def test_wrong_then_right_on_three_blanks(practice: Practice) -> None:
+    post_id = await posted(practice, "demo/gather")
+
+    wrong = await practice.submit(click(post_id, message_id=None), "BBC")
+    right = await practice.submit(click(post_id, message_id=None), "ABC")
+
+    assert "Blank ⟦1⟧: **B** - task_two belongs in the second place." in wrong.content
+    assert "2 attempts left." in wrong.content
+    assert "✅ Correct! **+15 points**." in right.content  # hard: 30, halved once
+    assert "Final answer: ⟦1⟧ = A (task_one)" in right.content
+
+
+async def test_attempts_run_out_then_the_solution_and_refusal(practice: Practice) -> None:
+    post_id = await posted(practice, "demo/gather")
+    for answer in ("AAA", "BBB", "CCC"):
+        last = await practice.submit(click(post_id, message_id=None), answer)
+
+    assert "That was your last attempt." in last.content
+    assert "Worked solution" in last.content
+    refused = await practice.submit(click(post_id, message_id=None), "ABC")
+    assert refused.content.startswith("You have used every attempt on this exercise.")
+    with pytest.raises(Refused, match="every attempt"):
+        await practice.open_panel(click(post_id))
+
+
+async def test_two_members_answer_one_post_independently(practice: Practice) -> None:
+    post_id = await posted(practice, "demo/return-json")
+
+    alice = await practice.submit(click(post_id, ALICE), "B")
+    bob = await practice.submit(click(post_id, BOB), "A")
+
+    assert "2 attempts left." in alice.content
+    assert "+10 points" in bob.content
+    assert await practice.store.post_counters(post_id) == (2, 1)
+
+
+async def test_a_hint_is_recorded_and_costs_points(practice: Practice) -> None:
+    post_id = await posted(practice, "demo/return-json")
+
+    hint = await practice.take_hint(click(post_id))
+    again = await practice.take_hint(click(post_id))
+    solved = await practice.submit(click(post_id), "A")
+
+    assert hint.content.startswith("💡 Hint 1 of 1: Django has a response class")
+    assert "2 points less" in hint.content
+    assert "less" not in again.content  # the same hint again is free
+    assert "+8 points" in solved.content  # easy: 10 - 2 for the hint
+
+
+async def test_twenty_concurrent_submissions_record_at_most_the_limit(practice: Practice) -> None:
+    post_id = await posted(practice, "demo/gather")
+    answers = ["".join(letters) for letters in itertools.product("BCD", repeat=3)][:20]
+
+    await asyncio.gather(
+        *(practice.submit(click(post_id, message_id=None), answer) for answer in answers)
+    )
+
+    progress = await practice.store.progress_on_post(post_id=post_id, member_id=ALICE)
+    assert progress.attempts_used == 3
+
+
+@pytest.mark.parametrize(
+    ("post_offset", "channel", "message"),
+    [(1, CHANNEL, MESSAGE), (0, CHANNEL + 1, MESSAGE), (0, CHANNEL, MESSAGE + 1)],
+    ids=["unknown post", "another channel", "another message"],
+)
+async def test_a_button_that_names_another_post_is_refused(
+    practice: Practice, post_offset: int, channel: int, message: int
+) -> None:
+    post_id = await posted(practice, "demo/return-json")
+    forged = Clicked(post_id + post_offset, channel, message, ALICE, next(_interactions))
+
+    with pytest.raises(Refused):
+        await practice.submit(forged, "A")
+    assert (
+        await practice.store.progress_on_post(post_id=post_id, member_id=ALICE)
+    ).attempts_used == 0
+
+
+async def test_an_answer_that_does_not_fit_is_refused(practice: Practice) -> None:
+    post_id = await posted(practice, "demo/gather")
+
+    with pytest.raises(Refused):
+        await practice.submit(click(post_id, message_id=None), "A_C")  # not every blank chosen
+    with pytest.raises(Refused):
+        await practice.submit(click(post_id, message_id=None), "AB")
+
+
+async def test_choosing_an_exercise_by_pack_and_difficulty(practice: Practice) -> None:
+    assert practice.choose_exercise("demo", Difficulty.HARD).id == "demo/gather"
+    with pytest.raises(Refused, match="There is no pack `nope`"):
+        practice.choose_exercise("nope", None)
+
+
+async def test_fifty_answers_cause_one_coalesced_edit(tmp_path: Path) -> None:
+    clock = ManualClock()
+    edits: list[int] = []
+
+    async def edit(post_id: int) -> None:
+        edits.append(post_id)
+
+    refresher = CounterRefresher(edit, clock, interval=5.0)
+    for _ in range(50):
+        refresher.post_changed(7)
+        await clock.advance(0.05)
+    await clock.advance(5.0)
+    refresher.post_changed(7)
+    await clock.advance(5.0)
+
+    assert edits == [7, 7]

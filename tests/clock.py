@@ -1,0 +1,40 @@
+"""A clock that tests move by hand: `now()` is fixed until advanced, and sleeps wait for it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+
+class ManualClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+        self._sleepers: list[tuple[datetime, asyncio.Future[None]]] = []
+
+    def now(self) -> datetime:
+        return self._now
+
+    async def sleep(self, seconds: float) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._sleepers.append((self._now + timedelta(seconds=seconds), future))
+        await future
+
+    @property
+    def sleeping(self) -> int:
+        return sum(1 for _, future in self._sleepers if not future.done())
+
+    async def advance(self, seconds: float) -> None:
+        """Move time on and wake every sleeper whose time has come; let them run."""
+        await _let_tasks_run()  # tasks just started register their sleeps at the old time
+        self._now += timedelta(seconds=seconds)
+        due = [(at, future) for at, future in self._sleepers if at <= self._now]
+        self._sleepers = [(at, future) for at, future in self._sleepers if at > self._now]
+        for _, future in due:
+            if not future.done():
+                future.set_result(None)
+        await _let_tasks_run()
+
+
+async def _let_tasks_run() -> None:
+    for _ in range(5):  # a few turns of the loop, for woken tasks to reach their next await
+        await asyncio.sleep(0)
