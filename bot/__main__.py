@@ -14,13 +14,16 @@ import sys
 from collections.abc import Sequence
 
 import discord
+import httpx
 from dotenv import dotenv_values
 
 from bot.app import TutorBot
 from bot.clock import SystemClock
 from bot.discord_target import point_discord_at
+from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
 from bot.store import SqliteStore, StoreError
+from bot.tutor_client import RunnerUnavailable, TutorClient
 from exercises import ContentError, load_catalog
 
 log = logging.getLogger("bot")
@@ -37,10 +40,14 @@ async def run(settings: Settings) -> None:
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
     store = await SqliteStore.open(settings.database_path)
+    http = httpx.AsyncClient()
+    tutor = TutorClient(http, settings.tutor_url, timeout=settings.tutor_timeout_seconds)
+    await warn_if_tutor_missing(tutor, settings.tutor_url)
     bot = TutorBot(
         store=store,
         catalog=catalog,
         clock=SystemClock(),
+        runner=ExampleRunner(tutor),
         counter_edit_seconds=settings.counter_edit_seconds,
     )
     loop = asyncio.get_running_loop()
@@ -53,7 +60,18 @@ async def run(settings: Settings) -> None:
             )
             await bot.start(settings.discord_token)
     finally:
+        await http.aclose()
         await store.close()
+
+
+async def warn_if_tutor_missing(tutor: TutorClient, url: str) -> None:
+    """The bot works without the tutor service; only "Run it" needs it."""
+    try:
+        health = await tutor.health()
+    except RunnerUnavailable as error:
+        log.warning("the tutor service at %s is not answering (%s); Run it will say so until it does", url, error)
+    else:
+        log.info("tutor service at %s: %d exercises", url, health.exercises)
 
 
 async def sync(settings: Settings, guild_id: int | None) -> None:

@@ -15,9 +15,9 @@ from bot import commands, components
 from bot.clock import Clock
 from bot.counters import CounterRefresher
 from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
-from bot.errors import Refused
 from bot.practice import Clicked, Practice
 from bot.replies import reply, report
+from bot.run_it import ExampleRunner
 from bot.store import Store
 from exercises import Catalog
 
@@ -31,6 +31,7 @@ class TutorBot(discord.Client):
         store: Store,
         catalog: Catalog,
         clock: Clock,
+        runner: ExampleRunner | None = None,
         counter_edit_seconds: float = 5.0,
         practice_cooldown_seconds: float = 10.0,
         guild_ready_timeout: float = 2.0,
@@ -43,7 +44,9 @@ class TutorBot(discord.Client):
             guild_ready_timeout=guild_ready_timeout,
         )
         self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)
-        self.practice = Practice(store=store, catalog=catalog, clock=clock, counters=self.counters)
+        self.practice = Practice(
+            store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
+        )
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_command_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
@@ -76,8 +79,8 @@ class TutorBot(discord.Client):
                 await reply(interaction, practice.submit(on_panel, chosen), replace=True)
             case Hint():
                 await reply(interaction, practice.take_hint(on_post))
-            case RunIt():
-                await report(interaction, Refused("Running examples is not switched on here."))
+            case RunIt(answer=answer):
+                await reply(interaction, practice.run_it(on_panel, answer), defer_first=True)
 
     async def refresh_post(self, post_id: int) -> None:
         """Edit a post's public message to show the current counters (called coalesced)."""

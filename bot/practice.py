@@ -16,6 +16,7 @@ from bot.counters import CounterRefresher
 from bot.custom_ids import UNCHOSEN
 from bot.errors import STALE_BUTTON, Refused
 from bot.progress import PostContext, attempt_limit, hint_cost, hints_allowed
+from bot.run_it import ExampleRunner
 from bot.store import AttemptOutcome, Post, Store
 from exercises import AnswerError, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
 
@@ -39,8 +40,10 @@ class Practice:
         catalog: Catalog,
         clock: Clock,
         counters: CounterRefresher | None = None,
+        runner: ExampleRunner | None = None,
         rng: random.Random | None = None,
     ) -> None:
+        self.runner = runner or ExampleRunner(None)
         self.store = store
         self.catalog = catalog
         self.clock = clock
@@ -179,3 +182,12 @@ class Practice:
         )
         cost = hint_cost(exercise.difficulty) if not progress.solved else 0
         return render.hint(exercise, use.hint_number, cost=cost, newly_used=use.newly_used)
+
+    async def run_it(self, clicked: Clicked, answer: str) -> render.Rendered:
+        """Run the member's answer and the correct one in the tutor service (deferred first)."""
+        _, exercise = await self._checked(clicked)
+        self.runner.claim(clicked.member_id, self.clock.now())
+        try:
+            return await self.runner.compare(exercise, answer)
+        except AnswerError as error:
+            raise Refused(STALE_BUTTON) from error

@@ -13,7 +13,7 @@ from enum import IntEnum
 import discord
 
 from bot import custom_ids
-from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Submit
+from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, RunIt, Submit
 from bot.store import MemberStats
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, Verdict, blank_marker
 
@@ -190,7 +190,10 @@ def feedback(exercise: AnyExercise, result: Feedback, *, post_id: int) -> Render
         else:
             lines.append("That was your last attempt.")
             lines.append(worked_solution(exercise))
-    return Rendered(content=_fit("\n".join(lines)))
+    buttons: tuple[ButtonSpec, ...] = ()
+    if exercise.run is not None:
+        buttons = (ButtonSpec("Run it", RunIt(post_id, verdict.answer).to_id(), Style.SECONDARY),)
+    return Rendered(content=_fit("\n".join(lines)), buttons=buttons)
 
 
 def _attempts_left_line(left: int) -> str:

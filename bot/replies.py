@@ -24,13 +24,21 @@ SOMETHING_WENT_WRONG = "Something went wrong on our side; your click was not rec
 
 
 async def reply(
-    interaction: discord.Interaction, work: Awaitable[Rendered], *, replace: bool = False
+    interaction: discord.Interaction,
+    work: Awaitable[Rendered],
+    *,
+    replace: bool = False,
+    defer_first: bool = False,
 ) -> None:
-    """Send what `work` renders: privately, or in place of the clicked message (`replace`)."""
+    """Send what `work` renders: privately, or in place of the clicked message (`replace`).
+
+    `defer_first` is for work that may well be slow (a call to the tutor service).
+    """
     task = asyncio.ensure_future(work)
     try:
         try:
-            rendered = await asyncio.wait_for(asyncio.shield(task), DEFER_AFTER_SECONDS)
+            budget = 0 if defer_first else DEFER_AFTER_SECONDS
+            rendered = await asyncio.wait_for(asyncio.shield(task), budget)
         except TimeoutError:
             if replace:
                 await interaction.response.defer()
