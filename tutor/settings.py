@@ -5,6 +5,7 @@ No database, no templates, one middleware: the request path stays async from end
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Any
 
@@ -39,6 +40,13 @@ def configure(config: TutorConfig) -> None:
     settings.configure(**django_settings(config))
     django.setup()
     _skip_database_signals()
+    logging.getLogger("django.request").addFilter(_not_example_api)
+
+
+def _not_example_api(record: logging.LogRecord) -> bool:
+    """The example API answers 404 and 503 on purpose; only the tutor's own errors are news."""
+    request = getattr(record, "request", None)
+    return not str(getattr(request, "path", "")).startswith("/example-api/")
 
 
 def _skip_database_signals() -> None:
