@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 run: $(STAMP)
 	$(PY) -m exercises check
+	$(PY) -m bot.launch
 
 test: lint typecheck pytest
 

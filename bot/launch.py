@@ -1,0 +1,64 @@
+"""`python -m bot.launch`, what `make run` runs: the tutor service and the bot, together.
+
+Each runs in its own process; Ctrl-C or SIGTERM stops both, and if one stops the other is
+stopped too. Without DISCORD_TOKEN only the tutor service starts, with a note on getting one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+from bot.__main__ import read_settings
+from bot.settings import TOKEN_HELP, SettingsError
+
+STOP_GRACE_SECONDS = 10.0
+
+
+async def _start(*module: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(sys.executable, "-m", *module)
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is not None:
+        return
+    process.terminate()
+    try:
+        await asyncio.wait_for(process.wait(), STOP_GRACE_SECONDS)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
+async def launch() -> int:
+    try:
+        settings = read_settings(need_token=False)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    processes = [await _start("tutor")]
+    if settings.discord_token:
+        processes.append(await _start("bot"))
+    else:
+        print(f"\n{TOKEN_HELP}\nUntil then only the tutor service runs.\n", file=sys.stderr)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(stop_signal, stop.set)
+    waits = [asyncio.create_task(process.wait()) for process in processes]
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait([*waits, stopping], return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    await asyncio.gather(*(_stop(process) for process in processes))
+    failed = [process.returncode for process in processes if process.returncode not in (0, None)]
+    return 0 if stop.is_set() or not failed else 1
+
+
+def main() -> int:
+    return asyncio.run(launch())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
