@@ -144,12 +144,22 @@ class Runner:
             await process.stdin.drain()
             data = await asyncio.wait_for(reply, self.timeout + GRACE)
         except TimeoutError:
+            self._cancel(process, run_id)
             return RunReport(timed_out=True, elapsed=self.timeout)
         except (ConnectionError, BrokenPipeError):
             return RunReport(runner_error="the example worker stopped")
+        except asyncio.CancelledError:  # the client went away: free the slot for real
+            self._cancel(process, run_id)  # a no-op if the run has just ended
+            raise
         finally:
             self._pending.pop(run_id, None)
         return RunReport.from_json(data)
+
+    @staticmethod
+    def _cancel(process: asyncio.subprocess.Process, run_id: int) -> None:
+        if process.returncode is None and process.stdin is not None:
+            with contextlib.suppress(ConnectionError):
+                process.stdin.write(json.dumps({"cancel": run_id}).encode() + b"\n")
 
     async def _read(self, process: asyncio.subprocess.Process) -> None:
         assert process.stdout is not None

@@ -1,7 +1,8 @@
 """The worker process: holds the examples' project ready and forks one child per run.
 
 `python -m tutor.worker URL BODY_LIMIT` reads jobs as JSON lines on stdin,
-`{"id": 1, "timeout": 8.0, "job": {...}}`, and answers `{"id": 1, "report": {...}}` on stdout.
+`{"id": 1, "timeout": 8.0, "job": {...}}` (or `{"cancel": 1}`), and answers
+`{"id": 1, "report": {...}}` on stdout.
 Each child starts from a copy of the seeded database, runs one job and exits; a child past
 its timeout is killed and reported as timed out. The worker itself never runs example code,
 so a blocking example stalls only its own child.
@@ -69,7 +70,10 @@ class Worker:
         for line in lines:
             if line.strip():
                 message = json.loads(line)
-                self._fork(message["id"], float(message["timeout"]), message["job"])
+                if "cancel" in message:
+                    self._cancel(message["cancel"])
+                else:
+                    self._fork(message["id"], float(message["timeout"]), message["job"])
 
     def _fork(self, run_id: int, timeout: float, job: dict[str, Any]) -> None:
         read_fd, write_fd = os.pipe()
@@ -129,6 +133,12 @@ class Worker:
             report = {"timed_out": True, "elapsed": child.timeout}
             self._send({"id": child.run_id, "report": report})
 
+    def _cancel(self, run_id: int) -> None:
+        """Nobody waits for this run any more: stop it, say nothing."""
+        for child in [c for c in self.children.values() if c.run_id == run_id]:
+            _kill(child.pid)
+            self._forget(child)
+
     def _forget(self, child: Child) -> None:
         self.selector.unregister(child.fd)
         os.close(child.fd)
@@ -156,8 +166,11 @@ class Worker:
 
 
 def _kill(pid: int) -> None:
+    """SIGKILL and reap at once: dying takes a moment, and no zombie is left behind."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 def prepare(example_api_url: str) -> None:

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -197,6 +198,29 @@ async def test_200_runs_that_only_await_run_at_once(tutor):
     assert all(report.ok for report in reports)
     one_after_another = 200 * 0.5 * 2  # each run serves two requests of 0.5 s at once
     assert took < one_after_another / 20
+
+
+def children_of(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+async def test_a_run_nobody_waits_for_is_stopped(tutor):
+    process = tutor.runner._process
+    assert process is not None
+    before = children_of(process.pid)
+    pending = asyncio.create_task(run(tutor, SLEEPERS, "C"))  # would block for the timeout
+    for _ in range(1000):  # bounded: until the worker has forked the run
+        if len(children_of(process.pid)) > len(before):
+            break
+        await asyncio.sleep(0.005)
+    pending.cancel()
+    started = time.perf_counter()
+    for _ in range(1000):  # bounded: until the worker has killed it
+        if children_of(process.pid) == before:
+            break
+        await asyncio.sleep(0.005)
+    assert children_of(process.pid) == before
+    assert time.perf_counter() - started < tutor.runner.timeout / 2
 
 
 async def test_a_dead_worker_fails_its_runs_and_is_replaced(tutor):
