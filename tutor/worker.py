@@ -15,6 +15,7 @@ import gc
 import json
 import math
 import os
+import resource
 import selectors
 import signal
 import sys
@@ -23,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STDIN = 0
+MEMORY_LIMIT = 2 << 30
+"""Address space of one run's process, in bytes (threads reserve stacks and arenas)."""
 READY = {"ready": True}
 
 
@@ -56,7 +59,6 @@ class Worker:
                 else:
                     self._read(self.children[key.fd])
             self._expire()
-            self._reap()
 
     def _wait(self) -> float | None:
         if not self.children:
@@ -97,6 +99,8 @@ class Worker:
             signal.signal(signal.SIGALRM, signal.SIG_DFL)
             signal.alarm(math.ceil(timeout) + 2)  # dies even if the worker cannot kill it
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            # a runaway allocation becomes the example's MemoryError, not the machine's problem
+            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
             gc.enable()
             from tutor.execute import main_for_child
             from tutor.jobs import ExampleJob
@@ -118,6 +122,8 @@ class Worker:
             child.chunks.append(data)
             return
         self._forget(child)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(child.pid, 0)  # its pipe closed as it exited: this returns at once
         raw = b"".join(child.chunks)
         try:
             report = json.loads(raw)
@@ -144,20 +150,10 @@ class Worker:
         os.close(child.fd)
         del self.children[child.fd]
 
-    def _reap(self) -> None:
-        while True:
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-
     def _kill_all(self) -> None:
         for child in list(self.children.values()):
             _kill(child.pid)
             self._forget(child)
-        self._reap()
 
     @staticmethod
     def _send(message: dict[str, Any]) -> None:

@@ -286,3 +286,12 @@ ALL = (
     SNIPPET,
 )
 BY_ID = {exercise.id: exercise for exercise in ALL}
+
+GREEDY = choice(
+    "t/greedy",
+    ["async def grab():\n    return len(bytearray(4 << 30))", "async def grab():\n    return 1"],
+    "B",
+    coroutine="grab",
+    expect=Expectation(returns=1),
+)
+"""A asks for 4 GiB: more than a run may have."""
