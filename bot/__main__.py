@@ -69,7 +69,11 @@ async def warn_if_tutor_missing(tutor: TutorClient, url: str) -> None:
     try:
         health = await tutor.health()
     except RunnerUnavailable as error:
-        log.warning("the tutor service at %s is not answering (%s); Run it will say so until it does", url, error)
+        log.warning(
+            "the tutor service at %s is not answering (%s); Run it will say so until it does",
+            url,
+            error,
+        )
     else:
         log.info("tutor service at %s: %d exercises", url, health.exercises)
 
