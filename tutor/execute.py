@@ -169,8 +169,7 @@ def _response(response: httpx.Response, body_limit: int) -> ResponseReport:
 
 
 def main_for_child(job: ExampleJob, body_limit: int) -> RunReport:
-    """Run the job on a fresh event loop (the child inherits none it may use)."""
-    asyncio.events._set_running_loop(None)
+    """Run the job on its own event loop (the worker it was forked from runs none)."""
     try:
         return asyncio.run(execute(job, body_limit=body_limit))
     except BaseException as exc:  # SystemExit from an example, say: still a report

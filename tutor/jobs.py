@@ -73,10 +73,6 @@ class ExampleJob:
         )
 
 
-def is_runnable(exercise: AnyExercise) -> bool:
-    return exercise.run is not None
-
-
 def code_for(exercise: AnyExercise, letters: str) -> str:
     """The code the learner's letters produce: the filled template, the snippet or the option."""
     run = exercise.run

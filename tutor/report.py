@@ -74,11 +74,9 @@ class RunReport:
 
     @property
     def ok(self) -> bool:
-        return self.compiled and self.error is None and not self.timed_out and not self.failed
-
-    @property
-    def failed(self) -> bool:
-        return self.runner_error is not None
+        """It compiled, ran to the end within its time and raised nothing."""
+        clean = self.error is None and self.runner_error is None
+        return self.compiled and clean and not self.timed_out
 
     def to_json(self) -> dict[str, Any]:
         return {
