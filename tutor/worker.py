@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STDIN = 0
+NICENESS = 10
 MEMORY_LIMIT = 2 << 30
 """Address space of one run's process, in bytes (threads reserve stacks and arenas)."""
 READY = {"ready": True}
@@ -189,6 +190,7 @@ def prepare(example_api_url: str) -> None:
 def main(argv: list[str]) -> int:
     example_api_url, body_limit = argv
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the API process decides when we stop
+    os.nice(NICENESS)  # examples yield the CPU to the API process, which must stay responsive
     prepare(example_api_url)
     Worker(int(body_limit))._send(READY)
     Worker(int(body_limit)).serve()
