@@ -1,0 +1,180 @@
+"""The gateway v10 over a websocket: HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats,
+RESUME with a replay of what was missed, and RECONNECT, INVALID_SESSION or a drop on demand.
+
+JSON text frames only: the client asks for zlib-stream, and discord.py also reads plain text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from bot.sandbox.feed import Feed
+from bot.sandbox.world import World
+
+log = logging.getLogger(__name__)
+
+DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT = 0, 1, 2, 6, 7
+INVALID_SESSION, HELLO, HEARTBEAT_ACK = 9, 10, 11
+AUTHENTICATION_FAILED = 4004
+HEARTBEAT_INTERVAL_MS = 41_250
+
+
+@dataclass
+class Session:
+    """A gateway session: outlives its connection, so a RESUME can replay missed events."""
+
+    id: str
+    intents: int
+    sequence: int = 0
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    socket: web.WebSocketResponse | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self.socket is not None and not self.socket.closed
+
+    async def send(self, event: str, data: Any) -> None:
+        self.sequence += 1
+        frame = {"op": DISPATCH, "t": event, "s": self.sequence, "d": data}
+        self.sent.append(frame)
+        if self.connected:
+            assert self.socket is not None
+            await _send(self.socket, frame)
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    kind: str  # "ready", "resumed" or "closed"
+    session: Session
+
+
+class Gateway:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.url = ""  # set once the server knows its port
+        self.sessions: dict[str, Session] = {}
+        self.events: Feed[SessionEvent] = Feed("gateway session event")
+        self._session_ids = itertools.count(1)
+
+    @property
+    def live(self) -> list[Session]:
+        return [session for session in self.sessions.values() if session.connected]
+
+    async def dispatch(self, event: str, data: Any) -> None:
+        """Send an event to every session, as Discord does; one disconnected keeps it to resume."""
+        for session in list(self.sessions.values()):
+            await session.send(event, data)
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True, max_msg_size=0)
+        await socket.prepare(request)
+        await _send(socket, {"op": HELLO, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+        session: Session | None = None
+        try:
+            async for frame in socket:
+                if frame.type is not WSMsgType.TEXT:
+                    break
+                payload = json.loads(frame.data)
+                session = await self._receive(socket, session, payload) or session
+        finally:
+            if session is not None and session.socket is socket:
+                session.socket = None
+                self.events.append(SessionEvent("closed", session))
+        return socket
+
+    async def _receive(
+        self, socket: web.WebSocketResponse, session: Session | None, payload: dict[str, Any]
+    ) -> Session | None:
+        op = payload.get("op")
+        data: dict[str, Any] = payload.get("d") or {}
+        if op == HEARTBEAT:
+            await _send(socket, {"op": HEARTBEAT_ACK})
+        elif op == IDENTIFY:
+            return await self._identify(socket, data)
+        elif op == RESUME:
+            return await self._resume(socket, data)
+        else:
+            log.debug("gateway op %s ignored", op)
+        return None
+
+    async def _identify(
+        self, socket: web.WebSocketResponse, data: dict[str, Any]
+    ) -> Session | None:
+        if data.get("token") not in (self.world.token, f"Bot {self.world.token}"):
+            await socket.close(code=AUTHENTICATION_FAILED, message=b"Authentication failed.")
+            return None
+        session = Session(id=f"session-{next(self._session_ids)}", intents=data.get("intents", 0))
+        session.socket = socket
+        self.sessions[session.id] = session
+        world = self.world
+        await session.send(
+            "READY",
+            {
+                "v": 10,
+                "user": world.bot.payload(),
+                "guilds": [{"id": str(guild_id), "unavailable": True} for guild_id in world.guilds],
+                "session_id": session.id,
+                "resume_gateway_url": self.url,
+                "application": {"id": str(world.application_id), "flags": 0},
+                "private_channels": [],
+                "relationships": [],
+            },
+        )
+        for guild in world.guilds.values():
+            await session.send("GUILD_CREATE", guild.payload())
+        self.events.append(SessionEvent("ready", session))
+        return session
+
+    async def _resume(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> Session | None:
+        session = self.sessions.get(data.get("session_id", ""))
+        if session is None or data.get("token") not in (
+            self.world.token,
+            f"Bot {self.world.token}",
+        ):
+            await _send(socket, {"op": INVALID_SESSION, "d": False})
+            return None
+        session.socket = socket
+        seen = data.get("seq") or 0
+        for frame in session.sent:
+            if frame["s"] > seen:
+                await _send(socket, frame)
+        await session.send("RESUMED", {})
+        self.events.append(SessionEvent("resumed", session))
+        return session
+
+    async def reconnect(self) -> None:
+        """Ask every connected client to reconnect and resume (op 7)."""
+        for session in self.live:
+            assert session.socket is not None
+            await _send(session.socket, {"op": RECONNECT, "d": None})
+
+    async def invalidate(self, *, resumable: bool = False) -> None:
+        """Op 9: a non-resumable session is forgotten and the client identifies again."""
+        for session in self.live:
+            assert session.socket is not None
+            await _send(session.socket, {"op": INVALID_SESSION, "d": resumable})
+            if not resumable:
+                del self.sessions[session.id]
+
+    async def drop(self) -> None:
+        """Cut every connection without a word, as a network failure would."""
+        for session in self.live:
+            assert session.socket is not None
+            await session.socket.close(code=4000, message=b"dropped by the test")
+
+    async def close(self) -> None:
+        await asyncio.gather(
+            *(session.socket.close() for session in self.live if session.socket is not None)
+        )
+
+
+async def _send(socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
+    if not socket.closed:
+        await socket.send_str(json.dumps(frame))

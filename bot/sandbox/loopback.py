@@ -1,0 +1,214 @@
+"""LoopbackDiscord: the stand-in as tests and the sandbox drive it.
+
+Set up guilds, channels, members and moderators; act as members (run a slash command, click
+a button); look at what members would see; wait for requests and messages; inject faults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from bot.sandbox import members
+from bot.sandbox.faults import Faults
+from bot.sandbox.gateway import Gateway, Session
+from bot.sandbox.interactions import UPDATE_MESSAGE
+from bot.sandbox.model import Channel, Guild, Member, Message
+from bot.sandbox.recording import RecordedRequest, Recorder
+from bot.sandbox.server import Server
+from bot.sandbox.world import Clock, Interaction, World
+
+if TYPE_CHECKING:
+    from bot.sandbox.spec import DiscordSpec
+
+DEFAULT_TOKEN = "loopback-bot-token"
+
+
+class _WallClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class LoopbackDiscord:
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        spec: DiscordSpec | None = None,
+        token: str = DEFAULT_TOKEN,
+        bot_name: str = "Tutor",
+    ) -> None:
+        self.clock = clock or _WallClock()
+        self.token = token
+        self.world = World(self.clock, token=token, bot_name=bot_name)
+        self.gateway = Gateway(self.world)
+        self.faults = Faults()
+        self.recorder = Recorder(self.clock, self.faults, spec)
+        self.server = Server(self.world, self.gateway, self.recorder)
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> LoopbackDiscord:
+        await self.server.start(host, port)
+        return self
+
+    async def stop(self) -> None:
+        await self.server.stop()
+
+    async def __aenter__(self) -> LoopbackDiscord:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def api_base(self) -> str:
+        return self.server.api_base
+
+    @property
+    def gateway_url(self) -> str:
+        return self.server.gateway_url
+
+    # Setting up: before the bot connects (GUILD_CREATE carries all of it).
+
+    def add_guild(self, name: str = "Tutor Test") -> Guild:
+        return self.world.add_guild(name)
+
+    def add_channel(self, guild: Guild, name: str = "practice") -> Channel:
+        return self.world.add_channel(guild, name)
+
+    def add_member(self, guild: Guild, name: str, *, moderator: bool = False) -> Member:
+        """A member; a moderator also holds the guild's role with Manage Server."""
+        roles = (self.world.moderator_role(guild),) if moderator else ()
+        return self.world.add_member(guild, name, roles=roles)
+
+    # Acting as members.
+
+    async def run_command(
+        self, member: Member, channel: Channel, command: str, **options: Any
+    ) -> Interaction:
+        """`/command` as typed in the client; "quiz schedule" runs a subcommand.
+
+        Channel, member and role options take the sandbox's objects and arrive resolved.
+        """
+        self._need_a_bot()
+        interaction = members.command_interaction(self.world, member, channel, command, options)
+        await self._deliver(interaction)
+        return interaction
+
+    async def click(
+        self, member: Member, message: Message, custom_id: str, *, forged: bool = False
+    ) -> Interaction:
+        """Click the button `custom_id` on a message the member sees (any id, if forged)."""
+        self._need_a_bot()
+        interaction = members.click_interaction(
+            self.world, member, message, custom_id, forged=forged
+        )
+        await self._deliver(interaction)
+        return interaction
+
+    def _need_a_bot(self) -> None:
+        if not self.gateway.live:
+            raise members.DriverError(
+                "no bot is connected to the gateway; await wait_until_ready()"
+            )
+
+    async def _deliver(self, interaction: Interaction) -> None:
+        payload = members.interaction_payload(self.world, interaction)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+
+    # Looking at what members see.
+
+    def messages(self, channel: Channel) -> list[Message]:
+        return self.world.channel_messages(channel)
+
+    def ephemeral_replies(self, member: Member) -> list[Message]:
+        return self.world.ephemeral_replies(member)
+
+    def commands(self, guild: Guild | None = None) -> list[dict[str, Any]]:
+        return self.world.commands.get(guild.id if guild else None, [])
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self.recorder.requests.items
+
+    # Waiting, never sleeping: each returns as soon as what it waits for is there.
+
+    async def wait_until_ready(self, *, within: float = 5.0) -> Session:
+        """A session with its READY and GUILD_CREATEs sent (a fresh one, or one resumed)."""
+        event = await self.gateway.events.wait_for(
+            lambda event: event.kind in ("ready", "resumed") and event.session.connected,
+            within=within,
+        )
+        return event.session
+
+    async def wait_for_request(
+        self, predicate: Callable[[RecordedRequest], bool], *, within: float = 5.0, after: int = 0
+    ) -> RecordedRequest:
+        """The first answered request from index `after` on that matches."""
+        return await self.recorder.requests.wait_for(predicate, within=within, after=after)
+
+    async def wait_for_message(
+        self, predicate: Callable[[Message], bool], *, within: float = 5.0
+    ) -> Message:
+        """A message (public or ephemeral) whose current state matches, now or after a change."""
+        for message in self.world.messages.values():
+            if not message.deleted and predicate(message):
+                return message
+        changes = self.world.changes
+        return await changes.wait_for(predicate, within=within, after=len(changes))
+
+    async def reply_to(self, interaction: Interaction, *, within: float = 5.0) -> Message:
+        """What the member sees as the answer: the response, once no longer "thinking...",
+        the first follow-up, or the clicked message as updated."""
+
+        def answers(message: Message) -> bool:
+            # the interaction learns its message ids just after the change is announced
+            mine = message.interaction_id == interaction.id and not message.loading
+            return mine or answer_of(self.world, interaction) is not None
+
+        changed = await self.world.changes.wait_for(answers, within=within)
+        return answer_of(self.world, interaction) or changed
+
+    # Faults.
+
+    def rate_limit(
+        self, method: str, path: str, *, retry_after: float = 0.05, times: int = 1
+    ) -> None:
+        self.faults.rate_limit(method, path, retry_after=retry_after, times=times)
+
+    def fail(
+        self,
+        method: str,
+        path: str,
+        *,
+        status: int = 403,
+        code: int = 50013,
+        message: str = "Missing Permissions",
+        times: int = 1,
+    ) -> None:
+        self.faults.error(method, path, status=status, code=code, message=message, times=times)
+
+    async def drop_gateway(self) -> None:
+        await self.gateway.drop()
+
+    async def send_reconnect(self) -> None:
+        await self.gateway.reconnect()
+
+    async def invalidate_session(self, *, resumable: bool = False) -> None:
+        await self.gateway.invalidate(resumable=resumable)
+
+
+def answer_of(world: World, interaction: Interaction) -> Message | None:
+    if interaction.response_type == UPDATE_MESSAGE and interaction.message_id is not None:
+        return world.messages[interaction.message_id]
+    for message_id in (interaction.original_id, *interaction.followup_ids):
+        message = world.messages.get(message_id or 0)
+        if message is not None and not message.loading and not message.deleted:
+            return message
+    return None
