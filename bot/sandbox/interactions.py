@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.model import EPHEMERAL, LOADING, Message
-from bot.sandbox.recording import API_PREFIX, DiscordError, json_answer
+from bot.sandbox.recording import API_PREFIX, RECORDED, DiscordError, json_answer
 from bot.sandbox.rest import UNKNOWN_MESSAGE, message_body
 from bot.sandbox.world import Interaction, World
 
@@ -53,7 +53,7 @@ class Interactions:
             raise ALREADY_ACKNOWLEDGED
         if self.world.clock.now() - interaction.created_at > INITIAL_RESPONSE_WINDOW:
             raise UNKNOWN_INTERACTION
-        body = request["recorded"].body
+        body = request[RECORDED].body
         kind = body.get("type") if isinstance(body, dict) else None
         if kind not in KNOWN_TYPES or (kind in COMPONENT_ONLY and interaction.kind != 3):
             raise DiscordError(400, 50035, f"Invalid Form Body: callback type {kind!r} here")
@@ -132,7 +132,7 @@ class Interactions:
 
     async def follow_up(self, request: web.Request) -> web.Response:
         interaction = self._live(request)
-        body = message_body(request["recorded"].body)
+        body = message_body(request[RECORDED].body)
         original = self.world.messages.get(interaction.original_id or 0)
         if original is not None and original.loading and not interaction.followup_ids:
             # the first follow-up after "thinking..." replaces the loading message
@@ -158,7 +158,7 @@ class Interactions:
     async def edit_message(self, request: web.Request) -> web.Response:
         interaction = self._live(request)
         message = self._message(request, interaction)
-        changes = message_body(request["recorded"].body, editing=True)
+        changes = message_body(request[RECORDED].body, editing=True)
         if message.loading:
             changes["flags"] = message.flags & EPHEMERAL | (changes.get("flags") or 0) & ~LOADING
         self.world.edit(message, changes)

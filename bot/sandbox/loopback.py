@@ -112,6 +112,12 @@ class LoopbackDiscord:
         await self._deliver(interaction)
         return interaction
 
+    async def say(self, member: Member, channel: Channel, content: str) -> Message:
+        """A member writes in a channel (MESSAGE_CREATE reaches bots with that intent)."""
+        message = self.world.post(channel, {"content": content}, author=member.user)
+        await self.gateway.dispatch("MESSAGE_CREATE", message.payload())
+        return message
+
     def _need_a_bot(self) -> None:
         if not self.gateway.live:
             raise members.DriverError(

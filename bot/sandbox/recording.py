@@ -50,6 +50,9 @@ class RecordedRequest:
         return f"<{self.method} {self.path} -> {self.status}>"
 
 
+RECORDED = web.RequestKey("recorded", RecordedRequest)
+
+
 def json_answer(
     payload: Any, *, status: int = 200, headers: dict[str, str] | None = None
 ) -> web.Response:
@@ -96,7 +99,7 @@ class Recorder:
         if self.spec is not None:
             recorded.template = self.spec.template_for(request.method, path)
             recorded.spec_problem = self.spec.problem(request.method, path, recorded.body)
-        request["recorded"] = recorded
+        request[RECORDED] = recorded
         return recorded
 
     async def _answer(

@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.model import Channel, Message
-from bot.sandbox.recording import API_PREFIX, DiscordError, json_answer
+from bot.sandbox.recording import API_PREFIX, RECORDED, DiscordError, json_answer
 from bot.sandbox.world import World
 
 UNKNOWN_CHANNEL = DiscordError(404, 10003, "Unknown Channel")
@@ -95,7 +95,7 @@ class Rest:
 
     async def overwrite_commands(self, request: web.Request) -> web.Response:
         scope = self._scope(request)
-        body = request["recorded"].body
+        body = request[RECORDED].body
         if not isinstance(body, list):
             raise DiscordError(400, 50035, "Invalid Form Body")
         registered = []
@@ -131,7 +131,7 @@ class Rest:
 
     async def create_message(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
-        body = message_body(request["recorded"].body)
+        body = message_body(request[RECORDED].body)
         if body.get("flags", 0) & 64:
             raise DiscordError(400, 50035, "Invalid Form Body: only interactions reply ephemerally")
         return json_answer(self.world.post(channel, body).payload())
@@ -143,7 +143,7 @@ class Rest:
         message = self._message(request)
         if message.author.id != self.world.bot.id:
             raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
-        self.world.edit(message, message_body(request["recorded"].body, editing=True))
+        self.world.edit(message, message_body(request[RECORDED].body, editing=True))
         return json_answer(message.payload())
 
     async def delete_message(self, request: web.Request) -> web.Response:
