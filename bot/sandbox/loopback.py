@@ -119,10 +119,8 @@ class LoopbackDiscord:
         return message
 
     def _need_a_bot(self) -> None:
-        if not self.gateway.live:
-            raise members.DriverError(
-                "no bot is connected to the gateway; await wait_until_ready()"
-            )
+        if not self.gateway.sessions:  # a session between connections gets it on RESUME
+            raise members.DriverError("no bot has connected; await wait_until_ready() first")
 
     async def _deliver(self, interaction: Interaction) -> None:
         payload = members.interaction_payload(self.world, interaction)
@@ -150,6 +148,18 @@ class LoopbackDiscord:
         event = await self.gateway.events.wait_for(
             lambda event: event.kind in ("ready", "resumed") and event.session.connected,
             within=within,
+        )
+        return event.session
+
+    @property
+    def session_events(self) -> int:
+        """How many gateway session events so far: pass it as `after` to wait for new ones."""
+        return len(self.gateway.events)
+
+    async def wait_for_session(self, kind: str, *, after: int, within: float = 5.0) -> Session:
+        """The next session event of a kind: "ready", "resumed" or "closed"."""
+        event = await self.gateway.events.wait_for(
+            lambda event: event.kind == kind, within=within, after=after
         )
         return event.session
 
