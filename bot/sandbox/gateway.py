@@ -33,8 +33,8 @@ class Session:
     id: str
     intents: int
     sequence: int = 0
-    sent: list[dict[str, Any]] = field(default_factory=list)
-    socket: web.WebSocketResponse | None = None
+    sent: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    socket: web.WebSocketResponse | None = field(default=None, repr=False)
 
     @property
     def connected(self) -> bool:

@@ -61,6 +61,9 @@ class EchoBot(discord.Client):
     async def setup_hook(self) -> None:
         self.add_dynamic_items(PickButton)
 
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """No 5-second pause before identifying again (discord.py's default): tests stay fast."""
+
     async def hold(self) -> None:
         self.misbehave.entered.set()
         if self.misbehave.hold_answers is not None:

@@ -1,0 +1,59 @@
+"""The gateway's lifecycle as discord.py meets it: reconnects, resumes, new sessions."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.sandbox import LoopbackDiscord
+from tests.loopback_fixtures import Scene
+from tests.sandbox.echo_bot import EchoBot
+
+
+async def answered_after(loopback: LoopbackDiscord, scene: Scene, title: str) -> str:
+    asked = await loopback.run_command(scene.alice, scene.channel, "post", title=title)
+    return (await loopback.reply_to(asked)).content
+
+
+async def test_a_reconnect_request_is_survived_by_resuming(
+    loopback: LoopbackDiscord, scene: Scene, echo_bot: EchoBot
+) -> None:
+    mark = loopback.session_events
+    await loopback.send_reconnect()
+    resumed = await loopback.wait_for_session("resumed", after=mark)
+
+    assert await answered_after(loopback, scene, "Still here?") == "**Still here?** (easy)."
+    assert len(loopback.gateway.sessions) == 1
+    assert resumed.connected
+
+
+async def test_events_sent_while_disconnected_are_replayed_on_resume(
+    loopback: LoopbackDiscord, scene: Scene, echo_bot: EchoBot
+) -> None:
+    mark = loopback.session_events
+    await loopback.drop_gateway()
+    await loopback.wait_for_session("closed", after=mark)
+    asked = await loopback.run_command(scene.alice, scene.channel, "post", title="Missed?")
+
+    await loopback.wait_for_session("resumed", after=mark)
+    assert (await loopback.reply_to(asked)).content == "**Missed?** (easy)."
+
+
+async def test_an_invalid_session_makes_the_client_identify_again(
+    loopback: LoopbackDiscord, scene: Scene, echo_bot: EchoBot
+) -> None:
+    mark = loopback.session_events
+    first = next(iter(loopback.gateway.sessions))
+    await loopback.invalidate_session(resumable=False)
+    fresh = await loopback.wait_for_session("ready", after=mark)
+
+    assert fresh.id != first
+    assert await answered_after(loopback, scene, "New session?") == "**New session?** (easy)."
+
+
+async def test_a_wrong_token_is_refused_at_login(loopback: LoopbackDiscord, scene: Scene) -> None:
+    bot = EchoBot()
+    with pytest.raises(discord.LoginFailure):
+        await bot.start("not-the-token")
+    await bot.close()
+    assert loopback.requests[-1].status == 401
