@@ -110,7 +110,11 @@ class Recorder:
             return json_answer(fault.body, status=fault.status, headers=fault.headers)
         if recorded.spec_problem is not None:
             # Discord refuses such a body as a whole: nothing of it takes effect
-            body = {"message": "Invalid Form Body", "code": 50035, "errors": recorded.spec_problem}
+            problem = {"code": "SPEC_INVALID", "message": recorded.spec_problem}
+            errors = {
+                "body": {"_errors": [problem]}
+            }  # Discord's nested shape, which discord.py reads
+            body = {"message": "Invalid Form Body", "code": 50035, "errors": errors}
             return json_answer(body, status=400)
         try:
             return await handler(request)

@@ -62,7 +62,9 @@ class DiscordSpec:
             return None
         error = _most_telling(min(errors, key=lambda error: len(error.context)))
         where = "".join(f"[{part!r}]" for part in error.absolute_path) or "the body"
-        message = error.message if len(error.message) <= 300 else error.message[:300] + "..."
+        message = error.message
+        if len(message) > 300:  # the value itself may be long; keep what is wrong with it
+            message = f"{message[:150]} ... {message[-100:]}"
         return f"{method} {operation.template}: {where}: {message}"
 
     def _find(self, method: str, path: str) -> _Operation | None:
