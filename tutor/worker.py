@@ -100,6 +100,7 @@ class Worker:
             signal.signal(signal.SIGALRM, signal.SIG_DFL)
             signal.alarm(math.ceil(timeout) + 2)  # dies even if the worker cannot kill it
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.nice(NICENESS)  # a burst of runs yields the CPU to the API and to this worker
             # a runaway allocation becomes the example's MemoryError, not the machine's problem
             resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
             gc.enable()
@@ -190,7 +191,6 @@ def prepare(example_api_url: str) -> None:
 def main(argv: list[str]) -> int:
     example_api_url, body_limit = argv
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the API process decides when we stop
-    os.nice(NICENESS)  # examples yield the CPU to the API process, which must stay responsive
     prepare(example_api_url)
     Worker(int(body_limit))._send(READY)
     Worker(int(body_limit)).serve()
