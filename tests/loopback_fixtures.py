@@ -4,7 +4,8 @@
 - Every request body is checked against Discord's OpenAPI description (DISCORD_OPENAPI_SPEC,
   loaded once per session); a body it rejects fails the test that sent it.
   A test that sends one on purpose says so with `rejected_bodies.expect(pattern)`.
-- Any ERROR logged (by the bot or discord.py) fails the test, unless it called
+- Any ERROR logged (by the bot or discord.py) fails a test that uses `loopback` (or
+  `logged_errors`; tests/sandbox and tests/e2e turn it on for all their tests), unless it called
   `logged_errors.expect(pattern)` for its own fault injection; an expected ERROR that never
   comes fails it too.
 """
@@ -59,8 +60,13 @@ def manual_clock() -> ManualClock:
 
 @pytest.fixture
 async def loopback(
-    request: pytest.FixtureRequest, manual_clock: ManualClock, discord_spec: DiscordSpec | None
+    request: pytest.FixtureRequest,
+    manual_clock: ManualClock,
+    discord_spec: DiscordSpec | None,
+    rejected_bodies: RejectedBodies,
+    logged_errors: LoggedErrors,
 ) -> AsyncIterator[LoopbackDiscord]:
+    """The stand-in; using it also turns on the spec check and the ERROR guard."""
     discord_in_tests = LoopbackDiscord(clock=manual_clock, spec=discord_spec)
     await discord_in_tests.start()
     request.node.stash.setdefault(_LOOPBACKS, []).append(discord_in_tests)
@@ -134,7 +140,7 @@ def _text_of(record: logging.LogRecord) -> str:
     return text
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def logged_errors(request: pytest.FixtureRequest) -> Iterator[LoggedErrors]:
     handler = LoggedErrors()
     request.node.stash[_ERRORS] = handler
@@ -192,7 +198,7 @@ class RejectedBodies:
         ]
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def rejected_bodies(request: pytest.FixtureRequest) -> RejectedBodies:
     rejected = RejectedBodies()
     request.node.stash[_REJECTED] = rejected

@@ -9,7 +9,7 @@ import discord
 import pytest
 
 from bot.sandbox import DEFAULT_TOKEN, LoopbackDiscord
-from tests.loopback_fixtures import Scene
+from tests.loopback_fixtures import LoggedErrors, Scene
 from tests.sandbox.echo_bot import EchoBot, Misbehave
 
 
@@ -42,3 +42,8 @@ async def echo_bot(
         yield bot
     finally:
         await stop_bot(bot)
+
+
+@pytest.fixture(autouse=True)
+def _errors_fail_tests(logged_errors: LoggedErrors) -> LoggedErrors:
+    return logged_errors
