@@ -11,10 +11,11 @@ import logging
 import discord
 from discord import app_commands
 
-from bot import commands, components
+from bot import commands, components, custom_ids
 from bot.clock import Clock
 from bot.counters import CounterRefresher
 from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from bot.errors import STALE_BUTTON, Refused
 from bot.practice import Clicked, Practice
 from bot.replies import reply, report
 from bot.run_it import ExampleRunner
@@ -53,6 +54,21 @@ class TutorBot(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*components.BUTTONS)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
+        ours or not on the clicked message (a forged or stale one) without a word."""
+        if interaction.type is not discord.InteractionType.component or not interaction.data:
+            return
+        custom_id = str(interaction.data.get("custom_id", ""))
+        on_message = interaction.message is not None and any(
+            getattr(child, "custom_id", None) == custom_id
+            for row in interaction.message.components
+            for child in getattr(row, "children", [row])
+        )
+        if custom_ids.parse(custom_id) is None or not on_message:
+            log.info("refused a click with custom_id %r", custom_id[:120])
+            await report(interaction, Refused(STALE_BUTTON))
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every button click lands here, already parsed from its custom_id."""

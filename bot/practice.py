@@ -105,7 +105,14 @@ class Practice:
         post, exercise = await self._post_and_exercise(clicked.post_id)
         if post.channel_id != clicked.channel_id:
             raise Refused(STALE_BUTTON)
-        if clicked.message_id is not None and post.message_id != clicked.message_id:
+        # The message id is stored just after Discord answers /practice; a click in between
+        # is checked by its channel alone.
+        shown_in = post.message_id
+        if (
+            clicked.message_id is not None
+            and shown_in is not None
+            and shown_in != clicked.message_id
+        ):
             raise Refused(STALE_BUTTON)
         return post, exercise
 

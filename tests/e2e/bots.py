@@ -1,0 +1,65 @@
+"""The real TutorBot, started against the loopback Discord with a store in a temporary folder."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import discord
+
+from bot.app import TutorBot
+from bot.run_it import ExampleRunner
+from bot.sandbox import LoopbackDiscord
+from bot.store import SqliteStore
+from exercises import Catalog, Difficulty, MultipleChoice, load_catalog
+from tests.clock import ManualClock
+from tests.exercises.test_grading import gather_exercise
+from tests.loopback_fixtures import Scene
+
+GOOD = Path(__file__).parents[1] / "exercises" / "fixtures" / "good"
+
+
+def e2e_catalog() -> Catalog:
+    """One exercise per (pack, difficulty), so /practice picks deterministically:
+    demo easy: a 1-blank fill; demo medium: multiple-choice; demo hard: a 3-blank fill."""
+    catalog = load_catalog(GOOD)
+    choice = catalog.get("demo/define-async-view")
+    assert isinstance(choice, MultipleChoice)
+    medium = dataclasses.replace(choice, difficulty=Difficulty.MEDIUM)
+    gather = gather_exercise()
+    exercises = {**catalog.exercises, medium.id: medium, gather.id: gather}
+    return Catalog(catalog.packs, exercises)
+
+
+@asynccontextmanager
+async def running_bot(
+    loopback: LoopbackDiscord,
+    scene: Scene,
+    clock: ManualClock,
+    database: Path,
+    *,
+    catalog: Catalog | None = None,
+    runner: ExampleRunner | None = None,
+) -> AsyncIterator[TutorBot]:
+    async with await SqliteStore.open(database) as store:
+        bot = TutorBot(
+            store=store,
+            catalog=catalog or e2e_catalog(),
+            clock=clock,
+            runner=runner,
+            practice_cooldown_seconds=0,
+            guild_ready_timeout=0.01,
+        )
+        running = asyncio.create_task(bot.start(loopback.token))
+        try:
+            await asyncio.wait_for(bot.wait_until_ready(), 5)
+            guild = discord.Object(scene.guild.id)
+            bot.tree.copy_global_to(guild=guild)
+            await bot.tree.sync(guild=guild)
+            yield bot
+        finally:
+            await bot.close()
+            await running

@@ -1,0 +1,177 @@
+"""A member's practice, end to end: the real bot, the real discord.py, the loopback Discord."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import TutorBot
+from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Submit
+from bot.errors import STALE_BUTTON
+from bot.sandbox import LoopbackDiscord, Member, Message
+from tests.clock import ManualClock
+from tests.e2e.bots import running_bot
+from tests.loopback_fixtures import Scene
+
+
+@pytest.fixture
+async def bot(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> AsyncIterator[TutorBot]:
+    async with running_bot(loopback, scene, manual_clock, tmp_path / "tutor.sqlite3") as bot:
+        yield bot
+
+
+async def practice(loopback: LoopbackDiscord, scene: Scene, difficulty: str) -> Message:
+    asked = await loopback.run_command(
+        scene.alice, scene.channel, "practice", pack="demo", difficulty=difficulty
+    )
+    return await loopback.reply_to(asked)
+
+
+def post_id_of(post: Message) -> int:
+    return int(next(iter(post.buttons())).split(":")[2])
+
+
+async def answer_blanks(
+    loopback: LoopbackDiscord, member: Member, post: Message, letters: str
+) -> Message:
+    """Open the private panel, choose a letter per blank, submit: the feedback message."""
+    post_id = post_id_of(post)
+    panel = await loopback.reply_to(await loopback.click(member, post, OpenPanel(post_id).to_id()))
+    chosen = "_" * len(letters)
+    for blank, letter in enumerate(letters, start=1):
+        choice = PanelChoice(post_id, chosen, blank, letter)
+        panel = await loopback.reply_to(await loopback.click(member, panel, choice.to_id()))
+        chosen = choice.chosen_after()
+    submit = Submit(post_id, chosen).to_id()
+    return await loopback.reply_to(await loopback.click(member, panel, submit))
+
+
+async def test_practice_posts_an_exercise_with_its_buttons(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    post = await practice(loopback, scene, "hard")
+
+    assert not post.ephemeral
+    (embed,) = post.embeds
+    assert embed["title"] == "Gather two tasks"
+    assert "await asyncio.gather(⟦1⟧(), ⟦2⟧())" in embed["description"]
+    post_id = post_id_of(post)
+    assert list(post.buttons()) == [OpenPanel(post_id).to_id(), Hint(post_id).to_id()]
+    assert loopback.messages(scene.channel) == [post]
+
+
+async def test_three_blanks_wrong_then_right_with_feedback_and_attempts_left(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    post = await practice(loopback, scene, "hard")
+
+    wrong = await answer_blanks(loopback, scene.alice, post, "BBC")
+    right = await answer_blanks(loopback, scene.alice, post, "ABC")
+
+    assert wrong.ephemeral
+    assert "Blank ⟦1⟧: **B** - task_two belongs in the second place." in wrong.content
+    assert "⟦2⟧: **" not in wrong.content  # the right blanks are not listed as wrong
+    assert "2 attempts left." in wrong.content
+    assert "✅ Correct! **+15 points**." in right.content
+    assert "Final answer: ⟦1⟧ = A (task_one)" in right.content
+    assert loopback.ephemeral_replies(scene.bob) == []
+
+
+async def test_attempts_run_out_the_solution_shows_and_more_is_refused(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    post = await practice(loopback, scene, "hard")
+    replies = [await answer_blanks(loopback, scene.alice, post, wrong) for wrong in ("AAA", "BBD")]
+    last = await answer_blanks(loopback, scene.alice, post, "DDD")
+
+    assert "2 attempts left." in replies[0].content
+    assert "1 attempt left." in replies[1].content
+    assert "That was your last attempt." in last.content
+    assert "Final answer: ⟦1⟧ = A (task_one), ⟦2⟧ = B (task_two), ⟦3⟧ = C" in last.content
+    opened = await loopback.click(scene.alice, post, OpenPanel(post_id_of(post)).to_id())
+    refused = await loopback.reply_to(opened)
+    assert refused.content.startswith("You have used every attempt on this exercise.")
+    assert refused.buttons() == {}
+
+
+async def test_two_members_answer_the_same_message_independently(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    post = await practice(loopback, scene, "medium")
+    post_id = post_id_of(post)
+
+    alice = await loopback.reply_to(
+        await loopback.click(scene.alice, post, AnswerChoice(post_id, "A").to_id())
+    )
+    bob = await loopback.reply_to(
+        await loopback.click(scene.bob, post, AnswerChoice(post_id, "B").to_id())
+    )
+
+    assert "❌" in alice.content
+    assert "2 attempts left." in alice.content
+    assert "✅ Correct! **+20 points**." in bob.content  # medium
+    assert loopback.ephemeral_replies(scene.alice) == [alice]
+    assert loopback.ephemeral_replies(scene.bob) == [bob]
+
+
+async def test_a_hint_is_recorded_and_reduces_the_points(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    post = await practice(loopback, scene, "medium")
+    post_id = post_id_of(post)
+
+    hint = await loopback.reply_to(await loopback.click(scene.alice, post, Hint(post_id).to_id()))
+    right = await loopback.reply_to(
+        await loopback.click(scene.alice, post, AnswerChoice(post_id, "B").to_id())
+    )
+
+    assert hint.ephemeral
+    assert hint.content.startswith("💡 Hint 1 of 1: The keyword goes before def.")
+    assert "+16 points" in right.content  # medium: 20, less 4 for the hint
+
+
+async def test_twenty_concurrent_submissions_record_at_most_the_limit(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    post = await practice(loopback, scene, "medium")
+    post_id = post_id_of(post)
+    letters = ["A", "C"] * 10
+
+    clicks = await asyncio.gather(
+        *(loopback.click(scene.alice, post, AnswerChoice(post_id, x).to_id()) for x in letters)
+    )
+    replies = await asyncio.gather(*(loopback.reply_to(click) for click in clicks))
+
+    progress = await bot.practice.store.progress_on_post(post_id=post_id, member_id=scene.alice.id)
+    assert progress.attempts_used == 2  # two different wrong answers; repeats cost nothing
+    assert len(replies) == 20
+    assert all(reply.ephemeral for reply in replies)
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["t1:a:999:A", "t1:a:1:Z", "t1:a:x:A", "nonsense", "t1:s:1:ABC", "t1:a:1:A" + "9" * 90],
+    ids=["unknown post", "no such letter", "malformed", "not ours", "panel id", "too long"],
+)
+async def test_a_forged_button_is_refused_without_a_crash(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot, forged: str
+) -> None:
+    post = await practice(loopback, scene, "medium")
+
+    reply = await loopback.reply_to(await loopback.click(scene.alice, post, forged, forged=True))
+
+    assert reply.ephemeral
+    assert reply.content == STALE_BUTTON
+    progress = await bot.practice.store.progress_on_post(
+        post_id=post_id_of(post), member_id=scene.alice.id
+    )
+    assert progress.attempts_used == 0
+    # The bot is still answering: a real answer right after works.
+    right = AnswerChoice(post_id_of(post), "B").to_id()
+    answer = await loopback.reply_to(await loopback.click(scene.alice, post, right))
+    assert answer.content.startswith("✅ Correct!")
