@@ -43,6 +43,7 @@ async def running_bot(
     *,
     catalog: Catalog | None = None,
     runner: ExampleRunner | None = None,
+    practice_cooldown_seconds: float = 0,
 ) -> AsyncIterator[TutorBot]:
     async with await SqliteStore.open(database) as store:
         bot = TutorBot(
@@ -50,7 +51,7 @@ async def running_bot(
             catalog=catalog or e2e_catalog(),
             clock=clock,
             runner=runner,
-            practice_cooldown_seconds=0,
+            practice_cooldown_seconds=practice_cooldown_seconds,
             guild_ready_timeout=0.01,
         )
         running = asyncio.create_task(bot.start(loopback.token))

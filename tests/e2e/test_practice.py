@@ -175,3 +175,53 @@ async def test_a_forged_button_is_refused_without_a_crash(
     right = AnswerChoice(post_id_of(post), "B").to_id()
     answer = await loopback.reply_to(await loopback.click(scene.alice, post, right))
     assert answer.content.startswith("✅ Correct!")
+
+
+async def test_stats_show_a_members_own_progress_per_pack(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    post = await practice(loopback, scene, "medium")
+    post_id = post_id_of(post)
+    for letter in ("A", "B"):
+        await loopback.reply_to(
+            await loopback.click(scene.alice, post, AnswerChoice(post_id, letter).to_id())
+        )
+
+    stats = await loopback.reply_to(await loopback.run_command(scene.alice, scene.channel, "stats"))
+    nothing = await loopback.reply_to(await loopback.run_command(scene.bob, scene.channel, "stats"))
+
+    assert stats.ephemeral
+    assert "1 solved · 2 answers, 50% correct · 10 points" in stats.content  # 20 halved once
+    assert "**Demo pack**: 1 solved" in stats.content
+    assert nothing.content == "You have not answered anything yet. Try `/practice`!"
+
+
+async def test_help_explains_commands_and_answering(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    help_reply = await loopback.reply_to(
+        await loopback.run_command(scene.bob, scene.channel, "help")
+    )
+
+    assert help_reply.ephemeral
+    assert "`/practice [pack] [difficulty]`" in help_reply.content
+    assert "click **Answer**, pick an option for each blank, then **Submit**" in help_reply.content
+
+
+async def test_a_member_cannot_flood_a_channel_with_practice(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    async with running_bot(
+        loopback, scene, manual_clock, tmp_path / "db.sqlite3", practice_cooldown_seconds=30
+    ):
+        first = await practice(loopback, scene, "easy")
+        second = await practice(loopback, scene, "easy")
+        other = await loopback.reply_to(
+            await loopback.run_command(scene.bob, scene.channel, "practice", pack="demo")
+        )
+
+    assert not first.ephemeral
+    assert second.ephemeral
+    assert second.content.startswith("Slow down a little: try again in")
+    assert not other.ephemeral  # another member is not held up
+    assert len(loopback.messages(scene.channel)) == 2

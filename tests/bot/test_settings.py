@@ -1,0 +1,50 @@
+"""Settings: defaults, and a clear message naming the setting for anything missing or bad."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError
+from exercises import SHIPPED_PACKS
+
+
+def test_defaults_need_only_a_token() -> None:
+    settings = Settings.from_environment({"DISCORD_TOKEN": "abc"})
+
+    assert settings.database_path == Path("data/tutor.sqlite3")
+    assert settings.exercises_path == SHIPPED_PACKS
+    assert settings.tutor_url == "http://127.0.0.1:8765"
+    assert settings.discord_api_base is None
+
+
+def test_a_missing_token_says_how_to_get_one() -> None:
+    with pytest.raises(SettingsError, match=r"DISCORD_TOKEN is not set\. Create an application"):
+        Settings.from_environment({})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("TUTOR_URL", "127.0.0.1:8765", "TUTOR_URL='127.0.0.1:8765' must start with http://"),
+        ("DISCORD_GATEWAY_URL", "http://x", "DISCORD_GATEWAY_URL='http://x' must start with ws://"),
+        ("TUTOR_TIMEOUT_SECONDS", "soon", "must be a number of seconds"),
+        ("COUNTER_EDIT_SECONDS", "0", "must be more than 0"),
+        ("EXERCISES_PATH", "/nowhere/at/all", "EXERCISES_PATH='/nowhere/at/all' is not a folder"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL='LOUD' must be DEBUG"),
+    ],
+)
+def test_a_bad_setting_is_named(name: str, value: str, words: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_environment({"DISCORD_TOKEN": "abc", name: value})
+
+    assert words in str(raised.value)
+
+
+def test_a_proxy_base_loses_its_trailing_slash() -> None:
+    settings = Settings.from_environment(
+        {"DISCORD_TOKEN": "abc", "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10/"}
+    )
+
+    assert settings.discord_api_base == "http://127.0.0.1:9/api/v10"
