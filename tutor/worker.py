@@ -58,7 +58,9 @@ class Worker:
                         return
                     self._take(data)
                 else:
-                    self._read(self.children[key.fd])
+                    child = self.children.get(key.fd)
+                    if child is not None and child is key.data:  # not one forgotten just now
+                        self._read(child)
             self._expire()
 
     def _wait(self) -> float | None:
@@ -87,7 +89,7 @@ class Worker:
         os.close(write_fd)
         child = Child(run_id, pid, read_fd, timeout, time.monotonic() + timeout)
         self.children[read_fd] = child
-        self.selector.register(read_fd, selectors.EVENT_READ)
+        self.selector.register(read_fd, selectors.EVENT_READ, child)
 
     def _child(self, write_fd: int, timeout: float, job: dict[str, Any]) -> None:
         status = 1
