@@ -23,7 +23,7 @@ from bot.discord_target import point_discord_at
 from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
 from bot.store import SqliteStore, StoreError
-from bot.tutor_client import RunnerUnavailable, TutorClient
+from bot.tutor_client import TutorClient, TutorServiceError
 from exercises import ContentError, load_catalog
 
 log = logging.getLogger("bot")
@@ -41,23 +41,22 @@ async def run(settings: Settings) -> None:
     catalog = load_catalog(settings.exercises_path)
     store = await SqliteStore.open(settings.database_path)
     http = httpx.AsyncClient()
-    tutor = TutorClient(http, settings.tutor_url, timeout=settings.tutor_timeout_seconds)
-    await warn_if_tutor_missing(tutor, settings.tutor_url)
-    bot = TutorBot(
-        store=store,
-        catalog=catalog,
-        clock=SystemClock(),
-        runner=ExampleRunner(tutor),
-        counter_edit_seconds=settings.counter_edit_seconds,
-    )
-    loop = asyncio.get_running_loop()
-    for stop_signal in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(stop_signal, lambda: asyncio.ensure_future(bot.close()))
     try:
+        tutor = TutorClient(http, settings.tutor_url, timeout=settings.tutor_timeout_seconds)
+        await warn_if_tutor_missing(tutor, settings.tutor_url)
+        bot = TutorBot(
+            store=store,
+            catalog=catalog,
+            clock=SystemClock(),
+            runner=ExampleRunner(tutor),
+            counter_edit_seconds=settings.counter_edit_seconds,
+        )
+        loop = asyncio.get_running_loop()
+        for stop_signal in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(stop_signal, lambda: asyncio.ensure_future(bot.close()))
         async with bot:
-            log.info(
-                "starting with %d exercises in %d packs", len(catalog.exercises), len(catalog.packs)
-            )
+            exercises, packs = len(catalog.exercises), len(catalog.packs)
+            log.info("starting with %d exercises in %d packs", exercises, packs)
             await bot.start(settings.discord_token)
     finally:
         await http.aclose()
@@ -68,7 +67,7 @@ async def warn_if_tutor_missing(tutor: TutorClient, url: str) -> None:
     """The bot works without the tutor service; only "Run it" needs it."""
     try:
         health = await tutor.health()
-    except RunnerUnavailable as error:
+    except TutorServiceError as error:  # down, or something else answering at that address
         log.warning(
             "the tutor service at %s is not answering (%s); Run it will say so until it does",
             url,

@@ -20,7 +20,9 @@ from bot.render import Rendered
 log = logging.getLogger(__name__)
 
 DEFER_AFTER_SECONDS = 1.5
-SOMETHING_WENT_WRONG = "Something went wrong on our side; your click was not recorded."
+SOMETHING_WENT_WRONG = (
+    "Something went wrong on our side. If you answered, `/stats` shows whether it was recorded."
+)
 
 
 async def reply(
@@ -47,6 +49,8 @@ async def reply(
             rendered = await task
         await _send(interaction, rendered, replace=replace)
     except Exception as error:  # one place turns every failure into a short private message
+        if not task.done():
+            task.cancel()  # the defer failed: nobody will see this work's result
         await report(interaction, error)
 
 

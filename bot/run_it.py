@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from bot import render
 from bot.errors import Refused
-from bot.tutor_client import RunnerUnavailable, RunReport, TutorClient
+from bot.tutor_client import RunReport, TutorClient, TutorServiceError
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, check_answer
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class ExampleRunner:
                 mine, correct = await asyncio.gather(
                     self._run(exercise, answer), self._run(exercise, exercise.answer_key)
                 )
-        except RunnerUnavailable as error:
+        except TutorServiceError as error:
             log.warning("Run it for %s failed: %s", exercise.id, error)
             return render.Rendered(content=RUNNER_UNAVAILABLE)
         return render.Rendered(content=run_comparison(exercise, answer, mine, correct))
