@@ -6,6 +6,7 @@ Thin by design: parse, call the domain, render. Buttons are routed by DynamicIte
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import discord
@@ -49,7 +50,7 @@ class TutorBot(discord.Client):
             store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
         )
         self.tree = app_commands.CommandTree(self)
-        self.tree.on_error = self.on_command_error  # type: ignore[method-assign]
+        self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
 
     async def setup_hook(self) -> None:
@@ -59,6 +60,9 @@ class TutorBot(discord.Client):
         """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
         ours or not on the clicked message (a forged or stale one) without a word."""
         if interaction.type is not discord.InteractionType.component or not interaction.data:
+            return
+        if interaction.data.get("component_type") != discord.ComponentType.button.value:
+            await report(interaction, Refused(STALE_BUTTON))  # we only ever send buttons
             return
         custom_id = str(interaction.data.get("custom_id", ""))
         on_message = interaction.message is not None and any(
@@ -80,11 +84,11 @@ class TutorBot(discord.Client):
             member_id=interaction.user.id,
             interaction_id=interaction.id,
         )
-        on_panel = Clicked(**{**on_post.__dict__, "message_id": None})
+        on_panel = dataclasses.replace(on_post, message_id=None)
         practice = self.practice
         match button:
             case AnswerChoice(letter=letter):
-                await reply(interaction, practice.submit(on_post, letter))
+                await reply(interaction, practice.submit(on_post, letter, from_panel=False))
             case OpenPanel():
                 await reply(interaction, practice.open_panel(on_post))
             case PanelChoice():
@@ -92,7 +96,9 @@ class TutorBot(discord.Client):
                     interaction, practice.choose(on_panel, button.chosen_after()), replace=True
                 )
             case Submit(chosen=chosen):
-                await reply(interaction, practice.submit(on_panel, chosen), replace=True)
+                await reply(
+                    interaction, practice.submit(on_panel, chosen, from_panel=True), replace=True
+                )
             case Hint():
                 await reply(interaction, practice.take_hint(on_post))
             case RunIt(answer=answer):
@@ -106,7 +112,7 @@ class TutorBot(discord.Client):
         message = self.get_partial_messageable(post.channel_id).get_partial_message(post.message_id)
         await message.edit(embed=rendered.embed, view=components.view_for(rendered.buttons))
 
-    async def on_command_error(
+    async def on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
@@ -118,5 +124,5 @@ class TutorBot(discord.Client):
             await report(interaction, cause)
 
     async def close(self) -> None:
-        self.counters.cancel()  # counters are cosmetic: the next answer schedules a fresh edit
+        await self.counters.flush()  # while the connection is still there to edit with
         await super().close()

@@ -36,18 +36,24 @@ class CounterRefresher:
             await self._clock.sleep(self._interval)
         finally:
             # Changes from now on need a new edit: they may come after the state we read.
-            del self._pending[post_id]
+            self._pending.pop(post_id, None)
+        await self._edit(post_id)
+
+    async def _edit(self, post_id: int) -> None:
         try:
             await self._edit_post(post_id)
         except Exception:
             log.warning("could not refresh the counters of post %s", post_id, exc_info=True)
 
-    async def flush(self) -> None:
-        """Wait for the edits already scheduled (on shutdown)."""
-        pending = list(self._pending.values())
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-
-    def cancel(self) -> None:
+    async def flush(self, *, within: float = 5.0) -> None:
+        """On shutdown: make the edits still due now rather than after their wait."""
+        due = list(self._pending)
         for task in self._pending.values():
             task.cancel()
+        self._pending.clear()
+        if due:
+            edits = asyncio.gather(*(self._edit(post_id) for post_id in due))
+            try:
+                await asyncio.wait_for(edits, within)
+            except TimeoutError:
+                log.warning("gave up refreshing %d posts' counters on shutdown", len(due))
