@@ -33,6 +33,8 @@ class Clicked:
 
 
 class Practice:
+    """The practice feature: choosing and posting exercises, and every click on them."""
+
     def __init__(
         self,
         *,
@@ -79,7 +81,10 @@ class Practice:
             posted_at=self.clock.now(),
         )
         pack_title = self.catalog.packs[exercise.pack].title
-        return post, render.exercise_post(exercise, pack_title=pack_title, post_id=post.post_id)
+        rendered = render.exercise_post(
+            exercise, pack_title=pack_title, post_id=post.post_id, attempt_limit=post.attempt_limit
+        )
+        return post, rendered
 
     async def render_post(self, post_id: int) -> tuple[Post, render.Rendered]:
         """The public message as it should look now, with current counters."""
@@ -87,7 +92,12 @@ class Practice:
         answered, solved = await self.store.post_counters(post_id)
         pack_title = self.catalog.packs[exercise.pack].title
         rendered = render.exercise_post(
-            exercise, pack_title=pack_title, post_id=post_id, answered=answered, solved=solved
+            exercise,
+            pack_title=pack_title,
+            post_id=post_id,
+            attempt_limit=post.attempt_limit,
+            answered=answered,
+            solved=solved,
         )
         return post, rendered
 
@@ -100,7 +110,7 @@ class Practice:
             raise Refused("This exercise has been updated since it was posted. Use `/practice`.")
         return post, exercise
 
-    async def _checked(self, clicked: Clicked) -> tuple[Post, AnyExercise]:
+    async def _post_for_click(self, clicked: Clicked) -> tuple[Post, AnyExercise]:
         """The post the button names, if it really is the one in this channel and message."""
         post, exercise = await self._post_and_exercise(clicked.post_id)
         if post.channel_id != clicked.channel_id:
@@ -117,7 +127,7 @@ class Practice:
         return post, exercise
 
     async def open_panel(self, clicked: Clicked) -> render.Rendered:
-        post, exercise = await self._checked(clicked)
+        post, exercise = await self._post_for_click(clicked)
         if not isinstance(exercise, FillInTheBlank):
             raise Refused(STALE_BUTTON)
         await self._refuse_if_finished(post, clicked.member_id, exercise)
@@ -125,7 +135,7 @@ class Practice:
 
     async def choose(self, clicked: Clicked, chosen: str) -> render.Rendered:
         """The panel after a choice; `chosen` is the panel's state with the click applied."""
-        post, exercise = await self._checked(clicked)
+        post, exercise = await self._post_for_click(clicked)
         if not isinstance(exercise, FillInTheBlank) or len(chosen) != len(exercise.blanks):
             raise Refused(STALE_BUTTON)
         if any(letter not in exercise.letters + UNCHOSEN for letter in chosen):
@@ -139,9 +149,15 @@ class Practice:
         if progress.attempts_left == 0:
             raise Refused(render.out_of_attempts(exercise).content)
 
-    async def submit(self, clicked: Clicked, answer: str) -> render.Rendered:
-        """Grade and record one answer; the reply says exactly what was recorded."""
-        post, exercise = await self._checked(clicked)
+    async def submit(self, clicked: Clicked, answer: str, *, from_panel: bool) -> render.Rendered:
+        """Grade and record one answer; the reply says exactly what was recorded.
+
+        Fill-in-the-blank answers come from the private panel, multiple-choice ones from the
+        post's letter buttons; anything else is a forged or stale button.
+        """
+        post, exercise = await self._post_for_click(clicked)
+        if from_panel != isinstance(exercise, FillInTheBlank):
+            raise Refused(STALE_BUTTON)
         try:
             verdict = grade(exercise, answer)
         except AnswerError as error:
@@ -174,7 +190,7 @@ class Practice:
         return render.feedback(exercise, feedback, post_id=post.post_id)
 
     async def take_hint(self, clicked: Clicked) -> render.Rendered:
-        post, exercise = await self._checked(clicked)
+        post, exercise = await self._post_for_click(clicked)
         if not hints_allowed(post.context):
             raise Refused("There are no hints in a test.")
         progress = await self.store.progress_on_post(
@@ -187,12 +203,13 @@ class Practice:
             hint_number=number,
             used_at=self.clock.now(),
         )
-        cost = hint_cost(exercise.difficulty) if not progress.solved else 0
+        finished = progress.solved or progress.attempts_left == 0
+        cost = 0 if finished else hint_cost(exercise.difficulty)
         return render.hint(exercise, use.hint_number, cost=cost, newly_used=use.newly_used)
 
     async def run_it(self, clicked: Clicked, answer: str) -> render.Rendered:
         """Run the member's answer and the correct one in the tutor service (deferred first)."""
-        _, exercise = await self._checked(clicked)
+        _, exercise = await self._post_for_click(clicked)
         self.runner.claim(clicked.member_id, self.clock.now())
         try:
             return await self.runner.compare(exercise, answer)

@@ -32,6 +32,8 @@ class Style(IntEnum):
 
 @dataclass(frozen=True)
 class ButtonSpec:
+    """A button to send: the Discord layer turns it into our DynamicItem by its custom_id."""
+
     label: str
     custom_id: str
     style: Style = Style.SECONDARY
@@ -79,7 +81,13 @@ def _option_lines(exercise: AnyExercise) -> list[str]:
 
 
 def exercise_post(
-    exercise: AnyExercise, *, pack_title: str, post_id: int, answered: int = 0, solved: int = 0
+    exercise: AnyExercise,
+    *,
+    pack_title: str,
+    post_id: int,
+    attempt_limit: int,
+    answered: int = 0,
+    solved: int = 0,
 ) -> Rendered:
     """The public message: prompt, code with blanks, lettered options, counters, buttons."""
     parts = [exercise.prompt]
@@ -93,7 +101,7 @@ def exercise_post(
         colour=DIFFICULTY_COLOURS[exercise.difficulty.value],
     )
     embed.set_author(name=f"{pack_title} · {exercise.difficulty.value}")
-    embed.set_footer(text=counters_line(answered, solved, exercise.attempts))
+    embed.set_footer(text=counters_line(answered, solved, attempt_limit))
     return Rendered(embed=embed, buttons=post_buttons(exercise, post_id))
 
 
@@ -126,10 +134,7 @@ def _button_label(letter: str, text: str, is_code: bool) -> str:
 
 def answer_panel(exercise: FillInTheBlank, post_id: int, chosen: str) -> Rendered:
     """The member's private panel: a row of A-D per blank, the current choice marked, Submit."""
-    code = exercise.code
-    for blank, letter in zip(exercise.blanks, chosen, strict=True):
-        if letter != custom_ids.UNCHOSEN:
-            code = code.replace(blank_marker(blank.number), exercise.option(letter).text)
+    code = exercise.fill(chosen, unchosen=custom_ids.UNCHOSEN)
     lines = [f"**{exercise.title}**: your choices so far", code_block(code)]
     buttons: list[ButtonSpec] = []
     for row, (blank, current) in enumerate(zip(exercise.blanks, chosen, strict=True)):

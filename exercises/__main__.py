@@ -8,7 +8,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from exercises.loader import SHIPPED_PACKS, check, load_catalog
+from exercises.errors import ContentError
+from exercises.loader import SHIPPED_PACKS, load_catalog
+from exercises.model import Difficulty
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,18 +20,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     check_command.add_argument("path", nargs="?", type=Path, default=SHIPPED_PACKS)
     arguments = parser.parse_args(argv)
 
-    problems = check(arguments.path)
-    for problem in problems:
-        print(problem)
-    if problems:
-        count = len(problems)
+    try:
+        catalog = load_catalog(arguments.path)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem)
+        count = len(error.problems)
         print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
         return 1
-    catalog = load_catalog(arguments.path)
     for pack in catalog.packs.values():
         exercises = catalog.in_pack(pack.id)
-        levels = Counter(exercise.difficulty.value for exercise in exercises)
-        summary = ", ".join(f"{levels[level]} {level}" for level in ("easy", "medium", "hard"))
+        levels = Counter(exercise.difficulty for exercise in exercises)
+        summary = ", ".join(f"{levels[level]} {level}" for level in Difficulty)
         print(f"{pack.id}: {len(exercises)} exercises ({summary})")
     print(f"OK: {len(catalog.packs)} packs, {len(catalog.exercises)} exercises")
     return 0

@@ -185,13 +185,15 @@ class FillInTheBlank(Exercise):
     def answer_key(self) -> str:
         return "".join(blank.answer for blank in self.blanks)
 
-    def fill(self, letters: str) -> str:
-        """The template with blank N filled by the option lettered `letters[N-1]`."""
+    def fill(self, letters: str, *, unchosen: str | None = None) -> str:
+        """The template with blank N filled by the option lettered `letters[N-1]`;
+        a blank whose letter is `unchosen` keeps its marker (a choice still to make)."""
         if len(letters) != len(self.blanks):
             raise ValueError(f"{self.id} has {len(self.blanks)} blanks, got {letters!r}")
         code = self.code
         for blank, letter in zip(self.blanks, letters, strict=True):
-            code = code.replace(blank_marker(blank.number), self.option(letter).text)
+            if letter != unchosen:
+                code = code.replace(blank_marker(blank.number), self.option(letter).text)
         return code
 
     @property

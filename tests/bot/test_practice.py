@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.counters import CounterRefresher
 from bot.errors import Refused
 from bot.practice import Clicked, Practice
 from bot.store import SqliteStore
@@ -50,8 +49,8 @@ def click(post_id: int, member: int = ALICE, *, message_id: int | None = MESSAGE
 async def test_wrong_then_right_on_three_blanks(practice: Practice) -> None:
     post_id = await posted(practice, "demo/gather")
 
-    wrong = await practice.submit(click(post_id, message_id=None), "BBC")
-    right = await practice.submit(click(post_id, message_id=None), "ABC")
+    wrong = await practice.submit(click(post_id, message_id=None), "BBC", from_panel=True)
+    right = await practice.submit(click(post_id, message_id=None), "ABC", from_panel=True)
 
     assert "Blank ⟦1⟧: **B** - task_two belongs in the second place." in wrong.content
     assert "2 attempts left." in wrong.content
@@ -62,11 +61,11 @@ async def test_wrong_then_right_on_three_blanks(practice: Practice) -> None:
 async def test_attempts_run_out_then_the_solution_and_refusal(practice: Practice) -> None:
     post_id = await posted(practice, "demo/gather")
     for answer in ("AAA", "BBB", "CCC"):
-        last = await practice.submit(click(post_id, message_id=None), answer)
+        last = await practice.submit(click(post_id, message_id=None), answer, from_panel=True)
 
     assert "That was your last attempt." in last.content
     assert "Worked solution" in last.content
-    refused = await practice.submit(click(post_id, message_id=None), "ABC")
+    refused = await practice.submit(click(post_id, message_id=None), "ABC", from_panel=True)
     assert refused.content.startswith("You have used every attempt on this exercise.")
     with pytest.raises(Refused, match="every attempt"):
         await practice.open_panel(click(post_id))
@@ -75,8 +74,8 @@ async def test_attempts_run_out_then_the_solution_and_refusal(practice: Practice
 async def test_two_members_answer_one_post_independently(practice: Practice) -> None:
     post_id = await posted(practice, "demo/return-json")
 
-    alice = await practice.submit(click(post_id, ALICE), "B")
-    bob = await practice.submit(click(post_id, BOB), "A")
+    alice = await practice.submit(click(post_id, ALICE), "B", from_panel=True)
+    bob = await practice.submit(click(post_id, BOB), "A", from_panel=True)
 
     assert "2 attempts left." in alice.content
     assert "+10 points" in bob.content
@@ -88,7 +87,7 @@ async def test_a_hint_is_recorded_and_costs_points(practice: Practice) -> None:
 
     hint = await practice.take_hint(click(post_id))
     again = await practice.take_hint(click(post_id))
-    solved = await practice.submit(click(post_id), "A")
+    solved = await practice.submit(click(post_id), "A", from_panel=True)
 
     assert hint.content.startswith("💡 Hint 1 of 1: Django has a response class")
     assert "2 points less" in hint.content
@@ -101,7 +100,10 @@ async def test_twenty_concurrent_submissions_record_at_most_the_limit(practice: 
     answers = ["".join(letters) for letters in itertools.product("BCD", repeat=3)][:20]
 
     await asyncio.gather(
-        *(practice.submit(click(post_id, message_id=None), answer) for answer in answers)
+        *(
+            practice.submit(click(post_id, message_id=None), answer, from_panel=True)
+            for answer in answers
+        )
     )
 
     progress = await practice.store.progress_on_post(post_id=post_id, member_id=ALICE)
@@ -120,7 +122,7 @@ async def test_a_button_that_names_another_post_is_refused(
     forged = Clicked(post_id + post_offset, channel, message, ALICE, next(_interactions))
 
     with pytest.raises(Refused):
-        await practice.submit(forged, "A")
+        await practice.submit(forged, "A", from_panel=True)
     assert (
         await practice.store.progress_on_post(post_id=post_id, member_id=ALICE)
     ).attempts_used == 0
@@ -130,9 +132,11 @@ async def test_an_answer_that_does_not_fit_is_refused(practice: Practice) -> Non
     post_id = await posted(practice, "demo/gather")
 
     with pytest.raises(Refused):
-        await practice.submit(click(post_id, message_id=None), "A_C")  # not every blank chosen
+        await practice.submit(
+            click(post_id, message_id=None), "A_C", from_panel=True
+        )  # not every blank chosen
     with pytest.raises(Refused):
-        await practice.submit(click(post_id, message_id=None), "AB")
+        await practice.submit(click(post_id, message_id=None), "AB", from_panel=True)
 
 
 async def test_choosing_an_exercise_by_pack_and_difficulty(practice: Practice) -> None:
@@ -141,19 +145,11 @@ async def test_choosing_an_exercise_by_pack_and_difficulty(practice: Practice) -
         practice.choose_exercise("nope", None)
 
 
-async def test_fifty_answers_cause_one_coalesced_edit(tmp_path: Path) -> None:
-    clock = ManualClock()
-    edits: list[int] = []
+async def test_a_letter_button_cannot_answer_a_fill_in_the_blank(practice: Practice) -> None:
+    post_id = await posted(practice, "demo/return-json")
 
-    async def edit(post_id: int) -> None:
-        edits.append(post_id)
-
-    refresher = CounterRefresher(edit, clock, interval=5.0)
-    for _ in range(50):
-        refresher.post_changed(7)
-        await clock.advance(0.05)
-    await clock.advance(5.0)
-    refresher.post_changed(7)
-    await clock.advance(5.0)
-
-    assert edits == [7, 7]
+    with pytest.raises(Refused):
+        await practice.submit(click(post_id), "A", from_panel=False)
+    assert (
+        await practice.store.progress_on_post(post_id=post_id, member_id=ALICE)
+    ).attempts_used == 0

@@ -20,7 +20,9 @@ def mc() -> MultipleChoice:
 
 def test_a_post_shows_prompt_code_options_and_counters() -> None:
     exercise = CATALOG.get("demo/return-json")
-    rendered = render.exercise_post(exercise, pack_title="Demo", post_id=7, answered=2, solved=1)
+    rendered = render.exercise_post(
+        exercise, pack_title="Demo", post_id=7, attempt_limit=3, answered=2, solved=1
+    )
 
     assert rendered.embed is not None
     description = rendered.embed.description or ""
@@ -33,7 +35,7 @@ def test_a_post_shows_prompt_code_options_and_counters() -> None:
 
 
 def test_code_options_go_in_the_body_and_buttons_show_only_letters() -> None:
-    rendered = render.exercise_post(mc(), pack_title="Demo", post_id=3)
+    rendered = render.exercise_post(mc(), pack_title="Demo", post_id=3, attempt_limit=1)
 
     assert rendered.embed is not None
     assert "```py\nasync def hello(request):" in (rendered.embed.description or "")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.app import TutorBot
-from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Submit
+from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice
 from bot.errors import STALE_BUTTON
 from bot.sandbox import LoopbackDiscord, Member, Message
 from tests.clock import ManualClock
@@ -36,10 +37,10 @@ def post_id_of(post: Message) -> int:
     return int(next(iter(post.buttons())).split(":")[2])
 
 
-async def answer_blanks(
+async def filled_panel(
     loopback: LoopbackDiscord, member: Member, post: Message, letters: str
 ) -> Message:
-    """Open the private panel, choose a letter per blank, submit: the feedback message."""
+    """Open the private panel and choose a letter per blank: the panel, ready to submit."""
     post_id = post_id_of(post)
     panel = await loopback.reply_to(await loopback.click(member, post, OpenPanel(post_id).to_id()))
     chosen = "_" * len(letters)
@@ -47,8 +48,19 @@ async def answer_blanks(
         choice = PanelChoice(post_id, chosen, blank, letter)
         panel = await loopback.reply_to(await loopback.click(member, panel, choice.to_id()))
         chosen = choice.chosen_after()
-    submit = Submit(post_id, chosen).to_id()
-    return await loopback.reply_to(await loopback.click(member, panel, submit))
+    return panel
+
+
+async def submit(loopback: LoopbackDiscord, member: Member, panel: Message) -> Message:
+    (submit_id,) = [custom_id for custom_id in panel.buttons() if custom_id.startswith("t1:s:")]
+    return await loopback.reply_to(await loopback.click(member, panel, submit_id))
+
+
+async def answer_blanks(
+    loopback: LoopbackDiscord, member: Member, post: Message, letters: str
+) -> Message:
+    """Open the panel, choose, submit: the feedback message."""
+    return await submit(loopback, member, await filled_panel(loopback, member, post, letters))
 
 
 async def test_practice_posts_an_exercise_with_its_buttons(
@@ -87,12 +99,16 @@ async def test_attempts_run_out_the_solution_shows_and_more_is_refused(
 ) -> None:
     post = await practice(loopback, scene, "hard")
     replies = [await answer_blanks(loopback, scene.alice, post, wrong) for wrong in ("AAA", "BBD")]
+    spare_panel = await filled_panel(loopback, scene.alice, post, "ABC")  # opened in time
     last = await answer_blanks(loopback, scene.alice, post, "DDD")
+    further = await submit(loopback, scene.alice, spare_panel)
 
     assert "2 attempts left." in replies[0].content
     assert "1 attempt left." in replies[1].content
     assert "That was your last attempt." in last.content
     assert "Final answer: ⟦1⟧ = A (task_one), ⟦2⟧ = B (task_two), ⟦3⟧ = C" in last.content
+    assert further.content.startswith("You have used every attempt on this exercise.")
+    assert "✅" not in further.content
     opened = await loopback.click(scene.alice, post, OpenPanel(post_id_of(post)).to_id())
     refused = await loopback.reply_to(opened)
     assert refused.content.startswith("You have used every attempt on this exercise.")
@@ -138,19 +154,32 @@ async def test_a_hint_is_recorded_and_reduces_the_points(
 async def test_twenty_concurrent_submissions_record_at_most_the_limit(
     loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
 ) -> None:
-    post = await practice(loopback, scene, "medium")
-    post_id = post_id_of(post)
-    letters = ["A", "C"] * 10
+    post = await practice(loopback, scene, "hard")
+    twenty_wrong = ["".join(letters) for letters in itertools.product("BCD", repeat=3)][:20]
+    panels = [await filled_panel(loopback, scene.alice, post, answer) for answer in twenty_wrong]
 
-    clicks = await asyncio.gather(
-        *(loopback.click(scene.alice, post, AnswerChoice(post_id, x).to_id()) for x in letters)
+    replies = await asyncio.gather(*(submit(loopback, scene.alice, panel) for panel in panels))
+
+    progress = await bot.practice.store.progress_on_post(
+        post_id=post_id_of(post), member_id=scene.alice.id
     )
-    replies = await asyncio.gather(*(loopback.reply_to(click) for click in clicks))
+    assert progress.attempts_used == 3
+    feedback = [reply for reply in replies if reply.content.startswith("❌")]
+    refused = [reply for reply in replies if reply.content.startswith("You have used every")]
+    assert (len(feedback), len(refused)) == (3, 17)
 
-    progress = await bot.practice.store.progress_on_post(post_id=post_id, member_id=scene.alice.id)
-    assert progress.attempts_used == 2  # two different wrong answers; repeats cost nothing
-    assert len(replies) == 20
-    assert all(reply.ephemeral for reply in replies)
+
+async def test_a_double_click_costs_one_attempt(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    post = await practice(loopback, scene, "medium")
+    button = AnswerChoice(post_id_of(post), "A").to_id()
+
+    clicks = await asyncio.gather(*(loopback.click(scene.alice, post, button) for _ in range(2)))
+    replies = [await loopback.reply_to(clicked) for clicked in clicks]
+
+    assert sorted("tried this answer before" in reply.content for reply in replies) == [False, True]
+    assert all("2 attempts left." in reply.content for reply in replies)
 
 
 @pytest.mark.parametrize(
