@@ -15,6 +15,7 @@ from discord import app_commands
 from bot import render
 from bot.components import view_for
 from bot.errors import Refused
+from bot.replies import reply
 from exercises import Difficulty
 
 if TYPE_CHECKING:
@@ -60,27 +61,31 @@ def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seco
         pack: app_commands.Choice[str] | None = None,
         difficulty: app_commands.Choice[str] | None = None,
     ) -> None:
-        exercise = practice.choose_exercise(
+        exercise = practice.choose_exercise(  # pure: a refusal is still private
             pack.value if pack else None, Difficulty(difficulty.value) if difficulty else None
         )
+        await interaction.response.defer(thinking=True)  # the store write may queue
         post, rendered = await practice.create_post(
             exercise, guild_id=interaction.guild_id or 0, channel_id=interaction.channel_id or 0
         )
-        sent = await interaction.response.send_message(
+        message = await interaction.followup.send(
             embed=rendered.embed or discord.utils.MISSING,
             view=view_for(rendered.buttons) or discord.utils.MISSING,
+            wait=True,
         )
-        if sent.message_id is not None:
-            await practice.store.set_post_message(post.post_id, sent.message_id)
+        await practice.store.set_post_message(post.post_id, message.id)
 
     @tree.command(name="stats", description="Your own progress: attempts, accuracy and points")
     @app_commands.guild_only()
     async def stats_command(interaction: discord.Interaction) -> None:
-        stats = await practice.store.member_stats(
-            guild_id=interaction.guild_id or 0, member_id=interaction.user.id
-        )
-        titles = {pack_id: pack.title for pack_id, pack in practice.catalog.packs.items()}
-        await interaction.response.send_message(render.stats(stats, titles), ephemeral=True)
+        async def own_stats() -> render.Rendered:
+            stats = await practice.store.member_stats(
+                guild_id=interaction.guild_id or 0, member_id=interaction.user.id
+            )
+            titles = {pack_id: pack.title for pack_id, pack in practice.catalog.packs.items()}
+            return render.Rendered(content=render.stats(stats, titles))
+
+        await reply(interaction, own_stats())  # private, deferred if the query is slow
 
     @tree.command(name="help", description="How to practise with this bot")
     async def help_command(interaction: discord.Interaction) -> None:
