@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import io
 import logging
-import sys
+import threading
 import time
 import types
 import warnings
@@ -28,6 +29,8 @@ from tutor.report import ErrorReport, ResponseReport, RunReport, jsonable
 EXAMPLE_FILE = "<example>"
 PRELUDE_FILE = "<prelude>"
 MAX_WARNINGS = 10
+THREADS_GRACE = 0.5
+"""Seconds a finished run waits for its threads to end (a stuck one is left to the kill)."""
 _ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 
 
@@ -59,32 +62,21 @@ def describe(exc: BaseException) -> ErrorReport:
 
 
 async def execute(job: ExampleJob, *, body_limit: int) -> RunReport:
+    """Compile and run the job; warnings and printed output are `main_for_child`'s to collect."""
     try:
         prelude = compile(job.prelude, PRELUDE_FILE, "exec")
         code = compile(job.code, EXAMPLE_FILE, "exec")
     except SyntaxError as exc:
         return RunReport(compiled=False, error=describe(exc))
     module = types.ModuleType("example")
-    printed = io.StringIO()
     errors = _ErrorLog()
     django_log = logging.getLogger("django")
     django_log.addHandler(errors)
     django_log.propagate = False
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(printed):
-        warnings.simplefilter("always")
-        report = await _execute(job, module, prelude, code, errors, body_limit)
+    try:
+        return await _execute(job, module, prelude, code, errors, body_limit)
+    finally:
         errors.exceptions.clear()
-        gc.collect()  # an unawaited coroutine warns when collected; collect it inside this run
-    seen = dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught)
-    return RunReport(
-        compiled=True,
-        error=report.error,
-        warnings=tuple(seen)[:MAX_WARNINGS],
-        responses=report.responses,
-        returns=report.returns,
-        elapsed=report.elapsed,
-        output=printed.getvalue()[:body_limit],
-    )
 
 
 async def _execute(
@@ -169,10 +161,30 @@ def _response(response: httpx.Response, body_limit: int) -> ResponseReport:
 
 
 def main_for_child(job: ExampleJob, body_limit: int) -> RunReport:
-    """Run the job on its own event loop (the worker it was forked from runs none)."""
-    try:
-        return asyncio.run(execute(job, body_limit=body_limit))
-    except BaseException as exc:  # SystemExit from an example, say: still a report
-        return RunReport(error=describe(exc))
-    finally:
-        sys.stdout.flush()
+    """Run the job on its own event loop (the worker it was forked from runs none), with the
+    warnings and printed output of this run, and of this run alone."""
+    printed = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(printed):
+        warnings.simplefilter("always")
+        try:
+            report = asyncio.run(execute(job, body_limit=body_limit))
+        except BaseException as exc:  # SystemExit from an example, say: still a report
+            report = RunReport(error=describe(exc))
+        _let_threads_finish()
+        gc.collect()  # an unawaited coroutine warns when it is collected: make that happen now
+    seen = dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught)
+    return dataclasses.replace(
+        report, warnings=tuple(seen)[:MAX_WARNINGS], output=printed.getvalue()[:body_limit]
+    )
+
+
+def _let_threads_finish() -> None:
+    """Sync code ran in threads, which may still hold the run's objects for a moment; wait
+    (briefly) until they have let go, so that collecting them warns inside this run."""
+    from asgiref.sync import SyncToAsync
+
+    SyncToAsync.single_thread_executor.shutdown(wait=False)  # lets its idle thread end
+    deadline = time.monotonic() + THREADS_GRACE
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
