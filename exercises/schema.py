@@ -111,10 +111,12 @@ def _read_fill_in_the_blank(fields: Fields, common: dict[str, Any]) -> FillInThe
     if code is None or not numbers or len(blanks) != len(numbers) or len(options) != len(texts):
         return None
     exercise = FillInTheBlank(**common, options=options, code=code, blanks=tuple(blanks), run=run)
-    source = (run.prelude + "\n" if run else "") + exercise.solved_code
-    _check_python(fields, "code", source, "with the correct options filled in")
+    prelude = run.prelude if run else ""
+    _check_python(
+        fields, "code", prelude, exercise.solved_code, "with the correct options filled in"
+    )
     if run is not None:
-        _check_defines(fields, source, run)
+        _check_defines(fields, _with_prelude(prelude, exercise.solved_code), run)
     return exercise
 
 
@@ -246,24 +248,35 @@ def _read_multiple_choice(fields: Fields, common: dict[str, Any]) -> MultipleCho
         code=code,
         run=run,
     )
+    prelude = run.prelude if run else ""
     if code is not None:
-        _check_python(fields, "code", (run.prelude + "\n" if run else "") + code, "")
+        _check_python(fields, "code", prelude, code, "")
     if run is not None:
         correct_code = code if run.target is RunTarget.SNIPPET else exercise.option(correct[0]).text
-        source = run.prelude + "\n" + (correct_code or "")
         if run.target is RunTarget.OPTIONS:
-            index = LETTERS.index(correct[0])
-            _check_python(fields, f"options[{index}].code", source, "(the correct option)")
-        _check_defines(fields, source, run)
+            key = f"options[{LETTERS.index(correct[0])}].code"
+            _check_python(fields, key, prelude, correct_code or "", "(the correct option)")
+        _check_defines(fields, _with_prelude(prelude, correct_code or ""), run)
     return exercise
 
 
-def _check_python(fields: Fields, key: str, source: str, what: str) -> None:
+def _with_prelude(prelude: str, code: str) -> str:
+    """What the tutor service runs: the prelude's lines, then the example's."""
+    return f"{prelude}\n{code}" if prelude else code
+
+
+def _check_python(fields: Fields, key: str, prelude: str, code: str, what: str) -> None:
+    """Parse prelude and code together; a line is named in the part the author wrote it in."""
     try:
-        ast.parse(source)
+        ast.parse(_with_prelude(prelude, code))
     except SyntaxError as error:
-        detail = f"line {error.lineno} of the code: {error.msg}"
-        fields.problem(key, f"is not valid Python {what}: {detail}".replace("  ", " "))
+        prelude_lines = prelude.count("\n") + 1 if prelude else 0
+        line = (error.lineno or 0) - prelude_lines
+        if line < 1:
+            key, where = "run.prelude", f"line {error.lineno} of the prelude"
+        else:
+            where = f"line {line} of the code"
+        fields.problem(key, f"is not valid Python {what}: {where}: {error.msg}".replace("  ", " "))
 
 
 def _check_defines(fields: Fields, source: str, run: Run) -> None:

@@ -31,7 +31,10 @@ EXPECTED_PROBLEMS = {
     "key-not-an-option.toml": ("blanks.2.answer", "not among the options"),
     "feedback-for-missing-option.toml": ("blanks.1.feedback.E", "does not exist"),
     "too-many-blanks.toml": ("code", "at most 3"),
-    "invalid-python.toml": ("code", "not valid Python with the correct options filled in: line 6"),
+    "invalid-python.toml": (
+        "code",
+        "not valid Python with the correct options filled in: line 5 of",
+    ),
     "two-correct.toml": ("options", "exactly one correct option, not 2"),
     "run-without-entry-point.toml": ("run", "entry point"),
     "bare-status.toml": ("run.expect", "must say what comes back"),
