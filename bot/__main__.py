@@ -107,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per tutor request
         if arguments.command == "sync":
             asyncio.run(sync(settings, arguments.guild))
         else:

@@ -38,6 +38,8 @@ class TutorBot(discord.Client):
         practice_cooldown_seconds: float = 10.0,
         guild_ready_timeout: float = 2.0,
     ) -> None:
+        # The tutor never joins voice: no warning about voice libraries it will not need.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
         intents.guilds = True  # channels and roles of the servers we are in; no privileged intent
         super().__init__(

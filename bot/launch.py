@@ -10,8 +10,11 @@ import asyncio
 import signal
 import sys
 
+import httpx
+
 from bot.__main__ import read_settings
 from bot.settings import TOKEN_HELP, SettingsError
+from bot.tutor_client import TutorClient, TutorServiceError
 
 STOP_GRACE_SECONDS = 10.0
 
@@ -31,6 +34,19 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
         await process.wait()
 
 
+async def _wait_for_tutor(url: str, *, within: float = 20.0) -> None:
+    """Until the tutor service answers its health check; the bot starts anyway after `within`."""
+    async with httpx.AsyncClient() as http:
+        client = TutorClient(http, url, timeout=1.0)
+        deadline = asyncio.get_running_loop().time() + within
+        while asyncio.get_running_loop().time() < deadline:
+            try:
+                await client.health()
+                return
+            except TutorServiceError:
+                await asyncio.sleep(0.2)  # polling a process that is starting
+
+
 async def launch() -> int:
     try:
         settings = read_settings(need_token=False)
@@ -39,6 +55,7 @@ async def launch() -> int:
         return 2
     processes = [await _start("tutor")]
     if settings.discord_token:
+        await _wait_for_tutor(settings.tutor_url)  # so the bot's start-up check finds it
         processes.append(await _start("bot"))
     else:
         print(f"\n{TOKEN_HELP}\nUntil then only the tutor service runs.\n", file=sys.stderr)
