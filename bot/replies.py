@@ -20,6 +20,7 @@ from bot.render import Rendered
 log = logging.getLogger(__name__)
 
 DEFER_AFTER_SECONDS = 1.5
+ANSWER_WITHIN_SECONDS = 2.5  # Discord's limit is 3 s; keep half a second for the answer
 SOMETHING_WENT_WRONG = (
     "Something went wrong on our side. If you answered, `/stats` shows whether it was recorded."
 )
@@ -39,7 +40,7 @@ async def reply(
     task = asyncio.ensure_future(work)
     try:
         try:
-            budget = 0 if defer_first else DEFER_AFTER_SECONDS
+            budget = 0 if defer_first else _time_to_answer(interaction)
             rendered = await asyncio.wait_for(asyncio.shield(task), budget)
         except TimeoutError:
             if replace:
@@ -52,6 +53,13 @@ async def reply(
         if not task.done():
             task.cancel()  # the defer failed: nobody will see this work's result
         await report(interaction, error)
+
+
+def _time_to_answer(interaction: discord.Interaction) -> float:
+    """Seconds to wait for the work before deferring, counted from when Discord created the
+    interaction, so that a backlog of clicks still gets its answer within 3 seconds."""
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    return max(0.0, min(DEFER_AFTER_SECONDS, ANSWER_WITHIN_SECONDS - age))
 
 
 async def _send(interaction: discord.Interaction, rendered: Rendered, *, replace: bool) -> None:
