@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from exercises import LETTERS, MAX_BLANKS
 
@@ -24,7 +24,7 @@ VERSION: Final = "t1"
 MAX_LENGTH: Final = 100
 UNCHOSEN: Final = "_"
 
-_POST = r"(?P<post>[1-9][0-9]{0,17})"
+_POST = r"(?P<post_id>[1-9][0-9]{0,17})"
 _LETTER = f"[{LETTERS}]"
 _CHOSEN = rf"(?P<chosen>[{LETTERS}{UNCHOSEN}]{{1,{MAX_BLANKS}}})"
 
@@ -119,6 +119,7 @@ KINDS: Final[tuple[type[ButtonId], ...]] = (
     Hint,
     RunIt,
 )
+_NUMBERS: Final = frozenset({"post_id", "blank"})  # groups that hold numbers; the rest are letters
 _PATTERNS: Final = tuple((kind, re.compile(kind.TEMPLATE)) for kind in KINDS)
 
 
@@ -134,17 +135,11 @@ def parse(custom_id: str) -> ButtonId | None:
 
 
 def from_match(kind: type[ButtonId], match: re.Match[str]) -> ButtonId:
-    """Build the typed id from a full match of `kind.TEMPLATE` (also used by DynamicItems)."""
-    fields = match.groupdict()
-    post_id = int(fields["post"])
-    if kind is AnswerChoice:
-        return AnswerChoice(post_id, fields["letter"])
-    if kind is OpenPanel:
-        return OpenPanel(post_id)
-    if kind is PanelChoice:
-        return PanelChoice(post_id, fields["chosen"], int(fields["blank"]), fields["letter"])
-    if kind is Submit:
-        return Submit(post_id, fields["chosen"])
-    if kind is Hint:
-        return Hint(post_id)
-    return RunIt(post_id, fields["answer"])
+    """Build the typed id from a full match of `kind.TEMPLATE` (also used by DynamicItems).
+
+    Each template's groups are named after its class's fields, so no kind needs its own code.
+    """
+    values: dict[str, Any] = {
+        name: int(value) if name in _NUMBERS else value for name, value in match.groupdict().items()
+    }
+    return kind(**values)
