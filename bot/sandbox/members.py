@@ -7,6 +7,7 @@ A `forged` click skips those checks, as a modified client could.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from bot.sandbox.model import Channel, Member, Message, Role
@@ -22,7 +23,13 @@ class DriverError(Exception):
 
 
 def command_interaction(
-    world: World, member: Member, channel: Channel, command: str, options: dict[str, Any]
+    world: World,
+    member: Member,
+    channel: Channel,
+    command: str,
+    options: dict[str, Any],
+    *,
+    age: timedelta = timedelta(0),
 ) -> Interaction:
     name, *path = command.split()
     registered = find_command(world, channel.guild_id, name)
@@ -46,11 +53,17 @@ def command_interaction(
         data["guild_id"] = registered["guild_id"]
     if resolved:
         data["resolved"] = resolved
-    return world.new_interaction(APPLICATION_COMMAND, member, channel, data)
+    return world.new_interaction(APPLICATION_COMMAND, member, channel, data, age=age)
 
 
 def click_interaction(
-    world: World, member: Member, message: Message, custom_id: str, *, forged: bool
+    world: World,
+    member: Member,
+    message: Message,
+    custom_id: str,
+    *,
+    forged: bool,
+    age: timedelta = timedelta(0),
 ) -> Interaction:
     if not forged:
         if message.deleted or (message.ephemeral and message.visible_to != member.id):
@@ -62,7 +75,7 @@ def click_interaction(
             raise DriverError(f"button {custom_id!r} is disabled")
     data = {"custom_id": custom_id, "component_type": 2}
     channel = world.channels[message.channel_id]
-    interaction = world.new_interaction(MESSAGE_COMPONENT, member, channel, data)
+    interaction = world.new_interaction(MESSAGE_COMPONENT, member, channel, data, age=age)
     interaction.message_id = message.id
     return interaction
 
