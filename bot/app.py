@@ -61,8 +61,10 @@ class TutorBot(discord.Client):
         self.add_dynamic_items(*components.BUTTONS)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
-        ours or not on the clicked message (a forged or stale one) without a word."""
+        """Note when each interaction arrived, and answer the clicks no DynamicItem will:
+        discord.py drops a custom_id that is not ours or not on the clicked message (a forged
+        or stale one) without a word."""
+        self.interaction_ages.arrived(interaction.created_at)  # every one shows Discord's clock
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
         if interaction.data.get("component_type") != discord.ComponentType.button.value:

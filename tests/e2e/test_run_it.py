@@ -3,39 +3,17 @@ private reply shows what really happened for their choice and for the correct on
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from bot.custom_ids import OpenPanel, PanelChoice, RunIt, Submit
 from bot.run_it import ExampleRunner
 from bot.sandbox import LoopbackDiscord
 from bot.tutor_client import TutorClient
 from tests.clock import ManualClock
-from tests.e2e.bots import e2e_catalog, running_bot
+from tests.e2e.bots import running_bot
 from tests.loopback_fixtures import Scene
-from tutor.asgi import TutorApp
-from tutor.config import TutorConfig
-from tutor.pool import Runner
-from tutor.server import bind, serving
-from tutor.service import Tutor
-from tutor.settings import configure
-
-CONFIG = TutorConfig(run_timeout=5.0)
-
-
-@pytest.fixture
-async def tutor_url() -> AsyncIterator[str]:
-    """The tutor service for the e2e catalog, under uvicorn on a free loopback port."""
-    configure(CONFIG)
-    sock = bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    runner = Runner(example_api_url=CONFIG.example_api_url(port), timeout=CONFIG.run_timeout)
-    service = Tutor(CONFIG, e2e_catalog().exercises, runner)
-    async with runner, serving(TutorApp(service, manage_runner=False), sock):
-        yield f"http://127.0.0.1:{port}"
 
 
 async def test_run_it_shows_a_real_run_beside_the_correct_one(
