@@ -64,6 +64,9 @@ class AttemptResult:
     outcome: AttemptOutcome
     attempt: Attempt | None  # recorded now or originally; None when refused
     attempts_left: int  # for this member on this post, after this call
+    solution_seen_before: bool = False
+    """The member saw this exercise's solution on another post of the server (solved it or
+    used every attempt there): this post is practice for them and earns no points."""
 
     @property
     def recorded_now(self) -> bool:
@@ -178,6 +181,10 @@ class Store(Protocol):
         self, *, post_id: int, member_id: int, hint_number: int, used_at: datetime
     ) -> HintUse:
         """Record that a member took a hint (1 is the first); taking it again is free."""
+        ...
+
+    async def answers_given(self, *, post_id: int, member_id: int) -> list[str]:
+        """The member's answers on a post, in the order given (a repeated one once)."""
         ...
 
     async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress: ...

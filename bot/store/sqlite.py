@@ -164,7 +164,10 @@ class SqliteStore:
                 before = attempt_from_row(original)
                 standing = await _standing(db, before.post_id, before.member_id)
                 return AttemptResult(
-                    AttemptOutcome.ALREADY_RECORDED, before, standing.attempts_left
+                    AttemptOutcome.ALREADY_RECORDED,
+                    before,
+                    standing.attempts_left,
+                    standing.solution_seen_before,
                 )
             standing = await _standing(db, post_id, member_id)
             if standing.solved:
@@ -175,7 +178,10 @@ class SqliteStore:
             if same is not None:
                 repeated = attempt_from_row(same)
                 return AttemptResult(
-                    AttemptOutcome.REPEATED_ANSWER, repeated, standing.attempts_left
+                    AttemptOutcome.REPEATED_ANSWER,
+                    repeated,
+                    standing.attempts_left,
+                    standing.solution_seen_before,
                 )
             number = standing.attempts_used + 1
             points = 0
@@ -184,7 +190,7 @@ class SqliteStore:
                     standing.difficulty,
                     attempt_number=number,
                     hints_used=standing.hints_used,
-                    solved_before=standing.solved_before,
+                    solution_seen_before=standing.solution_seen_before,
                 )
             # The limit is checked again by the INSERT itself, so that it holds even if
             # this job ever runs outside BEGIN IMMEDIATE (e.g. batched by a later writer).
@@ -214,7 +220,9 @@ class SqliteStore:
                 from_db(at),
             )
             left = progress.attempts_left(standing.attempt_limit, number)
-            return AttemptResult(AttemptOutcome.RECORDED, recorded, left)
+            return AttemptResult(
+                AttemptOutcome.RECORDED, recorded, left, standing.solution_seen_before
+            )
 
         return await self._write(record)
 
@@ -235,6 +243,10 @@ class SqliteStore:
             return HintUse(hint_number, newly_used, int(row[0]))
 
         return await self._write(take)
+
+    async def answers_given(self, *, post_id: int, member_id: int) -> list[str]:
+        rows = await _all(self._reads, queries.ANSWERS_GIVEN, (post_id, member_id))
+        return [str(row["answer"]) for row in rows]
 
     async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress:
         standing = await _standing(self._reads, post_id, member_id)
@@ -310,7 +322,7 @@ class _Standing:
     attempts_used: int
     hints_used: int
     solved: bool
-    solved_before: bool
+    solution_seen_before: bool
     points: int
 
     @property
@@ -328,7 +340,7 @@ async def _standing(db: aiosqlite.Connection, post_id: int, member_id: int) -> _
         attempts_used=row["attempts_used"],
         hints_used=row["hints_used"],
         solved=bool(row["solved"]),
-        solved_before=bool(row["solved_before"]),
+        solution_seen_before=bool(row["solution_seen_before"]),
         points=row["points"],
     )
 

@@ -14,7 +14,7 @@ from bot.app import TutorBot
 from bot.run_it import ExampleRunner
 from bot.sandbox import LoopbackDiscord
 from bot.store import SqliteStore
-from exercises import Catalog, Difficulty, MultipleChoice, load_catalog
+from exercises import AnyExercise, Catalog, Difficulty, MultipleChoice, load_catalog
 from tests.clock import ManualClock
 from tests.exercises.test_grading import gather_exercise
 from tests.loopback_fixtures import Scene
@@ -32,6 +32,12 @@ def e2e_catalog() -> Catalog:
     gather = gather_exercise()
     exercises = {**catalog.exercises, medium.id: medium, gather.id: gather}
     return Catalog(catalog.packs, exercises)
+
+
+def with_exercise(exercise: AnyExercise) -> Catalog:
+    """The e2e catalog with `exercise` in place of the one with its id."""
+    catalog = e2e_catalog()
+    return Catalog(catalog.packs, {**catalog.exercises, exercise.id: exercise})
 
 
 @asynccontextmanager
