@@ -1,8 +1,8 @@
 """Slash commands: /practice, /stats and /help. Parse the options, call practice, reply.
 
-Errors go to the tree's one handler (TutorBot.on_command_error).
-Commands are synced deliberately (`python -m bot sync`), never on start: Discord allows
-200 command creates per day per server.
+Errors go to the tree's one handler (TutorBot.on_tree_error). The bot syncs these commands
+at start only when they changed since the last sync (bot.command_sync): Discord allows 200
+command creations per day per server.
 """
 
 from __future__ import annotations

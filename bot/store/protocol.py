@@ -139,7 +139,10 @@ class OptionPick:
 
 
 class Store(Protocol):
-    """Everything the bot remembers about learners. Times are aware datetimes."""
+    """Everything the bot remembers: learners, and the slash commands it last synced.
+
+    Times are aware datetimes.
+    """
 
     async def create_post(
         self,
@@ -207,6 +210,17 @@ class Store(Protocol):
 
     async def streak(self, *, guild_id: int, member_id: int, now: datetime, tz: tzinfo) -> Streak:
         """Consecutive days, in `tz`, on which the member answered something correctly."""
+        ...
+
+    async def synced_commands(self, *, guild_id: int | None) -> str | None:
+        """The hash of the slash commands last synced to a server (None: the global ones),
+        or None if they never were."""
+        ...
+
+    async def record_commands_synced(
+        self, *, guild_id: int | None, tree_hash: str, synced_at: datetime
+    ) -> None:
+        """Remember what was just synced to a server (None: the global commands)."""
         ...
 
     async def close(self) -> None:

@@ -142,3 +142,11 @@ SELECT DISTINCT substr(a.answered_at, 1, 16)
   FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
  WHERE p.guild_id = ? AND a.member_id = ? AND a.correct = 1
 """
+
+# The command tree last synced to a scope (a server id, or 0 for the global commands).
+SYNCED_COMMANDS = "SELECT tree_hash FROM command_syncs WHERE scope = ?"
+
+RECORD_COMMAND_SYNC = """
+INSERT INTO command_syncs (scope, tree_hash, synced_at) VALUES (?, ?, ?)
+ON CONFLICT (scope) DO UPDATE SET tree_hash = excluded.tree_hash, synced_at = excluded.synced_at
+"""

@@ -40,6 +40,7 @@ from bot.store.writer import WriteJob, Writer
 from exercises.model import LETTERS, MAX_BLANKS, Difficulty
 
 T = TypeVar("T")
+_GLOBAL = 0  # the scope of the global slash commands in command_syncs
 
 
 class SqliteStore:
@@ -306,6 +307,22 @@ class SqliteStore:
         rows = await _all(self._reads, queries.SOLVE_MINUTES, (guild_id, member_id))
         days = {progress.local_date(from_db(row[0] + ":00.000000Z"), tz) for row in rows}
         return progress.streak(days, progress.local_date(now, tz))
+
+    # Slash commands
+
+    async def synced_commands(self, *, guild_id: int | None) -> str | None:
+        row = await _one(self._reads, queries.SYNCED_COMMANDS, (guild_id or _GLOBAL,))
+        return str(row["tree_hash"]) if row is not None else None
+
+    async def record_commands_synced(
+        self, *, guild_id: int | None, tree_hash: str, synced_at: datetime
+    ) -> None:
+        values = (guild_id or _GLOBAL, tree_hash, to_db(synced_at, "synced_at"))
+
+        async def record(db: aiosqlite.Connection) -> None:
+            await db.execute(queries.RECORD_COMMAND_SYNC, values)
+
+        await self._write(record)
 
     async def _write(self, job: WriteJob[T]) -> T:
         if self._closed:

@@ -1,4 +1,7 @@
-"""The real TutorBot, started against the loopback Discord with a store in a temporary folder."""
+"""The real TutorBot, started against the loopback Discord with a store in a temporary folder.
+
+The bot registers its slash commands globally as it starts (its store is new), as in production.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-
-import discord
 
 from bot.app import TutorBot
 from bot.run_it import ExampleRunner
@@ -62,10 +63,7 @@ async def running_bot(
         )
         running = asyncio.create_task(bot.start(loopback.token))
         try:
-            await asyncio.wait_for(bot.wait_until_ready(), 5)
-            guild = discord.Object(scene.guild.id)
-            bot.tree.copy_global_to(guild=guild)
-            await bot.tree.sync(guild=guild)
+            await asyncio.wait_for(bot.wait_until_ready(), 5)  # commands synced at start
             yield bot
         finally:
             await bot.close()
