@@ -80,6 +80,7 @@ async def test_a_removed_command_gets_a_clear_private_answer(
     assert line.levelno == logging.INFO
     assert "/leaderboard" in line.getMessage()
     assert "CommandNotFound" in line.getMessage()
+    assert [r for r in caplog.records if r.levelno > logging.INFO or r.exc_info] == []
 
 
 async def test_a_choice_the_command_no_longer_offers_gets_a_clear_answer(

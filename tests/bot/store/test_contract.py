@@ -452,3 +452,21 @@ async def test_member_stats_overall_and_per_pack(store):
     ]
     nobody = await store.member_stats(guild_id=GUILD, member_id=ERIN)
     assert (nobody.attempts, nobody.packs) == (0, ())
+
+
+async def test_the_last_synced_command_tree_per_scope(backend):
+    store = await backend.open()
+    try:
+        assert await store.synced_commands(guild_id=None) is None
+        await store.record_commands_synced(guild_id=None, tree_hash="aaa", synced_at=NOON)
+        await store.record_commands_synced(guild_id=GUILD, tree_hash="bbb", synced_at=NOON)
+        await store.record_commands_synced(guild_id=None, tree_hash="ccc", synced_at=NOON)
+    finally:
+        await store.close()
+    reopened = await backend.open()
+    try:
+        assert await reopened.synced_commands(guild_id=None) == "ccc"
+        assert await reopened.synced_commands(guild_id=GUILD) == "bbb"
+        assert await reopened.synced_commands(guild_id=OTHER_GUILD) is None
+    finally:
+        await reopened.close()
