@@ -15,7 +15,7 @@ from bot.clock import SystemClock
 from bot.sandbox import members
 from bot.sandbox.faults import Faults
 from bot.sandbox.gateway import Gateway, Session
-from bot.sandbox.model import Channel, Guild, Member, Message
+from bot.sandbox.model import Channel, Guild, Member, Message, Role
 from bot.sandbox.recording import RecordedRequest, Recorder
 from bot.sandbox.server import Server
 from bot.sandbox.world import Clock, Interaction, World
@@ -77,10 +77,29 @@ class LoopbackDiscord:
     def add_channel(self, guild: Guild, name: str = "practice") -> Channel:
         return self.world.add_channel(guild, name)
 
-    def add_member(self, guild: Guild, name: str, *, moderator: bool = False) -> Member:
+    def add_member(
+        self, guild: Guild, name: str, *, moderator: bool = False, roles: tuple[Role, ...] = ()
+    ) -> Member:
         """A member; a moderator also holds the guild's role with Manage Server."""
-        roles = (self.world.moderator_role(guild),) if moderator else ()
+        if moderator:
+            roles = (*roles, self.world.moderator_role(guild))
         return self.world.add_member(guild, name, roles=roles)
+
+    def add_role(self, guild: Guild, name: str, *, permissions: int = 0) -> Role:
+        return self.world.add_role(guild, name, permissions)
+
+    def bot_member(self, guild: Guild) -> Member:
+        """The bot as a member of the guild (its role holds what it was invited with)."""
+        return self.world.bot_member(guild)
+
+    async def set_permissions(
+        self, channel: Channel, target: Role | Member, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """A channel permission overwrite for a role (`guild.everyone` too) or a member, as
+        in the channel's settings; a connected bot gets CHANNEL_UPDATE. Permissions in
+        interactions are computed from these, as Discord does."""
+        self.world.set_overwrite(channel, target, allow=allow, deny=deny)
+        await self.gateway.dispatch("CHANNEL_UPDATE", channel.payload())
 
     # Acting as members.
 

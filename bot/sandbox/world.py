@@ -16,10 +16,13 @@ from bot.sandbox.feed import Feed
 from bot.sandbox.model import (
     EVERYONE_PERMISSIONS,
     MANAGE_GUILD,
+    MEMBER_OVERWRITE,
+    ROLE_OVERWRITE,
     Channel,
     Guild,
     Member,
     Message,
+    Overwrite,
     Role,
     User,
 )
@@ -98,6 +101,18 @@ class World:
         role = Role(self.snowflake(), name, permissions, position=len(guild.roles))
         guild.roles[role.id] = role
         return role
+
+    def bot_member(self, guild: Guild) -> Member:
+        return guild.members[self.bot.id]
+
+    def set_overwrite(
+        self, channel: Channel, target: Role | Member, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """Replace the channel's overwrite for a role (@everyone too) or a member."""
+        kind = ROLE_OVERWRITE if isinstance(target, Role) else MEMBER_OVERWRITE
+        if allow & deny:
+            raise ValueError(f"a permission cannot be both allowed and denied: {allow & deny}")
+        channel.overwrites[target.id] = Overwrite(target.id, kind, allow, deny)
 
     def moderator_role(self, guild: Guild) -> Role:
         for role in guild.roles.values():
