@@ -1,4 +1,5 @@
-"""`python -m bot`: wiring only. Settings -> catalog -> store -> bot; `python -m bot sync`.
+"""`python -m bot`: wiring only. Settings -> catalog -> store -> bot; `python -m bot sync`;
+`python -m bot backup PATH`.
 
 The one place that reads the environment and builds everything; nothing is built at import.
 """
@@ -12,6 +13,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import discord
 import httpx
@@ -23,6 +25,7 @@ from bot.discord_target import point_discord_at
 from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
 from bot.store import SqliteStore, StoreError
+from bot.store.backup import backup
 from bot.tutor_client import TutorClient, TutorServiceError
 from exercises import ContentError, load_catalog
 
@@ -51,14 +54,22 @@ async def run(settings: Settings) -> None:
             runner=ExampleRunner(tutor),
             counter_edit_seconds=settings.counter_edit_seconds,
         )
+        stopping: list[asyncio.Task[None]] = []  # a reference, so the task is not collected
+
+        def stop() -> None:
+            if not stopping:
+                log.info("stopping: answering the interactions in flight first")
+                stopping.append(asyncio.create_task(bot.close(), name="stop-on-signal"))
+
         loop = asyncio.get_running_loop()
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(stop_signal, lambda: asyncio.ensure_future(bot.close()))
+            loop.add_signal_handler(stop_signal, stop)
         async with bot:
             exercises, packs = len(catalog.exercises), len(catalog.packs)
             log.info("starting with %d exercises in %d packs", exercises, packs)
             await bot.start(settings.discord_token)
-    finally:
+        await asyncio.gather(*stopping)
+    finally:  # the writer commits every queued write before the file is closed
         await http.aclose()
         await store.close()
 
@@ -101,8 +112,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     sync_parser = commands.add_parser("sync", help="register the slash commands with Discord")
     sync_parser.add_argument("--guild", type=int, help="a server id: register there only")
+    backup_parser = commands.add_parser(
+        "backup", help="copy the database consistently, even while the bot runs"
+    )
+    backup_parser.add_argument("path", type=Path, help="the file to write the copy to")
     arguments = parser.parse_args(argv)
     try:
+        if arguments.command == "backup":
+            source = read_settings(need_token=False).database_path
+            backup(source, arguments.path)
+            print(f"backed up {source} to {arguments.path}")
+            return 0
         settings = read_settings()
         logging.basicConfig(
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
