@@ -6,8 +6,10 @@ Thin by design: parse, call the domain, render. Buttons are routed by DynamicIte
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -37,6 +39,7 @@ class TutorBot(discord.Client):
         counter_edit_seconds: float = 5.0,
         practice_cooldown_seconds: float = 10.0,
         guild_ready_timeout: float = 2.0,
+        shutdown_grace_seconds: float = 5.0,
     ) -> None:
         # The tutor never joins voice: no warning about voice libraries it will not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -54,6 +57,27 @@ class TutorBot(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
+        self.shutdown_grace_seconds = shutdown_grace_seconds
+        self._unanswered: dict[int, discord.Interaction] = {}  # received, not yet handled
+        self._handling: set[asyncio.Task[Any]] = set()  # button handlers still running
+        self._closing: asyncio.Task[None] | None = None
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Note every interaction as it arrives, before any handler runs, so that shutting
+        down can wait for its answer."""
+        if event_name == "interaction" and args:
+            answered = [key for key, i in self._unanswered.items() if i.response.is_done()]
+            for key in answered:
+                del self._unanswered[key]
+            interaction = args[0]
+            self._unanswered[interaction.id] = interaction
+        elif event_name == "app_command_completion" and args:
+            self._settled(args[0])
+        super().dispatch(event_name, *args, **kwargs)
+
+    def _settled(self, interaction: discord.Interaction) -> None:
+        """Its handler is done: answered, or (say, too late) never to be answered."""
+        self._unanswered.pop(interaction.id, None)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*components.BUTTONS)
@@ -75,9 +99,20 @@ class TutorBot(discord.Client):
         if custom_ids.parse(custom_id) is None or not on_message:
             log.info("refused a click with custom_id %r", custom_id[:120])
             await report(interaction, Refused(STALE_BUTTON))
+            self._settled(interaction)
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every button click lands here, already parsed from its custom_id."""
+        handler = asyncio.current_task()
+        if handler is not None:
+            self._handling.add(handler)
+            handler.add_done_callback(self._handling.discard)
+        try:
+            await self._handle_button(interaction, button)
+        finally:
+            self._settled(interaction)
+
+    async def _handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         public_message = interaction.message.id if interaction.message else None
         on_post = Clicked(
             post_id=button.post_id,
@@ -124,7 +159,34 @@ class TutorBot(discord.Client):
             await report(interaction, commands.check_refusal(cause))
         else:
             await report(interaction, cause)
+        self._settled(interaction)
 
     async def close(self) -> None:
+        """Shut down gracefully (SIGTERM, Ctrl-C): answer every interaction already received,
+        make the counter edits still due, then close the connection. Safe to call twice."""
+        if self._closing is None:
+            self._closing = asyncio.create_task(self._close(), name="bot-close")
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
+        await self._answer_in_flight()
         await self.counters.flush()  # while the connection is still there to edit with
         await super().close()
+
+    async def _answer_in_flight(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.shutdown_grace_seconds
+        while loop.time() < deadline:
+            await asyncio.sleep(0)  # let interactions already read start their handlers
+            waiting = [i for i in self._unanswered.values() if not i.response.is_done()]
+            if not waiting and not self._handling:
+                return
+            if self._handling:
+                await asyncio.wait(set(self._handling), timeout=0.05)
+            else:  # received, but its handler has not started yet: look again shortly
+                await asyncio.sleep(0.05)
+        log.warning(
+            "shutting down with %d interactions unanswered after %.0f s",
+            sum(not i.response.is_done() for i in self._unanswered.values()),
+            self.shutdown_grace_seconds,
+        )
