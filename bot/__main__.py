@@ -12,16 +12,19 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import discord
 import httpx
 from dotenv import dotenv_values
 
+from bot import metrics
 from bot.app import TutorBot
 from bot.clock import SystemClock
 from bot.discord_target import point_discord_at
+from bot.health import Health, serving_health
 from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
 from bot.store import SqliteStore, StoreError
@@ -64,7 +67,7 @@ async def run(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(stop_signal, stop)
-        async with bot:
+        async with bot, serving_health_if_asked(bot, store, settings):
             exercises, packs = len(catalog.exercises), len(catalog.packs)
             log.info("starting with %d exercises in %d packs", exercises, packs)
             await bot.start(settings.discord_token)
@@ -72,6 +75,21 @@ async def run(settings: Settings) -> None:
     finally:  # the writer commits every queued write before the file is closed
         await http.aclose()
         await store.close()
+
+
+@asynccontextmanager
+async def serving_health_if_asked(
+    bot: TutorBot, store: SqliteStore, settings: Settings
+) -> AsyncIterator[None]:
+    """/health and /metrics on HEALTH_PORT, if set."""
+    if settings.health_port is None:
+        yield
+        return
+    metrics.watch_gateway_latency(lambda: bot.latency)
+    health = Health(lambda: bot.connected, store.check_writable)
+    async with serving_health(health, settings.health_host, settings.health_port) as port:
+        log.info("health and metrics on http://%s:%d/", settings.health_host, port)
+        yield
 
 
 async def warn_if_tutor_missing(tutor: TutorClient, url: str) -> None:

@@ -9,17 +9,19 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot import commands, components, custom_ids
+from bot import commands, components, custom_ids, metrics
 from bot.clock import Clock
 from bot.counters import CounterRefresher
 from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
 from bot.errors import STALE_BUTTON, Refused
 from bot.practice import Clicked, Practice
+from bot.render import Rendered
 from bot.replies import reply, report
 from bot.run_it import ExampleRunner
 from bot.store import Store
@@ -61,10 +63,11 @@ class TutorBot(discord.Client):
         self._unanswered: dict[int, discord.Interaction] = {}  # received, not yet handled
         self._handling: set[asyncio.Task[Any]] = set()  # button handlers still running
         self._closing: asyncio.Task[None] | None = None
+        self.connected = False  # to the gateway, as /health reports it
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         """Note every interaction as it arrives, before any handler runs, so that shutting
-        down can wait for its answer."""
+        down can wait for its answer; and whether the gateway is connected, for /health."""
         if event_name == "interaction" and args:
             answered = [key for key, i in self._unanswered.items() if i.response.is_done()]
             for key in answered:
@@ -73,6 +76,8 @@ class TutorBot(discord.Client):
             self._unanswered[interaction.id] = interaction
         elif event_name == "app_command_completion" and args:
             self._settled(args[0])
+        elif event_name in ("ready", "resumed", "disconnect"):
+            self.connected = event_name != "disconnect"
         super().dispatch(event_name, *args, **kwargs)
 
     def _settled(self, interaction: discord.Interaction) -> None:
@@ -99,6 +104,7 @@ class TutorBot(discord.Client):
         if custom_ids.parse(custom_id) is None or not on_message:
             log.info("refused a click with custom_id %r", custom_id[:120])
             await report(interaction, Refused(STALE_BUTTON))
+            metrics.INTERACTIONS.labels("refused").inc()
             self._settled(interaction)
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
@@ -125,21 +131,47 @@ class TutorBot(discord.Client):
         practice = self.practice
         match button:
             case AnswerChoice(letter=letter):
-                await reply(interaction, practice.submit(on_post, letter, from_panel=False))
+                await self._reply(interaction, practice.submit(on_post, letter, from_panel=False))
             case OpenPanel():
-                await reply(interaction, practice.open_panel(on_post))
+                await self._reply(interaction, practice.open_panel(on_post))
             case PanelChoice():
-                await reply(
+                await self._reply(
                     interaction, practice.choose(on_panel, button.chosen_after()), replace=True
                 )
             case Submit(chosen=chosen):
-                await reply(
+                await self._reply(
                     interaction, practice.submit(on_panel, chosen, from_panel=True), replace=True
                 )
             case Hint():
-                await reply(interaction, practice.take_hint(on_post))
+                await self._reply(interaction, practice.take_hint(on_post))
             case RunIt(answer=answer):
-                await reply(interaction, practice.run_it(on_panel, answer), defer_first=True)
+                await self._reply(interaction, practice.run_it(on_panel, answer), defer_first=True)
+
+    async def _reply(
+        self,
+        interaction: discord.Interaction,
+        work: Awaitable[Rendered],
+        *,
+        replace: bool = False,
+        defer_first: bool = False,
+    ) -> None:
+        """bot.replies.reply, counted in tutor_bot_interactions by outcome."""
+        outcome = []
+
+        async def observed() -> Rendered:
+            try:
+                return await work
+            except Refused:
+                outcome.append("refused")
+                raise
+            except Exception:
+                outcome.append("failed")
+                raise
+
+        await reply(interaction, observed(), replace=replace, defer_first=defer_first)
+        if not outcome:
+            outcome.append(_answered(interaction))
+        metrics.INTERACTIONS.labels(outcome[0]).inc()
 
     async def refresh_post(self, post_id: int) -> None:
         """Edit a post's public message to show the current counters (called coalesced)."""
@@ -190,3 +222,14 @@ class TutorBot(discord.Client):
             sum(not i.response.is_done() for i in self._unanswered.values()),
             self.shutdown_grace_seconds,
         )
+
+
+def _answered(interaction: discord.Interaction) -> str:
+    kind = interaction.response.type
+    if kind is None:
+        return "failed"  # the answer itself could not be sent
+    deferred = (
+        discord.InteractionResponseType.deferred_channel_message,
+        discord.InteractionResponseType.deferred_message_update,
+    )
+    return "deferred" if kind in deferred else "answered"
