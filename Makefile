@@ -44,5 +44,12 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Where a Docker engine exists: build the image, run both services from it against the
+# loopback Discord, and wait for Docker to call each healthy. (.ci/run checks the same
+# install steps and healthchecks without an engine.)
+docker-test: $(STAMP)
+	docker build -t discord-tutor:test .
+	$(PY) .ci/docker_env.py --docker discord-tutor:test
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

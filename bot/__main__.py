@@ -48,7 +48,12 @@ async def run(settings: Settings) -> None:
     store = await SqliteStore.open(settings.database_path)
     http = httpx.AsyncClient()
     try:
-        tutor = TutorClient(http, settings.tutor_url, timeout=settings.tutor_timeout_seconds)
+        tutor = TutorClient(
+            http,
+            settings.tutor_url,
+            timeout=settings.tutor_timeout_seconds,
+            secret=settings.tutor_secret,
+        )
         await warn_if_tutor_missing(tutor, settings.tutor_url)
         bot = TutorBot(
             store=store,

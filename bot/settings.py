@@ -30,6 +30,7 @@ class Settings:
     exercises_path: Path = SHIPPED_PACKS
     tutor_url: str = "http://127.0.0.1:8765"
     tutor_timeout_seconds: float = 10.0
+    tutor_secret: str | None = None
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     counter_edit_seconds: float = 5.0
@@ -49,6 +50,7 @@ class Settings:
             exercises_path=_folder(env, "EXERCISES_PATH", cls.exercises_path),
             tutor_url=_url(env, "TUTOR_URL", ("http://", "https://")) or cls.tutor_url,
             tutor_timeout_seconds=_seconds(env, "TUTOR_TIMEOUT_SECONDS", 10.0),
+            tutor_secret=env.get("TUTOR_SECRET") or None,
             discord_api_base=_url(env, "DISCORD_API_BASE", ("http://", "https://")),
             discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
             counter_edit_seconds=_seconds(env, "COUNTER_EDIT_SECONDS", 5.0),
