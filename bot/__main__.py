@@ -20,7 +20,7 @@ import discord
 import httpx
 from dotenv import dotenv_values
 
-from bot import metrics
+from bot import logs, metrics
 from bot.app import TutorBot
 from bot.clock import SystemClock
 from bot.discord_target import point_discord_at
@@ -141,27 +141,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     backup_parser.add_argument("path", type=Path, help="the file to write the copy to")
     arguments = parser.parse_args(argv)
     try:
+        settings = read_settings(need_token=arguments.command != "backup")
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)  # before LOG_FORMAT is known to be good
+        return 2
+    logs.configure(settings.log_level, settings.log_format)
+    try:
         if arguments.command == "backup":
-            source = read_settings(need_token=False).database_path
-            backup(source, arguments.path)
-            print(f"backed up {source} to {arguments.path}")
-            return 0
-        settings = read_settings()
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
-        logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per tutor request
-        if arguments.command == "sync":
+            backup(settings.database_path, arguments.path)
+            print(f"backed up {settings.database_path} to {arguments.path}")
+        elif arguments.command == "sync":
             asyncio.run(sync(settings, arguments.guild))
         else:
             asyncio.run(run(settings))
-    except (SettingsError, ContentError, StoreError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except (ContentError, StoreError) as error:
+        return _failed(str(error), settings)
     except discord.LoginFailure:
-        print("error: Discord refused DISCORD_TOKEN; copy the bot's token again", file=sys.stderr)
-        return 2
+        return _failed("Discord refused DISCORD_TOKEN; copy the bot's token again", settings)
     return 0
+
+
+def _failed(message: str, settings: Settings) -> int:
+    """A plain `error: ...` line, or in JSON mode a log record like every other line."""
+    if settings.log_format == "json":
+        log.error(message)
+    else:
+        print(f"error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

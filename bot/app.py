@@ -15,7 +15,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot import commands, components, custom_ids, metrics
+from bot import commands, components, custom_ids, logs, metrics
 from bot.clock import Clock
 from bot.counters import CounterRefresher
 from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
@@ -92,6 +92,11 @@ class TutorBot(discord.Client):
         ours or not on the clicked message (a forged or stale one) without a word."""
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
+        logs.about_interaction(
+            guild_id=interaction.guild_id,
+            member_id=interaction.user.id,
+            interaction_id=interaction.id,
+        )
         if interaction.data.get("component_type") != discord.ComponentType.button.value:
             await report(interaction, Refused(STALE_BUTTON))  # we only ever send buttons
             return
@@ -109,6 +114,12 @@ class TutorBot(discord.Client):
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every button click lands here, already parsed from its custom_id."""
+        logs.about_interaction(
+            guild_id=interaction.guild_id,
+            member_id=interaction.user.id,
+            post_id=button.post_id,
+            interaction_id=interaction.id,
+        )
         handler = asyncio.current_task()
         if handler is not None:
             self._handling.add(handler)
