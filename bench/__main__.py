@@ -1,0 +1,51 @@
+"""`python -m bench [clicks|store|runs ...] [--clicks-runs N] [--smoke]`: run the benchmarks
+and print one table. Exit status 1 when a correctness check inside one failed."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bench import clicks, runs, store
+from bench.table import BenchFailed, Row, render
+
+NAMES = ("clicks", "store", "runs")
+
+
+async def measure(names: Sequence[str], *, smoke: bool, clicks_runs: int) -> list[Row]:
+    rows: list[Row] = []
+    for name in names:
+        if name == "clicks":
+            plan = clicks.SMOKE if smoke else clicks.ClickPlan()
+            for number in range(1, clicks_runs + 1):
+                found = await clicks.run(plan)
+                if clicks_runs > 1:
+                    found = [row.numbered(number) for row in found]
+                rows += found
+        elif name == "store":
+            rows += await store.run(store.SMOKE if smoke else store.StorePlan())
+        elif name == "runs":
+            rows += await runs.run(runs.SMOKE if smoke else runs.RunsPlan())
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("names", nargs="*", choices=[*NAMES, []], default=list(NAMES))
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks, not speed")
+    parser.add_argument("--clicks-runs", type=int, default=1, help="repeat the clicks benchmark")
+    arguments = parser.parse_args(argv)
+    names = arguments.names or list(NAMES)
+    try:
+        rows = asyncio.run(measure(names, smoke=arguments.smoke, clicks_runs=arguments.clicks_runs))
+    except BenchFailed as failure:
+        print(f"bench failed: {failure}", file=sys.stderr)
+        return 1
+    print(render(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
