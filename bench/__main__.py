@@ -33,11 +33,13 @@ async def measure(names: Sequence[str], *, smoke: bool, clicks_runs: int) -> lis
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("names", nargs="*", choices=[*NAMES, []], default=list(NAMES))
+    parser.add_argument("names", nargs="*", help=f"any of {', '.join(NAMES)} (default: all)")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks, not speed")
     parser.add_argument("--clicks-runs", type=int, default=1, help="repeat the clicks benchmark")
     arguments = parser.parse_args(argv)
     names = arguments.names or list(NAMES)
+    if unknown := set(names) - set(NAMES):
+        parser.error(f"no benchmark {', '.join(sorted(unknown))}; there are {', '.join(NAMES)}")
     try:
         rows = asyncio.run(measure(names, smoke=arguments.smoke, clicks_runs=arguments.clicks_runs))
     except BenchFailed as failure:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.processes import StandIn, rss_mb, since, spawn, stand_in, stop
+from bench.processes import StandIn, rss_mb, spawn, stand_in, stop
 from bench.table import BenchFailed, Row
 
 
@@ -44,14 +44,14 @@ class Side:
     answered: int = 0
     start_seconds: float = 0.0
 
-    async def clicks(self, message: dict[str, Any], custom_id: str, members: list[str], **how: Any) -> dict[str, Any]:
+    async def clicks(
+        self, message: dict[str, Any], custom_id: str, members: list[str], **how: Any
+    ) -> dict[str, Any]:
         clicks = [[member, custom_id] for member in members]
         result: dict[str, Any] = await self.stand_in.call(
             "clicks", {"message": message["id"], "clicks": clicks, "within": 30, **how}, within=60
         )
-        problems = {
-            key: result[key] for key in ("unanswered", "answered_twice") if result[key]
-        }
+        problems = {key: result[key] for key in ("unanswered", "answered_twice") if result[key]}
         if result["answered"] != result["sent"] or problems:
             raise BenchFailed(
                 f"{self.name}: {result['sent']} clicks, {result['answered']} answered exactly once"
@@ -69,8 +69,14 @@ async def run(plan: ClickPlan = ClickPlan()) -> list[Row]:
             for side in (ours, bare):
                 side.crowd = (await side.stand_in.call("crowd", {"count": plan.burst}))["members"]
             database = work / "tutor.sqlite3"
-            bot = await _start(ours, "bot", work, DATABASE_PATH=str(database),
-                               TUTOR_URL="http://127.0.0.1:9", command="practice")
+            bot = await _start(
+                ours,
+                "bot",
+                work,
+                DATABASE_PATH=str(database),
+                TUTOR_URL="http://127.0.0.1:9",
+                command="practice",
+            )
             try:
                 bare_bot = await _start(bare, "bench.bare_bot", work, command=None)
                 try:
@@ -92,7 +98,9 @@ async def run(plan: ClickPlan = ClickPlan()) -> list[Row]:
     return _rows(plan, ours, bare, bot_rss, bare_rss)
 
 
-async def _start(side: Side, module: str, work: Path, *, command: str | None, **env: str):
+async def _start(
+    side: Side, module: str, work: Path, *, command: str | None, **env: str
+) -> asyncio.subprocess.Process:
     started = asyncio.get_running_loop().time()
     environment = {**side.stand_in.bot_environment(), **env}
     process = await spawn(module, environment, cwd=work, log=work / f"{module}.log")

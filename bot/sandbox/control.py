@@ -18,6 +18,7 @@ Every wait is bounded by `within` seconds and reports what it saw when it gives 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from dataclasses import dataclass
 from datetime import datetime
@@ -127,10 +128,8 @@ class Control:
             sent.append((interaction, self.world.clock.now()))
             await self._deliver(interaction)
         waiting = [interaction for interaction, _ in sent]
-        try:
+        with contextlib.suppress(TimeoutError):  # reported below as unanswered
             await _until(lambda: not _unanswered(waiting), within, "every answer")
-        except TimeoutError:
-            pass  # reported below as unanswered
         responses = _callbacks(self.recorder, {interaction.id for interaction, _ in sent})
         latencies = [
             (interaction.responded_at - at).total_seconds() * 1000
