@@ -13,7 +13,7 @@ from tutor.service import Tutor
 
 in_module_loop = pytest.mark.asyncio(loop_scope="module")
 
-STREAM = '''
+STREAM = """
 import asyncio
 import warnings
 from django.http import StreamingHttpResponse
@@ -30,9 +30,9 @@ async def events():
 
 async def stream(request):
     return StreamingHttpResponse(events(), content_type="text/event-stream")
-'''
+"""
 
-WAITS = '''
+WAITS = """
 import asyncio
 import warnings
 from django.http import HttpResponse
@@ -44,7 +44,7 @@ async def slow(request):
         warnings.warn("cancelled before answering")
         raise
     return HttpResponse("done")
-'''
+"""
 
 
 def leaving(code: str, entry: str, after: float = 0.3) -> ExampleJob:
