@@ -27,15 +27,18 @@ from bot.store.protocol import (
     PostProgress,
     Store,
 )
+from bot.store.servers import Audit, Forgotten, ReportSummary, ServerData, ServerSettings
 from bot.store.sqlite import SqliteStore
 
 __all__ = [
     "Attempt",
     "AttemptOutcome",
     "AttemptResult",
+    "Audit",
     "DatabaseFromNewerVersion",
     "DatabaseNotWritable",
     "DatabaseUnusable",
+    "Forgotten",
     "HintUse",
     "LeaderboardEntry",
     "MemberStats",
@@ -45,6 +48,9 @@ __all__ = [
     "Post",
     "PostCounters",
     "PostProgress",
+    "ReportSummary",
+    "ServerData",
+    "ServerSettings",
     "SqliteStore",
     "Store",
     "StoreClosed",

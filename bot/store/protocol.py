@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from bot.progress import Period, PostContext, Streak
 from exercises.model import Difficulty
+
+if TYPE_CHECKING:
+    from bot.store.servers import ServerData
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,11 @@ class OptionPick:
 
 class Store(Protocol):
     """Everything the bot remembers about learners. Times are aware datetimes."""
+
+    @property
+    def servers(self) -> ServerData:
+        """Per-server settings, moderators' actions, reports and forgetting."""
+        ...
 
     async def create_post(
         self,

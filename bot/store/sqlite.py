@@ -36,6 +36,7 @@ from bot.store.protocol import (
 )
 from bot.store.rows import attempt_from_row, from_db, post_from_row, to_db
 from bot.store.schema import connect, open_for_writing
+from bot.store.server_sqlite import SqliteServers
 from bot.store.writer import WriteJob, Writer
 from exercises.model import LETTERS, MAX_BLANKS, Difficulty
 
@@ -53,6 +54,7 @@ class SqliteStore:
         self._writes = writes
         self._reads = reads
         self._closed = False
+        self.servers = SqliteServers(self._write, reads)
 
     @classmethod
     async def open(cls, path: Path | str) -> SqliteStore:
@@ -179,7 +181,7 @@ class SqliteStore:
                 )
             number = standing.attempts_used + 1
             points = 0
-            if correct:
+            if correct and not standing.forgotten_since_posted:
                 points = progress.points_for_correct_answer(
                     standing.difficulty,
                     attempt_number=number,
@@ -312,6 +314,7 @@ class _Standing:
     solved: bool
     solved_before: bool
     points: int
+    forgotten_since_posted: bool  # /forget-me after this post: it earns this member nothing
 
     @property
     def attempts_left(self) -> int:
@@ -330,6 +333,7 @@ async def _standing(db: aiosqlite.Connection, post_id: int, member_id: int) -> _
         solved=bool(row["solved"]),
         solved_before=bool(row["solved_before"]),
         points=row["points"],
+        forgotten_since_posted=bool(row["forgotten_since_posted"]),
     )
 
 
