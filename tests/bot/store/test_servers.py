@@ -17,7 +17,8 @@ def audit(action, detail="", at=NOON, guild_id=GUILD):
 async def test_a_server_without_settings_has_the_defaults(store):
     settings = await store.servers.settings(GUILD)
     assert settings == ServerSettings(GUILD)
-    assert settings.time_zone == "UTC" and settings.forget_after_days == 30
+    assert settings.time_zone == "UTC"
+    assert settings.forget_after_days == 30
     assert settings.practice_channel_ids == frozenset()
 
 
@@ -43,7 +44,7 @@ async def test_settings_read_back_and_the_change_is_in_the_audit(store):
         ("config", "channels"),
         ("config", "time zone Europe/Paris"),
     ]
-    assert log[0].moderator_id == MOD and log[0].acted_at == later
+    assert (log[0].moderator_id, log[0].acted_at) == (MOD, later)
 
 
 async def test_a_reset_gives_one_member_their_attempts_back(store):
@@ -112,7 +113,7 @@ async def test_forgetting_removes_a_member_and_old_posts_earn_them_nothing(store
     board = await store.leaderboard(guild_id=GUILD, period=Period.ALL_TIME, now=forgot_at, tz=PARIS)
     assert [entry.member_id for entry in board] == [BOB]
     again = await answer(store, old.post_id, ALICE, correct=True, at=forgot_at)
-    assert again.attempt.correct and again.attempt.points == 0
+    assert (again.attempt.correct, again.attempt.points) == (True, 0)
     new = await post(store, "demo/two", posted_at=forgot_at + timedelta(minutes=1))
     later = await answer(store, new.post_id, ALICE, correct=True, at=forgot_at)
     assert later.attempt.points > 0
