@@ -6,19 +6,34 @@ Thin by design: parse, call the domain, render. Buttons are routed by DynamicIte
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 
 import discord
 from discord import app_commands
 
-from bot import commands, components, custom_ids
+from bot import commands, components, custom_ids, member_commands, mod_commands
 from bot.clock import Clock
 from bot.counters import CounterRefresher
-from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from bot.custom_ids import (
+    AnswerChoice,
+    ButtonId,
+    ForgetMe,
+    Hint,
+    OpenPanel,
+    PanelChoice,
+    Report,
+    RunIt,
+    Submit,
+)
 from bot.errors import STALE_BUTTON, Refused
+from bot.member_data import MemberData
+from bot.moderation import Moderation
 from bot.practice import Clicked, Practice
 from bot.replies import reply, report
+from bot.reports import Reports
+from bot.retention import Retention
 from bot.run_it import ExampleRunner
 from bot.store import Store
 from exercises import Catalog
@@ -51,12 +66,26 @@ class TutorBot(discord.Client):
         self.practice = Practice(
             store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
         )
+        self.moderation = Moderation(store=store, catalog=catalog, clock=clock)
+        self.reports = Reports(store=store, clock=clock)
+        self.member_data = MemberData(store=store, clock=clock)
+        self.retention = Retention(store=store, clock=clock)
+        self._retention_task: asyncio.Task[None] | None = None
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
+        mod_commands.install(self.tree, self.moderation)
+        member_commands.install(self.tree)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*components.BUTTONS)
+        self._retention_task = asyncio.create_task(self.retention.run(), name="retention")
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await self.retention.left(guild.id)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.retention.returned(guild.id)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
@@ -78,6 +107,9 @@ class TutorBot(discord.Client):
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every button click lands here, already parsed from its custom_id."""
+        if isinstance(button, ForgetMe):
+            await member_commands.confirm_forget(interaction, self.member_data, button)
+            return
         public_message = interaction.message.id if interaction.message else None
         on_post = Clicked(
             post_id=button.post_id,
@@ -105,6 +137,8 @@ class TutorBot(discord.Client):
                 await reply(interaction, practice.take_hint(on_post))
             case RunIt(answer=answer):
                 await reply(interaction, practice.run_it(on_panel, answer), defer_first=True)
+            case Report():
+                await member_commands.open_report(interaction, self.reports, button.post_id)
 
     async def refresh_post(self, post_id: int) -> None:
         """Edit a post's public message to show the current counters (called coalesced)."""
@@ -126,5 +160,7 @@ class TutorBot(discord.Client):
             await report(interaction, cause)
 
     async def close(self) -> None:
+        if self._retention_task is not None:
+            self._retention_task.cancel()
         await self.counters.flush()  # while the connection is still there to edit with
         await super().close()

@@ -10,6 +10,8 @@ id here fits Discord's 100-character limit.
     t1:s:{post}:{chosen}           Submit on the panel
     t1:h:{post}                    Hint, on the public post
     t1:r:{post}:{answer}           "Run it": run the member's answer in the tutor service
+    t1:x:{post}                    "Report a problem" on the public post: opens a modal
+    t1:f:{member}                  /forget-me's confirmation, for that member only
 """
 
 from __future__ import annotations
@@ -110,7 +112,31 @@ class RunIt:
         return f"{VERSION}:r:{self.post_id}:{self.answer}"
 
 
-ButtonId = AnswerChoice | OpenPanel | PanelChoice | Submit | Hint | RunIt
+@dataclass(frozen=True)
+class Report:
+    """ "Report a problem" on a post: asks the member for a short reason in a modal."""
+
+    post_id: int
+
+    TEMPLATE = rf"{VERSION}:x:{_POST}"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:x:{self.post_id}"
+
+
+@dataclass(frozen=True)
+class ForgetMe:
+    """The confirmation under /forget-me; only the member it names may press it."""
+
+    member_id: int
+
+    TEMPLATE = rf"{VERSION}:f:(?P<member_id>[1-9][0-9]{{0,19}})"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:f:{self.member_id}"
+
+
+ButtonId = AnswerChoice | OpenPanel | PanelChoice | Submit | Hint | RunIt | Report | ForgetMe
 KINDS: Final[tuple[type[ButtonId], ...]] = (
     AnswerChoice,
     OpenPanel,
@@ -118,8 +144,12 @@ KINDS: Final[tuple[type[ButtonId], ...]] = (
     Submit,
     Hint,
     RunIt,
+    Report,
+    ForgetMe,
 )
-_NUMBERS: Final = frozenset({"post_id", "blank"})  # groups that hold numbers; the rest are letters
+_NUMBERS: Final = frozenset(
+    {"post_id", "blank", "member_id"}
+)  # groups that hold numbers; the rest are letters
 _PATTERNS: Final = tuple((kind, re.compile(kind.TEMPLATE)) for kind in KINDS)
 
 

@@ -27,10 +27,18 @@ from bot.store.protocol import (
     PostProgress,
     Store,
 )
-from bot.store.servers import Audit, Forgotten, ReportSummary, ServerData, ServerSettings
+from bot.store.servers import (
+    DEFAULT_FORGET_AFTER_DAYS,
+    Audit,
+    Forgotten,
+    ReportSummary,
+    ServerData,
+    ServerSettings,
+)
 from bot.store.sqlite import SqliteStore
 
 __all__ = [
+    "DEFAULT_FORGET_AFTER_DAYS",
     "Attempt",
     "AttemptOutcome",
     "AttemptResult",

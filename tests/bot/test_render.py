@@ -30,7 +30,7 @@ def test_a_post_shows_prompt_code_options_and_counters() -> None:
     assert "return ⟦1⟧(data)" in description
     assert "**A** `JsonResponse`" in description
     assert rendered.embed.footer.text == "2 members have answered · 1 solved · 3 attempts each"
-    assert [button.label for button in rendered.buttons] == ["Answer", "Hint"]
+    assert [button.label for button in rendered.buttons] == ["Answer", "Hint", "Report a problem"]
     assert all(parse(button.custom_id) is not None for button in rendered.buttons)
 
 
@@ -39,7 +39,13 @@ def test_code_options_go_in_the_body_and_buttons_show_only_letters() -> None:
 
     assert rendered.embed is not None
     assert "```py\nasync def hello(request):" in (rendered.embed.description or "")
-    assert [button.label for button in rendered.buttons] == ["A", "B", "C", "Hint"]
+    assert [button.label for button in rendered.buttons] == [
+        "A",
+        "B",
+        "C",
+        "Hint",
+        "Report a problem",
+    ]
 
 
 def test_the_panel_marks_choices_and_enables_submit_only_when_complete() -> None:

@@ -1,0 +1,61 @@
+"""Deleting a server's data once the bot has been gone from it for its grace period.
+
+The bot calls `left` when removed from a server and `returned` when added back (which
+cancels the deletion). A sweep runs at start and then every hour of the clock; tests advance
+the clock and wait for the sweep with `swept_after`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+from bot.clock import Clock
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY_SECONDS = 3600.0
+
+
+class Retention:
+    def __init__(self, *, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self.last_sweep: datetime | None = None
+        self._swept = asyncio.Condition()
+
+    async def left(self, guild_id: int) -> None:
+        await self.store.servers.server_left(guild_id, self.clock.now())
+        log.info("removed from server %s: its data is deleted after its grace period", guild_id)
+
+    async def returned(self, guild_id: int) -> None:
+        if await self.store.servers.server_returned(guild_id):
+            log.info("back on server %s: its data is kept", guild_id)
+
+    async def sweep(self) -> list[int]:
+        now = self.clock.now()
+        deleted = await self.store.servers.delete_departed_servers(now)
+        for guild_id in deleted:
+            log.info("deleted the data of server %s, which removed the bot", guild_id)
+        async with self._swept:
+            self.last_sweep = now
+            self._swept.notify_all()
+        return deleted
+
+    async def run(self) -> None:
+        """Sweep now and then every hour, until cancelled; a failed sweep is retried."""
+        while True:
+            try:
+                await self.sweep()
+            except Exception:
+                log.exception("deleting departed servers' data failed; trying again later")
+            await self.clock.sleep(SWEEP_EVERY_SECONDS)
+
+    async def swept_after(self, moment: datetime) -> None:
+        """Wait until a sweep has run at `moment` or later."""
+        async with self._swept:
+            await self._swept.wait_for(
+                lambda: self.last_sweep is not None and self.last_sweep >= moment
+            )
