@@ -106,12 +106,12 @@ def _values(
         choices = [choice["value"] for choice in definition.get("choices") or []]
         if choices and value not in choices:
             raise DriverError(f"option {name}={value!r} is not one of {choices}")
-        wire = _resolve(world, value, resolved)
+        wire = resolve(world, value, resolved)
         values.append({"type": definition["type"], "name": name, "value": wire})
     return values
 
 
-def _resolve(world: World, value: Any, resolved: dict[str, dict[str, Any]]) -> Any:
+def resolve(world: World, value: Any, resolved: dict[str, dict[str, Any]]) -> Any:
     """Users, channels and roles go by id, with the objects in `resolved` as Discord sends."""
     if isinstance(value, Member):
         guild = world.guilds[value.guild_id]

@@ -40,7 +40,7 @@ class Interaction:
 
     id: int
     token: str
-    kind: int  # 2: application command, 3: message component
+    kind: int  # 2: command, 3: component, 4: autocomplete, 5: modal submit
     guild_id: int
     channel_id: int
     member: Member
@@ -51,7 +51,8 @@ class Interaction:
     responded_at: datetime | None = None
     original_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
-    modal: dict[str, Any] | None = None
+    modal: dict[str, Any] | None = None  # the form the bot answered with (callback type 9)
+    choices: list[dict[str, Any]] | None = None  # autocomplete suggestions (callback type 8)
 
     @property
     def acknowledged(self) -> bool:
@@ -87,9 +88,17 @@ class World:
         self.guilds[guild_id] = guild
         owner = self.add_member(guild, f"{name} owner")
         guild.owner_id = owner.id
-        bot_role = self.add_role(guild, self.bot.name, BOT_PERMISSIONS)
-        guild.members[self.bot.id] = Member(self.bot, guild_id, [bot_role.id], self.clock.now())
+        self.join_bot(guild)
         return guild
+
+    def join_bot(self, guild: Guild) -> None:
+        """The bot becomes a member, with its own role (kept from an earlier stay)."""
+        roles = [role for role in guild.roles.values() if role.name == self.bot.name]
+        bot_role = roles[0] if roles else self.add_role(guild, self.bot.name, BOT_PERMISSIONS)
+        guild.members[self.bot.id] = Member(self.bot, guild.id, [bot_role.id], self.clock.now())
+
+    def has_bot(self, guild_id: int) -> bool:
+        return self.bot.id in self.guilds[guild_id].members
 
     def add_role(self, guild: Guild, name: str, permissions: int) -> Role:
         role = Role(self.snowflake(), name, permissions, position=len(guild.roles))
