@@ -87,6 +87,10 @@ class TutorBot(discord.Client):
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.retention.returned(guild.id)
 
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """At every start too: invited back while the bot was offline still cancels."""
+        await self.retention.returned(guild.id)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
         ours or not on the clicked message (a forged or stale one) without a word."""

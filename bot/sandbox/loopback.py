@@ -166,7 +166,9 @@ class LoopbackDiscord:
     async def add_bot_back(self, guild: Guild) -> None:
         """The bot is invited to a server again: GUILD_CREATE with the whole server."""
         self.world.join_bot(guild)
-        await self.gateway.dispatch("GUILD_CREATE", guild.payload())
+        joined = guild.payload()
+        del joined["unavailable"]  # absent for a join; `false` means "available again"
+        await self.gateway.dispatch("GUILD_CREATE", joined)
 
     async def say(self, member: Member, channel: Channel, content: str) -> Message:
         """A member writes in a channel (MESSAGE_CREATE reaches bots with that intent)."""

@@ -26,7 +26,7 @@ SELECT * FROM attempts WHERE post_id = ? AND member_id = ? AND answer = ?
 
 # One member on one post: what the limit, points and no-farming rules need.
 # solved_before: a correct answer on another post of the same exercise in the same guild.
-# forgotten_since_posted: the member used /forget-me after the post was made.
+# forgotten_since_posted: the member used /forget-me after (or as) the post was made.
 STANDING = """
 SELECT p.attempt_limit,
        p.difficulty,
@@ -45,7 +45,7 @@ SELECT p.attempt_limit,
                   AND other.post_id <> p.post_id) AS solved_before,
        EXISTS (SELECT 1 FROM forgotten_members AS f
                 WHERE f.guild_id = p.guild_id AND f.member_id = :member
-                  AND f.forgotten_at > p.posted_at) AS forgotten_since_posted
+                  AND f.forgotten_at >= p.posted_at) AS forgotten_since_posted
   FROM posts AS p
  WHERE p.post_id = :post
 """
