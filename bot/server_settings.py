@@ -53,12 +53,20 @@ def check_time_zone(name: str) -> str:
 
 
 def time_zone_suggestions(typed: str) -> list[str]:
-    """Time zones for what has been typed so far: names starting with it, then containing it."""
+    """Time zones for what has been typed so far: names starting with it, then names with a
+    part starting with it ("new" finds America/New_York), then names containing it."""
     needle = typed.strip().lower().replace(" ", "_")
-    zones = _time_zones()
-    starting = [zone for zone in zones if zone.lower().startswith(needle)]
-    containing = [zone for zone in zones if needle in zone.lower() and zone not in starting]
-    return (starting + containing)[:MAX_SUGGESTIONS]
+
+    def rank(zone: str) -> int:
+        name = zone.lower()
+        if name.startswith(needle):
+            return 0
+        if any(part.startswith(needle) for part in name.split("/")):
+            return 1
+        return 2 if needle in name else 3
+
+    ranked = sorted((rank(zone), zone) for zone in _time_zones())
+    return [zone for order, zone in ranked if order < 3][:MAX_SUGGESTIONS]
 
 
 def apply(settings: ServerSettings, change: SettingsChange) -> tuple[ServerSettings, list[str]]:
