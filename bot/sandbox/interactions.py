@@ -12,6 +12,7 @@ from typing import Any, TypeGuard
 
 from aiohttp import web
 
+from bot.sandbox.attachments import attach
 from bot.sandbox.autocomplete import APPLICATION_COMMAND_AUTOCOMPLETE, check_choices
 from bot.sandbox.modals import MODAL_SUBMIT
 from bot.sandbox.model import EPHEMERAL, LOADING, Message
@@ -84,7 +85,7 @@ class Interactions:
         interaction.response_type = kind  # before the change is announced to waiting tests
         interaction.responded_at = self.world.clock.now()
         try:
-            message = self._respond(interaction, kind, data)
+            message = self._respond(interaction, kind, data, request)
         except DiscordError:
             interaction.response_type = interaction.responded_at = None
             raise
@@ -101,18 +102,23 @@ class Interactions:
             answer["resource"] = {"type": kind, "message": message.payload()}
         return json_answer(answer)
 
-    def _respond(self, interaction: Interaction, kind: int, data: dict[str, Any]) -> Message | None:
+    def _respond(
+        self, interaction: Interaction, kind: int, data: dict[str, Any], request: web.Request
+    ) -> Message | None:
         world = self.world
         channel = world.channels[interaction.channel_id]
         ephemeral = bool((data.get("flags") or 0) & EPHEMERAL)
         visible_to = interaction.member.id if ephemeral else None
         if kind == MESSAGE_WITH_SOURCE:
             body = message_body(data)
+            attach(world, request, body, channel.id)
         elif kind == DEFERRED_MESSAGE:
             body = {"content": "", "flags": LOADING | (EPHEMERAL if ephemeral else 0)}
         elif kind == UPDATE_MESSAGE:
             clicked = world.messages[interaction.message_id or 0]
-            world.edit(clicked, message_body(data, editing=True))
+            changes = message_body(data, editing=True)
+            attach(world, request, changes, clicked.channel_id, editing=clicked)
+            world.edit(clicked, changes)
             return clicked
         else:
             if kind == MODAL:
@@ -158,6 +164,7 @@ class Interactions:
     async def follow_up(self, request: web.Request) -> web.Response:
         interaction = self._live(request)
         body = message_body(request[RECORDED].body)
+        attach(self.world, request, body, interaction.channel_id)
         original = self.world.messages.get(interaction.original_id or 0)
         if original is not None and original.loading and not interaction.followup_ids:
             # the first follow-up after "thinking..." replaces the loading message
@@ -184,6 +191,7 @@ class Interactions:
         interaction = self._live(request)
         message = self._message(request, interaction)
         changes = message_body(request[RECORDED].body, editing=True)
+        attach(self.world, request, changes, message.channel_id, editing=message)
         if message.loading:
             changes["flags"] = message.flags & EPHEMERAL | (changes.get("flags") or 0) & ~LOADING
         self.world.edit(message, changes)

@@ -33,6 +33,7 @@ class DiscordSpec:
     """Validates a request body for a method and a path under `/api/v10`."""
 
     def __init__(self, document: dict[str, Any]) -> None:
+        document = _as_documented(document)
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self._registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
         self._operations = _operations(document)
@@ -72,6 +73,27 @@ class DiscordSpec:
             if operation.method == method.upper() and operation.pattern.fullmatch(path):
                 return operation
         return None
+
+
+def _as_documented(document: dict[str, Any]) -> dict[str, Any]:
+    """Where the description is stricter than Discord's own documentation, follow the docs.
+
+    An uploaded file's attachment `id` is the index `n` of its `files[n]` part, and Discord's
+    "Uploading Files" reference shows it as a JSON integer (`"id": 0`), which discord.py
+    sends; the description allows only a snowflake string there.
+    """
+    schemas = document.get("components", {}).get("schemas", {})
+    attachment = schemas.get("MessageAttachmentRequest")
+    if attachment is None or "id" not in attachment.get("properties", {}):
+        return document
+    properties = attachment["properties"]
+    index = {"anyOf": [properties["id"], {"type": "integer", "minimum": 0}]}
+    relaxed = {**attachment, "properties": {**properties, "id": index}}
+    components = {
+        **document["components"],
+        "schemas": {**schemas, "MessageAttachmentRequest": relaxed},
+    }
+    return {**document, "components": components}
 
 
 def _operations(document: dict[str, Any]) -> list[_Operation]:

@@ -16,6 +16,7 @@ from bot.sandbox.feed import Feed
 from bot.sandbox.model import (
     EVERYONE_PERMISSIONS,
     MANAGE_GUILD,
+    Attachment,
     Channel,
     Guild,
     Member,
@@ -75,6 +76,7 @@ class World:
         self.messages: dict[int, Message] = {}
         self.commands: dict[int | None, list[dict[str, Any]]] = {None: []}
         self.interactions: dict[int, Interaction] = {}
+        self.attachments: dict[int, Attachment] = {}
         self.changes: Feed[Message] = Feed("message change")
 
     def snowflake(self) -> int:

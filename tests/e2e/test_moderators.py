@@ -198,6 +198,8 @@ async def test_a_report_through_the_modal_reaches_the_log_channel_and_the_list(
     post = await multiple_choice(loopback, scene)
 
     opened = await loopback.click(scene.bob, post, Report(post_id_of(post)).to_id())
+    with pytest.raises(DriverError, match="input 'reason' needs"):
+        await loopback.submit_modal(scene.bob, opened, reason="")  # the client refuses it
     submitted = await loopback.submit_modal(
         scene.bob, opened, reason="Option C is right too: `@everyone` ```"
     )
