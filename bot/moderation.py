@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot import server_settings
 from bot.clock import Clock
 from bot.errors import Refused
+from bot.reports import quoted
 from bot.server_settings import SettingsChange
 from bot.store import Audit, Post, ServerSettings, Store
 from exercises import Catalog
@@ -137,7 +138,7 @@ class Moderation:
                 if exercise and exercise.content_hash == summary.content_hash
                 else "an older version"
             )
-            reasons = "; ".join(f"“{reason[:100]}”" for reason in summary.reasons[:5])
+            reasons = "; ".join(quoted(reason[:100]) for reason in summary.reasons[:5])
             plural = "s" if summary.count != 1 else ""
             lines.append(
                 f"`{summary.exercise_id}` ({version}): {summary.count} report{plural}: {reasons}"

@@ -75,24 +75,37 @@ class DiscordSpec:
         return None
 
 
-def _as_documented(document: dict[str, Any]) -> dict[str, Any]:
-    """Where the description is stricter than Discord's own documentation, follow the docs.
+_INTEGER_ID = {"type": "integer", "minimum": 0}
+_IDS_SENT_AS_INTEGERS = {
+    # An upload's attachment id is the index n of its files[n] part: Discord's "Uploading
+    # Files" reference shows it as a JSON integer ("id": 0), as discord.py sends it.
+    "MessageAttachmentRequest": ("id",),
+    # discord.py sends AllowedMentions(roles=[...], users=[...]) ids as JSON integers, which
+    # Discord accepts; the description lists only snowflake strings.
+    "MessageAllowedMentionsRequest": ("users", "roles"),
+}
 
-    An uploaded file's attachment `id` is the index `n` of its `files[n]` part, and Discord's
-    "Uploading Files" reference shows it as a JSON integer (`"id": 0`), which discord.py
-    sends; the description allows only a snowflake string there.
-    """
-    schemas = document.get("components", {}).get("schemas", {})
-    attachment = schemas.get("MessageAttachmentRequest")
-    if attachment is None or "id" not in attachment.get("properties", {}):
-        return document
-    properties = attachment["properties"]
-    index = {"anyOf": [properties["id"], {"type": "integer", "minimum": 0}]}
-    relaxed = {**attachment, "properties": {**properties, "id": index}}
-    components = {
-        **document["components"],
-        "schemas": {**schemas, "MessageAttachmentRequest": relaxed},
-    }
+
+def _as_documented(document: dict[str, Any]) -> dict[str, Any]:
+    """Where the description is stricter than what Discord documents and accepts (ids sent
+    as JSON integers), accept that too; everything else stays as described."""
+    schemas = dict(document.get("components", {}).get("schemas", {}))
+    for name, fields in _IDS_SENT_AS_INTEGERS.items():
+        schema = schemas.get(name)
+        if schema is None:
+            continue
+        properties = dict(schema.get("properties", {}))
+        for field in fields:
+            if field not in properties:
+                continue
+            described = properties[field]
+            if "items" in described:  # a list of ids: each may be an integer
+                items = {"anyOf": [described["items"], _INTEGER_ID]}
+                properties[field] = {**described, "items": items}
+            else:
+                properties[field] = {"anyOf": [described, _INTEGER_ID]}
+        schemas[name] = {**schema, "properties": properties}
+    components = {**document.get("components", {}), "schemas": schemas}
     return {**document, "components": components}
 
 

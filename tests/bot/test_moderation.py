@@ -6,6 +6,7 @@ import pytest
 
 from bot import server_settings
 from bot.errors import Refused
+from bot.mentions import quiz_ping
 from bot.moderation import Actor, is_moderator, message_id_of, not_a_moderator
 from bot.server_settings import SettingsChange
 from bot.store import ServerSettings
@@ -96,3 +97,10 @@ def test_practice_is_allowed_anywhere_until_channels_are_set() -> None:
     refusal = server_settings.practice_refusal(limited, 7)
     assert refusal is not None
     assert refusal.message.endswith("Use it in <#8>.")
+
+
+def test_the_quiz_ping_lets_through_that_role_only() -> None:
+    text, allowed = quiz_ping(77)
+    assert text == "<@&77>"
+    assert allowed.to_dict() == {"parse": [], "roles": [77]}
+    assert quiz_ping(None)[1].to_dict() == {"parse": []}

@@ -7,6 +7,7 @@ import io
 import aiohttp
 import discord
 
+from bot.mentions import quiz_ping
 from bot.sandbox import LoopbackDiscord
 from bot.sandbox.nonces import WINDOW
 from tests.clock import ManualClock
@@ -91,3 +92,18 @@ async def test_a_nonce_without_enforce_nonce_is_only_echoed(
 
     assert [answer["nonce"] for answer in answers] == ["n-1", "n-1"]
     assert len(loopback.messages(scene.channel)) == 2
+
+
+async def test_the_quiz_ping_reaches_the_stand_in_with_that_role_only(
+    loopback: LoopbackDiscord, scene: Scene, echo_bot: EchoBot
+) -> None:
+    role = loopback.world.add_role(scene.guild, "Quizzers", 0)
+    text, allowed = quiz_ping(role.id)
+
+    await echo_bot.get_partial_messageable(scene.channel.id).send(
+        f"{text} Today's quiz", allowed_mentions=allowed
+    )
+
+    (sent,) = [r for r in loopback.requests if r.method == "POST"]
+    assert sent.body["allowed_mentions"] == {"parse": [], "roles": [role.id]}
+    assert sent.spec_problem is None
