@@ -81,6 +81,9 @@ class TutorBot(discord.Client):
         self.add_dynamic_items(*components.BUTTONS)
         self._retention_task = asyncio.create_task(self.retention.run(), name="retention")
 
+    async def on_ready(self) -> None:
+        await self.retention.reconcile(frozenset(guild.id for guild in self.guilds))
+
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         await self.retention.left(guild.id)
 

@@ -43,6 +43,12 @@ class Retention:
             log.info("back on server %s: its data is kept", guild_id)
             await self._note("returned", guild_id)
 
+    async def reconcile(self, present: frozenset[int]) -> None:
+        """At connection: servers with data that the bot is no longer in were left while it
+        was offline (no event came), so their grace period starts now."""
+        for guild_id in sorted(await self.store.servers.servers_kept() - present):
+            await self.left(guild_id)
+
     async def sweep(self) -> list[int]:
         now = self.clock.now()
         deleted = await self.store.servers.delete_departed_servers(now)

@@ -77,6 +77,13 @@ INSERT INTO forgotten_members (guild_id, member_id, forgotten_at) VALUES (:guild
 ON CONFLICT (guild_id, member_id) DO UPDATE SET forgotten_at = excluded.forgotten_at
 """
 
+SERVERS_KEPT = """
+SELECT guild_id FROM posts UNION SELECT guild_id FROM guild_settings
+UNION SELECT guild_id FROM moderator_actions UNION SELECT guild_id FROM disabled_exercises
+UNION SELECT guild_id FROM test_runs UNION SELECT guild_id FROM quiz_schedules
+EXCEPT SELECT guild_id FROM departed_guilds
+"""
+
 SERVER_LEFT = """
 INSERT INTO departed_guilds (guild_id, left_at) VALUES (?, ?)
 ON CONFLICT (guild_id) DO NOTHING

@@ -186,6 +186,10 @@ class SqliteServers:
         result: Forgotten = await self._write(forget)
         return result
 
+    async def servers_kept(self) -> frozenset[int]:
+        rows = await _all(self._reads, sql.SERVERS_KEPT, ())
+        return frozenset(int(row[0]) for row in rows)
+
     async def server_left(self, guild_id: int, now: datetime) -> None:
         values = (guild_id, to_db(now, "now"))
 

@@ -104,7 +104,13 @@ class ServerData(Protocol):
         keep only their id and `now`, so that posts from before earn them no points."""
         ...
 
-    async def server_left(self, guild_id: int, now: datetime) -> None: ...
+    async def servers_kept(self) -> frozenset[int]:
+        """Every server the store holds data about and is not waiting to delete."""
+        ...
+
+    async def server_left(self, guild_id: int, now: datetime) -> None:
+        """Start the grace period, unless it has started already."""
+        ...
 
     async def server_returned(self, guild_id: int) -> bool:
         """Cancel a pending deletion; True when there was one."""

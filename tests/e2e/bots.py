@@ -44,7 +44,9 @@ async def running_bot(
     catalog: Catalog | None = None,
     runner: ExampleRunner | None = None,
     practice_cooldown_seconds: float = 0,
+    sync: bool = True,
 ) -> AsyncIterator[TutorBot]:
+    """`sync=False` for a bot that is not in the scene's server (commands are synced there)."""
     async with await SqliteStore.open(database) as store:
         bot = TutorBot(
             store=store,
@@ -57,9 +59,10 @@ async def running_bot(
         running = asyncio.create_task(bot.start(loopback.token))
         try:
             await asyncio.wait_for(bot.wait_until_ready(), 5)
-            guild = discord.Object(scene.guild.id)
-            bot.tree.copy_global_to(guild=guild)
-            await bot.tree.sync(guild=guild)
+            if sync:
+                guild = discord.Object(scene.guild.id)
+                bot.tree.copy_global_to(guild=guild)
+                await bot.tree.sync(guild=guild)
             yield bot
         finally:
             await bot.close()

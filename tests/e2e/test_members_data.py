@@ -15,6 +15,7 @@ from bot.progress import Period
 from bot.sandbox import LoopbackDiscord
 from bot.store import ServerSettings
 from tests.clock import ManualClock
+from tests.e2e.bots import running_bot
 from tests.e2e.moderators import Server, ask, click_letter, multiple_choice, server_with_bot
 from tests.loopback_fixtures import Scene
 
@@ -117,3 +118,21 @@ async def test_a_servers_data_is_gone_after_the_grace_period_unless_the_bot_retu
     assert await store.servers.audit_log(scene.guild.id) == []
     stats = await store.member_stats(guild_id=scene.guild.id, member_id=scene.alice.id)
     assert stats.attempts == 0
+
+
+async def test_a_server_that_removed_the_bot_while_it_was_offline_is_deleted_too(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    database = tmp_path / "t.sqlite3"
+    async with server_with_bot(loopback, scene, manual_clock, database) as (_, bot):
+        post = await multiple_choice(loopback, scene)
+        await click_letter(loopback, scene.alice, post, "B")
+    await loopback.remove_bot(scene.guild)  # no bot is connected to hear it
+
+    async with running_bot(loopback, scene, manual_clock, database, sync=False) as bot:
+        await asyncio.wait_for(bot.retention.wait_for("left", scene.guild.id), 5)
+        await manual_clock.advance(timedelta(days=30).total_seconds())
+        await asyncio.wait_for(bot.retention.swept_after(manual_clock.now()), 5)
+
+        assert ("deleted", scene.guild.id) in bot.retention.noted
+        assert await bot.practice.store.servers.servers_kept() == frozenset()

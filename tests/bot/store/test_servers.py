@@ -127,9 +127,12 @@ async def test_a_departed_server_is_deleted_after_its_grace_period_unless_it_ret
     made = await post(store)
     await answer(store, made.post_id, ALICE, correct=True)
     kept = await post(store, guild_id=OTHER_GUILD)
+    assert await servers.servers_kept() == {GUILD, OTHER_GUILD}
     await servers.server_left(GUILD, NOON)
     await servers.server_left(OTHER_GUILD, NOON)
+    assert await servers.servers_kept() == frozenset()
     assert await servers.server_returned(OTHER_GUILD)
+    assert await servers.servers_kept() == {OTHER_GUILD}
 
     assert (
         await servers.delete_departed_servers(NOON + timedelta(days=2) - timedelta(seconds=1)) == []
