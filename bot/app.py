@@ -96,7 +96,15 @@ class TutorBot(discord.Client):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
-        ours or not on the clicked message (a forged or stale one) without a word."""
+        ours or not on the clicked message (a forged or stale one) without a word.
+        Modal submissions are routed here by their custom_id, like buttons."""
+        if interaction.type is discord.InteractionType.modal_submit and interaction.data:
+            form = custom_ids.parse_form(str(interaction.data.get("custom_id", "")))
+            if form is None:
+                await report(interaction, Refused(STALE_BUTTON))
+            else:
+                await member_commands.receive_report(interaction, self.reports, form)
+            return
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
         if interaction.data.get("component_type") != discord.ComponentType.button.value:
@@ -145,7 +153,7 @@ class TutorBot(discord.Client):
             case RunIt(answer=answer):
                 await reply(interaction, practice.run_it(on_panel, answer), defer_first=True)
             case Report():
-                await member_commands.open_report(interaction, self.reports, button.post_id)
+                await member_commands.open_report(interaction, button.post_id)
 
     async def refresh_post(self, post_id: int) -> None:
         """Edit a post's public message to show the current counters (called coalesced)."""

@@ -7,11 +7,12 @@ is sent with no mentions at all, like everything the bot sends.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
+from bot.custom_ids import ReportForm
 from bot.member_data import MemberData, forget_prompt
 from bot.render import Rendered
 from bot.replies import reply
@@ -20,37 +21,53 @@ from bot.reports import MAX_REASON, Reports
 if TYPE_CHECKING:
     from bot.custom_ids import ForgetMe
 
+REASON = "reason"
+
 log = logging.getLogger(__name__)
 
 
 class ReportModal(discord.ui.Modal, title="Report a problem"):
+    """The form only: its submission is routed by its custom_id (TutorBot.on_interaction ->
+    `receive_report`), so that it still arrives after a restart."""
+
     reason: discord.ui.TextInput[ReportModal] = discord.ui.TextInput(
         label="What is wrong with this exercise?",
         style=discord.TextStyle.paragraph,
         max_length=MAX_REASON,
-        custom_id="reason",
+        custom_id=REASON,
     )
 
-    def __init__(self, reports: Reports, post_id: int) -> None:
-        super().__init__(custom_id=f"t1:m:{post_id}", timeout=15 * 60)
-        self.reports = reports
-        self.post_id = post_id
+    def __init__(self, post_id: int) -> None:
+        super().__init__(custom_id=ReportForm(post_id).to_id(), timeout=15 * 60)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        async def report() -> Rendered:
-            reported = await self.reports.report(
-                post_id=self.post_id,
-                channel_id=interaction.channel_id or 0,
-                member_id=interaction.user.id,
-                reason=self.reason.value,
-            )
-            if reported.log_channel_id is not None:
-                await _tell_moderators(
-                    interaction.client, reported.log_channel_id, reported.log_line
-                )
-            return Rendered(content=reported.thanks)
 
-        await reply(interaction, report())
+def _submitted(components: list[Any], custom_id: str) -> str:
+    """A text input's value from a modal submission: in an action row or in a label."""
+    for component in components:
+        inner = [component.get("component"), *(component.get("components") or [])]
+        for field in inner:
+            if isinstance(field, dict) and field.get("custom_id") == custom_id:
+                return str(field.get("value") or "")
+    return ""
+
+
+async def receive_report(
+    interaction: discord.Interaction, reports: Reports, form: ReportForm
+) -> None:
+    data: Any = interaction.data or {}
+
+    async def report() -> Rendered:
+        reported = await reports.report(
+            post_id=form.post_id,
+            channel_id=interaction.channel_id or 0,
+            member_id=interaction.user.id,
+            reason=_submitted(list(data.get("components") or []), REASON),
+        )
+        if reported.log_channel_id is not None:
+            await _tell_moderators(interaction.client, reported.log_channel_id, reported.log_line)
+        return Rendered(content=reported.thanks)
+
+    await reply(interaction, report())
 
 
 async def _tell_moderators(client: discord.Client, channel_id: int, line: str) -> None:
@@ -62,8 +79,8 @@ async def _tell_moderators(client: discord.Client, channel_id: int, line: str) -
         log.warning("could not write to the moderators' log channel %s: %s", channel_id, error)
 
 
-async def open_report(interaction: discord.Interaction, reports: Reports, post_id: int) -> None:
-    await interaction.response.send_modal(ReportModal(reports, post_id))
+async def open_report(interaction: discord.Interaction, post_id: int) -> None:
+    await interaction.response.send_modal(ReportModal(post_id))
 
 
 async def confirm_forget(

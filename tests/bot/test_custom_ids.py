@@ -83,3 +83,11 @@ def test_a_panel_choice_updates_only_its_blank() -> None:
 )
 def test_malformed_ids_are_refused(forged: str) -> None:
     assert custom_ids.parse(forged) is None
+
+
+def test_the_report_form_id_round_trips_and_nothing_else_is_a_form() -> None:
+    form = custom_ids.ReportForm(post_id=31)
+    assert custom_ids.parse_form(form.to_id()) == form
+    assert custom_ids.parse_form("t1:m:0") is None
+    assert custom_ids.parse_form("t1:x:31") is None
+    assert custom_ids.parse(form.to_id()) is None  # a form is not a button

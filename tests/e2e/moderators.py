@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -55,6 +56,17 @@ async def multiple_choice(loopback: LoopbackDiscord, scene: Scene) -> Message:
     return await ask(
         loopback, scene.alice, scene.channel, "practice", pack="demo", difficulty="medium"
     )
+
+
+async def known_to_the_bot(bot: TutorBot, post: Message) -> Message:
+    """The post, once the bot has stored its message id (just after Discord answered the
+    bot's follow-up, which may be after the member already sees it): moderators name posts
+    by message. Waits on the store's own reads, a bounded number of times, never on time."""
+    for _ in range(10_000):
+        if await bot.practice.store.servers.post_by_message(post.id) is not None:
+            return post
+        await asyncio.sleep(0)
+    raise AssertionError(f"the bot never stored message {post.id} as a post")
 
 
 def post_id_of(post: Message) -> int:

@@ -12,10 +12,12 @@ from bot.custom_ids import Report
 from bot.practice import CLOSED_POST
 from bot.sandbox import DriverError, LoopbackDiscord
 from tests.clock import ManualClock
+from tests.e2e.bots import running_bot
 from tests.e2e.moderators import (
     Server,
     ask,
     click_letter,
+    known_to_the_bot,
     let_everyone_see,
     link_to,
     multiple_choice,
@@ -110,9 +112,9 @@ async def test_practice_is_refused_outside_the_configured_channels(
 async def test_a_reset_gives_a_member_their_attempts_back(
     loopback: LoopbackDiscord, server: tuple[Server, TutorBot]
 ) -> None:
-    place, _ = server
+    place, bot = server
     scene = place.scene
-    post = await multiple_choice(loopback, scene)
+    post = await known_to_the_bot(bot, await multiple_choice(loopback, scene))
     for letter in "ACB":  # wrong, wrong, right: her three attempts are used
         await click_letter(loopback, scene.alice, post, letter)
     out = await click_letter(loopback, scene.alice, post, "A")
@@ -136,9 +138,9 @@ async def test_a_reset_gives_a_member_their_attempts_back(
 async def test_a_closed_posts_buttons_say_so_and_take_no_answer(
     loopback: LoopbackDiscord, server: tuple[Server, TutorBot]
 ) -> None:
-    place, _ = server
+    place, bot = server
     scene = place.scene
-    post = await multiple_choice(loopback, scene)
+    post = await known_to_the_bot(bot, await multiple_choice(loopback, scene))
     letter_a = next(iter(post.buttons()))
 
     done = await ask(loopback, scene.moderator, scene.channel, "tutor close", post=str(post.id))
@@ -222,11 +224,11 @@ async def test_a_report_through_the_modal_reaches_the_log_channel_and_the_list(
 async def test_the_audit_lists_what_moderators_did(
     loopback: LoopbackDiscord, server: tuple[Server, TutorBot]
 ) -> None:
-    place, _ = server
+    place, bot = server
     scene = place.scene
     mod = scene.moderator
     await configure(loopback, place)
-    post = await multiple_choice(loopback, scene)
+    post = await known_to_the_bot(bot, await multiple_choice(loopback, scene))
     await click_letter(loopback, scene.alice, post, "A")
     await ask(loopback, mod, scene.channel, "tutor reset", member=scene.alice, post=link_to(post))
     await ask(loopback, mod, scene.channel, "tutor close", post=link_to(post))
@@ -243,3 +245,21 @@ async def test_the_audit_lists_what_moderators_did(
     assert f"<@{place.helper.id}> **enable** demo/gather" in lines[1]
     assert f"<@{mod.id}> **reset** attempts of <@{scene.alice.id}>" in lines[4]
     assert "time zone: Europe/Paris" in lines[5]
+
+
+async def test_a_report_form_opened_before_a_restart_is_received_after_it(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    database = tmp_path / "t.sqlite3"
+    async with server_with_bot(loopback, scene, manual_clock, database):
+        post = await multiple_choice(loopback, scene)
+        opened = await loopback.click(scene.bob, post, Report(post_id_of(post)).to_id())
+        await loopback.wait_for_request(lambda r: r.path.startswith(f"/interactions/{opened.id}/"))
+    async with running_bot(loopback, scene, manual_clock, database, sync=False) as bot:
+        thanks = await loopback.reply_to(
+            await loopback.submit_modal(scene.bob, opened, reason="typo in B")
+        )
+        listed = await bot.practice.store.servers.reports(scene.guild.id)
+
+    assert thanks.content == "Thank you: the moderators will look at it."
+    assert [(summary.count, summary.reasons) for summary in listed] == [(1, ("typo in B",))]
