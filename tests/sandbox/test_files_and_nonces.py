@@ -1,4 +1,5 @@
-"""Attachments are kept and served; a nonce with enforce_nonce creates one message only."""
+"""Attachments are kept and served; a nonce with enforce_nonce creates one message only;
+the quiz ping passes the spec check; autocomplete only where an option has it."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import io
 
 import aiohttp
 import discord
+import pytest
 
 from bot.mentions import quiz_ping
-from bot.sandbox import LoopbackDiscord
+from bot.sandbox import DriverError, LoopbackDiscord
 from bot.sandbox.nonces import WINDOW
 from tests.clock import ManualClock
 from tests.loopback_fixtures import Scene
@@ -107,3 +109,10 @@ async def test_the_quiz_ping_reaches_the_stand_in_with_that_role_only(
     (sent,) = [r for r in loopback.requests if r.method == "POST"]
     assert sent.body["allowed_mentions"] == {"parse": [], "roles": [role.id]}
     assert sent.spec_problem is None
+
+
+async def test_only_an_option_that_autocompletes_can_be_typed_into(
+    loopback: LoopbackDiscord, scene: Scene, echo_bot: EchoBot
+) -> None:
+    with pytest.raises(DriverError, match="option 'title' does not autocomplete"):
+        await loopback.autocomplete(scene.alice, scene.channel, "post", "title", "Wh")
