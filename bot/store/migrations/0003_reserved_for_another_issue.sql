@@ -1,2 +1,0 @@
--- Placeholder on branch issue-12-mods only: 0003 belongs to another branch's migration.
--- The numbering must have no gaps; at merge, the real 0003 replaces this file.
