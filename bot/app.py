@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections.abc import Coroutine
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot import commands, components, custom_ids, member_commands, mod_commands
+from bot import command_sync, commands, components, custom_ids, member_commands, mod_commands
 from bot.clock import Clock
 from bot.counters import CounterRefresher
 from bot.custom_ids import (
@@ -28,6 +30,7 @@ from bot.custom_ids import (
     Submit,
 )
 from bot.errors import STALE_BUTTON, Refused
+from bot.interaction_age import InteractionAges
 from bot.member_data import MemberData
 from bot.moderation import Moderation
 from bot.practice import Clicked, Practice
@@ -52,6 +55,7 @@ class TutorBot(discord.Client):
         counter_edit_seconds: float = 5.0,
         practice_cooldown_seconds: float = 10.0,
         guild_ready_timeout: float = 2.0,
+        sync_commands_at_start: bool = True,
     ) -> None:
         # The tutor never joins voice: no warning about voice libraries it will not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -62,6 +66,7 @@ class TutorBot(discord.Client):
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
         )
+        self.interaction_ages = InteractionAges(clock)
         self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)
         self.practice = Practice(
             store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
@@ -70,34 +75,52 @@ class TutorBot(discord.Client):
         self.reports = Reports(store=store, clock=clock)
         self.member_data = MemberData(store=store, clock=clock)
         self.retention = Retention(store=store, clock=clock)
-        self._retention_task: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[Any]] = set()  # cancelled and awaited at close
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
         mod_commands.install(self.tree, self.moderation)
         member_commands.install(self.tree)
+        self.sync_commands_at_start = sync_commands_at_start
 
     async def setup_hook(self) -> None:
+        """After login, before the gateway: buttons routed, slash commands synced if changed."""
         self.add_dynamic_items(*components.BUTTONS)
-        self._retention_task = asyncio.create_task(self.retention.run(), name="retention")
+        self._spawn(self.retention.run(), "retention sweeps")
+        if self.sync_commands_at_start:
+            store, now = self.practice.store, self.practice.clock.now()
+            try:
+                await command_sync.sync_if_changed(self.tree, store, now)
+            except discord.HTTPException as error:
+                log.warning("could not sync the slash commands (%s); next start tries again", error)
+
+    def _spawn(self, work: Coroutine[Any, Any, Any], name: str) -> None:
+        """Run store work for a gateway event as a task that close() ends before the store
+        is closed (discord.py's own event tasks are not waited for)."""
+        task = asyncio.create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def on_ready(self) -> None:
-        await self.retention.reconcile(frozenset(guild.id for guild in self.guilds))
+        present = frozenset(guild.id for guild in self.guilds)
+        self._spawn(self.retention.reconcile(present), "servers left while offline")
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
-        await self.retention.left(guild.id)
+        self._spawn(self.retention.left(guild.id), f"left server {guild.id}")
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.retention.returned(guild.id)
+        self._spawn(self.retention.returned(guild.id), f"joined server {guild.id}")
 
     async def on_guild_available(self, guild: discord.Guild) -> None:
         """At every start too: invited back while the bot was offline still cancels."""
-        await self.retention.returned(guild.id)
+        self._spawn(self.retention.returned(guild.id), f"in server {guild.id}")
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
-        ours or not on the clicked message (a forged or stale one) without a word.
-        Modal submissions are routed here by their custom_id, like buttons."""
+        """Note when each interaction arrived, and answer the clicks no DynamicItem will:
+        discord.py drops a custom_id that is not ours or not on the clicked message (a forged
+        or stale one) without a word. Modal submissions are routed here by their custom_id,
+        like buttons."""
+        self.interaction_ages.arrived(interaction.created_at)  # every one shows Discord's clock
         if interaction.type is discord.InteractionType.modal_submit and interaction.data:
             form = custom_ids.parse_form(str(interaction.data.get("custom_id", "")))
             if form is None:
@@ -167,7 +190,9 @@ class TutorBot(discord.Client):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-        if isinstance(cause, app_commands.CommandOnCooldown):
+        if isinstance(cause, app_commands.AppCommandError) and command_sync.is_stale_command(cause):
+            await report(interaction, command_sync.stale_command_refusal(interaction, cause))
+        elif isinstance(cause, app_commands.CommandOnCooldown):
             await report(interaction, commands.cooldown_refusal(cause))
         elif isinstance(cause, app_commands.CheckFailure):
             await report(interaction, commands.check_refusal(cause))
@@ -175,7 +200,8 @@ class TutorBot(discord.Client):
             await report(interaction, cause)
 
     async def close(self) -> None:
-        if self._retention_task is not None:
-            self._retention_task.cancel()
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         await self.counters.flush()  # while the connection is still there to edit with
         await super().close()

@@ -13,6 +13,7 @@ from bot.sandbox.members import (
     SUB_COMMAND,
     SUB_COMMAND_GROUP,
     DriverError,
+    Invoked,
     definitions_at,
     find_command,
     resolve,
@@ -46,7 +47,11 @@ def autocomplete_interaction(
         raise DriverError(f"/{command}: no options {sorted(unknown)}")
     resolved: dict[str, dict[str, Any]] = {}
     values = [
-        {"type": by_name[key]["type"], "name": key, "value": resolve(world, value, resolved)}
+        {
+            "type": by_name[key]["type"],
+            "name": key,
+            "value": resolve(world, value, resolved, Invoked(member, channel)),
+        }
         for key, value in options.items()
     ]
     values.append({"type": target["type"], "name": focused, "value": typed, "focused": True})

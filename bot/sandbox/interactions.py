@@ -118,6 +118,7 @@ class Interactions:
             clicked = world.messages[interaction.message_id or 0]
             changes = message_body(data, editing=True)
             attach(world, request, changes, clicked.channel_id, editing=clicked)
+            interaction.clicked_message_updated = True  # before the change is announced
             world.edit(clicked, changes)
             return clicked
         else:
@@ -163,6 +164,7 @@ class Interactions:
 
     async def follow_up(self, request: web.Request) -> web.Response:
         interaction = self._live(request)
+        interaction.webhook_calls.append("POST")
         body = message_body(request[RECORDED].body)
         attach(self.world, request, body, interaction.channel_id)
         original = self.world.messages.get(interaction.original_id or 0)
@@ -190,14 +192,18 @@ class Interactions:
     async def edit_message(self, request: web.Request) -> web.Response:
         interaction = self._live(request)
         message = self._message(request, interaction)
+        interaction.webhook_calls.append(f"PATCH {request.match_info['message_id']}")
         changes = message_body(request[RECORDED].body, editing=True)
         attach(self.world, request, changes, message.channel_id, editing=message)
         if message.loading:
             changes["flags"] = message.flags & EPHEMERAL | (changes.get("flags") or 0) & ~LOADING
+        if message.id == interaction.message_id:
+            interaction.clicked_message_updated = True  # before the change is announced
         self.world.edit(message, changes)
         return json_answer(message.payload())
 
     async def delete_message(self, request: web.Request) -> web.Response:
         interaction = self._live(request)
+        interaction.webhook_calls.append(f"DELETE {request.match_info['message_id']}")
         self.world.delete(self._message(request, interaction))
         return web.Response(status=204)

@@ -88,6 +88,6 @@ async def click_letter(
 
 def let_everyone_see(loopback: LoopbackDiscord, scene: Scene, command: str) -> None:
     """What a server admin can do in Server Settings > Integrations: show a command to all."""
-    for registered in loopback.commands(scene.guild):
+    for registered in [*loopback.commands(scene.guild), *loopback.commands()]:
         if registered["name"] == command:
             registered["default_member_permissions"] = None

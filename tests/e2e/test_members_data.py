@@ -67,7 +67,9 @@ async def test_forget_me_leaves_the_leaderboard_and_old_posts_earn_nothing(
     assert done.content.startswith("Done: deleted 1 answers, 0 hints, 0 test runs and 0 reports.")
     assert done.buttons() == {}
     assert after == [scene.bob.id]
-    assert again.content.startswith("✅ Correct! You solved this exercise before")
+    assert again.content.startswith(
+        "✅ Correct! This was posted before you used `/forget-me`, so here it is practice"
+    )
     assert "0 points" in stats.content
     assert await leaderboard(bot, scene, manual_clock) == [scene.bob.id]
 
@@ -129,7 +131,7 @@ async def test_a_server_that_removed_the_bot_while_it_was_offline_is_deleted_too
         await click_letter(loopback, scene.alice, post, "B")
     await loopback.remove_bot(scene.guild)  # no bot is connected to hear it
 
-    async with running_bot(loopback, scene, manual_clock, database, sync=False) as bot:
+    async with running_bot(loopback, scene, manual_clock, database) as bot:
         await asyncio.wait_for(bot.retention.wait_for("left", scene.guild.id), 5)
         await manual_clock.advance(timedelta(days=30).total_seconds())
         await asyncio.wait_for(bot.retention.swept_after(manual_clock.now()), 5)

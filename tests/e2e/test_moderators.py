@@ -255,7 +255,7 @@ async def test_a_report_form_opened_before_a_restart_is_received_after_it(
         post = await multiple_choice(loopback, scene)
         opened = await loopback.click(scene.bob, post, Report(post_id_of(post)).to_id())
         await loopback.wait_for_request(lambda r: r.path.startswith(f"/interactions/{opened.id}/"))
-    async with running_bot(loopback, scene, manual_clock, database, sync=False) as bot:
+    async with running_bot(loopback, scene, manual_clock, database) as bot:
         thanks = await loopback.reply_to(
             await loopback.submit_modal(scene.bob, opened, reason="typo in B")
         )
