@@ -71,7 +71,9 @@ class TutorBot(discord.Client):
         self.practice = Practice(
             store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
         )
-        self.moderation = Moderation(store=store, catalog=catalog, clock=clock)
+        self.moderation = Moderation(
+            store=store, catalog=catalog, clock=clock, counters=self.counters
+        )
         self.reports = Reports(store=store, clock=clock)
         self.member_data = MemberData(store=store, clock=clock)
         self.retention = Retention(store=store, clock=clock)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot import server_settings
 from bot.clock import Clock
+from bot.counters import CounterRefresher
 from bot.errors import Refused
 from bot.reports import quoted
 from bot.server_settings import SettingsChange
@@ -56,10 +57,18 @@ def message_id_of(reference: str) -> int:
 
 
 class Moderation:
-    def __init__(self, *, store: Store, catalog: Catalog, clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        catalog: Catalog,
+        clock: Clock,
+        counters: CounterRefresher | None = None,
+    ) -> None:
         self.store = store
         self.catalog = catalog
         self.clock = clock
+        self.counters = counters  # a reset changes a post's public counters
 
     async def require_moderator(self, actor: Actor) -> ServerSettings:
         settings = await self.store.servers.settings(actor.guild_id)
@@ -92,6 +101,8 @@ class Moderation:
         removed = await self.store.servers.reset_attempts(
             post_id=post.post_id, member_id=member_id, audit=audit
         )
+        if removed and self.counters is not None:
+            self.counters.post_changed(post.post_id)
         return f"Reset: <@{member_id}> has every attempt back on that post ({removed} removed)."
 
     async def close(self, actor: Actor, reference: str) -> tuple[Post, str]:

@@ -110,3 +110,28 @@ def test_long_feedback_is_cut_to_discords_limit() -> None:
     text = render.feedback(long, render.Feedback(verdict, attempts_left=0), post_id=1).content
 
     assert len(text) <= 2000
+
+
+def test_a_closed_post_keeps_its_text_and_its_buttons_say_closed() -> None:
+    open_post = render.exercise_post(mc(), pack_title="Demo", post_id=7, attempt_limit=3)
+    closed = render.exercise_post(mc(), pack_title="Demo", post_id=7, attempt_limit=3, closed=True)
+
+    assert closed.embed is not None
+    assert open_post.embed is not None
+    assert closed.embed.description == open_post.embed.description
+    assert (closed.embed.footer.text or "").startswith("Closed by a moderator: no more answers · ")
+    assert [b.label for b in closed.buttons] == [f"🔒 {b.label}" for b in open_post.buttons]
+    assert all(button.disabled for button in closed.buttons)
+    assert [b.custom_id for b in closed.buttons] == [b.custom_id for b in open_post.buttons]
+
+
+def test_a_post_from_before_forget_me_earns_nothing_and_says_why() -> None:
+    exercise = mc()
+    feedback = render.Feedback(
+        verdict=grade(exercise, "B"), attempts_left=2, points=0, forgotten_since_posted=True
+    )
+
+    text = render.feedback(exercise, feedback, post_id=7).content
+
+    assert text.startswith("✅ Correct! This was posted before you used `/forget-me`")
+    assert "points**" not in text

@@ -10,7 +10,7 @@ import pytest
 from bot.app import TutorBot
 from bot.custom_ids import Report
 from bot.practice import CLOSED_POST
-from bot.sandbox import DriverError, LoopbackDiscord
+from bot.sandbox import DriverError, LoopbackDiscord, Message
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot
 from tests.e2e.moderators import (
@@ -109,8 +109,12 @@ async def test_practice_is_refused_outside_the_configured_channels(
     assert allowed.embeds
 
 
+def footer(message: Message) -> str:
+    return str(message.embeds[0]["footer"]["text"]) if message.embeds else ""
+
+
 async def test_a_reset_gives_a_member_their_attempts_back(
-    loopback: LoopbackDiscord, server: tuple[Server, TutorBot]
+    loopback: LoopbackDiscord, server: tuple[Server, TutorBot], manual_clock: ManualClock
 ) -> None:
     place, bot = server
     scene = place.scene
@@ -118,6 +122,10 @@ async def test_a_reset_gives_a_member_their_attempts_back(
     for letter in "ACB":  # wrong, wrong, right: her three attempts are used
         await click_letter(loopback, scene.alice, post, letter)
     out = await click_letter(loopback, scene.alice, post, "A")
+    await manual_clock.advance(5)  # the counters' coalesced edit
+    await loopback.wait_for_message(
+        lambda m: m.id == post.id and footer(m).startswith("1 member has answered · 1 solved")
+    )
 
     done = await ask(
         loopback,
@@ -127,8 +135,13 @@ async def test_a_reset_gives_a_member_their_attempts_back(
         member=scene.alice,
         post=link_to(post),
     )
+    await manual_clock.advance(5)
+    counted_again = await loopback.wait_for_message(
+        lambda m: m.id == post.id and footer(m).startswith("0 members have answered · 0 solved")
+    )
     again = await click_letter(loopback, scene.alice, post, "A")
 
+    assert footer(counted_again).startswith("0 members")  # the counters forget her answers
     assert out.content == "You have already solved this one. Try `/practice` for another."
     assert done.content.startswith(f"Reset: <@{scene.alice.id}> has every attempt back")
     assert again.content.startswith("❌ Not quite.")
