@@ -12,9 +12,10 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.attachments import attach
-from bot.sandbox.model import SEND_MESSAGES, VIEW_CHANNEL, Channel, Message
+from bot.sandbox.model import ATTACH_FILES, SEND_MESSAGES, VIEW_CHANNEL, Channel, Message
 from bot.sandbox.nonces import Nonces
 from bot.sandbox.recording import API_PREFIX, RECORDED, DiscordError, json_answer
+from bot.sandbox.uploads import UPLOADS
 from bot.sandbox.world import World
 
 UNKNOWN_CHANNEL = DiscordError(404, 10003, "Unknown Channel")
@@ -144,6 +145,7 @@ class Rest:
             raise MISSING_ACCESS
         if not granted & SEND_MESSAGES:
             raise MISSING_PERMISSIONS
+        self._may_upload(request, channel)
         sent = request[RECORDED].body
         body = message_body(sent)
         if body.get("flags", 0) & 64:
@@ -158,6 +160,14 @@ class Rest:
         self.nonces.remember(nonce, message.id)
         return json_answer({**message.payload(), **echo})
 
+    def _may_upload(self, request: web.Request, channel: Channel) -> None:
+        """Files in a channel message need Attach Files there (interaction replies do not)."""
+        if not request.get(UPLOADS):
+            return
+        guild = self.world.guilds[channel.guild_id]
+        if not guild.permissions_in(self.world.bot_member(guild), channel) & ATTACH_FILES:
+            raise MISSING_PERMISSIONS
+
     async def get_message(self, request: web.Request) -> web.Response:
         return json_answer(self._message(request).payload())
 
@@ -166,6 +176,7 @@ class Rest:
         if message.author.id != self.world.bot.id:
             raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
         changes = message_body(request[RECORDED].body, editing=True)
+        self._may_upload(request, self.world.channels[message.channel_id])
         attach(self.world, request, changes, message.channel_id, editing=message)
         self.world.edit(message, changes)
         return json_answer(message.payload())

@@ -11,6 +11,7 @@ import pytest
 
 from bot.mentions import quiz_ping
 from bot.sandbox import DriverError, LoopbackDiscord
+from bot.sandbox.model import ATTACH_FILES
 from bot.sandbox.nonces import WINDOW
 from tests.clock import ManualClock
 from tests.loopback_fixtures import Scene
@@ -26,6 +27,8 @@ def example_file() -> discord.File:
 async def test_an_uploaded_file_is_kept_served_and_kept_through_an_edit(
     loopback: LoopbackDiscord, scene: Scene, echo_bot: EchoBot
 ) -> None:
+    bot_member = loopback.bot_member(scene.guild)
+    await loopback.set_permissions(scene.channel, bot_member, allow=ATTACH_FILES)
     channel = echo_bot.get_partial_messageable(scene.channel.id)
 
     sent = await channel.send("The example", file=example_file())
@@ -41,6 +44,17 @@ async def test_an_uploaded_file_is_kept_served_and_kept_through_an_edit(
     assert [a["filename"] for a in shown.payload()["attachments"]] == ["example.py"]
     removed = await sent.edit(attachments=[])
     assert removed.attachments == []
+
+
+async def test_a_file_needs_attach_files_in_the_channel(
+    loopback: LoopbackDiscord, scene: Scene, echo_bot: EchoBot
+) -> None:
+    channel = echo_bot.get_partial_messageable(scene.channel.id)
+
+    with pytest.raises(discord.Forbidden, match="50013"):
+        await channel.send("The example", file=example_file())
+
+    assert loopback.messages(scene.channel) == []
 
 
 async def test_an_attachment_without_its_file_is_refused(
