@@ -35,6 +35,17 @@ def actor_of(interaction: discord.Interaction) -> Actor:
     )
 
 
+def _cannot_post_in(interaction: discord.Interaction, channel: discord.TextChannel | None) -> str:
+    """A warning when the bot may not write in the log channel it was given."""
+    guild = interaction.guild
+    if channel is None or guild is None:
+        return ""
+    granted = channel.permissions_for(guild.me)
+    if granted.view_channel and granted.send_messages:
+        return ""
+    return f"\n\n⚠️ The bot cannot send messages in <#{channel.id}>: allow it there."
+
+
 async def _private(text: Awaitable[str]) -> Rendered:
     return Rendered(content=await text)
 
@@ -82,7 +93,12 @@ def install(tree: app_commands.CommandTree, moderation: Moderation) -> None:
             quiz_role_id=quiz_role.id if quiz_role else None,
             forget_after_days=forget_after_days,
         )
-        await reply(interaction, _private(moderation.configure(actor_of(interaction), change)))
+
+        async def configure() -> Rendered:
+            said = await moderation.configure(actor_of(interaction), change)
+            return Rendered(content=said + _cannot_post_in(interaction, log_channel))
+
+        await reply(interaction, configure())
 
     @config.autocomplete("time_zone")
     async def time_zones(
@@ -101,7 +117,10 @@ def install(tree: app_commands.CommandTree, moderation: Moderation) -> None:
     async def close(interaction: discord.Interaction, post: str) -> None:
         async def closing() -> Rendered:
             closed, said = await moderation.close(actor_of(interaction), post)
-            await cast(PostRefresher, interaction.client).refresh_post(closed.post_id)
+            try:
+                await cast(PostRefresher, interaction.client).refresh_post(closed.post_id)
+            except discord.NotFound:
+                said += " (Its message has been deleted, so there is nothing to show it on.)"
             return Rendered(content=said)
 
         await reply(interaction, closing())

@@ -11,6 +11,7 @@ from bot.app import TutorBot
 from bot.custom_ids import Report
 from bot.practice import CLOSED_POST
 from bot.sandbox import DriverError, LoopbackDiscord, Message
+from bot.sandbox.model import SEND_MESSAGES
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot
 from tests.e2e.moderators import (
@@ -276,3 +277,21 @@ async def test_a_report_form_opened_before_a_restart_is_received_after_it(
 
     assert thanks.content == "Thank you: the moderators will look at it."
     assert [(summary.count, summary.reasons) for summary in listed] == [(1, ("typo in B",))]
+
+
+async def test_a_log_channel_the_bot_cannot_write_in_is_saved_with_a_warning(
+    loopback: LoopbackDiscord, server: tuple[Server, TutorBot]
+) -> None:
+    place, _ = server
+    scene = place.scene
+    bot_member = loopback.bot_member(scene.guild)
+    await loopback.set_permissions(place.mod_log, bot_member, deny=SEND_MESSAGES)
+
+    saved = await ask(
+        loopback, scene.moderator, scene.channel, "tutor config", log_channel=place.mod_log
+    )
+
+    assert saved.content.startswith(f"Saved: moderators' log: <#{place.mod_log.id}>.")
+    assert saved.content.endswith(
+        f"⚠️ The bot cannot send messages in <#{place.mod_log.id}>: allow it there."
+    )
