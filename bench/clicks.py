@@ -12,9 +12,12 @@ database differ from the clicks answered, or if our bot does not stop cleanly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import statistics
+import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +65,7 @@ class Side:
 
 
 async def run(plan: ClickPlan = ClickPlan()) -> list[Row]:
-    with tempfile.TemporaryDirectory(prefix="bench-clicks-") as folder:
+    with tempfile.TemporaryDirectory(prefix="bench-clicks-") as folder, _kept_log(folder):
         work = Path(folder)
         async with stand_in() as ours_discord, stand_in() as bare_discord:
             ours, bare = Side("ours", ours_discord), Side("bare discord.py", bare_discord)
@@ -143,6 +146,18 @@ async def _multiple_choice_post(ours: Side, posters: Any) -> tuple[dict[str, Any
         if answers:
             return post, answers[0]
     raise BenchFailed("/practice never posted a multiple-choice exercise in 50 tries")
+
+
+@contextlib.contextmanager
+def _kept_log(folder: str) -> Iterator[None]:
+    """On a failure, our bot's log goes to stderr: what it said is the first clue."""
+    try:
+        yield
+    except BenchFailed:
+        log = Path(folder, "bot.log")
+        if log.exists():
+            print(log.read_text()[-3000:], file=sys.stderr)
+        raise
 
 
 def percentile(values: list[float], share: float) -> float:
