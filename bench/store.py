@@ -96,9 +96,8 @@ def _plain_on_migrated(plan: StorePlan, path: Path) -> float:
             post_number, member, interaction = _op(plan, n)
             post = posts[post_number]
             db.execute("BEGIN IMMEDIATE")
-            db.execute(queries.ATTEMPT_BY_INTERACTION, (interaction,)).fetchone()
-            db.execute(queries.STANDING, {"post": post, "member": member}).fetchone()
-            db.execute(queries.SAME_ANSWER_BEFORE, (post, member, "A")).fetchone()
+            checks = {"post": post, "member": member, "interaction": interaction, "answer": "A"}
+            db.execute(queries.RECORD_CHECKS, checks).fetchone()
             attempt = {
                 "post": post,
                 "member": member,

@@ -173,10 +173,13 @@ class SqliteStore:
         at = to_db(answered_at, "answered_at")
 
         def record(db: sqlite3.Connection) -> AttemptResult:
-            original = db.execute(queries.ATTEMPT_BY_INTERACTION, (interaction_id,)).fetchone()
-            if original is not None:
-                before = attempt_from_row(original)
-                standing = _standing_now(db, before.post_id, before.member_id)
+            checks = {"post": post_id, "member": member_id, "interaction": interaction_id}
+            row = db.execute(queries.RECORD_CHECKS, {**checks, "answer": answer}).fetchone()
+            standing = _standing_from(row, post_id)
+            if row["recorded_attempt_id"] is not None:
+                before = _attempt(db, row["recorded_attempt_id"])
+                if (before.post_id, before.member_id) != (post_id, member_id):
+                    standing = _standing_now(db, before.post_id, before.member_id)
                 return AttemptResult(
                     AttemptOutcome.ALREADY_RECORDED,
                     before,
@@ -184,17 +187,14 @@ class SqliteStore:
                     standing.solution_seen_before,
                     standing.forgotten_since_posted,
                 )
-            standing = _standing_now(db, post_id, member_id)
             if standing.solved:
                 return AttemptResult(AttemptOutcome.ALREADY_SOLVED, None, standing.attempts_left)
             if standing.attempts_left == 0:
                 return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
-            same = db.execute(queries.SAME_ANSWER_BEFORE, (post_id, member_id, answer)).fetchone()
-            if same is not None:
-                repeated = attempt_from_row(same)
+            if row["same_answer_attempt_id"] is not None:
                 return AttemptResult(
                     AttemptOutcome.REPEATED_ANSWER,
-                    repeated,
+                    _attempt(db, row["same_answer_attempt_id"]),
                     standing.attempts_left,
                     standing.solution_seen_before,
                     standing.forgotten_since_posted,
@@ -401,6 +401,12 @@ def _standing_from(row: Row | None, post_id: int) -> _Standing:
         points=row["points"],
         forgotten_since_posted=bool(row["forgotten_since_posted"]),
     )
+
+
+def _attempt(db: sqlite3.Connection, attempt_id: int) -> Attempt:
+    row = db.execute(queries.ATTEMPT, (attempt_id,)).fetchone()
+    assert row is not None, "read in the same transaction that found its id"
+    return attempt_from_row(row)
 
 
 def _post(db: sqlite3.Connection, post_id: int) -> Post:
