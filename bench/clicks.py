@@ -123,7 +123,7 @@ async def _bursts(plan: ClickPlan, ours: Side, bare: Side) -> None:
         result = await ours.clicks(post, answer_id, ours.crowd[: plan.burst])
         ours.throughputs.append(result["sent"] / result["seconds"])
         ours.burst_latencies += result["latencies_ms"]
-        same = (await bare.stand_in.call("post", {"custom_ids": post["custom_ids"]}))["message"]
+        same = (await bare.stand_in.call("post", {"message": post}))["message"]
         result = await bare.clicks(same, answer_id, bare.crowd[: plan.burst])
         bare.throughputs.append(result["sent"] / result["seconds"])
         bare.burst_latencies += result["latencies_ms"]
@@ -131,7 +131,7 @@ async def _bursts(plan: ClickPlan, ours: Side, bare: Side) -> None:
     post, answer_id = await _multiple_choice_post(ours, posters)
     result = await ours.clicks(post, answer_id, ours.crowd[:paced], per_second=plan.per_second)
     ours.paced_latencies = result["latencies_ms"]
-    same = (await bare.stand_in.call("post", {"custom_ids": post["custom_ids"]}))["message"]
+    same = (await bare.stand_in.call("post", {"message": post}))["message"]
     result = await bare.clicks(same, answer_id, bare.crowd[:paced], per_second=plan.per_second)
     bare.paced_latencies = result["latencies_ms"]
 

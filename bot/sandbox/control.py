@@ -8,7 +8,7 @@ another process, so that the stand-in's work stays out of the measured bot's pro
     POST /control/crowd     {"count": 1000}                    -> {"members": [id, ...]}
     POST /control/command   {"member": id, "command": "practice", "options": {...}}
                                                                -> {"message": {...}} (its answer)
-    POST /control/post      {"custom_ids": ["..."], "content": "..."}  -> {"message": {...}}
+    POST /control/post      {"message": {...}}  (a copy, as /control/command returned it)
     POST /control/clicks    {"message": id, "clicks": [[member_id, custom_id], ...],
                              "per_second": null, "within": 30}  -> what came back, see `clicks`
 
@@ -94,14 +94,11 @@ class Control:
         return web.json_response({"message": _message(answer)})
 
     async def post(self, request: web.Request) -> web.Response:
-        """A public message from the bot with these buttons (for a baseline bot to answer)."""
+        """A public message from the bot, a copy of `message` as another stand-in returned it
+        (for a baseline bot to answer clicks on the very same message)."""
         body = await request.json()
-        buttons = [
-            {"type": 2, "style": 2, "label": str(n), "custom_id": custom_id}
-            for n, custom_id in enumerate(body["custom_ids"], start=1)
-        ]
-        rows = [{"type": 1, "components": buttons[i : i + 5]} for i in range(0, len(buttons), 5)]
-        content = {"content": body.get("content", "A question"), "components": rows}
+        copied = body["message"]
+        content = {key: copied[key] for key in ("content", "embeds", "components") if key in copied}
         message = self.world.post(self.channel, content)
         return web.json_response({"message": _message(message)})
 
@@ -180,6 +177,7 @@ def _message(message: Message) -> dict[str, Any]:
         "id": str(message.id),
         "content": message.content,
         "embeds": message.embeds,
+        "components": message.components,
         "custom_ids": list(message.buttons()),
         "ephemeral": message.ephemeral,
     }
