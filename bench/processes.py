@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import sys
-import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,15 +113,15 @@ def rss_mb(pid: int) -> float:
     raise BenchFailed(f"no VmRSS for process {pid}")
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (the tutor service and its worker)."""
-    total = rss_mb(pid)
+def tree_pss_mb(pid: int) -> float:
+    """Proportional memory (PSS) of a process and all its descendants, in MB: pages shared
+    by forked children are counted once in all, not once per child as RSS would."""
+    total = 0.0
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) / 1024
     with contextlib.suppress(OSError):
         for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-            with contextlib.suppress(OSError, BenchFailed):
-                total += tree_rss_mb(int(child))
+            total += tree_pss_mb(int(child))
     return total
-
-
-def since(started: float) -> float:
-    return time.perf_counter() - started

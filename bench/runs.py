@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from bench.processes import spawn, stop, tree_rss_mb
+from bench.processes import spawn, stop, tree_pss_mb
 from bench.table import BenchFailed, Row
 
 EXERCISE = "django-async-views/sleep-then-respond"
@@ -81,7 +81,7 @@ async def run(plan: RunsPlan = RunsPlan()) -> list[Row]:
                 results = await asyncio.gather(*(_one_run(http, base) for _ in range(plan.runs)))
                 wall = time.perf_counter() - burst
                 await _health_checks(http, base, plan.requests - plan.runs - 1, plan.concurrency)
-                rss = tree_rss_mb(service.pid)
+                rss = tree_pss_mb(service.pid)
         finally:
             await stop(service)
     overheads = [(took - elapsed) * 1000 for took, elapsed in results]
@@ -103,7 +103,7 @@ async def run(plan: RunsPlan = RunsPlan()) -> list[Row]:
             higher_is_better=False,
         ),
         Row(
-            f"tutor service RSS (with its worker) after {plan.requests:,} requests",
+            f"tutor service PSS (worker and spares too) after {plan.requests:,} requests",
             rss,
             None,
             "MB",

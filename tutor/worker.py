@@ -34,8 +34,9 @@ NICENESS = 10
 MEMORY_LIMIT = 2 << 30
 """Address space of one run's process, in bytes (threads reserve stacks and arenas)."""
 READY = {"ready": True}
-SPARES = 64
-"""Children forked ahead, waiting for a run (each costs ~1-2 MB of its own; see bench/)."""
+SPARES = 8
+"""Children forked ahead, waiting for a run. Each costs ~1.5 MB of its own (PSS): 200 would
+cost ~260 MB for ~20% on a burst of 200 runs, 64 nothing measurable (see the README)."""
 
 
 @dataclass
