@@ -1,6 +1,8 @@
 """`python -m bot`: wiring only. Settings -> catalog -> store -> bot; `python -m bot sync`.
 
-The one place that reads the environment and builds everything; nothing is built at import.
+The one place that reads the settings (`.env` and the environment, through the shared
+registry in `config`) and builds everything; nothing is built at import. Whatever stops it at
+start is one line on stderr naming the setting to fix, and exit status 2.
 """
 
 from __future__ import annotations
@@ -8,32 +10,37 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+import aiohttp
 import discord
 import httpx
-from dotenv import dotenv_values
 
 from bot.app import TutorBot
 from bot.clock import SystemClock
 from bot.discord_target import point_discord_at
 from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
-from bot.store import SqliteStore, StoreError
+from bot.store import DatabaseUnusable, SqliteStore, StoreError
 from bot.tutor_client import TutorClient, TutorServiceError
+from config import read_environment, redact_url
 from exercises import ContentError, load_catalog
 
 log = logging.getLogger("bot")
 
 
-def read_settings(*, need_token: bool = True) -> Settings:
+def read_settings(environ: Mapping[str, str] | None = None, *, need_token: bool = True) -> Settings:
     """The environment wins over `.env`, so a deployment can override a developer's file."""
-    env = {key: value for key, value in dotenv_values(".env").items() if value is not None}
-    env.update(os.environ)
-    return Settings.from_environment(env, need_token=need_token)
+    return Settings.from_environment(read_environment(environ), need_token=need_token)
+
+
+def tutor_client(http: httpx.AsyncClient, settings: Settings) -> TutorClient:
+    secret = settings.tutor_secret.reveal() if settings.tutor_secret else None
+    return TutorClient(
+        http, settings.tutor_url, timeout=settings.tutor_timeout_seconds, secret=secret
+    )
 
 
 async def run(settings: Settings) -> None:
@@ -42,8 +49,8 @@ async def run(settings: Settings) -> None:
     store = await SqliteStore.open(settings.database_path)
     http = httpx.AsyncClient()
     try:
-        tutor = TutorClient(http, settings.tutor_url, timeout=settings.tutor_timeout_seconds)
-        await warn_if_tutor_missing(tutor, settings.tutor_url)
+        tutor = tutor_client(http, settings)
+        await warn_if_tutor_missing(tutor, redact_url(settings.tutor_url))
         bot = TutorBot(
             store=store,
             catalog=catalog,
@@ -57,7 +64,7 @@ async def run(settings: Settings) -> None:
         async with bot:
             exercises, packs = len(catalog.exercises), len(catalog.packs)
             log.info("starting with %d exercises in %d packs", exercises, packs)
-            await bot.start(settings.discord_token)
+            await bot.start(settings.discord_token.reveal())
     finally:
         await http.aclose()
         await store.close()
@@ -85,7 +92,7 @@ async def sync(settings: Settings, guild_id: int | None) -> None:
     try:
         bot = TutorBot(store=store, catalog=catalog, clock=SystemClock())
         async with bot:
-            await bot.login(settings.discord_token)
+            await bot.login(settings.discord_token.reveal())
             guild = discord.Object(guild_id) if guild_id else None
             if guild is not None:
                 bot.tree.copy_global_to(guild=guild)
@@ -112,13 +119,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(sync(settings, arguments.guild))
         else:
             asyncio.run(run(settings))
+    except DatabaseUnusable as error:
+        print(f"error: {error} (DATABASE_PATH)", file=sys.stderr)
+        return 2
     except (SettingsError, ContentError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except discord.LoginFailure:
         print("error: Discord refused DISCORD_TOKEN; copy the bot's token again", file=sys.stderr)
         return 2
+    except aiohttp.ClientConnectionError as error:
+        print(f"error: {unreachable(error)}", file=sys.stderr)
+        return 2
     return 0
+
+
+def unreachable(error: Exception) -> str:
+    """One line for a Discord that cannot be reached: where, why, and which setting moves it."""
+    address = redact_url(discord.http.Route.BASE)
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return (
+        f"could not reach Discord at {address} ({reason}); check the network, "
+        "or DISCORD_API_BASE if it is set"
+    )
 
 
 if __name__ == "__main__":
