@@ -4,14 +4,18 @@ private reply shows what really happened for their choice and for the correct on
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-from bot.custom_ids import OpenPanel, PanelChoice, RunIt, Submit
+from bot.__main__ import tutor_client
+from bot.custom_ids import AnswerChoice, OpenPanel, PanelChoice, RunIt, Submit
 from bot.run_it import ExampleRunner
 from bot.sandbox import LoopbackDiscord
+from bot.settings import Settings
+from config import Secret
 from bot.tutor_client import TutorClient
 from tests.clock import ManualClock
 from tests.e2e.bots import e2e_catalog, running_bot
@@ -24,18 +28,25 @@ from tutor.service import Tutor
 from tutor.settings import configure
 
 CONFIG = TutorConfig(run_timeout=5.0)
+SECRET = "a shared secret"
+
+
+@asynccontextmanager
+async def serving_tutor(config: TutorConfig) -> AsyncIterator[str]:
+    """The tutor service for the e2e catalog, under uvicorn on a free loopback port."""
+    configure(config)
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    runner = Runner(example_api_url=config.example_api_url(port), timeout=config.run_timeout)
+    service = Tutor(config, e2e_catalog().exercises, runner)
+    async with runner, serving(TutorApp(service, manage_runner=False), sock):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture
 async def tutor_url() -> AsyncIterator[str]:
-    """The tutor service for the e2e catalog, under uvicorn on a free loopback port."""
-    configure(CONFIG)
-    sock = bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    runner = Runner(example_api_url=CONFIG.example_api_url(port), timeout=CONFIG.run_timeout)
-    service = Tutor(CONFIG, e2e_catalog().exercises, runner)
-    async with runner, serving(TutorApp(service, manage_runner=False), sock):
-        yield f"http://127.0.0.1:{port}"
+    async with serving_tutor(CONFIG) as url:
+        yield url
 
 
 async def test_run_it_shows_a_real_run_beside_the_correct_one(
@@ -79,3 +90,37 @@ async def test_run_it_shows_a_real_run_beside_the_correct_one(
     assert lines[1].startswith("Your choice `HttpResponse`: NameError: name 'HttpResponse'")
     assert lines[2].startswith('Correct `JsonResponse`: 200 application/json `{"message": ')
     assert loopback.ephemeral_replies(scene.bob) == []
+
+
+async def test_run_it_works_when_the_tutor_demands_a_secret(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    """TUTOR_SECRET set for both: the bot, wired from its settings, sends it with each run."""
+    guarded = TutorConfig(run_timeout=5.0, secret=Secret(SECRET))
+    async with serving_tutor(guarded) as url, httpx.AsyncClient() as http:
+        settings = Settings.from_environment(
+            {"DISCORD_TOKEN": loopback.token, "TUTOR_URL": url, "TUTOR_SECRET": SECRET}
+        )
+        async with running_bot(
+            loopback,
+            scene,
+            manual_clock,
+            tmp_path / "tutor.sqlite3",
+            runner=ExampleRunner(tutor_client(http, settings)),
+        ):
+            asked = await loopback.run_command(
+                scene.alice, scene.channel, "practice", pack="demo", difficulty="medium"
+            )
+            post = await loopback.reply_to(asked)
+            post_id = int(next(iter(post.buttons())).split(":")[2])
+            feedback = await loopback.reply_to(
+                await loopback.click(scene.alice, post, AnswerChoice(post_id, "C").to_id())
+            )
+            run = await loopback.reply_to(
+                await loopback.click(scene.alice, feedback, RunIt(post_id, "C").to_id())
+            )
+
+    lines = run.content.splitlines()
+    assert lines[0] == "**What really happens**"
+    assert lines[1].startswith("Your choice option C: TypeError: object HttpResponse can't be")
+    assert lines[2].startswith("Correct option B: 200 text/html; charset=utf-8 `Hello`")
