@@ -50,7 +50,7 @@ async def run(settings: Settings) -> None:
     http = httpx.AsyncClient()
     try:
         tutor = tutor_client(http, settings)
-        await warn_if_tutor_missing(tutor, redact_url(settings.tutor_url))
+        await warn_if_tutor_missing(tutor)
         bot = TutorBot(
             store=store,
             catalog=catalog,
@@ -70,8 +70,9 @@ async def run(settings: Settings) -> None:
         await store.close()
 
 
-async def warn_if_tutor_missing(tutor: TutorClient, url: str) -> None:
+async def warn_if_tutor_missing(tutor: TutorClient) -> None:
     """The bot works without the tutor service; only "Run it" needs it."""
+    url = redact_url(tutor.base_url)
     try:
         health = await tutor.health()
     except TutorServiceError as error:  # down, or something else answering at that address

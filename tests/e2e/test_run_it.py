@@ -15,8 +15,8 @@ from bot.custom_ids import AnswerChoice, OpenPanel, PanelChoice, RunIt, Submit
 from bot.run_it import ExampleRunner
 from bot.sandbox import LoopbackDiscord
 from bot.settings import Settings
-from config import Secret
 from bot.tutor_client import TutorClient
+from config import Secret
 from tests.clock import ManualClock
 from tests.e2e.bots import e2e_catalog, running_bot
 from tests.loopback_fixtures import Scene
