@@ -90,6 +90,11 @@ async def launch() -> int:
     if settings.discord_token.reveal():
         # so the bot's start-up check finds it; a tutor that failed to start ends it all
         if not await _wait_for_tutor(settings.tutor_url, tutor):
+            print(
+                f"the tutor service stopped while starting (exit status {tutor.returncode}); "
+                "the bot was not started",
+                file=sys.stderr,
+            )
             return 1
         processes.append(await _start("bot"))
     else:

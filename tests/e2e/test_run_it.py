@@ -4,7 +4,6 @@ private reply shows what really happened for their choice and for the correct on
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -18,29 +17,12 @@ from bot.settings import Settings
 from bot.tutor_client import TutorClient
 from config import Secret
 from tests.clock import ManualClock
-from tests.e2e.bots import e2e_catalog, running_bot
+from tests.e2e.bots import running_bot, serving_tutor
 from tests.loopback_fixtures import Scene
-from tutor.asgi import TutorApp
 from tutor.config import TutorConfig
-from tutor.pool import Runner
-from tutor.server import bind, serving
-from tutor.service import Tutor
-from tutor.settings import configure
 
 CONFIG = TutorConfig(run_timeout=5.0)
 SECRET = "a shared secret"
-
-
-@asynccontextmanager
-async def serving_tutor(config: TutorConfig) -> AsyncIterator[str]:
-    """The tutor service for the e2e catalog, under uvicorn on a free loopback port."""
-    configure(config)
-    sock = bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    runner = Runner(example_api_url=config.example_api_url(port), timeout=config.run_timeout)
-    service = Tutor(config, e2e_catalog().exercises, runner)
-    async with runner, serving(TutorApp(service, manage_runner=False), sock):
-        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture
