@@ -20,6 +20,7 @@ import httpx
 
 from bot.app import TutorBot
 from bot.clock import SystemClock
+from bot.command_sync import sync_if_changed
 from bot.discord_target import point_discord_at
 from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
@@ -86,18 +87,23 @@ async def warn_if_tutor_missing(tutor: TutorClient) -> None:
 
 
 async def sync(settings: Settings, guild_id: int | None) -> None:
-    """Register the slash commands with Discord: globally, or on one server (instant)."""
+    """Register the slash commands with Discord now: globally, or on one server (instant).
+
+    The bot also syncs globally at start by itself, when its commands changed.
+    """
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
     store = await SqliteStore.open(settings.database_path)
     try:
-        bot = TutorBot(store=store, catalog=catalog, clock=SystemClock())
+        clock = SystemClock()
+        bot = TutorBot(store=store, catalog=catalog, clock=clock, sync_commands_at_start=False)
         async with bot:
             await bot.login(settings.discord_token.reveal())
             guild = discord.Object(guild_id) if guild_id else None
             if guild is not None:
                 bot.tree.copy_global_to(guild=guild)
-            synced = await bot.tree.sync(guild=guild)
+            synced = await sync_if_changed(bot.tree, store, clock.now(), guild=guild, force=True)
+            assert synced is not None, "a forced sync always syncs"
             where = f"server {guild_id}" if guild_id else "all servers (may take an hour to show)"
             print(f"synced {len(synced)} commands to {where}: {', '.join(c.name for c in synced)}")
     finally:

@@ -12,11 +12,12 @@ import logging
 import discord
 from discord import app_commands
 
-from bot import commands, components, custom_ids
+from bot import command_sync, commands, components, custom_ids
 from bot.clock import Clock
 from bot.counters import CounterRefresher
 from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
 from bot.errors import STALE_BUTTON, Refused
+from bot.interaction_age import InteractionAges
 from bot.practice import Clicked, Practice
 from bot.replies import reply, report
 from bot.run_it import ExampleRunner
@@ -37,6 +38,7 @@ class TutorBot(discord.Client):
         counter_edit_seconds: float = 5.0,
         practice_cooldown_seconds: float = 10.0,
         guild_ready_timeout: float = 2.0,
+        sync_commands_at_start: bool = True,
     ) -> None:
         # The tutor never joins voice: no warning about voice libraries it will not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -47,6 +49,7 @@ class TutorBot(discord.Client):
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
         )
+        self.interaction_ages = InteractionAges(clock)
         self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)
         self.practice = Practice(
             store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
@@ -54,13 +57,23 @@ class TutorBot(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
+        self.sync_commands_at_start = sync_commands_at_start
 
     async def setup_hook(self) -> None:
+        """After login, before the gateway: buttons routed, slash commands synced if changed."""
         self.add_dynamic_items(*components.BUTTONS)
+        if self.sync_commands_at_start:
+            store, now = self.practice.store, self.practice.clock.now()
+            try:
+                await command_sync.sync_if_changed(self.tree, store, now)
+            except discord.HTTPException as error:
+                log.warning("could not sync the slash commands (%s); next start tries again", error)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
-        ours or not on the clicked message (a forged or stale one) without a word."""
+        """Note when each interaction arrived, and answer the clicks no DynamicItem will:
+        discord.py drops a custom_id that is not ours or not on the clicked message (a forged
+        or stale one) without a word."""
+        self.interaction_ages.arrived(interaction.created_at)  # every one shows Discord's clock
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
         if interaction.data.get("component_type") != discord.ComponentType.button.value:
@@ -118,7 +131,9 @@ class TutorBot(discord.Client):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-        if isinstance(cause, app_commands.CommandOnCooldown):
+        if isinstance(cause, app_commands.AppCommandError) and command_sync.is_stale_command(cause):
+            await report(interaction, command_sync.stale_command_refusal(interaction, cause))
+        elif isinstance(cause, app_commands.CommandOnCooldown):
             await report(interaction, commands.cooldown_refusal(cause))
         elif isinstance(cause, app_commands.CheckFailure):
             await report(interaction, commands.check_refusal(cause))

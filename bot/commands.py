@@ -1,8 +1,8 @@
 """Slash commands: /practice, /stats and /help. Parse the options, call practice, reply.
 
-Errors go to the tree's one handler (TutorBot.on_command_error).
-Commands are synced deliberately (`python -m bot sync`), never on start: Discord allows
-200 command creates per day per server.
+Errors go to the tree's one handler (TutorBot.on_tree_error). The bot syncs these commands
+at start only when they changed since the last sync (bot.command_sync): Discord allows 200
+command creations per day per server.
 """
 
 from __future__ import annotations
@@ -32,10 +32,25 @@ def cooldown_refusal(error: app_commands.CommandOnCooldown) -> Refused:
     return Refused(f"Slow down a little: try again in {error.retry_after:.0f} s.")
 
 
+NEEDED_TO_POST = {"view_channel": True, "send_messages": True, "embed_links": True}
+"""What the bot needs in a channel to post an exercise there (the invite asks for these)."""
+
+
 def check_refusal(error: app_commands.CheckFailure) -> Refused:
     if isinstance(error, app_commands.NoPrivateMessage):
         return Refused("Use this command in a server channel.")
+    if isinstance(error, app_commands.BotMissingPermissions):
+        missing = ", ".join(_permission_name(name) for name in error.missing_permissions)
+        return Refused(
+            f"I cannot post exercises in this channel: I am missing {missing}. "
+            "Ask a moderator to allow that here, or use `/practice` in another channel."
+        )
     return Refused("You cannot use this command here.")
+
+
+def _permission_name(flag: str) -> str:
+    """As Discord's settings name it: view_channel -> View Channel."""
+    return flag.replace("_", " ").title()
 
 
 def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seconds: float) -> None:
@@ -56,6 +71,9 @@ def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seco
     @app_commands.choices(pack=pack_choices, difficulty=difficulty_choices)
     @app_commands.guild_only()
     @app_commands.checks.dynamic_cooldown(per_member, key=lambda i: (i.guild_id, i.user.id))
+    # Checked first (the lowest decorator), from the permissions Discord computed for the bot
+    # in this channel and sent with the interaction: a refusal costs no cooldown.
+    @app_commands.checks.bot_has_permissions(**NEEDED_TO_POST)
     async def practice_command(
         interaction: discord.Interaction,
         pack: app_commands.Choice[str] | None = None,

@@ -179,12 +179,11 @@ class Practice:
         attempt = result.attempt
         assert attempt is not None, "a recorded attempt is returned"
         recorded = grade(exercise, attempt.answer)  # a retried interaction shows the original
-        solved_before = recorded.is_correct and attempt.points == 0
         feedback = render.Feedback(
             verdict=recorded,
             attempts_left=result.attempts_left,
             points=attempt.points,
-            solved_before=solved_before,
+            solution_seen_before=result.solution_seen_before,
             repeated=result.outcome is AttemptOutcome.REPEATED_ANSWER,
         )
         return render.feedback(exercise, feedback, post_id=post.post_id)
@@ -208,10 +207,21 @@ class Practice:
         return render.hint(exercise, use.hint_number, cost=cost, newly_used=use.newly_used)
 
     async def run_it(self, clicked: Clicked, answer: str) -> render.Rendered:
-        """Run the member's answer and the correct one in the tutor service (deferred first)."""
-        _, exercise = await self._post_for_click(clicked)
-        self.runner.claim(clicked.member_id, self.clock.now())
+        """Run the member's answer in the tutor service (deferred first), and the correct one
+        beside it only once the member has solved the post or used every attempt: before,
+        the correct run would give the answer away while attempts are left.
+
+        Only an answer the member gave on this post runs: a forged button cannot probe
+        the other options.
+        """
+        post, exercise = await self._post_for_click(clicked)
+        member = clicked.member_id
+        if answer not in await self.store.answers_given(post_id=post.post_id, member_id=member):
+            raise Refused(STALE_BUTTON)
+        progress = await self.store.progress_on_post(post_id=post.post_id, member_id=member)
+        finished = progress.solved or progress.attempts_left == 0
+        self.runner.claim(member, self.clock.now())
         try:
-            return await self.runner.compare(exercise, answer)
+            return await self.runner.compare(exercise, answer, show_correct=finished)
         except AnswerError as error:
             raise Refused(STALE_BUTTON) from error

@@ -57,7 +57,7 @@ class Feedback:
     verdict: Verdict
     attempts_left: int
     points: int = 0
-    solved_before: bool = False
+    solution_seen_before: bool = False  # seen on another post: this one earns no points
     repeated: bool = False  # the member gave this answer before; it cost no new attempt
 
 
@@ -169,18 +169,23 @@ def worked_solution(exercise: AnyExercise) -> str:
     return "**Worked solution**\n" + "\n".join(steps)
 
 
+PRACTICE_ONLY = "You have seen this exercise's solution before, so here it is practice: no points."
+
+
 def feedback(exercise: AnyExercise, result: Feedback, *, post_id: int) -> Rendered:
     """Private feedback on a submission: right or wrong, why, attempts left, the solution."""
     verdict = result.verdict
     lines: list[str] = []
     if verdict.is_correct:
-        if result.solved_before:
-            lines.append("✅ Correct! You solved this exercise before, so it earns no new points.")
+        if result.solution_seen_before:
+            lines.append(f"✅ Correct! {PRACTICE_ONLY}")
         else:
             lines.append(f"✅ Correct! **+{result.points} points**.")
         lines.append(worked_solution(exercise))
     else:
         lines.append("❌ Not quite.")
+        if result.solution_seen_before:
+            lines.append(PRACTICE_ONLY)
         if result.repeated:
             lines.append("You tried this answer before, so it did not cost another attempt.")
         for blank in verdict.wrong_blanks:

@@ -89,6 +89,7 @@ class Interactions:
             body = {"content": "", "flags": LOADING | (EPHEMERAL if ephemeral else 0)}
         elif kind == UPDATE_MESSAGE:
             clicked = world.messages[interaction.message_id or 0]
+            interaction.clicked_message_updated = True  # before the change is announced
             world.edit(clicked, message_body(data, editing=True))
             return clicked
         else:
@@ -132,6 +133,7 @@ class Interactions:
 
     async def follow_up(self, request: web.Request) -> web.Response:
         interaction = self._live(request)
+        interaction.webhook_calls.append("POST")
         body = message_body(request[RECORDED].body)
         original = self.world.messages.get(interaction.original_id or 0)
         if original is not None and original.loading and not interaction.followup_ids:
@@ -158,13 +160,17 @@ class Interactions:
     async def edit_message(self, request: web.Request) -> web.Response:
         interaction = self._live(request)
         message = self._message(request, interaction)
+        interaction.webhook_calls.append(f"PATCH {request.match_info['message_id']}")
         changes = message_body(request[RECORDED].body, editing=True)
         if message.loading:
             changes["flags"] = message.flags & EPHEMERAL | (changes.get("flags") or 0) & ~LOADING
+        if message.id == interaction.message_id:
+            interaction.clicked_message_updated = True  # before the change is announced
         self.world.edit(message, changes)
         return json_answer(message.payload())
 
     async def delete_message(self, request: web.Request) -> web.Response:
         interaction = self._live(request)
+        interaction.webhook_calls.append(f"DELETE {request.match_info['message_id']}")
         self.world.delete(self._message(request, interaction))
         return web.Response(status=204)

@@ -1,7 +1,8 @@
 """REST routes a bot calls with its token: who am I, application commands, channel messages.
 
-Keeps Discord's rules that a bot meets here: a valid token, a known channel, and editing or
-deleting only the bot's own messages. Ephemeral replies are not reachable by channel.
+Keeps Discord's rules that a bot meets here: a valid token, a known channel, View Channel and
+Send Messages there to post, and editing or deleting only the bot's own messages. Ephemeral
+replies are not reachable by channel.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.model import Channel, Message
+from bot.sandbox.model import SEND_MESSAGES, VIEW_CHANNEL, Channel, Message
 from bot.sandbox.recording import API_PREFIX, RECORDED, DiscordError, json_answer
 from bot.sandbox.world import World
 
 UNKNOWN_CHANNEL = DiscordError(404, 10003, "Unknown Channel")
 UNKNOWN_MESSAGE = DiscordError(404, 10008, "Unknown Message")
+MISSING_ACCESS = DiscordError(403, 50001, "Missing Access")
+MISSING_PERMISSIONS = DiscordError(403, 50013, "Missing Permissions")
 MESSAGE_FIELDS = ("content", "embeds", "components", "flags", "allowed_mentions")
 
 
@@ -131,6 +134,12 @@ class Rest:
 
     async def create_message(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
+        guild = self.world.guilds[channel.guild_id]
+        granted = guild.permissions_in(self.world.bot_member(guild), channel)
+        if not granted & VIEW_CHANNEL:
+            raise MISSING_ACCESS
+        if not granted & SEND_MESSAGES:
+            raise MISSING_PERMISSIONS
         body = message_body(request[RECORDED].body)
         if body.get("flags", 0) & 64:
             raise DiscordError(400, 50035, "Invalid Form Body: only interactions reply ephemerally")

@@ -134,7 +134,8 @@ async def test_gather_and_sequential_are_told_apart_by_their_ratio(tutor):
         "A",
         view="both",
         request=Request(path="/both/"),
-        expect=Expectation(status=200, json={"done": True}, min_seconds=0.5, max_seconds=1.0),
+        # no upper bound, which a loaded machine could break: the ratio tells them apart
+        expect=Expectation(status=200, json={"done": True}, min_seconds=0.5),
         blank_expect={1: {"B": Expectation(status=200, min_seconds=1.0)}},
     )
     problems = await verify([exercise], tutor.runner)
