@@ -112,3 +112,13 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         "http://[::1]:9001"
     )
     assert TutorConfig.from_environ(env).port == 9001
+
+
+@pytest.mark.parametrize("package", ["config", "exercises", "bot", "tutor"])
+def test_the_architecture_names_every_module(package: str) -> None:
+    """docs/architecture.md stays true: each module of each package is placed in it."""
+    picture = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    modules = [path.name for path in (ROOT / package).glob("*.py") if path.name != "__init__.py"]
+
+    assert modules
+    assert [name for name in modules if name not in picture] == []
