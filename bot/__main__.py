@@ -1,4 +1,5 @@
-"""`python -m bot`: wiring only. Settings -> catalog -> store -> bot; `python -m bot sync`.
+"""`python -m bot`: wiring only. Settings -> catalog -> store -> bot; `python -m bot sync`;
+`python -m bot backup PATH`.
 
 The one place that reads the settings (`.env` and the environment, through the shared
 registry in `config`) and builds everything; nothing is built at import. Whatever stops it at
@@ -12,19 +13,24 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 import aiohttp
 import discord
 import httpx
 
+from bot import logs, metrics
 from bot.app import TutorBot
 from bot.clock import SystemClock
 from bot.command_sync import sync_if_changed
 from bot.discord_target import point_discord_at
+from bot.health import Health, serving_health
 from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
 from bot.store import DatabaseUnusable, SqliteStore, StoreError
+from bot.store.backup import backup
 from bot.tutor_client import TutorClient, TutorServiceError
 from config import read_environment, redact_url
 from exercises import ContentError, load_catalog
@@ -59,16 +65,39 @@ async def run(settings: Settings) -> None:
             runner=ExampleRunner(tutor),
             counter_edit_seconds=settings.counter_edit_seconds,
         )
+        stopping: list[asyncio.Task[None]] = []  # a reference, so the task is not collected
+
+        def stop() -> None:
+            if not stopping:
+                log.info("stopping: answering the interactions in flight first")
+                stopping.append(asyncio.create_task(bot.close(), name="stop-on-signal"))
+
         loop = asyncio.get_running_loop()
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(stop_signal, lambda: asyncio.ensure_future(bot.close()))
-        async with bot:
+            loop.add_signal_handler(stop_signal, stop)
+        async with bot, serving_health_if_asked(bot, store, settings):
             exercises, packs = len(catalog.exercises), len(catalog.packs)
             log.info("starting with %d exercises in %d packs", exercises, packs)
             await bot.start(settings.discord_token.reveal())
-    finally:
+        await asyncio.gather(*stopping)
+    finally:  # the writer commits every queued write before the file is closed
         await http.aclose()
         await store.close()
+
+
+@asynccontextmanager
+async def serving_health_if_asked(
+    bot: TutorBot, store: SqliteStore, settings: Settings
+) -> AsyncIterator[None]:
+    """/health and /metrics on HEALTH_PORT, if set."""
+    if settings.health_port is None:
+        yield
+        return
+    metrics.watch_gateway_latency(lambda: bot.latency)
+    health = Health(lambda: bot.connected, store.check_writable)
+    async with serving_health(health, settings.health_host, settings.health_port) as port:
+        log.info("health and metrics on http://%s:%d/", settings.health_host, port)
+        yield
 
 
 async def warn_if_tutor_missing(tutor: TutorClient) -> None:
@@ -115,29 +144,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     sync_parser = commands.add_parser("sync", help="register the slash commands with Discord")
     sync_parser.add_argument("--guild", type=int, help="a server id: register there only")
+    backup_parser = commands.add_parser(
+        "backup", help="copy the database consistently, even while the bot runs"
+    )
+    backup_parser.add_argument("path", type=Path, help="the file to write the copy to")
     arguments = parser.parse_args(argv)
     try:
-        settings = read_settings()
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
-        logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per tutor request
-        if arguments.command == "sync":
+        settings = read_settings(need_token=arguments.command != "backup")
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)  # before LOG_FORMAT is known to be good
+        return 2
+    logs.configure(settings.log_level, settings.log_format)
+    try:
+        if arguments.command == "backup":
+            backup(settings.database_path, arguments.path)
+            print(f"backed up {settings.database_path} to {arguments.path}")
+        elif arguments.command == "sync":
             asyncio.run(sync(settings, arguments.guild))
         else:
             asyncio.run(run(settings))
     except DatabaseUnusable as error:
-        print(f"error: {error} (DATABASE_PATH)", file=sys.stderr)
-        return 2
-    except (SettingsError, ContentError, StoreError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _failed(f"{error} (DATABASE_PATH)", settings)
+    except (ContentError, StoreError) as error:
+        return _failed(str(error), settings)
     except discord.LoginFailure:
-        print("error: Discord refused DISCORD_TOKEN; copy the bot's token again", file=sys.stderr)
-        return 2
+        return _failed("Discord refused DISCORD_TOKEN; copy the bot's token again", settings)
     except aiohttp.ClientConnectionError as error:
-        print(f"error: {unreachable(error)}", file=sys.stderr)
-        return 2
+        return _failed(unreachable(error), settings)
     return 0
 
 
@@ -149,6 +182,15 @@ def unreachable(error: Exception) -> str:
         f"could not reach Discord at {address} ({reason}); check the network, "
         "or DISCORD_API_BASE if it is set"
     )
+
+
+def _failed(message: str, settings: Settings) -> int:
+    """A plain `error: ...` line, or in JSON mode a log record like every other line."""
+    if settings.log_format == "json":
+        log.error(message)
+    else:
+        print(f"error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

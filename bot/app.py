@@ -6,19 +6,23 @@ Thin by design: parse, call the domain, render. Buttons are routed by DynamicIte
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+from collections.abc import Awaitable
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot import command_sync, commands, components, custom_ids
+from bot import command_sync, commands, components, custom_ids, logs, metrics
 from bot.clock import Clock
 from bot.counters import CounterRefresher
 from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
 from bot.errors import STALE_BUTTON, Refused
 from bot.interaction_age import InteractionAges
 from bot.practice import Clicked, Practice
+from bot.render import Rendered
 from bot.replies import reply, report
 from bot.run_it import ExampleRunner
 from bot.store import Store
@@ -39,6 +43,7 @@ class TutorBot(discord.Client):
         practice_cooldown_seconds: float = 10.0,
         guild_ready_timeout: float = 2.0,
         sync_commands_at_start: bool = True,
+        shutdown_grace_seconds: float = 5.0,
     ) -> None:
         # The tutor never joins voice: no warning about voice libraries it will not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -58,6 +63,32 @@ class TutorBot(discord.Client):
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
         self.sync_commands_at_start = sync_commands_at_start
+        self.shutdown_grace_seconds = shutdown_grace_seconds
+        self._unanswered: dict[int, discord.Interaction] = {}  # received, not yet handled
+        self._handling: set[asyncio.Task[Any]] = set()  # button handlers still running
+        self._closing: asyncio.Task[None] | None = None
+        self.connected = False  # to the gateway, as /health reports it
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Note every interaction as it arrives, before any handler runs: its age on Discord's
+        clock, and so that shutting down can wait for its answer; and whether the gateway is
+        connected, for /health."""
+        if event_name == "interaction" and args:
+            answered = [key for key, i in self._unanswered.items() if i.response.is_done()]
+            for key in answered:
+                del self._unanswered[key]
+            interaction = args[0]
+            self.interaction_ages.arrived(interaction.created_at)  # each shows Discord's clock
+            self._unanswered[interaction.id] = interaction
+        elif event_name == "app_command_completion" and args:
+            self._settled(args[0])
+        elif event_name in ("ready", "resumed", "disconnect"):
+            self.connected = event_name != "disconnect"
+        super().dispatch(event_name, *args, **kwargs)
+
+    def _settled(self, interaction: discord.Interaction) -> None:
+        """Its handler is done: answered, or (say, too late) never to be answered."""
+        self._unanswered.pop(interaction.id, None)
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: buttons routed, slash commands synced if changed."""
@@ -70,12 +101,15 @@ class TutorBot(discord.Client):
                 log.warning("could not sync the slash commands (%s); next start tries again", error)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Note when each interaction arrived, and answer the clicks no DynamicItem will:
-        discord.py drops a custom_id that is not ours or not on the clicked message (a forged
-        or stale one) without a word."""
-        self.interaction_ages.arrived(interaction.created_at)  # every one shows Discord's clock
+        """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
+        ours or not on the clicked message (a forged or stale one) without a word."""
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
+        logs.about_interaction(
+            guild_id=interaction.guild_id,
+            member_id=interaction.user.id,
+            interaction_id=interaction.id,
+        )
         if interaction.data.get("component_type") != discord.ComponentType.button.value:
             await report(interaction, Refused(STALE_BUTTON))  # we only ever send buttons
             return
@@ -88,9 +122,27 @@ class TutorBot(discord.Client):
         if custom_ids.parse(custom_id) is None or not on_message:
             log.info("refused a click with custom_id %r", custom_id[:120])
             await report(interaction, Refused(STALE_BUTTON))
+            metrics.INTERACTIONS.labels("refused").inc()
+            self._settled(interaction)
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every button click lands here, already parsed from its custom_id."""
+        logs.about_interaction(
+            guild_id=interaction.guild_id,
+            member_id=interaction.user.id,
+            post_id=button.post_id,
+            interaction_id=interaction.id,
+        )
+        handler = asyncio.current_task()
+        if handler is not None:
+            self._handling.add(handler)
+            handler.add_done_callback(self._handling.discard)
+        try:
+            await self._handle_button(interaction, button)
+        finally:
+            self._settled(interaction)
+
+    async def _handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         public_message = interaction.message.id if interaction.message else None
         on_post = Clicked(
             post_id=button.post_id,
@@ -103,21 +155,47 @@ class TutorBot(discord.Client):
         practice = self.practice
         match button:
             case AnswerChoice(letter=letter):
-                await reply(interaction, practice.submit(on_post, letter, from_panel=False))
+                await self._reply(interaction, practice.submit(on_post, letter, from_panel=False))
             case OpenPanel():
-                await reply(interaction, practice.open_panel(on_post))
+                await self._reply(interaction, practice.open_panel(on_post))
             case PanelChoice():
-                await reply(
+                await self._reply(
                     interaction, practice.choose(on_panel, button.chosen_after()), replace=True
                 )
             case Submit(chosen=chosen):
-                await reply(
+                await self._reply(
                     interaction, practice.submit(on_panel, chosen, from_panel=True), replace=True
                 )
             case Hint():
-                await reply(interaction, practice.take_hint(on_post))
+                await self._reply(interaction, practice.take_hint(on_post))
             case RunIt(answer=answer):
-                await reply(interaction, practice.run_it(on_panel, answer), defer_first=True)
+                await self._reply(interaction, practice.run_it(on_panel, answer), defer_first=True)
+
+    async def _reply(
+        self,
+        interaction: discord.Interaction,
+        work: Awaitable[Rendered],
+        *,
+        replace: bool = False,
+        defer_first: bool = False,
+    ) -> None:
+        """bot.replies.reply, counted in tutor_bot_interactions by outcome."""
+        outcome = []
+
+        async def observed() -> Rendered:
+            try:
+                return await work
+            except Refused:
+                outcome.append("refused")
+                raise
+            except Exception:
+                outcome.append("failed")
+                raise
+
+        await reply(interaction, observed(), replace=replace, defer_first=defer_first)
+        if not outcome:
+            outcome.append(_answered(interaction))
+        metrics.INTERACTIONS.labels(outcome[0]).inc()
 
     async def refresh_post(self, post_id: int) -> None:
         """Edit a post's public message to show the current counters (called coalesced)."""
@@ -139,7 +217,45 @@ class TutorBot(discord.Client):
             await report(interaction, commands.check_refusal(cause))
         else:
             await report(interaction, cause)
+        self._settled(interaction)
 
     async def close(self) -> None:
+        """Shut down gracefully (SIGTERM, Ctrl-C): answer every interaction already received,
+        make the counter edits still due, then close the connection. Safe to call twice."""
+        if self._closing is None:
+            self._closing = asyncio.create_task(self._close(), name="bot-close")
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
+        await self._answer_in_flight()
         await self.counters.flush()  # while the connection is still there to edit with
         await super().close()
+
+    async def _answer_in_flight(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.shutdown_grace_seconds
+        while loop.time() < deadline:
+            await asyncio.sleep(0)  # let interactions already read start their handlers
+            waiting = [i for i in self._unanswered.values() if not i.response.is_done()]
+            if not waiting and not self._handling:
+                return
+            if self._handling:
+                await asyncio.wait(set(self._handling), timeout=0.05)
+            else:  # received, but its handler has not started yet: look again shortly
+                await asyncio.sleep(0.05)
+        log.warning(
+            "shutting down with %d interactions unanswered after %.0f s",
+            sum(not i.response.is_done() for i in self._unanswered.values()),
+            self.shutdown_grace_seconds,
+        )
+
+
+def _answered(interaction: discord.Interaction) -> str:
+    kind = interaction.response.type
+    if kind is None:
+        return "failed"  # the answer itself could not be sent
+    deferred = (
+        discord.InteractionResponseType.deferred_channel_message,
+        discord.InteractionResponseType.deferred_message_update,
+    )
+    return "deferred" if kind in deferred else "answered"

@@ -14,7 +14,7 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from bot import render
+from bot import metrics, render
 from bot.errors import Refused
 from bot.tutor_client import RunReport, TutorClient, TutorServiceError
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, check_answer
@@ -64,9 +64,10 @@ class ExampleRunner:
 
     async def _run(self, exercise: AnyExercise, letters: str) -> RunReport:
         assert self.client is not None
-        if isinstance(exercise, FillInTheBlank):
-            return await self.client.run(exercise.id, fill=letters)
-        return await self.client.run(exercise.id, choice=letters)
+        async with metrics.timed_tutor_run():
+            if isinstance(exercise, FillInTheBlank):
+                return await self.client.run(exercise.id, fill=letters)
+            return await self.client.run(exercise.id, choice=letters)
 
 
 def describe_choice(exercise: AnyExercise, letters: str) -> str:

@@ -36,6 +36,9 @@ class Settings:
     discord_gateway_url: str | None = None
     counter_edit_seconds: float = 5.0
     log_level: str = "INFO"
+    log_format: str = "text"
+    health_port: int | None = None
+    health_host: str = "127.0.0.1"
 
     def __repr__(self) -> str:
         return redacted_repr(self)
@@ -57,6 +60,9 @@ class Settings:
             discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
             counter_edit_seconds=_seconds(env, "COUNTER_EDIT_SECONDS", 5.0),
             log_level=_log_level(env),
+            log_format=log_format(env),
+            health_port=_port(env, "HEALTH_PORT"),
+            health_host=env.get("HEALTH_HOST") or cls.health_host,
         )
 
 
@@ -102,3 +108,20 @@ def _log_level(env: Mapping[str, str]) -> str:
     if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError(f"LOG_LEVEL={value!r} must be DEBUG, INFO, WARNING or ERROR")
     return value
+
+
+def log_format(env: Mapping[str, str]) -> str:
+    """LOG_FORMAT, read the same way by the bot and the tutor service."""
+    value = (env.get("LOG_FORMAT") or "text").lower()
+    if value not in {"text", "json"}:
+        raise SettingsError(f"LOG_FORMAT={value!r} must be text or json")
+    return value
+
+
+def _port(env: Mapping[str, str], name: str) -> int | None:
+    value = env.get(name)
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise SettingsError(f"{name}={value!r} must be a TCP port, 1 to 65535")
+    return int(value)

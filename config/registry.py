@@ -98,6 +98,28 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("LOG_LEVEL", "level", "`INFO`", "`DEBUG`, `INFO`, `WARNING` or `ERROR`", Reader.BOT),
     Setting(
+        "LOG_FORMAT",
+        "format",
+        "`text`",
+        "`text` (one readable line per event) or `json` (one JSON object per line)",
+        Reader.BOTH,
+    ),
+    Setting(
+        "HEALTH_PORT",
+        "port",
+        "none (off)",
+        "serve the bot's `/health` and Prometheus `/metrics` on this port "
+        "(the Docker image sets `8080`)",
+        Reader.BOT,
+    ),
+    Setting(
+        "HEALTH_HOST",
+        "address",
+        "`127.0.0.1`",
+        "the address `/health` and `/metrics` listen on (the Docker image sets `0.0.0.0`)",
+        Reader.BOT,
+    ),
+    Setting(
         "TUTOR_HOST",
         "address",
         "`127.0.0.1`",

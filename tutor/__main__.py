@@ -23,6 +23,7 @@ from pathlib import Path
 from config import SettingsError, read_environment
 from exercises import AnyExercise, ContentError, load_catalog
 from tutor.config import LOOPBACK, ConfigError, TutorConfig
+from tutor.logs import configure as configure_logs
 from tutor.pool import Runner
 from tutor.service import Tutor
 
@@ -57,6 +58,7 @@ async def serve(config: TutorConfig) -> int:
     sock = _bind(config)
     port = sock.getsockname()[1]
     runner = _runner(config, config.example_api_url(port))
+    logging.getLogger("tutor").info("serving on http://%s:%d/", config.host, port)
     await serve_app(TutorApp(Tutor(config, exercises, runner)), sock)
     return 0
 
@@ -129,9 +131,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return asyncio.run(verify_command(config, args.path or config.packs))
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it: let that end in status 0.
     signal.signal(signal.SIGTERM, _stopped)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logs(config.log_format)
     try:
         return asyncio.run(serve(config))
     except ConfigError as error:

@@ -38,6 +38,8 @@ class TutorConfig:
     """Characters of an example's response body kept in a run report."""
     packs: Path | None = None
     """Where the exercise files are (EXERCISES_PATH); None means the shipped packs."""
+    log_format: str = "text"
+    """LOG_FORMAT: `text`, or `json` for one JSON object per line."""
 
     def __repr__(self) -> str:
         return redacted_repr(self)
@@ -97,7 +99,15 @@ class TutorConfig:
                 environ, "TUTOR_REPORT_BODY_CHARS", int, defaults.report_body_chars, 100, 10**6
             ),
             packs=exercises_path(environ),
+            log_format=_log_format(environ),
         )
+
+
+def _log_format(environ: Mapping[str, str]) -> str:
+    value = (environ.get("LOG_FORMAT") or "text").lower()
+    if value not in ("text", "json"):
+        raise ConfigError(f"LOG_FORMAT={value!r} must be text or json")
+    return value
 
 
 N = TypeVar("N", int, float)

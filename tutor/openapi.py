@@ -128,6 +128,18 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/api/metrics": {
+        "get": {
+            "summary": "Prometheus metrics: runs by outcome, run seconds",
+            "responses": {
+                "200": {
+                    "description": "Prometheus text exposition format",
+                    "content": {"text/plain": {"schema": _TEXT}},
+                },
+                "401": _error(f"{SECRET_HEADER} missing or wrong"),
+            },
+        }
+    },
     "/api/exercises": {
         "get": {
             "summary": "Every exercise the service knows",

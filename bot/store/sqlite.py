@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import aiosqlite
 
 from bot import progress
+from bot.metrics import STORE_WRITE_SECONDS
 from bot.progress import Period, PostContext, Streak
 from bot.store import queries
 from bot.store.errors import StoreClosed, UnknownPost
@@ -327,7 +328,16 @@ class SqliteStore:
     async def _write(self, job: WriteJob[T]) -> T:
         if self._closed:
             raise StoreClosed()
-        return await self._writer.submit(job)
+        with STORE_WRITE_SECONDS.time():
+            return await self._writer.submit(job)
+
+    async def check_writable(self) -> None:
+        """Take the write lock and commit nothing: raises if the store cannot write now."""
+
+        async def nothing(db: aiosqlite.Connection) -> None:
+            return None
+
+        await self._write(nothing)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,11 @@ def test_defaults_need_only_a_token() -> None:
     assert settings.exercises_path == SHIPPED_PACKS
     assert settings.tutor_url == "http://127.0.0.1:8765"
     assert settings.discord_api_base is None
+    assert (settings.health_port, settings.log_format, settings.tutor_secret) == (
+        None,
+        "text",
+        None,
+    )
 
 
 def test_a_missing_token_says_how_to_get_one() -> None:
@@ -33,6 +38,9 @@ def test_a_missing_token_says_how_to_get_one() -> None:
         ("COUNTER_EDIT_SECONDS", "0", "must be more than 0"),
         ("EXERCISES_PATH", "/nowhere/at/all", "EXERCISES_PATH='/nowhere/at/all' is not a folder"),
         ("LOG_LEVEL", "loud", "LOG_LEVEL='LOUD' must be DEBUG"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT='xml' must be text or json"),
+        ("HEALTH_PORT", "http", "HEALTH_PORT='http' must be a TCP port"),
+        ("HEALTH_PORT", "70000", "HEALTH_PORT='70000' must be a TCP port"),
     ],
 )
 def test_a_bad_setting_is_named(name: str, value: str, words: str) -> None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 from django.test import AsyncClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from config import Secret
 from tutor.config import SECRET_HEADER
@@ -52,6 +53,31 @@ async def test_health(client, tutor):
         "exercises": len(tutor.exercises),
         "runs": {"running": 0, "capacity": tutor.runner.max_concurrent},
         "run_timeout": tutor.runner.timeout,
+    }
+
+
+def run_counts(text: str) -> dict[str, float]:
+    return {
+        sample.labels.get("outcome", sample.name): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name in ("tutor_service_runs_total", "tutor_service_run_seconds_count")
+    }
+
+
+async def test_metrics_beside_health_count_runs_and_their_time(client):
+    before = run_counts((await client.get("/api/metrics")).content.decode())
+    assert (await post(client, "t/echo", {"fill": {"1": "B", "2": "A"}})).status_code == 200
+    assert (await post(client, "t/echo", {"fill": {"1": "Z"}})).status_code == 400
+    response = await client.get("/api/metrics")
+    after = run_counts(response.content.decode())
+    assert response["Content-Type"].startswith("text/plain")
+    moved = {name: after[name] - before[name] for name in after}
+    assert moved == {
+        "ran": 1,
+        "refused": 1,
+        "unavailable": 0,
+        "tutor_service_run_seconds_count": 1,
     }
 
 

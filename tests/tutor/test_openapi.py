@@ -41,7 +41,10 @@ def check(path: str, method: str, response: Any, checked: set[tuple[str, str, st
     operation = DESCRIPTION["paths"][path][method]
     assert status in operation["responses"], f"{method} {path} answered {status}: undocumented"
     content = operation["responses"][status].get("content")
-    if content is not None:
+    if content is not None and "text/plain" in content:
+        assert response["Content-Type"].startswith("text/plain")
+        assert "# HELP tutor_service_runs_total" in response.content.decode()
+    elif content is not None:
         assert response["Content-Type"] == "application/json"
         schema = {**content["application/json"]["schema"], "components": DESCRIPTION["components"]}
         errors = [e.message for e in Draft202012Validator(schema).iter_errors(response.json())]
@@ -74,6 +77,8 @@ async def test_every_documented_endpoint_answers_as_documented(tutor):
     check("/api/openapi.json", "get", await client.get("/api/openapi.json"), checked)
     check("/api/health", "get", await client.get("/api/health"), checked)
     check("/api/health", "get", await not_ready.get("/api/health"), checked)
+    check("/api/metrics", "get", await client.get("/api/metrics"), checked)
+    check("/api/metrics", "get", await guarded.get("/api/metrics"), checked)
     check("/api/exercises", "get", await client.get("/api/exercises"), checked)
     check("/api/exercises", "get", await guarded.get("/api/exercises"), checked)
     check(runs, "post", await post(client, "t/echo", {"fill": {"1": "B", "2": "A"}}), checked)
