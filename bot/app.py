@@ -9,21 +9,44 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Coroutine
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot import command_sync, commands, components, custom_ids, logs, metrics
+from bot import (
+    command_sync,
+    commands,
+    components,
+    custom_ids,
+    logs,
+    member_commands,
+    metrics,
+    mod_commands,
+)
 from bot.clock import Clock
 from bot.counters import CounterRefresher
-from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from bot.custom_ids import (
+    AnswerChoice,
+    ButtonId,
+    ForgetMe,
+    Hint,
+    OpenPanel,
+    PanelChoice,
+    Report,
+    RunIt,
+    Submit,
+)
 from bot.errors import STALE_BUTTON, Refused
 from bot.interaction_age import InteractionAges
+from bot.member_data import MemberData
+from bot.moderation import Moderation
 from bot.practice import Clicked, Practice
 from bot.render import Rendered
 from bot.replies import reply, report
+from bot.reports import Reports
+from bot.retention import Retention
 from bot.run_it import ExampleRunner
 from bot.store import Store
 from exercises import Catalog
@@ -59,9 +82,18 @@ class TutorBot(discord.Client):
         self.practice = Practice(
             store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
         )
+        self.moderation = Moderation(
+            store=store, catalog=catalog, clock=clock, counters=self.counters
+        )
+        self.reports = Reports(store=store, clock=clock)
+        self.member_data = MemberData(store=store, clock=clock)
+        self.retention = Retention(store=store, clock=clock)
+        self._background: set[asyncio.Task[Any]] = set()  # cancelled and awaited at close
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
+        mod_commands.install(self.tree, self.moderation)
+        member_commands.install(self.tree)
         self.sync_commands_at_start = sync_commands_at_start
         self.shutdown_grace_seconds = shutdown_grace_seconds
         self._unanswered: dict[int, discord.Interaction] = {}  # received, not yet handled
@@ -93,6 +125,7 @@ class TutorBot(discord.Client):
     async def setup_hook(self) -> None:
         """After login, before the gateway: buttons routed, slash commands synced if changed."""
         self.add_dynamic_items(*components.BUTTONS)
+        self._spawn(self.retention.run(), "retention sweeps")
         if self.sync_commands_at_start:
             store, now = self.practice.store, self.practice.clock.now()
             try:
@@ -100,9 +133,38 @@ class TutorBot(discord.Client):
             except discord.HTTPException as error:
                 log.warning("could not sync the slash commands (%s); next start tries again", error)
 
+    def _spawn(self, work: Coroutine[Any, Any, Any], name: str) -> None:
+        """Run store work for a gateway event as a task that close() ends before the store
+        is closed (discord.py's own event tasks are not waited for)."""
+        task = asyncio.create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def on_ready(self) -> None:
+        present = frozenset(guild.id for guild in self.guilds)
+        self._spawn(self.retention.reconcile(present), "servers left while offline")
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        self._spawn(self.retention.left(guild.id), f"left server {guild.id}")
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        self._spawn(self.retention.returned(guild.id), f"joined server {guild.id}")
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """At every start too: invited back while the bot was offline still cancels."""
+        self._spawn(self.retention.returned(guild.id), f"in server {guild.id}")
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
-        ours or not on the clicked message (a forged or stale one) without a word."""
+        ours or not on the clicked message (a forged or stale one) without a word. Modal
+        submissions are routed here by their custom_id, like buttons."""
+        if interaction.type is discord.InteractionType.modal_submit and interaction.data:
+            form = custom_ids.parse_form(str(interaction.data.get("custom_id", "")))
+            if form is None:
+                await report(interaction, Refused(STALE_BUTTON))
+            else:
+                await member_commands.receive_report(interaction, self.reports, form)
+            return
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
         logs.about_interaction(
@@ -130,7 +192,7 @@ class TutorBot(discord.Client):
         logs.about_interaction(
             guild_id=interaction.guild_id,
             member_id=interaction.user.id,
-            post_id=button.post_id,
+            post_id=getattr(button, "post_id", None),  # /forget-me's button is on no post
             interaction_id=interaction.id,
         )
         handler = asyncio.current_task()
@@ -143,6 +205,9 @@ class TutorBot(discord.Client):
             self._settled(interaction)
 
     async def _handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
+        if isinstance(button, ForgetMe):
+            await member_commands.confirm_forget(interaction, self.member_data, button)
+            return
         public_message = interaction.message.id if interaction.message else None
         on_post = Clicked(
             post_id=button.post_id,
@@ -170,6 +235,8 @@ class TutorBot(discord.Client):
                 await self._reply(interaction, practice.take_hint(on_post))
             case RunIt(answer=answer):
                 await self._reply(interaction, practice.run_it(on_panel, answer), defer_first=True)
+            case Report():
+                await member_commands.open_report(interaction, button.post_id)
 
     async def _reply(
         self,
@@ -228,6 +295,9 @@ class TutorBot(discord.Client):
 
     async def _close(self) -> None:
         await self._answer_in_flight()
+        for task in self._background:  # store work of gateway events: the store closes next
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         await self.counters.flush()  # while the connection is still there to edit with
         await super().close()
 

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot import render
+from bot import render, server_settings
 from bot.components import view_for
 from bot.errors import Refused
+from bot.member_data import WHAT_IS_KEPT
 from bot.replies import reply
 from exercises import Difficulty
 
@@ -24,7 +25,15 @@ if TYPE_CHECKING:
 COMMANDS = (
     ("/practice [pack] [difficulty]", "post an exercise here for everyone to answer"),
     ("/stats", "your own progress: attempts, accuracy and points, per pack"),
-    ("/help", "this message"),
+    ("/forget-me", "delete what the bot keeps about you on this server"),
+    ("/help", "this message, and what the bot keeps about you"),
+)
+
+
+MODERATORS = (
+    "**Moderators** (Manage Server, or the role set in `/tutor config`): `/tutor config`, "
+    "`/tutor reset`, `/tutor close`, `/tutor disable`, `/tutor enable`, `/tutor reports`, "
+    "`/tutor audit`."
 )
 
 
@@ -79,8 +88,15 @@ def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seco
         pack: app_commands.Choice[str] | None = None,
         difficulty: app_commands.Choice[str] | None = None,
     ) -> None:
+        guild_id = interaction.guild_id or 0
+        settings = await practice.store.servers.settings(guild_id)
+        refusal = server_settings.practice_refusal(settings, interaction.channel_id or 0)
+        if refusal is not None:
+            raise refusal
         exercise = practice.choose_exercise(  # pure: a refusal is still private
-            pack.value if pack else None, Difficulty(difficulty.value) if difficulty else None
+            pack.value if pack else None,
+            Difficulty(difficulty.value) if difficulty else None,
+            disabled=await practice.store.servers.disabled_exercises(guild_id),
         )
         await interaction.response.defer(thinking=True)  # the store write may queue
         post, rendered = await practice.create_post(
@@ -107,4 +123,5 @@ def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seco
 
     @tree.command(name="help", description="How to practise with this bot")
     async def help_command(interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(render.help_text(COMMANDS), ephemeral=True)
+        text = "\n\n".join((render.help_text(COMMANDS), MODERATORS, WHAT_IS_KEPT))
+        await interaction.response.send_message(text, ephemeral=True)

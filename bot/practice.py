@@ -20,6 +20,8 @@ from bot.run_it import ExampleRunner
 from bot.store import AttemptOutcome, Post, Store
 from exercises import AnswerError, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
 
+CLOSED_POST = "A moderator closed this exercise: it takes no more answers. Try `/practice`."
+
 
 @dataclass(frozen=True)
 class Clicked:
@@ -52,7 +54,14 @@ class Practice:
         self.counters = counters
         self._rng = rng or random.Random()
 
-    def choose_exercise(self, pack_id: str | None, difficulty: Difficulty | None) -> AnyExercise:
+    def choose_exercise(
+        self,
+        pack_id: str | None,
+        difficulty: Difficulty | None,
+        *,
+        disabled: frozenset[str] = frozenset(),
+    ) -> AnyExercise:
+        """A random exercise of the pack and difficulty, never one of `disabled` (by id)."""
         if pack_id is not None and pack_id not in self.catalog.packs:
             known = ", ".join(sorted(self.catalog.packs))
             raise Refused(f"There is no pack `{pack_id}`. Packs: {known}.")
@@ -61,9 +70,11 @@ class Practice:
             for exercise in self.catalog.exercises.values()
             if (pack_id is None or exercise.pack == pack_id)
             and (difficulty is None or exercise.difficulty is difficulty)
+            and exercise.id not in disabled
         ]
         if not candidates:
-            raise Refused("No exercise matches that pack and difficulty.")
+            note = " that moderators have not disabled here" if disabled else ""
+            raise Refused(f"No exercise matches that pack and difficulty{note}.")
         return self._rng.choice(candidates)
 
     async def create_post(
@@ -98,6 +109,7 @@ class Practice:
             attempt_limit=post.attempt_limit,
             answered=answered,
             solved=solved,
+            closed=await self.store.servers.closed_at(post_id) is not None,
         )
         return post, rendered
 
@@ -115,6 +127,8 @@ class Practice:
         post, exercise = await self._post_and_exercise(clicked.post_id)
         if post.channel_id != clicked.channel_id:
             raise Refused(STALE_BUTTON)
+        if await self.store.servers.closed_at(post.post_id) is not None:
+            raise Refused(CLOSED_POST)
         # The message id is stored just after Discord answers /practice; a click in between
         # is checked by its channel alone.
         shown_in = post.message_id
@@ -184,6 +198,7 @@ class Practice:
             attempts_left=result.attempts_left,
             points=attempt.points,
             solution_seen_before=result.solution_seen_before,
+            forgotten_since_posted=result.forgotten_since_posted,
             repeated=result.outcome is AttemptOutcome.REPEATED_ANSWER,
         )
         return render.feedback(exercise, feedback, post_id=post.post_id)

@@ -50,7 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
         "DATABASE_PATH",
         "file",
         "`data/tutor.sqlite3`",
-        "the SQLite file of posts, attempts and hints; its folder is created",
+        "the SQLite file of posts, attempts, hints, server settings and reports; its folder "
+        "is created",
         Reader.BOT,
     ),
     Setting(

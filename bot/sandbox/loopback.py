@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import SystemClock
-from bot.sandbox import members
+from bot.sandbox import autocomplete, members, modals
 from bot.sandbox.faults import Faults
 from bot.sandbox.gateway import Gateway, Session
 from bot.sandbox.model import Channel, Guild, Member, Message, Role
@@ -108,6 +108,7 @@ class LoopbackDiscord:
         member: Member,
         channel: Channel,
         command: str,
+        /,
         *,
         age: float = 0.0,
         **options: Any,
@@ -142,6 +143,64 @@ class LoopbackDiscord:
         )
         await self._deliver(interaction)
         return interaction
+
+    async def autocomplete(
+        self,
+        member: Member,
+        channel: Channel,
+        command: str,
+        option: str,
+        typed: str,
+        /,
+        *,
+        within: float = 5.0,
+        **options: Any,
+    ) -> list[dict[str, Any]]:
+        """Type `typed` into `option` of `/command` (other options as already filled in):
+        the choices the bot suggests, each {"name", "value"}."""
+        self._need_a_bot()
+        interaction = autocomplete.autocomplete_interaction(
+            self.world, member, channel, command, option, typed, options
+        )
+        await self._deliver(interaction)
+        await self.wait_for_request(
+            lambda request: (
+                request.path.startswith(f"/interactions/{interaction.id}/")
+                and interaction.choices is not None
+            ),
+            within=within,
+        )
+        return interaction.choices or []
+
+    async def submit_modal(
+        self, member: Member, shown_by: Interaction, *, within: float = 5.0, **values: str
+    ) -> Interaction:
+        """Fill in and submit the modal the bot showed in answer to `shown_by`, waiting for
+        it to be shown first; `values` by each text input's custom_id."""
+        self._need_a_bot()
+        if shown_by.modal is None:
+            await self.wait_for_request(
+                lambda request: (
+                    request.path.startswith(f"/interactions/{shown_by.id}/")
+                    and shown_by.modal is not None
+                ),
+                within=within,
+            )
+        interaction = modals.submit_interaction(self.world, member, shown_by, values)
+        await self._deliver(interaction)
+        return interaction
+
+    async def remove_bot(self, guild: Guild) -> None:
+        """An admin removes the bot from a server: GUILD_DELETE, and it no longer sees it."""
+        self.world.guilds[guild.id].members.pop(self.world.bot.id, None)
+        await self.gateway.dispatch("GUILD_DELETE", {"id": str(guild.id)})
+
+    async def add_bot_back(self, guild: Guild) -> None:
+        """The bot is invited to a server again: GUILD_CREATE with the whole server."""
+        self.world.join_bot(guild)
+        joined = guild.payload()
+        del joined["unavailable"]  # absent for a join; `false` means "available again"
+        await self.gateway.dispatch("GUILD_CREATE", joined)
 
     async def say(self, member: Member, channel: Channel, content: str) -> Message:
         """A member writes in a channel (MESSAGE_CREATE reaches bots with that intent)."""

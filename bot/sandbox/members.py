@@ -53,7 +53,7 @@ def command_interaction(
     definitions: list[dict[str, Any]] = registered.get("options") or []
     resolved: dict[str, dict[str, Any]] = {}
     asked = definitions_at(definitions, path, command)
-    values = _values(world, asked, options, resolved, _Invoked(member, channel))
+    values = _values(world, asked, options, resolved, Invoked(member, channel))
     for depth in reversed(range(len(path))):
         kind = SUB_COMMAND if depth == len(path) - 1 else SUB_COMMAND_GROUP
         values = [{"type": kind, "name": path[depth], "options": values}]
@@ -117,7 +117,7 @@ def definitions_at(
 
 
 @dataclass(frozen=True)
-class _Invoked:
+class Invoked:
     """Who runs a command and where: resolved permissions are computed for them there."""
 
     member: Member
@@ -129,7 +129,7 @@ def _values(
     definitions: list[dict[str, Any]],
     options: dict[str, Any],
     resolved: dict[str, dict[str, Any]],
-    invoked: _Invoked,
+    invoked: Invoked,
 ) -> list[dict[str, Any]]:
     by_name = {definition["name"]: definition for definition in definitions}
     unknown = set(options) - set(by_name)
@@ -142,14 +142,12 @@ def _values(
         choices = [choice["value"] for choice in definition.get("choices") or []]
         if choices and value not in choices:
             raise DriverError(f"option {name}={value!r} is not one of {choices}")
-        wire = _resolve(world, value, resolved, invoked)
+        wire = resolve(world, value, resolved, invoked)
         values.append({"type": definition["type"], "name": name, "value": wire})
     return values
 
 
-def _resolve(
-    world: World, value: Any, resolved: dict[str, dict[str, Any]], invoked: _Invoked
-) -> Any:
+def resolve(world: World, value: Any, resolved: dict[str, dict[str, Any]], invoked: Invoked) -> Any:
     """Users, channels and roles go by id, with the objects in `resolved` as Discord sends:
     a member with their permissions in the command's channel, a channel with the invoking
     member's permissions there."""

@@ -15,6 +15,7 @@ MANAGE_GUILD = 1 << 5
 VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
 EMBED_LINKS = 1 << 14
+ATTACH_FILES = 1 << 15
 USE_APPLICATION_COMMANDS = 1 << 31
 EVERYONE_PERMISSIONS = (
     (1 << 6)  # add reactions
@@ -229,6 +230,32 @@ class Guild:
 
 
 @dataclass
+class Attachment:
+    """A file uploaded with a message, kept as sent."""
+
+    id: int
+    channel_id: int
+    filename: str
+    content_type: str
+    data: bytes = field(repr=False)
+    description: str | None = None
+
+    def payload(self, origin: str) -> dict[str, Any]:
+        url = f"{origin}/attachments/{self.channel_id}/{self.id}/{self.filename}"
+        payload: dict[str, Any] = {
+            "id": str(self.id),
+            "filename": self.filename,
+            "size": len(self.data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": self.content_type,
+        }
+        if self.description is not None:
+            payload["description"] = self.description
+        return payload
+
+
+@dataclass
 class Message:
     """A message as members see it; `visible_to` marks an ephemeral reply to one member."""
 
@@ -301,7 +328,7 @@ class Message:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": self.body.get("attachments") or [],
             "embeds": self.embeds,
             "components": self.components,
             "pinned": False,

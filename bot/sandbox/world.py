@@ -18,6 +18,7 @@ from bot.sandbox.model import (
     MANAGE_GUILD,
     MEMBER_OVERWRITE,
     ROLE_OVERWRITE,
+    Attachment,
     Channel,
     Guild,
     Member,
@@ -43,7 +44,7 @@ class Interaction:
 
     id: int
     token: str
-    kind: int  # 2: application command, 3: message component
+    kind: int  # 2: command, 3: component, 4: autocomplete, 5: modal submit
     guild_id: int
     channel_id: int
     member: Member
@@ -56,7 +57,8 @@ class Interaction:
     followup_ids: list[int] = field(default_factory=list)
     webhook_calls: list[str] = field(default_factory=list)  # e.g. "PATCH @original", "POST"
     clicked_message_updated: bool = False  # by type 7, or by type 6 and an edit of @original
-    modal: dict[str, Any] | None = None
+    modal: dict[str, Any] | None = None  # the form the bot answered with (callback type 9)
+    choices: list[dict[str, Any]] | None = None  # autocomplete suggestions (callback type 8)
 
     @property
     def acknowledged(self) -> bool:
@@ -79,6 +81,7 @@ class World:
         self.messages: dict[int, Message] = {}
         self.commands: dict[int | None, list[dict[str, Any]]] = {None: []}
         self.interactions: dict[int, Interaction] = {}
+        self.attachments: dict[int, Attachment] = {}
         self.changes: Feed[Message] = Feed("message change")
 
     def snowflake(self, at: datetime | None = None) -> int:
@@ -93,9 +96,17 @@ class World:
         self.guilds[guild_id] = guild
         owner = self.add_member(guild, f"{name} owner")
         guild.owner_id = owner.id
-        bot_role = self.add_role(guild, self.bot.name, BOT_PERMISSIONS)
-        guild.members[self.bot.id] = Member(self.bot, guild_id, [bot_role.id], self.clock.now())
+        self.join_bot(guild)
         return guild
+
+    def join_bot(self, guild: Guild) -> None:
+        """The bot becomes a member, with its own role (kept from an earlier stay)."""
+        roles = [role for role in guild.roles.values() if role.name == self.bot.name]
+        bot_role = roles[0] if roles else self.add_role(guild, self.bot.name, BOT_PERMISSIONS)
+        guild.members[self.bot.id] = Member(self.bot, guild.id, [bot_role.id], self.clock.now())
+
+    def has_bot(self, guild_id: int) -> bool:
+        return self.bot.id in self.guilds[guild_id].members
 
     def add_role(self, guild: Guild, name: str, permissions: int) -> Role:
         role = Role(self.snowflake(), name, permissions, position=len(guild.roles))

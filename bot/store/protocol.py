@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from bot.progress import Period, PostContext, Streak
 from exercises.model import Difficulty
+
+if TYPE_CHECKING:
+    from bot.store.servers import ServerData
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,8 @@ class AttemptResult:
     solution_seen_before: bool = False
     """The member saw this exercise's solution on another post of the server (solved it or
     used every attempt there): this post is practice for them and earns no points."""
+    forgotten_since_posted: bool = False
+    """The member used /forget-me after this post was made: it earns them no points."""
 
     @property
     def recorded_now(self) -> bool:
@@ -143,6 +148,11 @@ class Store(Protocol):
 
     Times are aware datetimes.
     """
+
+    @property
+    def servers(self) -> ServerData:
+        """Per-server settings, moderators' actions, reports and forgetting."""
+        ...
 
     async def create_post(
         self,

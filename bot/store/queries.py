@@ -28,6 +28,7 @@ SELECT * FROM attempts WHERE post_id = ? AND member_id = ? AND answer = ?
 # solution_seen_before: on another post of the same exercise in the same guild, the member
 # saw the solution: they answered it correctly or used every attempt. (Run it shows the
 # correct run only after one of these, so it needs no row of its own.)
+# forgotten_since_posted: the member used /forget-me after (or as) the post was made.
 STANDING = """
 SELECT p.attempt_limit,
        p.difficulty,
@@ -49,7 +50,10 @@ SELECT p.attempt_limit,
                        OR (SELECT count(*) FROM attempts AS a
                             WHERE a.post_id = other.post_id
                               AND a.member_id = :member) >= other.attempt_limit)
-       ) AS solution_seen_before
+       ) AS solution_seen_before,
+       EXISTS (SELECT 1 FROM forgotten_members AS f
+                WHERE f.guild_id = p.guild_id AND f.member_id = :member
+                  AND f.forgotten_at >= p.posted_at) AS forgotten_since_posted
   FROM posts AS p
  WHERE p.post_id = :post
 """

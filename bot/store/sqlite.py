@@ -37,6 +37,7 @@ from bot.store.protocol import (
 )
 from bot.store.rows import attempt_from_row, from_db, post_from_row, to_db
 from bot.store.schema import connect, open_for_writing
+from bot.store.server_sqlite import SqliteServers
 from bot.store.writer import WriteJob, Writer
 from exercises.model import LETTERS, MAX_BLANKS, Difficulty
 
@@ -55,6 +56,7 @@ class SqliteStore:
         self._writes = writes
         self._reads = reads
         self._closed = False
+        self.servers = SqliteServers(self._write, reads)
 
     @classmethod
     async def open(cls, path: Path | str) -> SqliteStore:
@@ -170,6 +172,7 @@ class SqliteStore:
                     before,
                     standing.attempts_left,
                     standing.solution_seen_before,
+                    standing.forgotten_since_posted,
                 )
             standing = await _standing(db, post_id, member_id)
             if standing.solved:
@@ -184,10 +187,11 @@ class SqliteStore:
                     repeated,
                     standing.attempts_left,
                     standing.solution_seen_before,
+                    standing.forgotten_since_posted,
                 )
             number = standing.attempts_used + 1
             points = 0
-            if correct:
+            if correct and not standing.forgotten_since_posted:
                 points = progress.points_for_correct_answer(
                     standing.difficulty,
                     attempt_number=number,
@@ -223,7 +227,11 @@ class SqliteStore:
             )
             left = progress.attempts_left(standing.attempt_limit, number)
             return AttemptResult(
-                AttemptOutcome.RECORDED, recorded, left, standing.solution_seen_before
+                AttemptOutcome.RECORDED,
+                recorded,
+                left,
+                standing.solution_seen_before,
+                standing.forgotten_since_posted,
             )
 
         return await self._write(record)
@@ -351,6 +359,7 @@ class _Standing:
     solved: bool
     solution_seen_before: bool
     points: int
+    forgotten_since_posted: bool  # /forget-me after this post: it earns this member nothing
 
     @property
     def attempts_left(self) -> int:
@@ -369,6 +378,7 @@ async def _standing(db: aiosqlite.Connection, post_id: int, member_id: int) -> _
         solved=bool(row["solved"]),
         solution_seen_before=bool(row["solution_seen_before"]),
         points=row["points"],
+        forgotten_since_posted=bool(row["forgotten_since_posted"]),
     )
 
 

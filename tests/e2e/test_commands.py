@@ -153,4 +153,4 @@ async def test_a_failed_sync_is_tried_again_at_the_next_start(
     assert refused == []
     assert "could not sync the slash commands" in caplog.text
     assert command_syncs(loopback) == 2
-    assert {c["name"] for c in synced} == {"practice", "stats", "help"}
+    assert {c["name"] for c in synced} == {"practice", "stats", "help", "tutor", "forget-me"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import TutorBot
-from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice
+from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Report
 from bot.errors import STALE_BUTTON
 from bot.render import PRACTICE_ONLY
 from bot.sandbox import LoopbackDiscord, Member, Message
@@ -75,7 +75,11 @@ async def test_practice_posts_an_exercise_with_its_buttons(
     assert embed["title"] == "Gather two tasks"
     assert "await asyncio.gather(⟦1⟧(), ⟦2⟧())" in embed["description"]
     post_id = post_id_of(post)
-    assert list(post.buttons()) == [OpenPanel(post_id).to_id(), Hint(post_id).to_id()]
+    assert list(post.buttons()) == [
+        OpenPanel(post_id).to_id(),
+        Hint(post_id).to_id(),
+        Report(post_id).to_id(),
+    ]
     assert loopback.messages(scene.channel) == [post]
 
 

@@ -56,6 +56,13 @@ async def test_a_new_file_gets_every_table_in_wal_mode(tmp_path):
         "quiz_delivery_posts",
         "test_runs",
         "test_run_questions",
+        "practice_channels",
+        "disabled_exercises",
+        "closed_posts",
+        "reports",
+        "moderator_actions",
+        "forgotten_members",
+        "departed_guilds",
     } <= tables(path)
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
