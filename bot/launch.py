@@ -1,7 +1,8 @@
 """`python -m bot.launch`, what `make run` runs: the tutor service and the bot, together.
 
 Each runs in its own process; Ctrl-C or SIGTERM stops both, and if one stops the other is
-stopped too. Without DISCORD_TOKEN only the tutor service starts, with a note on getting one.
+stopped too. Without DISCORD_TOKEN the local sandbox starts instead (bot/local_sandbox.py),
+with a note on getting a token.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 import httpx
 
 from bot.__main__ import read_settings
+from bot.local_sandbox import run_sandbox
 from bot.settings import TOKEN_HELP, SettingsError
 from bot.tutor_client import TutorClient, TutorServiceError
 
@@ -53,12 +55,12 @@ async def launch() -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if not settings.discord_token:
+        print(f"\n{TOKEN_HELP}\nUntil then, the sandbox shows the bot at work.\n", file=sys.stderr)
+        return await run_sandbox()
     processes = [await _start("tutor")]
-    if settings.discord_token:
-        await _wait_for_tutor(settings.tutor_url)  # so the bot's start-up check finds it
-        processes.append(await _start("bot"))
-    else:
-        print(f"\n{TOKEN_HELP}\nUntil then only the tutor service runs.\n", file=sys.stderr)
+    await _wait_for_tutor(settings.tutor_url)  # so the bot's start-up check finds it
+    processes.append(await _start("bot"))
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
