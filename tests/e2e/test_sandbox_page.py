@@ -88,7 +88,7 @@ async def test_a_session_in_the_browser(
         wrong = page.locator("article.ephemeral", has_text="Not quite")
         await expect(wrong).to_contain_text("async goes before def")
         await expect(wrong).to_contain_text("2 attempts left.")
-        await expect(wrong.locator(".only-you")).to_have_text("👁 Only you can see this")
+        await expect(wrong.locator(".only-you")).to_have_text("Only you can see this")
         await shots.take("wrong-answer")
 
         # 3. Hint, then the right answer

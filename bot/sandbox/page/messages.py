@@ -32,7 +32,7 @@ def message_html(world: World, message: Message) -> str:
     parts.extend(_attachment(attachment) for attachment in attachments.values())
     parts.extend(_component(component, message.id) for component in message.components)
     if message.ephemeral:
-        parts.append('<p class="only-you">👁 Only you can see this</p>')
+        parts.append('<p class="only-you">Only you can see this</p>')
     classes = "message ephemeral" if message.ephemeral else "message"
     return (
         f'<article class="{classes}" id="m-{message.id}" data-id="{message.id}" '
