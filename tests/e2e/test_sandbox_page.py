@@ -22,9 +22,9 @@ from bot.run_it import ExampleRunner
 from bot.sandbox import LoopbackDiscord
 from bot.sandbox.page import install_page
 from bot.tutor_client import TutorClient
+from tests.browser import Screenshots, chromium_page, tab_to, unnamed_controls
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot
-from tests.e2e.browser import Screenshots, chromium_page, tab_to, unnamed_controls
 from tests.loopback_fixtures import Scene
 
 COUNTER_EDIT_SECONDS = 5.0  # the bot's default: at most one counters edit per 5 s

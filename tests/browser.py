@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 CONTROL_ROLES = "button|link|combobox|listbox|textbox|searchbox|spinbutton|checkbox|radio|slider"
 _CONTROL = re.compile(rf'^\s*- ({CONTROL_ROLES})(?: "(?P<name>[^"]*)")?', re.MULTILINE)
 
