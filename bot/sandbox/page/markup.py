@@ -45,9 +45,9 @@ def code_block(code: str, language: str | None) -> str:
     if language:
         with contextlib.suppress(ClassNotFound):
             lexer = get_lexer_by_name(language)
-    label = html.escape(language or "code")
+    label = f"{html.escape(language)} code" if language else "code"
     highlighted = highlight(code, lexer, _FORMATTER)
-    return f'<figure class="code" aria-label="{label} code">{highlighted}</figure>'
+    return f'<figure class="code" aria-label="{label}">{highlighted}</figure>'
 
 
 def to_html(text: str, *, links: bool = False) -> str:
