@@ -37,7 +37,7 @@ def read_settings(*, need_token: bool = True) -> Settings:
     return Settings.from_environment(env, need_token=need_token)
 
 
-async def run(settings: Settings) -> None:
+async def run(settings: Settings, *, preview: bool = False) -> None:
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
     store = await SqliteStore.open(settings.database_path)
@@ -51,6 +51,7 @@ async def run(settings: Settings) -> None:
             clock=SystemClock(),
             runner=ExampleRunner(tutor),
             counter_edit_seconds=settings.counter_edit_seconds,
+            preview=preview,
         )
         loop = asyncio.get_running_loop()
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
@@ -78,7 +79,7 @@ async def warn_if_tutor_missing(tutor: TutorClient, url: str) -> None:
         log.info("tutor service at %s: %d exercises", url, health.exercises)
 
 
-async def sync(settings: Settings, guild_id: int | None) -> None:
+async def sync(settings: Settings, guild_id: int | None, *, preview: bool = False) -> None:
     """Register the slash commands with Discord now: globally, or on one server (instant).
 
     The bot also syncs globally at start by itself, when its commands changed.
@@ -88,7 +89,9 @@ async def sync(settings: Settings, guild_id: int | None) -> None:
     store = await SqliteStore.open(settings.database_path)
     try:
         clock = SystemClock()
-        bot = TutorBot(store=store, catalog=catalog, clock=clock, sync_commands_at_start=False)
+        bot = TutorBot(
+            store=store, catalog=catalog, clock=clock, sync_commands_at_start=False, preview=preview
+        )
         async with bot:
             await bot.login(settings.discord_token)
             guild = discord.Object(guild_id) if guild_id else None
@@ -104,6 +107,12 @@ async def sync(settings: Settings, guild_id: int | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="The Discord tutor bot.")
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="also offer /preview, the sandbox's command for content authors (it lets anyone "
+        "post any exercise: not for a real server)",
+    )
     commands = parser.add_subparsers(dest="command")
     sync_parser = commands.add_parser("sync", help="register the slash commands with Discord")
     sync_parser.add_argument("--guild", type=int, help="a server id: register there only")
@@ -115,9 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per tutor request
         if arguments.command == "sync":
-            asyncio.run(sync(settings, arguments.guild))
+            asyncio.run(sync(settings, arguments.guild, preview=arguments.preview))
         else:
-            asyncio.run(run(settings))
+            asyncio.run(run(settings, preview=arguments.preview))
     except (SettingsError, ContentError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -12,7 +12,7 @@ import logging
 import discord
 from discord import app_commands
 
-from bot import command_sync, commands, components, custom_ids
+from bot import command_sync, commands, components, custom_ids, preview_command
 from bot.clock import Clock
 from bot.counters import CounterRefresher
 from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
@@ -39,6 +39,7 @@ class TutorBot(discord.Client):
         practice_cooldown_seconds: float = 10.0,
         guild_ready_timeout: float = 2.0,
         sync_commands_at_start: bool = True,
+        preview: bool = False,
     ) -> None:
         # The tutor never joins voice: no warning about voice libraries it will not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -57,6 +58,8 @@ class TutorBot(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
+        if preview:  # the sandbox's /preview, for content authors
+            preview_command.install(self.tree, self.practice)
         self.sync_commands_at_start = sync_commands_at_start
 
     async def setup_hook(self) -> None:

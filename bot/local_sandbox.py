@@ -2,10 +2,11 @@
 
 What `make run` starts without DISCORD_TOKEN, and `make sandbox` (`make preview PACK=path`
 with an author's packs): the tutor service, the loopback Discord with its page
-(`python -m bot.sandbox.page`), and the real bot (`python -m bot`) connected to the loopback as
-to Discord, each in its own process. The bot registers its commands there first
-(`python -m bot sync`: the loopback starts empty each time), keeps its own database
-(data/sandbox.sqlite3, never a deployment's), and then one line gives the page's address.
+(`python -m bot.sandbox.page`), and the real bot (`python -m bot --preview`, which adds the
+authors' /preview command) connected to the loopback as to Discord, each in its own process.
+The bot registers its commands there first (`python -m bot --preview sync`: the loopback
+starts empty each time) and keeps its own database (data/sandbox.sqlite3, never a
+deployment's); then one line gives the page's address.
 Ctrl-C or SIGTERM stops all three; if one stops, the others are stopped too.
 """
 
@@ -124,11 +125,13 @@ async def run_sandbox(
     try:
         address = await _line(page, "printing its address")
         bot_env = bot_environment(env, address, database=database, tutor_url=tutor_url)
-        sync = await _start("bot", "sync", env=bot_env, stdout=asyncio.subprocess.DEVNULL)
+        sync = await _start(
+            "bot", "--preview", "sync", env=bot_env, stdout=asyncio.subprocess.DEVNULL
+        )
         if await sync.wait() != 0:
             raise SandboxError("the bot could not register its commands with the loopback")
         await _tutor_answers(tutor_url)
-        processes.append(await _start("bot", env=bot_env))
+        processes.append(await _start("bot", "--preview", env=bot_env))
         await _line(page, "the bot connected")
         print(
             f"Sandbox ready: open {address['page_url']} (the bot's database: "

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 START_WITHIN_SECONDS = 60.0  # "within a minute", on a loaded 2-core machine
 
@@ -26,13 +27,24 @@ def without_token(**extra: str) -> dict[str, str]:
     return env | extra
 
 
+GOOD_PACKS = Path(__file__).parents[1] / "exercises" / "fixtures" / "good"
+
+
+@pytest.mark.parametrize(
+    ("command", "packs"),
+    [
+        (["bot.launch"], None),  # make run, without a token
+        (["bot.local_sandbox", "--packs", str(GOOD_PACKS)], {"demo"}),  # make preview PACK=...
+    ],
+    ids=["make-run", "make-preview"],
+)
 async def test_without_a_token_make_run_starts_the_sandbox_and_sigterm_stops_it(
-    tmp_path: Path,
+    tmp_path: Path, command: list[str], packs: set[str] | None
 ) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.launch",
+        *command,
         cwd=tmp_path,  # a clean folder: no .env, and data/ created there
         env=without_token(),
         stdout=asyncio.subprocess.PIPE,
@@ -58,11 +70,16 @@ async def test_without_a_token_make_run_starts_the_sandbox_and_sigterm_stops_it(
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
 
     assert process.returncode == 0, stderr.decode()
-    assert "DISCORD_TOKEN is not set" in stderr.decode()
+    if packs is None:
+        assert "DISCORD_TOKEN is not set" in stderr.decode()
     assert page.status_code == 200
     assert "<title>Tutor sandbox</title>" in page.text
     assert {person["name"] for person in people} >= {"alice", "bob", "mod"}
-    assert {command["name"] for command in state["commands"]} >= {"practice", "stats", "help"}
+    commands = {command["name"]: command for command in state["commands"]}
+    assert set(commands) == {"practice", "preview", "stats", "help"}  # synced at start
+    (pack,) = [option for option in commands["practice"]["options"] if option["name"] == "pack"]
+    offered = {choice["value"] for choice in pack["choices"]}
+    assert offered == packs if packs else len(offered) > 1
     assert Path(database) == tmp_path / "data" / "sandbox.sqlite3"
     kept = files_in(tmp_path / "data")
     assert "sandbox.sqlite3" in kept
