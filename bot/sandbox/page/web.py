@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
 
@@ -26,6 +27,7 @@ from aiohttp import web
 
 from bot.sandbox.loopback import LoopbackDiscord
 from bot.sandbox.members import DriverError
+from bot.sandbox.model import Member
 from bot.sandbox.page import actions
 from bot.sandbox.page.markup import highlight_css
 from bot.sandbox.page.state import (
@@ -35,9 +37,13 @@ from bot.sandbox.page.state import (
     message_event,
     page_state,
     people,
-    visible_to,
 )
 from bot.sandbox.recording import RecordedRequest
+from bot.sandbox.world import Interaction
+
+Send = Callable[[str, Any], Awaitable[None]]
+Act = Callable[[LoopbackDiscord, dict[str, Any]], Awaitable[Interaction]]
+Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 KEEPALIVE_SECONDS = 15.0
 MODAL = 9
@@ -87,7 +93,7 @@ class Page:
     async def highlight(self, request: web.Request) -> web.Response:
         return web.Response(text=highlight_css(), content_type="text/css")
 
-    def _viewer(self, request: web.Request) -> Any:
+    def _viewer(self, request: web.Request) -> Member:
         try:
             return member_by_id(self.world, int(request.query.get("as", "")))
         except (ValueError, UnknownMember) as error:
@@ -107,8 +113,11 @@ class Page:
     async def events(self, request: web.Request) -> web.StreamResponse:
         """Changes from the state's cursors on, for as long as the page is open."""
         viewer = self._viewer(request)
-        cursor = int(request.query.get("cursor", len(self.world.changes)))
-        seen = int(request.query.get("requests", len(self.loopback.recorder.requests)))
+        try:
+            cursor = int(request.query.get("cursor", len(self.world.changes)))
+            seen = int(request.query.get("requests", len(self.loopback.recorder.requests)))
+        except ValueError:
+            raise web.HTTPBadRequest(text="cursor and requests are counts") from None
         stream = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"}
         )
@@ -135,7 +144,7 @@ class Page:
             await asyncio.gather(*followers, return_exceptions=True)
         return stream
 
-    async def _follow_messages(self, viewer: Any, cursor: int, send: Any) -> None:
+    async def _follow_messages(self, viewer: Member, cursor: int, send: Send) -> None:
         changes = self.world.changes
         while True:
             try:
@@ -146,12 +155,11 @@ class Page:
             changed = {message.id: message for message in changes.items[cursor:]}
             cursor = len(changes)
             for message in changed.values():
-                if message.guild_id != viewer.guild_id:
-                    continue
-                if message.deleted or visible_to(message, viewer):
+                seen_by_viewer = not message.ephemeral or message.visible_to == viewer.id
+                if message.guild_id == viewer.guild_id and seen_by_viewer:
                     await send("message", message_event(self.world, message))
 
-    async def _follow_requests(self, viewer: Any, seen: int, send: Any) -> None:
+    async def _follow_requests(self, viewer: Member, seen: int, send: Send) -> None:
         """Commands registered anew, and forms shown to this member, as the bot sends them."""
         requests = self.loopback.recorder.requests
         while True:
@@ -167,7 +175,7 @@ class Page:
                 if modal is not None:
                     await send("modal", modal)
 
-    def _modal_for(self, request: RecordedRequest, viewer: Any) -> dict[str, Any] | None:
+    def _modal_for(self, request: RecordedRequest, viewer: Member) -> dict[str, Any] | None:
         found = _CALLBACK.fullmatch(request.path)
         if found is None or request.status != 200:
             return None
@@ -176,7 +184,7 @@ class Page:
             return None
         return {"interaction": str(interaction.id), "modal": interaction.modal}
 
-    def action(self, act: Any) -> Any:
+    def action(self, act: Act) -> Handler:
         async def handle(request: web.Request) -> web.Response:
             body = await _json_body(request)
             try:

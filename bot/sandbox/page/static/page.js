@@ -83,7 +83,10 @@ function changed(message) {
     }
     return;
   }
-  drawMessages();
+  // a new message: put it in its place, without redrawing (and re-announcing) the others
+  const later = [...$("messages").children].find((article) => BigInt(article.dataset.id) > BigInt(message.id));
+  if (later) later.insertAdjacentHTML("beforebegin", message.html);
+  else $("messages").insertAdjacentHTML("beforeend", message.html);
 }
 
 $("messages").addEventListener("click", async (event) => {
