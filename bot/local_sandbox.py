@@ -71,6 +71,18 @@ async def _line(process: asyncio.subprocess.Process, what: str) -> dict[str, Any
     return answer
 
 
+async def _connected(page: asyncio.subprocess.Process, bot: asyncio.subprocess.Process) -> None:
+    """Until the loopback Discord says the bot connected; an error if the bot stops first."""
+    ready = asyncio.create_task(_line(page, "the bot connected"))
+    stopped = asyncio.create_task(bot.wait())
+    done, _ = await asyncio.wait({ready, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if ready not in done:
+        ready.cancel()
+        raise SandboxError("the bot stopped before it connected (see its error above)")
+    ready.result()
+
+
 async def _tutor_answers(url: str) -> None:
     async with httpx.AsyncClient() as http:
         client = TutorClient(http, url, timeout=1.0)
@@ -131,8 +143,9 @@ async def run_sandbox(
         if await sync.wait() != 0:
             raise SandboxError("the bot could not register its commands with the loopback")
         await _tutor_answers(tutor_url)
-        processes.append(await _start("bot", "--preview", env=bot_env))
-        await _line(page, "the bot connected")
+        bot = await _start("bot", "--preview", env=bot_env)
+        processes.append(bot)
+        await _connected(page, bot)
         print(
             f"Sandbox ready: open {address['page_url']} (the bot's database: "
             f"{Path(os.getcwd()) / database}; Ctrl-C stops it)",
@@ -144,6 +157,8 @@ async def run_sandbox(
         await asyncio.wait([*waits, stopping], return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
     except SandboxError as error:
+        if stop.is_set():  # Ctrl-C while starting: the parts stopped because of it
+            return 0
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:

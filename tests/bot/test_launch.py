@@ -108,3 +108,23 @@ async def test_python_m_bot_without_a_token_is_still_an_error(tmp_path: Path) ->
         assert process.returncode == 2
         assert stderr.decode().startswith("error: DISCORD_TOKEN is not set")
         assert b"Sandbox" not in stdout + stderr
+
+
+async def test_a_sandbox_that_cannot_start_says_why_and_stops(tmp_path: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.local_sandbox",
+        "--packs",
+        str(tmp_path / "no-such-packs"),
+        cwd=tmp_path,
+        env=without_token(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), START_WITHIN_SECONDS)
+
+    assert process.returncode == 1
+    assert b"Sandbox ready" not in stdout
+    assert "EXERCISES_PATH=" in stderr.decode()  # the bot names the setting
+    assert "error: the bot could not register its commands" in stderr.decode()
