@@ -146,3 +146,17 @@ def test_the_content_hash_follows_the_content_not_the_formatting(tmp_path: Path)
 
     assert reformatted.content_hash == original.content_hash
     assert edited.content_hash != original.content_hash
+
+
+def test_a_run_may_declare_only_allow_listed_django_middleware(tmp_path: Path) -> None:
+    pack = tmp_path / "demo"
+    pack.mkdir()
+    (pack / "pack.toml").write_text('id = "demo"\ntitle = "T"\ntopic = "t"\ndescription = "d"\n')
+    text = (FIXTURES / "good" / "demo" / "return-json.toml").read_text()
+    declared = '[run]\nmiddleware = ["django.middleware.csrf.CsrfViewMiddleware", "os.system"]\n'
+    (pack / "return-json.toml").write_text(text.replace("[run]\n", declared))
+
+    (problem,) = check(tmp_path)
+
+    assert problem.field == "run.middleware[1]"
+    assert "'os.system' is neither a name the example defines" in problem.message
