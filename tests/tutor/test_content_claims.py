@@ -160,3 +160,33 @@ async def test_a_transaction_belongs_in_one_sync_function_run_by_sync_to_async(t
     assert json.loads(in_a_thread.responses[0].body) == {"title": "Small Gods (2nd edition)"}
     assert on_the_loop.error is not None
     assert on_the_loop.error.type == "SynchronousOnlyOperation"
+
+
+VIEWS_AND_THREADS = """
+import threading
+import time
+from django.http import HttpResponse
+
+def on_loop_thread():
+    return "loop thread" if threading.current_thread() is threading.main_thread() else "worker"
+
+def plain(request):
+    time.sleep(0.1)
+    return HttpResponse(f"plain def view, {on_loop_thread()}")
+
+async def awaiting(request):
+    return HttpResponse(f"async view, {on_loop_thread()}")
+"""
+
+
+async def served(tutor: Tutor, view: str) -> str:
+    job = ExampleJob(code=VIEWS_AND_THREADS, entry=view, entry_kind="view", route="v/", path="/v/")
+    report = await tutor.runner.run(job)
+    assert report.ok, report
+    return report.responses[0].body
+
+
+async def test_a_plain_def_view_is_a_valid_sync_view_run_in_a_worker_thread(tutor):
+    assert await served(tutor, "plain") == "plain def view, worker"
+    assert await served(tutor, "awaiting") == "async view, loop thread"
+
