@@ -77,13 +77,17 @@ def correct_texts(exercise: AnyExercise) -> list[str]:
 
 
 def _contains(text: str, fragment: str) -> bool:
-    """`fragment` occurs in `text` as a whole: not as part of a longer name."""
+    """`fragment` occurs in `text` as a whole: not as part of a longer name or number."""
     fragment = fragment.strip()
     if not fragment:
         return False
-    before = r"(?<![A-Za-z0-9_])" if _IDENTIFIER.match(fragment[0]) else ""
-    after = r"(?![A-Za-z0-9_])" if _IDENTIFIER.match(fragment[-1]) or fragment[-1].isdigit() else ""
+    before = r"(?<![A-Za-z0-9_])" if _wordish(fragment[0]) else ""
+    after = r"(?![A-Za-z0-9_])" if _wordish(fragment[-1]) else ""
     return re.search(before + re.escape(fragment) + after, text) is not None
+
+
+def _wordish(character: str) -> bool:
+    return character.isascii() and (character.isalnum() or character == "_")
 
 
 def _first_hint_names_an_answer(exercise: AnyExercise, problems: list[Problem]) -> None:
@@ -152,9 +156,7 @@ def _options_use_a_hidden_name(exercise: AnyExercise, problems: list[Problem]) -
             continue
         found = sorted(used_names(option.text) & hidden)
         if found:
-            field = f"options[{index}]" if isinstance(exercise, FillInTheBlank) else (
-                f"options[{index}].code"
-            )
+            field = f"options[{index}]" + (".code" if option.is_code else "")
             names = ", ".join(found)
             message = (
                 f"uses {names}, which only the hidden run.prelude defines; learners never "
@@ -196,4 +198,3 @@ def _prose_names_middleware_behaviour(exercise: AnyExercise, problems: list[Prob
                 )
                 problems.append(Problem(_file(exercise), field, message))
                 return
-

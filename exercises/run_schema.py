@@ -45,10 +45,10 @@ def read_run(fields: Fields, fixed_target: RunTarget | None, wrong_letters: str)
     middleware = table.text_list("middleware", min_items=1) if table.has("middleware") else ()
     for index, name in enumerate(middleware):
         if not _NAME.match(name) and name not in DJANGO_MIDDLEWARE:
-            allowed = ", ".join(DJANGO_MIDDLEWARE)
+            listed = ", ".join(DJANGO_MIDDLEWARE)
             message = (
                 f"{name!r} is neither a name the example defines nor one of the Django "
-                f"middleware a run may use: {allowed}"
+                f"middleware a run may use: {listed}"
             )
             table.problem(f"middleware[{index}]", message)
     route = table.text("route", required=False)

@@ -78,7 +78,8 @@ def test_options_shown_without_code_may_share_the_prelude() -> None:
     """The README's multiple-choice example: code options, no shown code, imports in the prelude."""
     choice = load_catalog(FIXTURES / "good").get("demo/define-async-view")
 
-    assert choice.run is not None and "HttpResponse" in choice.run.prelude
+    assert choice.run is not None
+    assert "HttpResponse" in choice.run.prelude
     assert check(FIXTURES / "good") == []
 
 

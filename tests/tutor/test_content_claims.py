@@ -189,4 +189,3 @@ async def served(tutor: Tutor, view: str) -> str:
 async def test_a_plain_def_view_is_a_valid_sync_view_run_in_a_worker_thread(tutor):
     assert await served(tutor, "plain") == "plain def view, worker"
     assert await served(tutor, "awaiting") == "async view, loop thread"
-

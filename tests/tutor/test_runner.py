@@ -200,7 +200,8 @@ async def test_a_run_declaring_django_session_middleware_has_a_session(tutor):
     without = await tutor.runner.run(post_note("visits", ()))
 
     assert with_sessions.responses[0].body == "visit 1"
-    assert without.error is not None and without.error.type == "AttributeError"
+    assert without.error is not None
+    assert without.error.type == "AttributeError"
 
 
 async def test_a_dotted_middleware_off_the_allow_list_is_never_imported(tutor):
