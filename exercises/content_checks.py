@@ -5,7 +5,7 @@ Each catches a mechanical kind of content mistake that an expert review found by
 - a first hint that contains the text of a correct option (hints cost points; the first
   should narrow the choice, only a later one may name the answer);
 - two exercises, in any loaded pack, with the same set of options;
-- shown code whose options use a name that only the hidden `run.prelude` defines (the
+- shown code, or its options, using a name that only the hidden `run.prelude` defines (the
   learner never sees the prelude, so the import must be in the shown code);
 - prose that names a middleware's behaviour (CSRF, sessions, authentication) in an
   exercise whose run declares no middleware, so no run ever shows that behaviour.
@@ -151,18 +151,25 @@ def _options_use_a_hidden_name(exercise: AnyExercise, problems: list[Problem]) -
     if shown is None:
         return  # options shown on their own: the prelude holds what they share
     hidden = bound_names(run.prelude) - bound_names(shown)
+    in_options = set().union(*(used_names(option.text) for option in exercise.options))
+    in_code = used_names(shown) - (in_options if isinstance(exercise, FillInTheBlank) else set())
+    found_in_code = sorted(in_code & hidden)  # a blank's option is named on its own, below
+    if found_in_code:
+        problems.append(Problem(_file(exercise), "code", _hidden_message(found_in_code)))
     for index, option in enumerate(exercise.options):
         if isinstance(exercise, MultipleChoice) and not option.is_code:
             continue
         found = sorted(used_names(option.text) & hidden)
         if found:
             field = f"options[{index}]" + (".code" if option.is_code else "")
-            names = ", ".join(found)
-            message = (
-                f"uses {names}, which only the hidden run.prelude defines; learners never "
-                "see the prelude, so define or import it in the shown code"
-            )
-            problems.append(Problem(_file(exercise), field, message))
+            problems.append(Problem(_file(exercise), field, _hidden_message(found)))
+
+
+def _hidden_message(names: list[str]) -> str:
+    return (
+        f"uses {', '.join(names)}, which only the hidden run.prelude defines; learners never "
+        "see the prelude, so define or import it in the shown code"
+    )
 
 
 def prose(exercise: AnyExercise) -> Iterator[tuple[str, str]]:

@@ -96,3 +96,17 @@ def test_a_later_hint_may_name_the_answer_and_a_longer_name_is_not_the_answer(
     (folder / "hint.toml").write_text(later)
 
     assert check(tmp_path) == []
+
+
+def test_shown_code_that_uses_a_name_only_the_prelude_defines_is_named(tmp_path: Path) -> None:
+    folder = pack_with(tmp_path, "one")
+    text = (BROKEN / "prelude-only-name.toml").read_text()
+    uses_it_too = text.replace('return HttpResponse("rested")', "return HttpResponse(WORD)")
+    uses_it_too = uses_it_too.replace(
+        'prelude = "import asyncio"', "prelude = \"import asyncio\\nWORD = 'rested'\""
+    )
+    (folder / "prelude.toml").write_text(uses_it_too)
+
+    problems = [(problem.field, problem.message[:12]) for problem in check(tmp_path)]
+
+    assert problems == [("code", "uses WORD, w"), ("options[1]", "uses asyncio")]
