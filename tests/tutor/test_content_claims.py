@@ -162,6 +162,25 @@ async def test_a_transaction_belongs_in_one_sync_function_run_by_sync_to_async(t
     assert on_the_loop.error.type == "SynchronousOnlyOperation"
 
 
+async def test_django_refuses_atomic_requests_for_an_async_view(tutor):
+    code = """
+from django.db import connections
+from django.http import HttpResponse
+
+connections.settings["default"]["ATOMIC_REQUESTS"] = True  # this run's process only
+
+async def view(request):
+    return HttpResponse("served in a transaction")
+"""
+    job = ExampleJob(code=code, entry="view", entry_kind="view", route="v/", path="/v/")
+
+    report = await tutor.runner.run(job)
+
+    assert report.error is not None
+    assert report.error.type == "RuntimeError"
+    assert "ATOMIC_REQUESTS with async views" in report.error.message
+
+
 VIEWS_AND_THREADS = """
 import threading
 import time
