@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 
 import discord
 import httpx
@@ -50,6 +51,7 @@ async def run(settings: Settings) -> None:
             clock=SystemClock(),
             runner=ExampleRunner(tutor),
             counter_edit_seconds=settings.counter_edit_seconds,
+            quiz_grace=timedelta(minutes=settings.quiz_grace_minutes),
         )
         loop = asyncio.get_running_loop()
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
@@ -83,7 +85,7 @@ async def sync(settings: Settings, guild_id: int | None) -> None:
     catalog = load_catalog(settings.exercises_path)
     store = await SqliteStore.open(settings.database_path)
     try:
-        bot = TutorBot(store=store, catalog=catalog, clock=SystemClock())
+        bot = TutorBot(store=store, catalog=catalog, clock=SystemClock(), run_quizzes=False)
         async with bot:
             await bot.login(settings.discord_token)
             guild = discord.Object(guild_id) if guild_id else None

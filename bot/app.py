@@ -6,8 +6,10 @@ Thin by design: parse, call the domain, render. Buttons are routed by DynamicIte
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+from datetime import timedelta
 
 import discord
 from discord import app_commands
@@ -18,6 +20,9 @@ from bot.counters import CounterRefresher
 from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
 from bot.errors import STALE_BUTTON, Refused
 from bot.practice import Clicked, Practice
+from bot.quiz.discord_poster import DiscordPoster
+from bot.quiz.scheduler import DEFAULT_GRACE, QuizScheduler
+from bot.render import Rendered
 from bot.replies import reply, report
 from bot.run_it import ExampleRunner
 from bot.store import Store
@@ -37,6 +42,8 @@ class TutorBot(discord.Client):
         counter_edit_seconds: float = 5.0,
         practice_cooldown_seconds: float = 10.0,
         guild_ready_timeout: float = 2.0,
+        quiz_grace: timedelta = DEFAULT_GRACE,
+        run_quizzes: bool = True,
     ) -> None:
         # The tutor never joins voice: no warning about voice libraries it will not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -51,12 +58,32 @@ class TutorBot(discord.Client):
         self.practice = Practice(
             store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
         )
+        self.quiz_scheduler = QuizScheduler(
+            quizzes=store.quizzes,
+            catalog=catalog,
+            clock=clock,
+            poster=DiscordPoster(self, store.quizzes.log_channel),
+            render_post=self._rendered_post,
+            grace=quiz_grace,
+        )
+        self._run_quizzes = run_quizzes
+        self._quiz_task: asyncio.Task[None] | None = None
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*components.BUTTONS)
+        if self._run_quizzes:
+            self._quiz_task = asyncio.create_task(self._post_quizzes(), name="daily-quizzes")
+
+    async def _post_quizzes(self) -> None:
+        await self.wait_until_ready()  # the guilds' channels are known; posting can start
+        await self.quiz_scheduler.run()
+
+    async def _rendered_post(self, post_id: int) -> Rendered:
+        _, rendered = await self.practice.render_post(post_id)
+        return rendered
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
@@ -126,5 +153,8 @@ class TutorBot(discord.Client):
             await report(interaction, cause)
 
     async def close(self) -> None:
+        if self._quiz_task is not None:
+            self._quiz_task.cancel()
+            await asyncio.gather(self._quiz_task, return_exceptions=True)
         await self.counters.flush()  # while the connection is still there to edit with
         await super().close()

@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.channel_history import Nonces
 from bot.sandbox.model import Channel, Message
 from bot.sandbox.recording import API_PREFIX, RECORDED, DiscordError, json_answer
 from bot.sandbox.world import World
@@ -33,6 +34,7 @@ def message_body(payload: Any, *, editing: bool = False) -> dict[str, Any]:
 class Rest:
     def __init__(self, world: World) -> None:
         self.world = world
+        self.nonces = Nonces(world)
 
     def routes(self) -> list[web.RouteDef]:
         api = API_PREFIX
@@ -134,7 +136,13 @@ class Rest:
         body = message_body(request[RECORDED].body)
         if body.get("flags", 0) & 64:
             raise DiscordError(400, 50035, "Invalid Form Body: only interactions reply ephemerally")
-        return json_answer(self.world.post(channel, body).payload())
+        payload = request[RECORDED].body
+        earlier = self.nonces.earlier(channel, payload)
+        if earlier is not None:
+            return json_answer(earlier.payload())
+        message = self.world.post(channel, body)
+        self.nonces.remember(channel, payload, message)
+        return json_answer(message.payload())
 
     async def get_message(self, request: web.Request) -> web.Response:
         return json_answer(self._message(request).payload())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.sandbox.channel_history import ChannelHistory
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.interactions import Interactions
 from bot.sandbox.recording import API_PREFIX, Recorder, json_answer
@@ -21,6 +22,7 @@ class Server:
     def __init__(self, world: World, gateway: Gateway, recorder: Recorder) -> None:
         self.gateway = gateway
         self.app = web.Application(middlewares=[recorder.middleware])
+        self.app.add_routes(ChannelHistory(world).routes())
         self.app.add_routes(Rest(world).routes())
         self.app.add_routes(Interactions(world).routes())
         self.app.add_routes(

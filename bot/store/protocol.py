@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from bot.progress import Period, PostContext, Streak
 from exercises.model import Difficulty
+
+if TYPE_CHECKING:
+    from bot.store.quizzes import SqliteQuizzes
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,9 @@ class OptionPick:
 
 class Store(Protocol):
     """Everything the bot remembers about learners. Times are aware datetimes."""
+
+    quizzes: SqliteQuizzes
+    """Daily quiz schedules and their deliveries (bot.store.quizzes)."""
 
     async def create_post(
         self,

@@ -34,6 +34,7 @@ from bot.store.protocol import (
     PostProgress,
     Store,
 )
+from bot.store.quizzes import SqliteQuizzes
 from bot.store.rows import attempt_from_row, from_db, post_from_row, to_db
 from bot.store.schema import connect, open_for_writing
 from bot.store.writer import WriteJob, Writer
@@ -53,6 +54,7 @@ class SqliteStore:
         self._writes = writes
         self._reads = reads
         self._closed = False
+        self.quizzes = SqliteQuizzes(self._write, reads)
 
     @classmethod
     async def open(cls, path: Path | str) -> SqliteStore:

@@ -1,0 +1,291 @@
+"""Posting each schedule's daily quiz exactly once per local day, with an injected clock.
+
+Delivery is at least once with duplicates suppressed:
+
+1. The delivery for (schedule, local date) is claimed in a UNIQUE row, together with its
+   posts, before anything is sent; a process that loses the INSERT posts nothing.
+2. Each message is sent with a nonce derived from the delivery and position, so a retry
+   of the same send returns the message Discord already has.
+3. A claim whose holder stopped renewing its lease (it crashed) is taken over, inside the
+   grace window. Discord keeps nonces only for minutes, so the new holder first looks in
+   the channel's recent messages for the posts' own buttons, and sends only what is missing.
+4. A day missed while the bot was down is posted if it is still within the grace window,
+   otherwise recorded as skipped and logged.
+5. A deleted channel or a missing permission fails the delivery, pauses the schedule with
+   the reason, and tells the moderators' log channel, instead of retrying forever.
+   discord.py itself retries 429s and 5xx; nothing here retries on top of it.
+
+Discord-free: the `Poster` sends and searches; the clock decides when.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import uuid
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.errors import Refused
+from bot.progress import PostContext, attempt_limit
+from bot.quiz import due, questions
+from bot.render import Rendered
+from bot.store.quizzes import Delivery, DeliveryStatus, Question, Schedule, SqliteQuizzes
+from exercises import Catalog
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GRACE = timedelta(hours=2)
+LEASE = timedelta(minutes=2)
+"""How long a claim is held without renewal; renewed before every message."""
+POLL = timedelta(minutes=1)
+"""Other processes may add or change schedules: look again at least this often."""
+
+
+class PostRefused(Exception):
+    """Discord will not take the post until a moderator acts: the reason says what to fix."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Poster(Protocol):
+    async def send(self, channel_id: int, rendered: Rendered, *, nonce: str) -> int:
+        """Post `rendered`, return its message id; raise PostRefused if Discord never will."""
+        ...
+
+    async def find_posts(self, channel_id: int, post_ids: Collection[int]) -> dict[int, int]:
+        """Of `post_ids`, those already in the channel's recent messages: post id -> message id."""
+        ...
+
+    async def tell_moderators(self, guild_id: int, text: str) -> None: ...
+
+
+class PostRenderer(Protocol):
+    async def __call__(self, post_id: int) -> Rendered: ...
+
+
+def delivery_nonce(delivery_id: int, position: int) -> str:
+    """Discord allows 25 characters; the same delivery and position always give the same nonce."""
+    return f"quiz-{delivery_id}-{position}"
+
+
+class QuizScheduler:
+    def __init__(
+        self,
+        *,
+        quizzes: SqliteQuizzes,
+        catalog: Catalog,
+        clock: Clock,
+        poster: Poster,
+        render_post: PostRenderer,
+        grace: timedelta = DEFAULT_GRACE,
+        process: str | None = None,
+    ) -> None:
+        self.quizzes = quizzes
+        self.catalog = catalog
+        self.clock = clock
+        self.poster = poster
+        self.render_post = render_post
+        self.grace = grace
+        self.process = process or uuid.uuid4().hex[:12]
+        self._wake = asyncio.Event()
+        self._rounds = 0
+        self._asleep = False
+        self._idle = asyncio.Condition()
+
+    @property
+    def rounds(self) -> int:
+        """How many rounds `run` has finished; see `wait_until_asleep`."""
+        return self._rounds
+
+    async def wait_until_asleep(self, *, after: int) -> None:
+        """Until `run` has finished a round after round `after` and sleeps (for tests)."""
+        async with self._idle:
+            await self._idle.wait_for(lambda: self._rounds > after and self._asleep)
+
+    def wake(self) -> None:
+        """Look at the schedules again now (one was added, changed or resumed)."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver what is due, then sleep until the next due time (or POLL), forever."""
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("daily quiz scheduler: a round failed; trying again in a minute")
+            await self._sleep(await self._seconds_to_next())
+
+    async def _seconds_to_next(self) -> float:
+        now = self.clock.now()
+        wait = POLL
+        for schedule in await self.quizzes.schedules():
+            if not schedule.paused:
+                coming = due.next_due(now, schedule.local_time, ZoneInfo(schedule.time_zone))
+                wait = min(wait, coming.due_at - now)
+        return max(wait.total_seconds(), 0.0)
+
+    async def _sleep(self, seconds: float) -> None:
+        self._wake.clear()
+        sleeping = asyncio.ensure_future(self.clock.sleep(seconds))
+        woken = asyncio.ensure_future(self._wake.wait())
+        async with self._idle:
+            self._rounds += 1
+            self._asleep = True
+            self._idle.notify_all()
+        try:
+            await asyncio.wait([sleeping, woken], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            self._asleep = False
+            for waiter in (sleeping, woken):
+                waiter.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await waiter
+
+    async def tick(self) -> None:
+        """One round at the clock's now: stalled claims first, then each schedule's day."""
+        for stalled in await self.quizzes.stalled(self.clock.now()):
+            await self._recover(stalled)
+        for schedule in await self.quizzes.schedules():
+            if not schedule.paused:
+                await self._deliver_due(schedule)
+
+    async def _deliver_due(self, schedule: Schedule) -> None:
+        now = self.clock.now()
+        day = due.latest_due(now, schedule.local_time, ZoneInfo(schedule.time_zone))
+        if day.due_at < schedule.active_since:
+            return  # due before the schedule was created or resumed: never owed
+        if now - day.due_at > self.grace:
+            note = f"missed: the bot was not running within {self.grace} of the due time"
+            if await self.quizzes.skip(
+                schedule, local_date=day.local_date, due_at=day.due_at, note=note, now=now
+            ):
+                log.warning(
+                    "daily quiz %d for %s skipped: due at %s, more than %s ago",
+                    schedule.schedule_id,
+                    day.local_date,
+                    day.due_at.isoformat(),
+                    self.grace,
+                )
+            return
+        chosen = await self._choose(schedule)
+        if not chosen:
+            return
+        delivery = await self.quizzes.claim(
+            schedule,
+            local_date=day.local_date,
+            due_at=day.due_at,
+            questions=chosen,
+            process=self.process,
+            now=now,
+            lease_until=now + LEASE,
+        )
+        if delivery is not None:  # else another process (or an earlier round) has this day
+            await self._post(schedule, delivery, recovering=False)
+
+    async def _choose(self, schedule: Schedule) -> list[Question]:
+        try:
+            choices = questions.candidates(self.catalog, schedule.pack, schedule.difficulty)
+        except Refused as refused:  # the pack was removed from the catalog since
+            await self._pause(schedule, refused.message)
+            return []
+        last = await self.quizzes.last_posted_in_channel(schedule.channel_id)
+        picked = questions.least_recently_used(choices, last, schedule.question_count)
+        return [
+            Question(
+                e.id,
+                e.content_hash,
+                e.difficulty,
+                attempt_limit(PostContext.DAILY_QUIZ, e.attempts),
+            )
+            for e in picked
+        ]
+
+    async def _recover(self, stalled: Delivery) -> None:
+        now = self.clock.now()
+        schedule = await self.quizzes.schedule(stalled.schedule_id)
+        if schedule is None or schedule.paused or now - stalled.due_at > self.grace:
+            note = "left unfinished by a stopped bot, and no longer due"
+            await self.quizzes.finish(
+                stalled.delivery_id, DeliveryStatus.SKIPPED, now=now, note=note
+            )
+            log.warning("daily quiz delivery %d skipped: %s", stalled.delivery_id, note)
+            return
+        held = await self.quizzes.take_over(
+            stalled.delivery_id, process=self.process, now=now, lease_until=now + LEASE
+        )
+        if held is not None:
+            log.info("completing daily quiz delivery %d left unfinished", held.delivery_id)
+            await self._post(schedule, held, recovering=True)
+
+    async def _post(self, schedule: Schedule, delivery: Delivery, *, recovering: bool) -> None:
+        missing = [post for post in delivery.posts if post.message_id is None]
+        try:
+            if recovering and missing:
+                found = await self.poster.find_posts(
+                    schedule.channel_id, [post.post_id for post in missing]
+                )
+                for post_id, message_id in found.items():
+                    await self.quizzes.set_post_message(post_id, message_id)
+                missing = [post for post in missing if post.post_id not in found]
+            for post in missing:
+                lease_until = self.clock.now() + LEASE
+                if not await self.quizzes.renew(
+                    delivery.delivery_id, process=self.process, lease_until=lease_until
+                ):
+                    return  # taken over by another process after our lease ran out
+                rendered = await self.render_post(post.post_id)
+                heading = _heading(schedule, delivery, post.position)
+                message_id = await self.poster.send(
+                    schedule.channel_id,
+                    dataclasses.replace(rendered, content=heading),
+                    nonce=delivery_nonce(delivery.delivery_id, post.position),
+                )
+                await self.quizzes.set_post_message(post.post_id, message_id)
+        except PostRefused as refused:
+            now = self.clock.now()
+            await self.quizzes.finish(
+                delivery.delivery_id, DeliveryStatus.FAILED, now=now, note=refused.reason
+            )
+            await self._pause(schedule, refused.reason)
+            return
+        await self.quizzes.finish(delivery.delivery_id, DeliveryStatus.POSTED, now=self.clock.now())
+        log.info("daily quiz %d posted for %s", schedule.schedule_id, delivery.local_date)
+
+    async def _pause(self, schedule: Schedule, reason: str) -> None:
+        await self.quizzes.pause(
+            schedule.schedule_id, reason=reason, now=self.clock.now(), error=True
+        )
+        log.warning("daily quiz %d paused: %s", schedule.schedule_id, reason)
+        text = (
+            f"Paused daily quiz #{schedule.schedule_id} in <#{schedule.channel_id}>: {reason} "
+            f"Fix that, then run `/quiz resume {schedule.schedule_id}`."
+        )
+        try:
+            await self.poster.tell_moderators(schedule.guild_id, text)
+        except PostRefused as refused:
+            log.warning(
+                "could not tell the moderators of server %d: %s", schedule.guild_id, refused.reason
+            )
+
+
+def _heading(schedule: Schedule, delivery: Delivery, position: int) -> str:
+    total = len(delivery.posts)
+    number = f" · question {position + 1}/{total}" if total > 1 else ""
+    return f"**Daily quiz** · {delivery.local_date:%A %d %B}{number}"
+
+
+def next_due_text(schedule: Schedule, now: datetime) -> str:
+    """For /quiz list: the next due time in the schedule's zone, or why there is none."""
+    if schedule.paused:
+        return f"paused ({schedule.pause_reason})"
+    zone = ZoneInfo(schedule.time_zone)
+    coming = due.next_due(now, schedule.local_time, zone)
+    return f"next {coming.due_at.astimezone(zone):%a %d %b %H:%M} {schedule.time_zone}"

@@ -1,0 +1,461 @@
+"""What the daily quizzes remember: schedules, and one claimed delivery per schedule and day.
+
+The claim is a row under UNIQUE (schedule_id, local_date), written in one transaction with
+the delivery's posts (the questions are fixed when it is claimed). Any number of bot
+processes may share the file: only one INSERT wins, and a claim whose holder stopped renewing
+its lease may be taken over. No Discord here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+from sqlite3 import Row
+from typing import Any
+
+import aiosqlite
+
+from bot.progress import PostContext
+from bot.store.rows import from_db, to_db
+from bot.store.writer import WriteJob
+from exercises.model import Difficulty
+
+
+class DeliveryStatus(StrEnum):
+    CLAIMED = "claimed"  # being posted (or its poster crashed)
+    POSTED = "posted"
+    SKIPPED = "skipped"  # missed while the bot was down, outside the grace window
+    FAILED = "failed"  # the channel is gone or the bot may not post there
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    schedule_id: int
+    guild_id: int
+    channel_id: int
+    local_time: time
+    time_zone: str
+    pack: str | None
+    difficulty: Difficulty | None
+    question_count: int
+    created_by: int
+    created_at: datetime
+    active_since: datetime
+    paused_at: datetime | None
+    pause_reason: str | None
+    last_error: str | None
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One exercise of a delivery, as it is recorded when the delivery is claimed."""
+
+    exercise_id: str
+    content_hash: str
+    difficulty: Difficulty
+    attempt_limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPost:
+    position: int
+    post_id: int
+    exercise_id: str
+    message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    delivery_id: int
+    schedule_id: int
+    local_date: date
+    due_at: datetime
+    status: DeliveryStatus
+    claimed_by: str
+    lease_until: datetime
+    note: str | None
+    posts: tuple[DeliveryPost, ...]
+
+
+Write = Callable[[WriteJob[Any]], Awaitable[Any]]
+"""The store's `_write`: runs a job in its own transaction on the one writer."""
+
+
+class SqliteQuizzes:
+    """The quiz tables of a SqliteStore: `store.quizzes`."""
+
+    def __init__(self, write: Write, reads: aiosqlite.Connection) -> None:
+        self._write = write
+        self._reads = reads
+
+    # Server settings this feature reads (issue 12 owns writing them)
+
+    async def guild_time_zone(self, guild_id: int) -> str | None:
+        row = await _one(
+            self._reads, "SELECT time_zone FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        return str(row[0]) if row is not None else None
+
+    async def log_channel(self, guild_id: int) -> int | None:
+        sql = "SELECT log_channel_id FROM guild_settings WHERE guild_id = ?"
+        row = await _one(self._reads, sql, (guild_id,))
+        return int(row[0]) if row is not None and row[0] is not None else None
+
+    async def set_log_channel(self, guild_id: int, channel_id: int | None, now: datetime) -> None:
+        at = to_db(now, "now")
+
+        async def upsert(db: aiosqlite.Connection) -> None:
+            await db.execute(
+                "INSERT INTO guild_settings (guild_id, log_channel_id, updated_at) "
+                "VALUES (?, ?, ?) "
+                "ON CONFLICT (guild_id) DO UPDATE SET log_channel_id = excluded.log_channel_id, "
+                "updated_at = excluded.updated_at",
+                (guild_id, channel_id, at),
+            )
+
+        await self._write(upsert)
+
+    # Schedules
+
+    async def add_schedule(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        local_time: time,
+        time_zone: str,
+        pack: str | None,
+        difficulty: Difficulty | None,
+        question_count: int,
+        created_by: int,
+        now: datetime,
+    ) -> Schedule:
+        at = to_db(now, "now")
+        values = (
+            guild_id,
+            channel_id,
+            local_time.strftime("%H:%M"),
+            time_zone,
+            pack,
+            difficulty.value if difficulty else None,
+            question_count,
+            created_by,
+            at,
+            at,
+        )
+
+        async def insert(db: aiosqlite.Connection) -> Schedule:
+            async with db.execute(
+                "INSERT INTO quiz_schedules (guild_id, channel_id, local_time, time_zone, pack, "
+                "difficulty, question_count, created_by, created_at, active_since) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            ) as cursor:
+                schedule_id = cursor.lastrowid
+            assert schedule_id is not None
+            found = await _schedule(db, schedule_id)
+            assert found is not None
+            return found
+
+        result: Schedule = await self._write(insert)
+        return result
+
+    async def schedule(self, schedule_id: int) -> Schedule | None:
+        return await _schedule(self._reads, schedule_id)
+
+    async def schedules(self, guild_id: int | None = None) -> list[Schedule]:
+        """Schedules not removed, of one server or of all, oldest first."""
+        sql = "SELECT * FROM quiz_schedules WHERE removed_at IS NULL"
+        values: tuple[int, ...] = ()
+        if guild_id is not None:
+            sql += " AND guild_id = ?"
+            values = (guild_id,)
+        rows = await _all(self._reads, sql + " ORDER BY schedule_id", values)
+        return [_schedule_from_row(row) for row in rows]
+
+    async def change_schedule(self, schedule_id: int, **changes: Any) -> Schedule | None:
+        """Set columns of a live schedule (local_time, time_zone, pack, ...); None if gone."""
+        allowed = {"channel_id", "local_time", "time_zone", "pack", "difficulty", "question_count"}
+        if not changes or set(changes) - allowed:
+            raise ValueError(f"change one or more of {sorted(allowed)}, not {sorted(changes)}")
+        values = {
+            key: value.strftime("%H:%M") if isinstance(value, time) else value
+            for key, value in changes.items()
+        }
+        sets = ", ".join(f"{key} = :{key}" for key in values)
+        return await self._update(schedule_id, sets, values)
+
+    async def pause(
+        self, schedule_id: int, *, reason: str, now: datetime, error: bool = False
+    ) -> Schedule | None:
+        sets = "paused_at = :at, pause_reason = :reason"
+        if error:
+            sets += ", last_error = :reason, last_error_at = :at"
+        return await self._update(schedule_id, sets, {"at": to_db(now, "now"), "reason": reason})
+
+    async def resume(self, schedule_id: int, *, now: datetime) -> Schedule | None:
+        """Active again from `now`: days due while it was paused are not owed."""
+        sets = "paused_at = NULL, pause_reason = NULL, active_since = :at"
+        return await self._update(schedule_id, sets, {"at": to_db(now, "now")})
+
+    async def remove(self, schedule_id: int, *, now: datetime) -> Schedule | None:
+        return await self._update(schedule_id, "removed_at = :at", {"at": to_db(now, "now")})
+
+    async def _update(self, schedule_id: int, sets: str, values: dict[str, Any]) -> Schedule | None:
+        sql = f"UPDATE quiz_schedules SET {sets} WHERE schedule_id = :id AND removed_at IS NULL"
+
+        async def update(db: aiosqlite.Connection) -> Schedule | None:
+            await db.execute(sql, {**values, "id": schedule_id})
+            return await _schedule(db, schedule_id)
+
+        result: Schedule | None = await self._write(update)
+        return result
+
+    # Choosing questions
+
+    async def last_posted_in_channel(self, channel_id: int) -> dict[str, datetime]:
+        """When each exercise was last posted in the channel (any context)."""
+        sql = (
+            "SELECT exercise_id, max(posted_at) AS last FROM posts WHERE channel_id = ? "
+            "GROUP BY exercise_id"
+        )
+        rows = await _all(self._reads, sql, (channel_id,))
+        return {row["exercise_id"]: from_db(row["last"]) for row in rows}
+
+    # Deliveries
+
+    async def claim(
+        self,
+        schedule: Schedule,
+        *,
+        local_date: date,
+        due_at: datetime,
+        questions: Sequence[Question],
+        process: str,
+        now: datetime,
+        lease_until: datetime,
+    ) -> Delivery | None:
+        """Claim the day's delivery with its posts, or None if it was already claimed."""
+        at = to_db(now, "now")
+        claim = (
+            schedule.schedule_id,
+            local_date.isoformat(),
+            to_db(due_at, "due_at"),
+            at,
+            process,
+            to_db(lease_until, "lease_until"),
+        )
+
+        async def insert(db: aiosqlite.Connection) -> Delivery | None:
+            async with db.execute(
+                "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, claimed_at, "
+                "claimed_by, lease_until) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (schedule_id, local_date) DO NOTHING",
+                claim,
+            ) as cursor:
+                delivery_id = cursor.lastrowid if cursor.rowcount == 1 else None
+            if delivery_id is None:
+                return None
+            for position, question in enumerate(questions):
+                async with db.execute(
+                    "INSERT INTO posts (guild_id, channel_id, exercise_id, content_hash, "
+                    "difficulty, context, attempt_limit, posted_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        schedule.guild_id,
+                        schedule.channel_id,
+                        question.exercise_id,
+                        question.content_hash,
+                        question.difficulty.value,
+                        PostContext.DAILY_QUIZ.value,
+                        question.attempt_limit,
+                        at,
+                    ),
+                ) as cursor:
+                    post_id = cursor.lastrowid
+                await db.execute(
+                    "INSERT INTO quiz_delivery_posts (delivery_id, position, post_id) "
+                    "VALUES (?, ?, ?)",
+                    (delivery_id, position, post_id),
+                )
+            return await _delivery(db, delivery_id)
+
+        result: Delivery | None = await self._write(insert)
+        return result
+
+    async def skip(
+        self, schedule: Schedule, *, local_date: date, due_at: datetime, note: str, now: datetime
+    ) -> bool:
+        """Record a day that will not be posted; False if that day already has a delivery."""
+        at = to_db(now, "now")
+        values = (schedule.schedule_id, local_date.isoformat(), to_db(due_at, "due_at"), at, note)
+
+        async def insert(db: aiosqlite.Connection) -> bool:
+            async with db.execute(
+                "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at, "
+                "claimed_by, lease_until, note) VALUES (?, ?, ?, 'skipped', ?, '', '', ?) "
+                "ON CONFLICT (schedule_id, local_date) DO NOTHING",
+                values,
+            ) as cursor:
+                return cursor.rowcount == 1
+
+        result: bool = await self._write(insert)
+        return result
+
+    async def stalled(self, now: datetime) -> list[Delivery]:
+        """Claimed deliveries whose holder stopped renewing its lease (it crashed, most likely)."""
+        sql = (
+            "SELECT delivery_id FROM quiz_deliveries WHERE status = 'claimed' AND lease_until <= ?"
+        )
+        rows = await _all(self._reads, sql, (to_db(now, "now"),))
+        found = [await _delivery(self._reads, row[0]) for row in rows]
+        return [delivery for delivery in found if delivery is not None]
+
+    async def take_over(
+        self, delivery_id: int, *, process: str, now: datetime, lease_until: datetime
+    ) -> Delivery | None:
+        """Hold a stalled claim: None if another process took it over or it was finished."""
+        values = (process, to_db(lease_until, "lease_until"), delivery_id, to_db(now, "now"))
+
+        async def update(db: aiosqlite.Connection) -> Delivery | None:
+            async with db.execute(
+                "UPDATE quiz_deliveries SET claimed_by = ?, lease_until = ? "
+                "WHERE delivery_id = ? AND status = 'claimed' AND lease_until <= ?",
+                values,
+            ) as cursor:
+                taken = cursor.rowcount == 1
+            return await _delivery(db, delivery_id) if taken else None
+
+        result: Delivery | None = await self._write(update)
+        return result
+
+    async def renew(self, delivery_id: int, *, process: str, lease_until: datetime) -> bool:
+        """Extend the lease before each post; False if this process no longer holds the claim."""
+        values = (to_db(lease_until, "lease_until"), delivery_id, process)
+
+        async def update(db: aiosqlite.Connection) -> bool:
+            async with db.execute(
+                "UPDATE quiz_deliveries SET lease_until = ? "
+                "WHERE delivery_id = ? AND status = 'claimed' AND claimed_by = ?",
+                values,
+            ) as cursor:
+                return cursor.rowcount == 1
+
+        result: bool = await self._write(update)
+        return result
+
+    async def finish(
+        self, delivery_id: int, status: DeliveryStatus, *, now: datetime, note: str | None = None
+    ) -> None:
+        at = to_db(now, "now")
+        posted_at = at if status is DeliveryStatus.POSTED else None
+
+        async def update(db: aiosqlite.Connection) -> None:
+            await db.execute(
+                "UPDATE quiz_deliveries SET status = ?, posted_at = coalesce(?, posted_at), "
+                "note = ? WHERE delivery_id = ?",
+                (status.value, posted_at, note, delivery_id),
+            )
+
+        await self._write(update)
+
+    async def set_post_message(self, post_id: int, message_id: int) -> None:
+        async def update(db: aiosqlite.Connection) -> None:
+            await db.execute(
+                "UPDATE posts SET message_id = ? WHERE post_id = ?", (message_id, post_id)
+            )
+
+        await self._write(update)
+
+    async def delivery(self, delivery_id: int) -> Delivery | None:
+        return await _delivery(self._reads, delivery_id)
+
+    async def deliveries(self, schedule_id: int) -> list[Delivery]:
+        sql = "SELECT delivery_id FROM quiz_deliveries WHERE schedule_id = ? ORDER BY local_date"
+        rows = await _all(self._reads, sql, (schedule_id,))
+        found = [await _delivery(self._reads, row[0]) for row in rows]
+        return [delivery for delivery in found if delivery is not None]
+
+
+def _schedule_from_row(row: Row) -> Schedule:
+    def moment(key: str) -> datetime | None:
+        return from_db(row[key]) if row[key] else None
+
+    created_at = from_db(row["created_at"])
+    return Schedule(
+        schedule_id=row["schedule_id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        local_time=time.fromisoformat(row["local_time"]),
+        time_zone=row["time_zone"],
+        pack=row["pack"],
+        difficulty=Difficulty(row["difficulty"]) if row["difficulty"] else None,
+        question_count=row["question_count"],
+        created_by=row["created_by"],
+        created_at=created_at,
+        active_since=moment("active_since") or created_at,
+        paused_at=moment("paused_at"),
+        pause_reason=row["pause_reason"],
+        last_error=row["last_error"],
+    )
+
+
+async def _schedule(db: aiosqlite.Connection, schedule_id: int) -> Schedule | None:
+    sql = "SELECT * FROM quiz_schedules WHERE schedule_id = ? AND removed_at IS NULL"
+    row = await _one(db, sql, (schedule_id,))
+    return _schedule_from_row(row) if row is not None else None
+
+
+async def _delivery(db: aiosqlite.Connection, delivery_id: int) -> Delivery | None:
+    row = await _one(db, "SELECT * FROM quiz_deliveries WHERE delivery_id = ?", (delivery_id,))
+    if row is None:
+        return None
+    posts = await _all(
+        db,
+        "SELECT d.position, p.post_id, p.exercise_id, p.message_id FROM quiz_delivery_posts d "
+        "JOIN posts p USING (post_id) WHERE d.delivery_id = ? ORDER BY d.position",
+        (delivery_id,),
+    )
+    return Delivery(
+        delivery_id=row["delivery_id"],
+        schedule_id=row["schedule_id"],
+        local_date=date.fromisoformat(row["local_date"]),
+        due_at=from_db(row["due_at"]),
+        status=DeliveryStatus(row["status"]),
+        claimed_by=row["claimed_by"],
+        lease_until=from_db(row["lease_until"]) if row["lease_until"] else from_db(row["due_at"]),
+        note=row["note"],
+        posts=tuple(
+            DeliveryPost(p["position"], p["post_id"], p["exercise_id"], p["message_id"])
+            for p in posts
+        ),
+    )
+
+
+async def _one(db: aiosqlite.Connection, sql: str, values: Any) -> Row | None:
+    async with db.execute(sql, values) as cursor:
+        row: Row | None = await cursor.fetchone()
+    return row
+
+
+async def _all(db: aiosqlite.Connection, sql: str, values: Any) -> list[Row]:
+    async with db.execute(sql, values) as cursor:
+        rows: list[Row] = list(await cursor.fetchall())
+    return rows
+
+
+__all__ = [
+    "Delivery",
+    "DeliveryPost",
+    "DeliveryStatus",
+    "Question",
+    "Schedule",
+    "SqliteQuizzes",
+]
