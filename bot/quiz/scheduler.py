@@ -96,19 +96,16 @@ class QuizScheduler:
         self.grace = grace
         self.process = process or uuid.uuid4().hex[:12]
         self._wake = asyncio.Event()
-        self._rounds = 0
-        self._asleep = False
+        self._started = 0
+        self._finished = 0
         self._idle = asyncio.Condition()
 
-    @property
-    def rounds(self) -> int:
-        """How many rounds `run` has finished; see `wait_until_asleep`."""
-        return self._rounds
-
-    async def wait_until_asleep(self, *, after: int) -> None:
-        """Until `run` has finished a round after round `after` and sleeps (for tests)."""
+    async def next_round(self) -> None:
+        """Wake `run` and return once a round that began after this call has finished."""
+        first_new = self._started + 1
+        self.wake()
         async with self._idle:
-            await self._idle.wait_for(lambda: self._rounds > after and self._asleep)
+            await self._idle.wait_for(lambda: self._finished >= first_new)
 
     def wake(self) -> None:
         """Look at the schedules again now (one was added, changed or resumed)."""
@@ -117,11 +114,18 @@ class QuizScheduler:
     async def run(self) -> None:
         """Deliver what is due, then sleep until the next due time (or POLL), forever."""
         while True:
+            self._wake.clear()  # a wake during the round below makes the next one start at once
+            self._started += 1
             try:
                 await self.tick()
+                seconds = await self._seconds_to_next()
             except Exception:
                 log.exception("daily quiz scheduler: a round failed; trying again in a minute")
-            await self._sleep(await self._seconds_to_next())
+                seconds = POLL.total_seconds()
+            async with self._idle:
+                self._finished += 1
+                self._idle.notify_all()
+            await self._sleep(seconds)
 
     async def _seconds_to_next(self) -> float:
         now = self.clock.now()
@@ -133,17 +137,11 @@ class QuizScheduler:
         return max(wait.total_seconds(), 0.0)
 
     async def _sleep(self, seconds: float) -> None:
-        self._wake.clear()
         sleeping = asyncio.ensure_future(self.clock.sleep(seconds))
         woken = asyncio.ensure_future(self._wake.wait())
-        async with self._idle:
-            self._rounds += 1
-            self._asleep = True
-            self._idle.notify_all()
         try:
             await asyncio.wait([sleeping, woken], return_when=asyncio.FIRST_COMPLETED)
         finally:
-            self._asleep = False
             for waiter in (sleeping, woken):
                 waiter.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
