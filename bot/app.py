@@ -20,7 +20,9 @@ from bot.counters import CounterRefresher
 from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
 from bot.errors import STALE_BUTTON, Refused
 from bot.practice import Clicked, Practice
+from bot.quiz import commands as quiz_commands
 from bot.quiz.discord_poster import DiscordPoster
+from bot.quiz.manage import QuizManager
 from bot.quiz.scheduler import DEFAULT_GRACE, QuizScheduler
 from bot.render import Rendered
 from bot.replies import reply, report
@@ -71,6 +73,10 @@ class TutorBot(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
+        quizzes = QuizManager(
+            quizzes=store.quizzes, catalog=catalog, clock=clock, scheduler=self.quiz_scheduler
+        )
+        quiz_commands.install(self.tree, quizzes, store.quizzes.moderator_role)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*components.BUTTONS)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 COMMANDS = (
     ("/practice [pack] [difficulty]", "post an exercise here for everyone to answer"),
     ("/stats", "your own progress: attempts, accuracy and points, per pack"),
+    ("/quiz schedule|edit|list|pause|resume|remove|now", "daily quizzes (moderators)"),
     ("/help", "this message"),
 )
 

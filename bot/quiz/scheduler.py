@@ -188,6 +188,30 @@ class QuizScheduler:
         if delivery is not None:  # else another process (or an earlier round) has this day
             await self._post(schedule, delivery, recovering=False)
 
+    async def deliver_today(self, schedule: Schedule) -> bool:
+        """/quiz now: post today's quiz at once; False if today's was already claimed."""
+        now = self.clock.now()
+        today = now.astimezone(ZoneInfo(schedule.time_zone)).date()
+        chosen = await self._choose(schedule)
+        if not chosen:
+            return False
+        delivery = await self.quizzes.claim(
+            schedule,
+            local_date=today,
+            due_at=now,
+            questions=chosen,
+            process=self.process,
+            now=now,
+            lease_until=now + LEASE,
+        )
+        if delivery is None:
+            return False
+        if not await self._post(schedule, delivery, recovering=False):
+            paused = await self.quizzes.schedule(schedule.schedule_id)
+            reason = paused.last_error if paused else None
+            raise Refused(f"The quiz could not be posted, so it is paused: {reason}")
+        return True
+
     async def _choose(self, schedule: Schedule) -> list[Question]:
         try:
             choices = questions.candidates(self.catalog, schedule.pack, schedule.difficulty)
@@ -223,7 +247,8 @@ class QuizScheduler:
             log.info("completing daily quiz delivery %d left unfinished", held.delivery_id)
             await self._post(schedule, held, recovering=True)
 
-    async def _post(self, schedule: Schedule, delivery: Delivery, *, recovering: bool) -> None:
+    async def _post(self, schedule: Schedule, delivery: Delivery, *, recovering: bool) -> bool:
+        """Send what the delivery still lacks; False if it failed (and paused the schedule)."""
         missing = [post for post in delivery.posts if post.message_id is None]
         try:
             if recovering and missing:
@@ -238,7 +263,7 @@ class QuizScheduler:
                 if not await self.quizzes.renew(
                     delivery.delivery_id, process=self.process, lease_until=lease_until
                 ):
-                    return  # taken over by another process after our lease ran out
+                    return False  # taken over by another process after our lease ran out
                 rendered = await self.render_post(post.post_id)
                 heading = _heading(schedule, delivery, post.position)
                 message_id = await self.poster.send(
@@ -253,9 +278,10 @@ class QuizScheduler:
                 delivery.delivery_id, DeliveryStatus.FAILED, now=now, note=refused.reason
             )
             await self._pause(schedule, refused.reason)
-            return
+            return False
         await self.quizzes.finish(delivery.delivery_id, DeliveryStatus.POSTED, now=self.clock.now())
         log.info("daily quiz %d posted for %s", schedule.schedule_id, delivery.local_date)
+        return True
 
     async def _pause(self, schedule: Schedule, reason: str) -> None:
         await self.quizzes.pause(

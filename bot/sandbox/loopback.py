@@ -90,10 +90,11 @@ class LoopbackDiscord:
     # Acting as members.
 
     async def run_command(
-        self, member: Member, channel: Channel, command: str, **options: Any
+        self, member: Member, channel: Channel, command: str, /, **options: Any
     ) -> Interaction:
         """`/command` as typed in the client; "quiz schedule" runs a subcommand.
 
+        Positional-only, so that an option may be called `channel` or `command`.
         Channel, member and role options take the sandbox's objects and arrive resolved.
         """
         self._need_a_bot()

@@ -103,6 +103,11 @@ class SqliteQuizzes:
         )
         return str(row[0]) if row is not None else None
 
+    async def moderator_role(self, guild_id: int) -> int | None:
+        sql = "SELECT moderator_role_id FROM guild_settings WHERE guild_id = ?"
+        row = await _one(self._reads, sql, (guild_id,))
+        return int(row[0]) if row is not None and row[0] is not None else None
+
     async def log_channel(self, guild_id: int) -> int | None:
         sql = "SELECT log_channel_id FROM guild_settings WHERE guild_id = ?"
         row = await _one(self._reads, sql, (guild_id,))

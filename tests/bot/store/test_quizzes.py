@@ -100,6 +100,7 @@ async def test_a_stalled_claim_is_taken_over_once_and_its_old_holder_stops(tmp_p
         assert await quizzes.stalled(NOW + timedelta(minutes=1)) == []
         later = NOW + timedelta(minutes=3)
         (stalled,) = await quizzes.stalled(later)
+        assert stalled.delivery_id == delivery_id
         lease = later + timedelta(minutes=2)
         taken = await quizzes.take_over(delivery_id, process="new", now=later, lease_until=lease)
         assert taken is not None
