@@ -23,6 +23,7 @@ NEEDED_TO_POST = (
     ("view_channel", "View Channel"),
     ("send_messages", "Send Messages"),
     ("embed_links", "Embed Links"),
+    ("read_message_history", "Read Message History"),  # to never post a quiz twice
 )
 
 ModeratorRole = Callable[[int], Awaitable[int | None]]
