@@ -64,7 +64,7 @@ class TutorBot(discord.Client):
             quizzes=store.quizzes,
             catalog=catalog,
             clock=clock,
-            poster=DiscordPoster(self, store.quizzes.log_channel),
+            poster=DiscordPoster(self, store.guilds.log_channel),
             render_post=self._rendered_post,
             grace=quiz_grace,
         )
@@ -74,9 +74,13 @@ class TutorBot(discord.Client):
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
         quizzes = QuizManager(
-            quizzes=store.quizzes, catalog=catalog, clock=clock, scheduler=self.quiz_scheduler
+            quizzes=store.quizzes,
+            guilds=store.guilds,
+            catalog=catalog,
+            clock=clock,
+            scheduler=self.quiz_scheduler,
         )
-        quiz_commands.install(self.tree, quizzes, store.quizzes.moderator_role)
+        quiz_commands.install(self.tree, quizzes, store.guilds.moderator_role)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*components.BUTTONS)

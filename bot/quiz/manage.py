@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.errors import Refused
 from bot.quiz import due, questions
 from bot.quiz.scheduler import QuizScheduler, next_due_text
+from bot.store.guilds import SqliteGuilds
 from bot.store.quizzes import Schedule, SqliteQuizzes
 from exercises import Catalog, Difficulty
 
@@ -24,9 +25,16 @@ DEFAULT_ZONE = "UTC"
 
 class QuizManager:
     def __init__(
-        self, *, quizzes: SqliteQuizzes, catalog: Catalog, clock: Clock, scheduler: QuizScheduler
+        self,
+        *,
+        quizzes: SqliteQuizzes,
+        guilds: SqliteGuilds,
+        catalog: Catalog,
+        clock: Clock,
+        scheduler: QuizScheduler,
     ) -> None:
         self.quizzes = quizzes
+        self.guilds = guilds
         self.catalog = catalog
         self.clock = clock
         self.scheduler = scheduler
@@ -167,7 +175,7 @@ class QuizManager:
     async def _zone_name(self, guild_id: int, zone: str | None) -> str:
         if zone is not None:
             return str(due.parse_zone(zone))
-        return await self.quizzes.guild_time_zone(guild_id) or DEFAULT_ZONE
+        return await self.guilds.guild_time_zone(guild_id) or DEFAULT_ZONE
 
 
 def describe(schedule: Schedule, now: datetime) -> str:

@@ -15,6 +15,7 @@ from bot.progress import Period, PostContext, Streak
 from exercises.model import Difficulty
 
 if TYPE_CHECKING:
+    from bot.store.guilds import SqliteGuilds
     from bot.store.quizzes import SqliteQuizzes
 
 
@@ -126,6 +127,7 @@ class LeaderboardEntry:
     member_id: int
     points: int
     solves: int  # correct answers in the period, including ones that earned no points
+    display_name: str | None = None  # as the member last showed it to the bot; None if never
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,8 @@ class Store(Protocol):
 
     quizzes: SqliteQuizzes
     """Daily quiz schedules and their deliveries (bot.store.quizzes)."""
+    guilds: SqliteGuilds
+    """Server settings the bot reads, and members' display names (bot.store.guilds)."""
 
     async def create_post(
         self,

@@ -95,38 +95,6 @@ class SqliteQuizzes:
         self._write = write
         self._reads = reads
 
-    # Server settings this feature reads (issue 12 owns writing them)
-
-    async def guild_time_zone(self, guild_id: int) -> str | None:
-        row = await _one(
-            self._reads, "SELECT time_zone FROM guild_settings WHERE guild_id = ?", (guild_id,)
-        )
-        return str(row[0]) if row is not None else None
-
-    async def moderator_role(self, guild_id: int) -> int | None:
-        sql = "SELECT moderator_role_id FROM guild_settings WHERE guild_id = ?"
-        row = await _one(self._reads, sql, (guild_id,))
-        return int(row[0]) if row is not None and row[0] is not None else None
-
-    async def log_channel(self, guild_id: int) -> int | None:
-        sql = "SELECT log_channel_id FROM guild_settings WHERE guild_id = ?"
-        row = await _one(self._reads, sql, (guild_id,))
-        return int(row[0]) if row is not None and row[0] is not None else None
-
-    async def set_log_channel(self, guild_id: int, channel_id: int | None, now: datetime) -> None:
-        at = to_db(now, "now")
-
-        async def upsert(db: aiosqlite.Connection) -> None:
-            await db.execute(
-                "INSERT INTO guild_settings (guild_id, log_channel_id, updated_at) "
-                "VALUES (?, ?, ?) "
-                "ON CONFLICT (guild_id) DO UPDATE SET log_channel_id = excluded.log_channel_id, "
-                "updated_at = excluded.updated_at",
-                (guild_id, channel_id, at),
-            )
-
-        await self._write(upsert)
-
     # Schedules
 
     async def add_schedule(

@@ -20,6 +20,7 @@ from bot import progress
 from bot.progress import Period, PostContext, Streak
 from bot.store import queries
 from bot.store.errors import StoreClosed, UnknownPost
+from bot.store.guilds import SqliteGuilds
 from bot.store.protocol import (
     Attempt,
     AttemptOutcome,
@@ -55,6 +56,7 @@ class SqliteStore:
         self._reads = reads
         self._closed = False
         self.quizzes = SqliteQuizzes(self._write, reads)
+        self.guilds = SqliteGuilds(self._write, reads)
 
     @classmethod
     async def open(cls, path: Path | str) -> SqliteStore:
@@ -278,7 +280,9 @@ class SqliteStore:
         since = to_db(start, "period start") if start is not None else ""  # "" sorts first
         rows = await _all(self._reads, queries.LEADERBOARD, (guild_id, since, limit))
         return [
-            LeaderboardEntry(rank, row["member_id"], row["points"], row["solves"])
+            LeaderboardEntry(
+                rank, row["member_id"], row["points"], row["solves"], row["display_name"]
+            )
             for rank, row in enumerate(rows, start=1)
         ]
 

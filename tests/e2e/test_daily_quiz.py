@@ -260,7 +260,9 @@ async def test_a_channel_without_permission_pauses_the_schedule_and_tells_the_lo
     log_channel = loopback.add_channel(scene.guild, "mod-log")
     async with running_bot(loopback, scene, manual_clock, tmp_path / "t.sqlite3") as bot:
         quizzes = bot.practice.store.quizzes
-        await quizzes.set_log_channel(scene.guild.id, log_channel.id, manual_clock.now())
+        await bot.practice.store.guilds.set_log_channel(
+            scene.guild.id, log_channel.id, manual_clock.now()
+        )
         await schedule_quiz(bot, scene, manual_clock)
         loopback.fail("POST", f"/channels/{scene.channel.id}/messages", status=403, code=50013)
         await advance_to(manual_clock, DUE)

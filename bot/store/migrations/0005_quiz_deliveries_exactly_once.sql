@@ -41,3 +41,13 @@ CREATE TABLE quiz_delivery_posts (
 ) STRICT;
 
 CREATE INDEX posts_by_channel ON posts (channel_id, exercise_id, posted_at);
+
+-- Display names as members last showed them to the bot (any interaction), so that leaderboards
+-- and quiz summaries name people in one query, without a Discord call or a mention per row.
+CREATE TABLE member_names (
+    guild_id      INTEGER NOT NULL,
+    member_id     INTEGER NOT NULL,
+    display_name  TEXT    NOT NULL CHECK (length(display_name) BETWEEN 1 AND 100),
+    seen_at       TEXT    NOT NULL,
+    PRIMARY KEY (guild_id, member_id)
+) STRICT;
