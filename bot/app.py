@@ -70,6 +70,7 @@ class TutorBot(discord.Client):
         )
         self._run_quizzes = run_quizzes
         self._quiz_task: asyncio.Task[None] | None = None
+        self._names: dict[tuple[int, int], str] = {}
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
@@ -96,8 +97,10 @@ class TutorBot(discord.Client):
         return rendered
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
-        ours or not on the clicked message (a forged or stale one) without a word."""
+        """Remember the member's display name; answer the clicks no DynamicItem will:
+        discord.py drops a custom_id that is not ours or not on the clicked message (a forged
+        or stale one) without a word."""
+        await self._remember_name(interaction)
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
         if interaction.data.get("component_type") != discord.ComponentType.button.value:
@@ -112,6 +115,18 @@ class TutorBot(discord.Client):
         if custom_ids.parse(custom_id) is None or not on_message:
             log.info("refused a click with custom_id %r", custom_id[:120])
             await report(interaction, Refused(STALE_BUTTON))
+
+    async def _remember_name(self, interaction: discord.Interaction) -> None:
+        """For leaderboards: written only when a member's name is new or changed."""
+        user = interaction.user
+        if interaction.guild_id is None or not isinstance(user, discord.Member):
+            return
+        key = (interaction.guild_id, user.id)
+        if self._names.get(key) == user.display_name:
+            return
+        self._names[key] = user.display_name
+        now = self.practice.clock.now()
+        await self.practice.store.guilds.remember_name(*key, user.display_name, now)
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every button click lands here, already parsed from its custom_id."""

@@ -1,4 +1,4 @@
-"""Slash commands: /practice, /stats and /help. Parse the options, call practice, reply.
+"""Slash commands: /practice, /stats, /leaderboard, /help. Parse options, call practice, reply.
 
 Errors go to the tree's one handler (TutorBot.on_command_error).
 Commands are synced deliberately (`python -m bot sync`), never on start: Discord allows
@@ -8,6 +8,7 @@ Commands are synced deliberately (`python -m bot sync`), never on start: Discord
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import discord
 from discord import app_commands
@@ -15,15 +16,23 @@ from discord import app_commands
 from bot import render
 from bot.components import view_for
 from bot.errors import Refused
+from bot.progress import Period, period_start
 from bot.replies import reply
 from exercises import Difficulty
+
+PERIOD_CHOICES = [
+    app_commands.Choice(name="today", value=Period.DAY.value),
+    app_commands.Choice(name="this week", value=Period.WEEK.value),
+    app_commands.Choice(name="all time", value=Period.ALL_TIME.value),
+]
 
 if TYPE_CHECKING:
     from bot.practice import Practice
 
 COMMANDS = (
     ("/practice [pack] [difficulty]", "post an exercise here for everyone to answer"),
-    ("/stats", "your own progress: attempts, accuracy and points, per pack"),
+    ("/stats", "your own progress: attempts, accuracy, points per pack, and your streak"),
+    ("/leaderboard [day|week|all]", "the server's top scorers; weeks start on Monday"),
     ("/quiz schedule|edit|list|pause|resume|remove|now", "daily quizzes (moderators)"),
     ("/help", "this message"),
 )
@@ -80,13 +89,46 @@ def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seco
     @app_commands.guild_only()
     async def stats_command(interaction: discord.Interaction) -> None:
         async def own_stats() -> render.Rendered:
-            stats = await practice.store.member_stats(
-                guild_id=interaction.guild_id or 0, member_id=interaction.user.id
-            )
+            guild_id, member_id = interaction.guild_id or 0, interaction.user.id
+            stats = await practice.store.member_stats(guild_id=guild_id, member_id=member_id)
             titles = {pack_id: pack.title for pack_id, pack in practice.catalog.packs.items()}
-            return render.Rendered(content=render.stats(stats, titles))
+            zone = await server_zone(guild_id)
+            streak = await practice.store.streak(
+                guild_id=guild_id, member_id=member_id, now=practice.clock.now(), tz=zone
+            )
+            text = render.stats(stats, titles)
+            if stats.attempts:
+                text += "\n" + render.streak_line(streak)
+            return render.Rendered(content=text)
 
         await reply(interaction, own_stats())  # private, deferred if the query is slow
+
+    async def server_zone(guild_id: int) -> ZoneInfo:
+        name = await practice.store.guilds.guild_time_zone(guild_id)
+        try:
+            return ZoneInfo(name or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    @tree.command(name="leaderboard", description="The server's top scorers")
+    @app_commands.describe(period="today, this week (from Monday) or all time")
+    @app_commands.choices(period=PERIOD_CHOICES)
+    @app_commands.guild_only()
+    async def leaderboard_command(
+        interaction: discord.Interaction, period: app_commands.Choice[str] | None = None
+    ) -> None:
+        chosen = Period(period.value) if period else Period.WEEK
+        guild_id = interaction.guild_id or 0
+        zone = await server_zone(guild_id)
+        now = practice.clock.now()
+        entries = await practice.store.leaderboard(
+            guild_id=guild_id, period=chosen, now=now, tz=zone
+        )
+        since = period_start(chosen, now, zone)
+        text = render.leaderboard(entries, chosen, since, str(zone))
+        await interaction.response.send_message(
+            text, allowed_mentions=discord.AllowedMentions.none()
+        )
 
     @tree.command(name="help", description="How to practise with this bot")
     async def help_command(interaction: discord.Interaction) -> None:
