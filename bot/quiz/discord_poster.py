@@ -6,6 +6,7 @@ permission) become PostRefused with the fix in words; discord.py retries 429s an
 
 from __future__ import annotations
 
+import io
 from collections.abc import Awaitable, Callable, Collection
 
 import discord
@@ -49,6 +50,22 @@ class DiscordPoster:
                 content=rendered.content or None,
                 embed=rendered.embed or discord.utils.MISSING,
                 view=view_for(rendered.buttons) or discord.utils.MISSING,
+                nonce=nonce,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.HTTPException as error:
+            refused = refusal(error, channel_id)
+            if refused is None:
+                raise
+            raise refused from error
+        return message.id
+
+    async def send_results(self, channel_id: int, text: str, chart: bytes, *, nonce: str) -> int:
+        channel = self.client.get_partial_messageable(channel_id)
+        try:
+            message = await channel.send(
+                text,
+                file=discord.File(io.BytesIO(chart), filename="pick-rates.png"),
                 nonce=nonce,
                 allowed_mentions=discord.AllowedMentions.none(),
             )

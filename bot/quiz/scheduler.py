@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.errors import Refused
 from bot.progress import PostContext, attempt_limit
-from bot.quiz import due, questions
+from bot.quiz import chart, due, questions, summary
 from bot.render import Rendered
 from bot.store.quizzes import Delivery, DeliveryStatus, Question, Schedule, SqliteQuizzes
 from exercises import Catalog
@@ -65,6 +65,10 @@ class Poster(Protocol):
         ...
 
     async def tell_moderators(self, guild_id: int, text: str) -> None: ...
+
+    async def send_results(self, channel_id: int, text: str, chart: bytes, *, nonce: str) -> int:
+        """Post a closed quiz's results with the chart attached as a PNG."""
+        ...
 
 
 class PostRenderer(Protocol):
@@ -148,7 +152,9 @@ class QuizScheduler:
                     await waiter
 
     async def tick(self) -> None:
-        """One round at the clock's now: stalled claims first, then each schedule's day."""
+        """One round at the clock's now: close yesterday's quizzes (before today's is posted),
+        complete stalled claims, then each schedule's day."""
+        await self._close_due()
         for stalled in await self.quizzes.stalled(self.clock.now()):
             await self._recover(stalled)
         for schedule in await self.quizzes.schedules():
@@ -282,6 +288,55 @@ class QuizScheduler:
         await self.quizzes.finish(delivery.delivery_id, DeliveryStatus.POSTED, now=self.clock.now())
         log.info("daily quiz %d posted for %s", schedule.schedule_id, delivery.local_date)
         return True
+
+    async def _close_due(self) -> None:
+        now = self.clock.now()
+        for delivery, schedule in await self.quizzes.posted():
+            zone = ZoneInfo(schedule.time_zone)
+            closing = summary.closes_at(
+                delivery.local_date, delivery.due_at, schedule.local_time, zone
+            )
+            if now < closing or not await self.quizzes.close(delivery.delivery_id, now=now):
+                continue  # still open, or another process closed it
+            try:
+                await self._post_results(schedule, delivery)
+            except PostRefused as refused:
+                log.warning(
+                    "results of daily quiz delivery %d not posted: %s",
+                    delivery.delivery_id,
+                    refused.reason,
+                )
+            except Exception:  # the next quiz is still posted
+                log.exception("results of daily quiz delivery %d failed", delivery.delivery_id)
+
+    async def _post_results(self, schedule: Schedule, delivery: Delivery) -> None:
+        results = await self.results(delivery)
+        message_id = await self.poster.send_results(
+            schedule.channel_id,
+            summary.summary_text(results),
+            await asyncio.to_thread(chart.pick_rate_chart, results),
+            nonce=f"quiz-{delivery.delivery_id}-results",
+        )
+        await self.quizzes.set_summary_message(delivery.delivery_id, message_id)
+
+    async def results(self, delivery: Delivery) -> summary.QuizResults:
+        scorers = tuple(
+            summary.Scorer(row["member_id"], row["display_name"], row["points"], row["solves"])
+            for row in await self.quizzes.scorers(delivery.delivery_id)
+        )
+        questions = []
+        for post in delivery.posts:
+            exercise = self.catalog.exercises.get(post.exercise_id)
+            answered, solved = await self.quizzes.question_counts(post.post_id)
+            picks = await self.quizzes.first_picks(post.post_id)
+            blanks = (
+                summary.blanks_of(exercise.letters, exercise.answer_key, picks)
+                if exercise is not None
+                else ()
+            )
+            title = exercise.title if exercise is not None else post.exercise_id
+            questions.append(summary.QuestionResult(title, answered, solved, blanks))
+        return summary.QuizResults(delivery.local_date, scorers, tuple(questions))
 
     async def _pause(self, schedule: Schedule, reason: str) -> None:
         await self.quizzes.pause(

@@ -5,6 +5,7 @@
   within `NONCE_KEPT` returns the message created the first time, and creates nothing.
   Discord documents "the past few minutes"; the stand-in keeps them five minutes.
 - `delete_channel`: the channel is gone; sending to it answers 404 Unknown Channel.
+- Files sent with a message become its `attachments`; `Uploads.contents` keeps their bytes.
 """
 
 from __future__ import annotations
@@ -90,3 +91,35 @@ def delete_channel(world: World, channel: Channel) -> None:
     guild = world.guilds.get(channel.guild_id)
     if guild is not None:
         guild.channels.pop(channel.id, None)
+
+
+class Uploads:
+    """Files sent with a message (multipart `files[n]`), kept so tests can open them."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.contents: dict[int, bytes] = {}
+
+    async def receive(self, request: web.Request) -> list[dict[str, Any]]:
+        """The attachments of a multipart request, as Discord describes them on the message."""
+        if request.content_type != "multipart/form-data":
+            return []
+        form = await request.post()  # aiohttp keeps the parsed form: the recorder read it too
+        attachments = []
+        for name, value in form.items():
+            if not name.startswith("files[") or not isinstance(value, web.FileField):
+                continue
+            data = value.file.read()
+            attachment_id = self.world.snowflake()
+            self.contents[attachment_id] = data
+            attachments.append(
+                {
+                    "id": str(attachment_id),
+                    "filename": value.filename,
+                    "size": len(data),
+                    "url": f"https://cdn.loopback.invalid/attachments/{attachment_id}",
+                    "proxy_url": f"https://media.loopback.invalid/attachments/{attachment_id}",
+                    "content_type": value.content_type,
+                }
+            )
+        return attachments

@@ -209,6 +209,11 @@ class Message:
         return components
 
     @property
+    def attachments(self) -> list[dict[str, Any]]:
+        attachments: list[dict[str, Any]] = self.body.get("attachments") or []
+        return attachments
+
+    @property
     def flags(self) -> int:
         flags: int = self.body.get("flags") or 0
         return flags
@@ -250,7 +255,7 @@ class Message:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": self.attachments,
             "embeds": self.embeds,
             "components": self.components,
             "pinned": False,

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.channel_history import Nonces
+from bot.sandbox.channel_history import Nonces, Uploads
 from bot.sandbox.model import Channel, Message
 from bot.sandbox.recording import API_PREFIX, RECORDED, DiscordError, json_answer
 from bot.sandbox.world import World
@@ -35,6 +35,7 @@ class Rest:
     def __init__(self, world: World) -> None:
         self.world = world
         self.nonces = Nonces(world)
+        self.uploads = Uploads(world)
 
     def routes(self) -> list[web.RouteDef]:
         api = API_PREFIX
@@ -140,6 +141,9 @@ class Rest:
         earlier = self.nonces.earlier(channel, payload)
         if earlier is not None:
             return json_answer(earlier.payload())
+        attachments = await self.uploads.receive(request)
+        if attachments:
+            body["attachments"] = attachments
         message = self.world.post(channel, body)
         self.nonces.remember(channel, payload, message)
         return json_answer(message.payload())

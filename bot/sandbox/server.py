@@ -23,7 +23,8 @@ class Server:
         self.gateway = gateway
         self.app = web.Application(middlewares=[recorder.middleware])
         self.app.add_routes(ChannelHistory(world).routes())
-        self.app.add_routes(Rest(world).routes())
+        self.rest = Rest(world)  # tests read `rest.uploads.contents` for attached files
+        self.app.add_routes(self.rest.routes())
         self.app.add_routes(Interactions(world).routes())
         self.app.add_routes(
             [

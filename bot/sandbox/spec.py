@@ -57,7 +57,7 @@ class DiscordSpec:
         if validator is None:
             validator = Draft202012Validator(operation.schema, registry=self._registry)
             self._validators[key] = validator
-        errors = list(validator.iter_errors(body))
+        errors = list(validator.iter_errors(_upload_indexes_as_ids(body)))
         if not errors:
             return None
         error = _most_telling(min(errors, key=lambda error: len(error.context)))
@@ -72,6 +72,21 @@ class DiscordSpec:
             if operation.method == method.upper() and operation.pattern.fullmatch(path):
                 return operation
         return None
+
+
+def _upload_indexes_as_ids(body: Any) -> Any:
+    """A file upload names its part by index (`"attachments": [{"id": 0}]`, as discord.py and
+    Discord's own docs do) where the description types every `id` as a snowflake string."""
+    attachments = body.get("attachments") if isinstance(body, dict) else None
+    if not isinstance(attachments, list):
+        return body
+    fixed = [
+        {**item, "id": str(item["id"])}
+        if isinstance(item, dict) and isinstance(item.get("id"), int)
+        else item
+        for item in attachments
+    ]
+    return {**body, "attachments": fixed}
 
 
 def _operations(document: dict[str, Any]) -> list[_Operation]:

@@ -18,6 +18,7 @@ from typing import Any
 import aiosqlite
 
 from bot.progress import PostContext
+from bot.store import queries
 from bot.store.rows import from_db, to_db
 from bot.store.writer import WriteJob
 from exercises.model import Difficulty
@@ -347,6 +348,68 @@ class SqliteQuizzes:
 
         await self._write(update)
 
+    # Closing
+
+    async def posted(self) -> list[tuple[Delivery, Schedule]]:
+        """Deliveries posted and not yet closed, with their schedules (removed ones too)."""
+        sql = "SELECT delivery_id FROM quiz_deliveries WHERE status = 'posted' ORDER BY due_at"
+        found = []
+        for row in await _all(self._reads, sql, ()):
+            delivery = await _delivery(self._reads, row[0])
+            if delivery is None:
+                continue
+            schedule_row = await _one(
+                self._reads,
+                "SELECT * FROM quiz_schedules WHERE schedule_id = ?",
+                (delivery.schedule_id,),
+            )
+            if schedule_row is not None:
+                found.append((delivery, _schedule_from_row(schedule_row)))
+        return found
+
+    async def close(self, delivery_id: int, *, now: datetime) -> bool:
+        """Claim the closing: True for the one process that closes the delivery."""
+        values = (to_db(now, "now"), delivery_id)
+
+        async def update(db: aiosqlite.Connection) -> bool:
+            async with db.execute(
+                "UPDATE quiz_deliveries SET status = 'closed', closed_at = ? "
+                "WHERE delivery_id = ? AND status = 'posted'",
+                values,
+            ) as cursor:
+                return cursor.rowcount == 1
+
+        result: bool = await self._write(update)
+        return result
+
+    async def set_summary_message(self, delivery_id: int, message_id: int) -> None:
+        async def update(db: aiosqlite.Connection) -> None:
+            await db.execute(
+                "UPDATE quiz_deliveries SET summary_message_id = ? WHERE delivery_id = ?",
+                (message_id, delivery_id),
+            )
+
+        await self._write(update)
+
+    async def scorers(self, delivery_id: int) -> list[Row]:
+        """Everyone who answered the delivery: member_id, display_name, points, solves; best
+        first (ties: who answered first). One query, names from member_names."""
+        return await _all(self._reads, _SCORERS, (delivery_id,))
+
+    async def question_counts(self, post_id: int) -> tuple[int, int]:
+        """(members who answered, members who solved) for one post."""
+        row = await _one(self._reads, queries.POST_COUNTERS, (post_id,))
+        return (row["answered"], row["solved"]) if row is not None else (0, 0)
+
+    async def first_picks(self, post_id: int) -> list[tuple[int, str, int, float]]:
+        """(blank, option, picks, share) over each member's first answer on the post."""
+        values = {"post": post_id, "first_only": 1}
+        rows = await _all(self._reads, queries.PICK_RATES, values)
+        return [
+            (row["blank"], row["option"], row["picks"], row["picks"] / row["answers"])
+            for row in rows
+        ]
+
     async def delivery(self, delivery_id: int) -> Delivery | None:
         return await _delivery(self._reads, delivery_id)
 
@@ -355,6 +418,18 @@ class SqliteQuizzes:
         rows = await _all(self._reads, sql, (schedule_id,))
         found = [await _delivery(self._reads, row[0]) for row in rows]
         return [delivery for delivery in found if delivery is not None]
+
+
+_SCORERS = """
+SELECT a.member_id, n.display_name, sum(a.points) AS points, sum(a.correct) AS solves
+  FROM quiz_delivery_posts AS d
+  JOIN attempts AS a ON a.post_id = d.post_id
+  JOIN posts AS p ON p.post_id = a.post_id
+  LEFT JOIN member_names AS n ON n.guild_id = p.guild_id AND n.member_id = a.member_id
+ WHERE d.delivery_id = ?
+ GROUP BY a.member_id
+ ORDER BY points DESC, min(a.answered_at) ASC, a.member_id ASC
+"""
 
 
 def _schedule_from_row(row: Row) -> Schedule:

@@ -8,15 +8,18 @@ The clock is the test's: the scheduler sleeps on it, and the test advances it to
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from bot.app import TutorBot
+from bot.custom_ids import AnswerChoice
 from bot.quiz.scheduler import QuizScheduler, delivery_nonce
 from bot.render import Rendered
-from bot.sandbox import LoopbackDiscord, Message
+from bot.sandbox import LoopbackDiscord, Member, Message
 from bot.sandbox.channel_history import delete_channel
 from bot.store import SqliteStore
 from bot.store.quizzes import DeliveryStatus, Question, Schedule
@@ -295,3 +298,48 @@ async def test_a_deleted_channel_pauses_the_schedule(
         (schedule,) = await bot.practice.store.quizzes.schedules()
     assert schedule.paused
     assert schedule.pause_reason == f"the channel <#{scene.channel.id}> no longer exists."
+
+
+async def test_the_closing_summary_counts_answers_names_top_scorers_and_attaches_a_chart(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    carol = loopback.add_member(scene.guild, "carol")
+    async with running_bot(loopback, scene, manual_clock, tmp_path / "t.sqlite3") as bot:
+        await schedule_quiz(bot, scene, manual_clock, difficulty=Difficulty.MEDIUM)
+        await advance_to(manual_clock, DUE)
+        quiz = await loopback.wait_for_message(lambda m: m.content.startswith("**Daily quiz**"))
+        post_id = int(next(iter(quiz.buttons())).split(":")[2])
+
+        async def pick(member: Member, letter: str) -> None:
+            clicked = await loopback.click(member, quiz, AnswerChoice(post_id, letter).to_id())
+            await loopback.reply_to(clicked)
+
+        await pick(scene.alice, "B")  # right first time: 20 points
+        await pick(scene.bob, "A")
+        await pick(scene.bob, "B")  # right at the second try: 10 points
+        await pick(carol, "C")
+        await advance_to(manual_clock, DUE + timedelta(days=1))
+        results = await loopback.wait_for_message(lambda m: "results" in m.content)
+        await loopback.wait_for_message(lambda m: "Thursday 26 November" in m.content)
+        await round_(bot)
+    title = e2e_catalog().get("demo/define-async-view").title
+    assert results.content.splitlines() == [
+        "**Daily quiz results** · Wednesday 25 November",
+        "3 members answered, 2 solved at least one.",
+        "Top scorers: alice (20 points), bob (10 points)",
+        "First answers per question (✓ marks the right option):",
+        f"1. {title}: 3 answered, 2 solved",
+        "   A 33% · B ✓ 33% · C 33%",
+    ]
+    (attachment,) = results.attachments
+    assert attachment["filename"] == "pick-rates.png"
+    chart = Image.open(io.BytesIO(loopback.server.rest.uploads.contents[int(attachment["id"])]))
+    assert chart.format == "PNG"
+    assert chart.width == 480
+    posts_in_order = [m for m in loopback.messages(scene.channel) if "Daily quiz" in m.content]
+    assert [m.content.split(" · ")[0] for m in posts_in_order] == [
+        "**Daily quiz**",
+        "**Daily quiz results**",  # closed before the next day's quiz is posted
+        "**Daily quiz**",
+    ]
+    assert sum("results" in m.content for m in posts_in_order) == 1
