@@ -67,6 +67,7 @@ class TutorBot(discord.Client):
             poster=DiscordPoster(self, store.guilds.log_channel),
             render_post=self._rendered_post,
             grace=quiz_grace,
+            ping_role=store.guilds.quiz_ping_role,
         )
         self._run_quizzes = run_quizzes
         self._quiz_task: asyncio.Task[None] | None = None

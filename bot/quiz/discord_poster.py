@@ -43,15 +43,20 @@ class DiscordPoster:
         self.client = client
         self.log_channel = log_channel
 
-    async def send(self, channel_id: int, rendered: Rendered, *, nonce: str) -> int:
+    async def send(
+        self, channel_id: int, rendered: Rendered, *, nonce: str, ping_role: int | None = None
+    ) -> int:
         channel = self.client.get_partial_messageable(channel_id)
+        mentions = discord.AllowedMentions.none()
+        if ping_role is not None:
+            mentions.roles = [discord.Object(ping_role)]
         try:
             message = await channel.send(
                 content=rendered.content or None,
                 embed=rendered.embed or discord.utils.MISSING,
                 view=view_for(rendered.buttons) or discord.utils.MISSING,
                 nonce=nonce,
-                allowed_mentions=discord.AllowedMentions.none(),
+                allowed_mentions=mentions,
             )
         except discord.HTTPException as error:
             refused = refusal(error, channel_id)

@@ -25,7 +25,7 @@ import contextlib
 import dataclasses
 import logging
 import uuid
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -56,8 +56,11 @@ class PostRefused(Exception):
 
 
 class Poster(Protocol):
-    async def send(self, channel_id: int, rendered: Rendered, *, nonce: str) -> int:
-        """Post `rendered`, return its message id; raise PostRefused if Discord never will."""
+    async def send(
+        self, channel_id: int, rendered: Rendered, *, nonce: str, ping_role: int | None = None
+    ) -> int:
+        """Post `rendered`, return its message id; raise PostRefused if Discord never will.
+        `ping_role` is the one mention this message may make (its content names the role)."""
         ...
 
     async def find_posts(self, channel_id: int, post_ids: Collection[int]) -> dict[int, int]:
@@ -69,6 +72,10 @@ class Poster(Protocol):
     async def send_results(self, channel_id: int, text: str, chart: bytes, *, nonce: str) -> int:
         """Post a closed quiz's results with the chart attached as a PNG."""
         ...
+
+
+PingRole = Callable[[int], Awaitable[int | None]]
+"""A server's quiz ping role, if it set one."""
 
 
 class PostRenderer(Protocol):
@@ -91,6 +98,7 @@ class QuizScheduler:
         render_post: PostRenderer,
         grace: timedelta = DEFAULT_GRACE,
         process: str | None = None,
+        ping_role: PingRole | None = None,
     ) -> None:
         self.quizzes = quizzes
         self.catalog = catalog
@@ -98,6 +106,7 @@ class QuizScheduler:
         self.poster = poster
         self.render_post = render_post
         self.grace = grace
+        self.ping_role = ping_role
         self.process = process or uuid.uuid4().hex[:12]
         self._wake = asyncio.Event()
         self._started = 0
@@ -272,10 +281,16 @@ class QuizScheduler:
                     return False  # taken over by another process after our lease ran out
                 rendered = await self.render_post(post.post_id)
                 heading = _heading(schedule, delivery, post.position)
+                role = None
+                if post.position == 0 and self.ping_role is not None:
+                    role = await self.ping_role(schedule.guild_id)
+                if role is not None:  # the first post only, and nowhere else
+                    heading = f"<@&{role}> {heading}"
                 message_id = await self.poster.send(
                     schedule.channel_id,
                     dataclasses.replace(rendered, content=heading),
                     nonce=delivery_nonce(delivery.delivery_id, post.position),
+                    ping_role=role,
                 )
                 await self.quizzes.set_post_message(post.post_id, message_id)
         except PostRefused as refused:

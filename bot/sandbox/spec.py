@@ -57,7 +57,7 @@ class DiscordSpec:
         if validator is None:
             validator = Draft202012Validator(operation.schema, registry=self._registry)
             self._validators[key] = validator
-        errors = list(validator.iter_errors(_upload_indexes_as_ids(body)))
+        errors = list(validator.iter_errors(_as_discord_reads(body)))
         if not errors:
             return None
         error = _most_telling(min(errors, key=lambda error: len(error.context)))
@@ -74,19 +74,30 @@ class DiscordSpec:
         return None
 
 
-def _upload_indexes_as_ids(body: Any) -> Any:
-    """A file upload names its part by index (`"attachments": [{"id": 0}]`, as discord.py and
-    Discord's own docs do) where the description types every `id` as a snowflake string."""
-    attachments = body.get("attachments") if isinstance(body, dict) else None
-    if not isinstance(attachments, list):
+def _as_discord_reads(body: Any) -> Any:
+    """Integers where the description types a snowflake string, which Discord accepts and
+    discord.py sends: an upload's index (`"attachments": [{"id": 0}]`) and the ids in
+    `allowed_mentions.roles` / `.users`."""
+    if not isinstance(body, dict):
         return body
-    fixed = [
-        {**item, "id": str(item["id"])}
-        if isinstance(item, dict) and isinstance(item.get("id"), int)
-        else item
-        for item in attachments
-    ]
-    return {**body, "attachments": fixed}
+    fixed = dict(body)
+    attachments = body.get("attachments")
+    if isinstance(attachments, list):
+        fixed["attachments"] = [
+            {**item, "id": str(item["id"])}
+            if isinstance(item, dict) and isinstance(item.get("id"), int)
+            else item
+            for item in attachments
+        ]
+    mentions = body.get("allowed_mentions")
+    if isinstance(mentions, dict):
+        fixed["allowed_mentions"] = {
+            key: [str(v) if isinstance(v, int) else v for v in value]
+            if key in ("roles", "users") and isinstance(value, list)
+            else value
+            for key, value in mentions.items()
+        }
+    return fixed
 
 
 def _operations(document: dict[str, Any]) -> list[_Operation]:

@@ -38,7 +38,7 @@ class SqliteGuilds:
         await self._set_setting(guild_id, "time_zone", zone, now)
 
     async def _set_setting(self, guild_id: int, column: str, value: object, now: datetime) -> None:
-        assert column in {"time_zone", "log_channel_id"}
+        assert column in {"time_zone", "log_channel_id", "quiz_ping_role_id"}
         at = to_db(now, "now")
 
         async def upsert(db: aiosqlite.Connection) -> None:
@@ -67,6 +67,15 @@ class SqliteGuilds:
             )
 
         await self._write(upsert)
+
+    async def quiz_ping_role(self, guild_id: int) -> int | None:
+        """The role a daily quiz mentions in its post, if the server set one."""
+        sql = "SELECT quiz_ping_role_id FROM guild_settings WHERE guild_id = ?"
+        row = await _one(self._reads, sql, (guild_id,))
+        return int(row[0]) if row is not None and row[0] is not None else None
+
+    async def set_quiz_ping_role(self, guild_id: int, role_id: int | None, now: datetime) -> None:
+        await self._set_setting(guild_id, "quiz_ping_role_id", role_id, now)
 
     async def moderator_role(self, guild_id: int) -> int | None:
         sql = "SELECT moderator_role_id FROM guild_settings WHERE guild_id = ?"

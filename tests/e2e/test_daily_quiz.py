@@ -98,6 +98,31 @@ async def test_the_quiz_posts_at_its_due_time_once_and_again_the_next_day(
         assert titles[2] not in titles[:2]
 
 
+async def test_the_quiz_ping_role_is_mentioned_in_the_first_post_and_nowhere_else(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    role = loopback.world.add_role(scene.guild, "quiz pings", 0)
+    async with running_bot(loopback, scene, manual_clock, tmp_path / "t.sqlite3") as bot:
+        await bot.practice.store.guilds.set_quiz_ping_role(scene.guild.id, role.id, DUE)
+        await schedule_quiz(bot, scene, manual_clock, question_count=2)
+        await advance_to(manual_clock, DUE)
+        await loopback.wait_for_message(lambda m: "question 2/2" in m.content)
+        await round_(bot)  # the scheduler sleeps again, on the clock
+        await advance_to(manual_clock, DUE + timedelta(days=1))
+        await loopback.wait_for_message(lambda m: "results" in m.content)
+        await round_(bot)
+    sends = [
+        r.body
+        for r in loopback.requests
+        if r.method == "POST" and r.path == f"/channels/{scene.channel.id}/messages"
+    ]
+    assert sends[0]["content"].startswith(f"<@&{role.id}> **Daily quiz**")
+    assert sends[0]["allowed_mentions"] == {"parse": [], "roles": [role.id]}
+    assert all(f"<@&{role.id}>" not in body["content"] for body in sends[1:])
+    assert all(body["allowed_mentions"] == {"parse": []} for body in sends[1:])
+    assert len(sends) == 2 + 1 + 2  # today's two, the results, tomorrow's two
+
+
 async def test_a_new_bot_process_right_after_posting_does_not_post_again(
     loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
 ) -> None:
@@ -185,12 +210,20 @@ async def test_a_post_sent_before_a_crash_is_found_in_the_channel_not_sent_again
         poster = bot.quiz_scheduler.poster
 
         class DiesAfterSending:
-            async def send(self, channel_id: int, rendered: Rendered, *, nonce: str) -> int:
+            async def send(
+                self,
+                channel_id: int,
+                rendered: Rendered,
+                *,
+                nonce: str,
+                ping_role: int | None = None,
+            ) -> int:
                 await poster.send(channel_id, rendered, nonce=nonce)
                 raise _KilledAfterSending
 
             find_posts = poster.find_posts
             tell_moderators = poster.tell_moderators
+            send_results = poster.send_results
 
         doomed = QuizScheduler(  # another process, whose clock already shows the due time
             quizzes=bot.practice.store.quizzes,
@@ -308,6 +341,7 @@ async def test_the_closing_summary_counts_answers_names_top_scorers_and_attaches
         await schedule_quiz(bot, scene, manual_clock, difficulty=Difficulty.MEDIUM)
         await advance_to(manual_clock, DUE)
         quiz = await loopback.wait_for_message(lambda m: m.content.startswith("**Daily quiz**"))
+        await round_(bot)  # the scheduler sleeps again, on the clock
         post_id = int(next(iter(quiz.buttons())).split(":")[2])
 
         async def pick(member: Member, letter: str) -> None:
