@@ -17,8 +17,18 @@ from discord import app_commands
 from bot import commands, components, custom_ids
 from bot.clock import Clock
 from bot.counters import CounterRefresher
-from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from bot.custom_ids import (
+    AnswerChoice,
+    ButtonId,
+    Hint,
+    OpenPanel,
+    PanelChoice,
+    PatternTestChoice,
+    RunIt,
+    Submit,
+)
 from bot.errors import STALE_BUTTON, Refused
+from bot.pattern_test import PatternTests
 from bot.practice import Clicked, Practice
 from bot.quiz import commands as quiz_commands
 from bot.quiz.discord_poster import DiscordPoster
@@ -74,7 +84,13 @@ class TutorBot(discord.Client):
         self._names: dict[tuple[int, int], str] = {}
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
-        commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
+        self.pattern_tests = PatternTests(runs=store.pattern_tests, catalog=catalog, clock=clock)
+        commands.install(
+            self.tree,
+            self.practice,
+            self.pattern_tests,
+            cooldown_seconds=practice_cooldown_seconds,
+        )
         quizzes = QuizManager(
             quizzes=store.quizzes,
             guilds=store.guilds,
@@ -131,6 +147,12 @@ class TutorBot(discord.Client):
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every button click lands here, already parsed from its custom_id."""
+        if isinstance(button, PatternTestChoice):  # a private /test question, edited in place
+            member = interaction.user.id
+            await reply(
+                interaction, self.pattern_tests.choose(button, member_id=member), replace=True
+            )
+            return
         public_message = interaction.message.id if interaction.message else None
         on_post = Clicked(
             post_id=button.post_id,

@@ -27,6 +27,7 @@ PERIOD_CHOICES = [
 ]
 
 if TYPE_CHECKING:
+    from bot.pattern_test import PatternTests
     from bot.practice import Practice
 
 COMMANDS = (
@@ -34,6 +35,7 @@ COMMANDS = (
     ("/stats", "your own progress: attempts, accuracy, points per pack, and your streak"),
     ("/leaderboard [day|week|all]", "the server's top scorers; weeks start on Monday"),
     ("/quiz schedule|edit|list|pause|resume|remove|now", "daily quizzes (moderators)"),
+    ("/test start [pack]", "ten private questions: is this pattern strong? `/test continue`"),
     ("/help", "this message"),
 )
 
@@ -48,7 +50,13 @@ def check_refusal(error: app_commands.CheckFailure) -> Refused:
     return Refused("You cannot use this command here.")
 
 
-def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seconds: float) -> None:
+def install(
+    tree: app_commands.CommandTree,
+    practice: Practice,
+    pattern_tests: PatternTests,
+    *,
+    cooldown_seconds: float,
+) -> None:
     """Add the commands to `tree`. Pack choices come from the loaded catalog."""
     pack_choices = [
         app_commands.Choice(name=pack.title[:100], value=pack.id)
@@ -129,6 +137,34 @@ def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seco
         await interaction.response.send_message(
             text, allowed_mentions=discord.AllowedMentions.none()
         )
+
+    test_group = app_commands.Group(
+        name="test", description="Ten questions to know if a pattern is strong", guild_only=True
+    )
+
+    @test_group.command(name="start", description="Start a private test of ten questions")
+    @app_commands.describe(pack="Which topic (default: all)")
+    @app_commands.choices(pack=pack_choices)
+    async def test_start(
+        interaction: discord.Interaction, pack: app_commands.Choice[str] | None = None
+    ) -> None:
+        await reply(
+            interaction,
+            pattern_tests.start(
+                guild_id=interaction.guild_id or 0,
+                member_id=interaction.user.id,
+                pack=pack.value if pack else None,
+            ),
+        )
+
+    @test_group.command(name="continue", description="Show your test's current question again")
+    async def test_continue(interaction: discord.Interaction) -> None:
+        await reply(
+            interaction,
+            pattern_tests.resume(guild_id=interaction.guild_id or 0, member_id=interaction.user.id),
+        )
+
+    tree.add_command(test_group)
 
     @tree.command(name="help", description="How to practise with this bot")
     async def help_command(interaction: discord.Interaction) -> None:

@@ -75,6 +75,10 @@ class RunItButton(_TutorButton, template=custom_ids.RunIt.TEMPLATE):
     kind = custom_ids.RunIt
 
 
+class PatternTestButton(_TutorButton, template=custom_ids.PatternTestChoice.TEMPLATE):
+    kind = custom_ids.PatternTestChoice
+
+
 BUTTONS: tuple[type[_TutorButton], ...] = (
     AnswerButton,
     OpenPanelButton,
@@ -82,6 +86,7 @@ BUTTONS: tuple[type[_TutorButton], ...] = (
     SubmitButton,
     HintButton,
     RunItButton,
+    PatternTestButton,
 )
 _BY_KIND = {button.kind: button for button in BUTTONS}
 

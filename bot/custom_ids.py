@@ -10,6 +10,8 @@ id here fits Discord's 100-character limit.
     t1:s:{post}:{chosen}           Submit on the panel
     t1:h:{post}                    Hint, on the public post
     t1:r:{post}:{answer}           "Run it": run the member's answer in the tutor service
+    t1:q:{run}:{position}:{chosen} a choice on a private /test question ({chosen}: "A_C");
+                                   once no blank is left open, it is the answer
 """
 
 from __future__ import annotations
@@ -110,7 +112,21 @@ class RunIt:
         return f"{VERSION}:r:{self.post_id}:{self.answer}"
 
 
-ButtonId = AnswerChoice | OpenPanel | PanelChoice | Submit | Hint | RunIt
+@dataclass(frozen=True)
+class PatternTestChoice:
+    """A click on a /test question: the letters chosen so far, including this click."""
+
+    run_id: int
+    position: int
+    chosen: str
+
+    TEMPLATE = rf"{VERSION}:q:(?P<run_id>[1-9][0-9]{{0,17}}):(?P<position>[0-9]{{1,2}}):{_CHOSEN}"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:q:{self.run_id}:{self.position}:{self.chosen}"
+
+
+ButtonId = AnswerChoice | OpenPanel | PanelChoice | Submit | Hint | RunIt | PatternTestChoice
 KINDS: Final[tuple[type[ButtonId], ...]] = (
     AnswerChoice,
     OpenPanel,
@@ -118,8 +134,11 @@ KINDS: Final[tuple[type[ButtonId], ...]] = (
     Submit,
     Hint,
     RunIt,
+    PatternTestChoice,
 )
-_NUMBERS: Final = frozenset({"post_id", "blank"})  # groups that hold numbers; the rest are letters
+_NUMBERS: Final = frozenset(
+    {"post_id", "blank", "run_id", "position"}
+)  # groups that hold numbers; the rest are letters
 _PATTERNS: Final = tuple((kind, re.compile(kind.TEMPLATE)) for kind in KINDS)
 
 

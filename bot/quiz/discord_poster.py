@@ -120,6 +120,6 @@ def _post_ids(message: discord.Message) -> set[int]:
     for row in message.components:
         for child in getattr(row, "children", [row]):
             button = custom_ids.parse(getattr(child, "custom_id", None) or "")
-            if button is not None:
+            if button is not None and not isinstance(button, custom_ids.PatternTestChoice):
                 ids.add(button.post_id)
     return ids

@@ -16,6 +16,7 @@ from exercises.model import Difficulty
 
 if TYPE_CHECKING:
     from bot.store.guilds import SqliteGuilds
+    from bot.store.pattern_tests import SqlitePatternTests
     from bot.store.quizzes import SqliteQuizzes
 
 
@@ -147,6 +148,8 @@ class Store(Protocol):
     """Daily quiz schedules and their deliveries (bot.store.quizzes)."""
     guilds: SqliteGuilds
     """Server settings the bot reads, and members' display names (bot.store.guilds)."""
+    pattern_tests: SqlitePatternTests
+    """/test runs and their answers (bot.store.pattern_tests)."""
 
     async def create_post(
         self,

@@ -21,6 +21,7 @@ from bot.progress import Period, PostContext, Streak
 from bot.store import queries
 from bot.store.errors import StoreClosed, UnknownPost
 from bot.store.guilds import SqliteGuilds
+from bot.store.pattern_tests import SqlitePatternTests
 from bot.store.protocol import (
     Attempt,
     AttemptOutcome,
@@ -57,6 +58,7 @@ class SqliteStore:
         self._closed = False
         self.quizzes = SqliteQuizzes(self._write, reads)
         self.guilds = SqliteGuilds(self._write, reads)
+        self.pattern_tests = SqlitePatternTests(self._write, reads)
 
     @classmethod
     async def open(cls, path: Path | str) -> SqliteStore:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from bot import custom_ids
-from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from bot.custom_ids import (
+    AnswerChoice,
+    Hint,
+    OpenPanel,
+    PanelChoice,
+    PatternTestChoice,
+    RunIt,
+    Submit,
+)
 
 EXAMPLES = [
     AnswerChoice(post_id=1, letter="D"),
@@ -14,6 +22,7 @@ EXAMPLES = [
     Submit(post_id=123456789012345678, chosen="ABC"),
     Hint(post_id=9),
     RunIt(post_id=5, answer="CAB"),
+    PatternTestChoice(run_id=3, position=9, chosen="A_"),
 ]
 
 
@@ -35,6 +44,7 @@ def test_the_longest_ids_fit_discords_limit() -> None:
         PanelChoice(longest_post, "ABC", 3, "D").to_id(),
         Submit(longest_post, "ABC").to_id(),
         RunIt(longest_post, "ABC").to_id(),
+        PatternTestChoice(longest_post, 99, "ABC").to_id(),
     ]
     assert max(len(custom_id) for custom_id in ids) <= 100
 
