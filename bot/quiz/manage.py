@@ -197,7 +197,8 @@ def _require(moderator: bool) -> None:
 
 def _require_can_post(channel_id: int, missing: Sequence[str]) -> None:
     if missing:
+        them = "that permission" if len(missing) == 1 else "those permissions"
         raise Refused(
             f"I cannot post in <#{channel_id}>: I am missing {', '.join(missing)} there. "
-            "Give me that permission, then schedule again."
+            f"Give me {them}, then schedule again."
         )

@@ -121,3 +121,33 @@ async def test_list_pause_resume_remove_and_now(
     assert (await quiz(loopback, scene, scene.moderator, "list")).startswith("No daily quizzes")
     missing = await quiz(loopback, scene, scene.moderator, "pause", number=1)
     assert missing == "There is no daily quiz #1 here. `/quiz list` shows them."
+
+
+async def test_scheduling_where_the_bot_may_not_post_names_the_missing_permission(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    (bot_role,) = [r for r in scene.guild.roles.values() if r.name == "Tutor"]
+    everyone = scene.guild.roles[scene.guild.id]
+    send_messages = 1 << 11
+    bot_role.permissions &= ~send_messages
+    everyone.permissions &= ~send_messages  # before the bot connects: GUILD_CREATE carries it
+    async with running_bot(loopback, scene, manual_clock, tmp_path / "t.sqlite3") as bot:
+        said = await schedule(loopback, scene)
+        assert await bot.practice.store.quizzes.schedules() == []
+    assert said == (
+        f"I cannot post in <#{scene.channel.id}>: I am missing Send Messages, Embed Links "
+        "there. Give me those permissions, then schedule again."  # no sending, no embeds
+    )
+
+
+async def test_edit_changes_the_time_and_the_next_due_time_follows(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, bot: TutorBot
+) -> None:
+    await schedule(loopback, scene, timezone="Europe/Berlin")
+    said = await quiz(loopback, scene, scene.moderator, "edit", number=1, time="12:30")
+    assert said == (
+        f"Changed daily quiz #1 in <#{scene.channel.id}> at 12:30 Europe/Berlin, pack `demo`, "
+        "any difficulty, 1 question; next Thu 26 Nov 12:30 Europe/Berlin."
+    )
+    nothing = await quiz(loopback, scene, scene.moderator, "edit", number=1)
+    assert nothing.startswith("Say what to change")
