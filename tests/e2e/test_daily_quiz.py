@@ -308,6 +308,9 @@ async def test_a_channel_without_permission_pauses_the_schedule_and_tells_the_lo
         line = await loopback.wait_for_message(lambda m: m.channel_id == log_channel.id)
         await round_(bot)
         (schedule,) = await quizzes.schedules()
+        listed = await loopback.reply_to(
+            await loopback.run_command(scene.moderator, scene.channel, "quiz list")
+        )
         await advance_to(manual_clock, DUE + timedelta(days=1))
         await round_(bot)
     assert line.content == (
@@ -317,6 +320,11 @@ async def test_a_channel_without_permission_pauses_the_schedule_and_tells_the_lo
     )
     assert schedule.paused
     assert "may not post" in (schedule.last_error or "")
+    assert listed.content.startswith("**paused** · #1")
+    assert listed.content.endswith(
+        f"last error: I may not post in <#{scene.channel.id}>: give "
+        "me View Channel, Send Messages and Embed Links there."
+    )
     assert quiz_posts(loopback, scene) == []  # paused: no retry the next day either
     sends = [r for r in loopback.requests if r.path == f"/channels/{scene.channel.id}/messages"]
     assert [r.status for r in sends] == [403]
