@@ -138,6 +138,8 @@ class QuizScheduler:
             async with self._idle:
                 self._finished += 1
                 self._idle.notify_all()
+            if self._finished == 1:
+                log.info("daily quizzes: start-up round done (process %s)", self.process)
             await self._sleep(seconds)
 
     async def _seconds_to_next(self) -> float:
@@ -175,6 +177,8 @@ class QuizScheduler:
         day = due.latest_due(now, schedule.local_time, ZoneInfo(schedule.time_zone))
         if day.due_at < schedule.active_since:
             return  # due before the schedule was created or resumed: never owed
+        if await self.quizzes.has_delivery(schedule.schedule_id, day.local_date):
+            return  # claimed, posted or skipped already
         if now - day.due_at > self.grace:
             note = f"missed: the bot was not running within {self.grace} of the due time"
             if await self.quizzes.skip(
@@ -200,8 +204,14 @@ class QuizScheduler:
             now=now,
             lease_until=now + LEASE,
         )
-        if delivery is not None:  # else another process (or an earlier round) has this day
-            await self._post(schedule, delivery, recovering=False)
+        if delivery is None:
+            log.info(
+                "daily quiz %d for %s: another bot process claimed it first",
+                schedule.schedule_id,
+                day.local_date,
+            )
+            return
+        await self._post(schedule, delivery, recovering=False)
 
     async def deliver_today(self, schedule: Schedule) -> bool:
         """/quiz now: post today's quiz at once; False if today's was already claimed."""

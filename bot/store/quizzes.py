@@ -264,6 +264,11 @@ class SqliteQuizzes:
         result: Delivery | None = await self._write(insert)
         return result
 
+    async def has_delivery(self, schedule_id: int, local_date: date) -> bool:
+        """Whether the day was claimed (or skipped) already: a cheap read before a claim."""
+        sql = "SELECT 1 FROM quiz_deliveries WHERE schedule_id = ? AND local_date = ?"
+        return await _one(self._reads, sql, (schedule_id, local_date.isoformat())) is not None
+
     async def skip(
         self, schedule: Schedule, *, local_date: date, due_at: datetime, note: str, now: datetime
     ) -> bool:
