@@ -169,8 +169,12 @@ class QuizScheduler:
         for stalled in await self.quizzes.stalled(self.clock.now()):
             await self._recover(stalled)
         for schedule in await self.quizzes.schedules():
-            if not schedule.paused:
+            if schedule.paused:
+                continue
+            try:
                 await self._deliver_due(schedule)
+            except Exception:  # one schedule's failure never holds up the others
+                log.exception("daily quiz %d: this round failed", schedule.schedule_id)
 
     async def _deliver_due(self, schedule: Schedule) -> None:
         now = self.clock.now()

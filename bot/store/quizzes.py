@@ -9,9 +9,7 @@ its lease may be taken over. No Discord here.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time
-from enum import StrEnum
 from sqlite3 import Row
 from typing import Any
 
@@ -19,71 +17,21 @@ import aiosqlite
 
 from bot.progress import PostContext
 from bot.store import queries
+from bot.store.quiz_rows import (
+    Delivery,
+    DeliveryPost,
+    DeliveryStatus,
+    Question,
+    Schedule,
+    all_rows,
+    delivery_by_id,
+    live_schedule,
+    one,
+    schedule_from_row,
+)
 from bot.store.rows import from_db, to_db
 from bot.store.writer import WriteJob
 from exercises.model import Difficulty
-
-
-class DeliveryStatus(StrEnum):
-    CLAIMED = "claimed"  # being posted (or its poster crashed)
-    POSTED = "posted"
-    SKIPPED = "skipped"  # missed while the bot was down, outside the grace window
-    FAILED = "failed"  # the channel is gone or the bot may not post there
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    schedule_id: int
-    guild_id: int
-    channel_id: int
-    local_time: time
-    time_zone: str
-    pack: str | None
-    difficulty: Difficulty | None
-    question_count: int
-    created_by: int
-    created_at: datetime
-    active_since: datetime
-    paused_at: datetime | None
-    pause_reason: str | None
-    last_error: str | None
-
-    @property
-    def paused(self) -> bool:
-        return self.paused_at is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    """One exercise of a delivery, as it is recorded when the delivery is claimed."""
-
-    exercise_id: str
-    content_hash: str
-    difficulty: Difficulty
-    attempt_limit: int
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryPost:
-    position: int
-    post_id: int
-    exercise_id: str
-    message_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    delivery_id: int
-    schedule_id: int
-    local_date: date
-    due_at: datetime
-    status: DeliveryStatus
-    claimed_by: str
-    lease_until: datetime
-    note: str | None
-    posts: tuple[DeliveryPost, ...]
-
 
 Write = Callable[[WriteJob[Any]], Awaitable[Any]]
 """The store's `_write`: runs a job in its own transaction on the one writer."""
@@ -134,7 +82,7 @@ class SqliteQuizzes:
             ) as cursor:
                 schedule_id = cursor.lastrowid
             assert schedule_id is not None
-            found = await _schedule(db, schedule_id)
+            found = await live_schedule(db, schedule_id)
             assert found is not None
             return found
 
@@ -142,7 +90,7 @@ class SqliteQuizzes:
         return result
 
     async def schedule(self, schedule_id: int) -> Schedule | None:
-        return await _schedule(self._reads, schedule_id)
+        return await live_schedule(self._reads, schedule_id)
 
     async def schedules(self, guild_id: int | None = None) -> list[Schedule]:
         """Schedules not removed, of one server or of all, oldest first."""
@@ -151,8 +99,8 @@ class SqliteQuizzes:
         if guild_id is not None:
             sql += " AND guild_id = ?"
             values = (guild_id,)
-        rows = await _all(self._reads, sql + " ORDER BY schedule_id", values)
-        return [_schedule_from_row(row) for row in rows]
+        rows = await all_rows(self._reads, sql + " ORDER BY schedule_id", values)
+        return [schedule_from_row(row) for row in rows]
 
     async def change_schedule(self, schedule_id: int, **changes: Any) -> Schedule | None:
         """Set columns of a live schedule (local_time, time_zone, pack, ...); None if gone."""
@@ -187,7 +135,7 @@ class SqliteQuizzes:
 
         async def update(db: aiosqlite.Connection) -> Schedule | None:
             await db.execute(sql, {**values, "id": schedule_id})
-            return await _schedule(db, schedule_id)
+            return await live_schedule(db, schedule_id)
 
         result: Schedule | None = await self._write(update)
         return result
@@ -200,7 +148,7 @@ class SqliteQuizzes:
             "SELECT exercise_id, max(posted_at) AS last FROM posts WHERE channel_id = ? "
             "GROUP BY exercise_id"
         )
-        rows = await _all(self._reads, sql, (channel_id,))
+        rows = await all_rows(self._reads, sql, (channel_id,))
         return {row["exercise_id"]: from_db(row["last"]) for row in rows}
 
     # Deliveries
@@ -259,7 +207,7 @@ class SqliteQuizzes:
                     "VALUES (?, ?, ?)",
                     (delivery_id, position, post_id),
                 )
-            return await _delivery(db, delivery_id)
+            return await delivery_by_id(db, delivery_id)
 
         result: Delivery | None = await self._write(insert)
         return result
@@ -267,7 +215,7 @@ class SqliteQuizzes:
     async def has_delivery(self, schedule_id: int, local_date: date) -> bool:
         """Whether the day was claimed (or skipped) already: a cheap read before a claim."""
         sql = "SELECT 1 FROM quiz_deliveries WHERE schedule_id = ? AND local_date = ?"
-        return await _one(self._reads, sql, (schedule_id, local_date.isoformat())) is not None
+        return await one(self._reads, sql, (schedule_id, local_date.isoformat())) is not None
 
     async def skip(
         self, schedule: Schedule, *, local_date: date, due_at: datetime, note: str, now: datetime
@@ -293,8 +241,8 @@ class SqliteQuizzes:
         sql = (
             "SELECT delivery_id FROM quiz_deliveries WHERE status = 'claimed' AND lease_until <= ?"
         )
-        rows = await _all(self._reads, sql, (to_db(now, "now"),))
-        found = [await _delivery(self._reads, row[0]) for row in rows]
+        rows = await all_rows(self._reads, sql, (to_db(now, "now"),))
+        found = [await delivery_by_id(self._reads, row[0]) for row in rows]
         return [delivery for delivery in found if delivery is not None]
 
     async def take_over(
@@ -310,7 +258,7 @@ class SqliteQuizzes:
                 values,
             ) as cursor:
                 taken = cursor.rowcount == 1
-            return await _delivery(db, delivery_id) if taken else None
+            return await delivery_by_id(db, delivery_id) if taken else None
 
         result: Delivery | None = await self._write(update)
         return result
@@ -359,17 +307,17 @@ class SqliteQuizzes:
         """Deliveries posted and not yet closed, with their schedules (removed ones too)."""
         sql = "SELECT delivery_id FROM quiz_deliveries WHERE status = 'posted' ORDER BY due_at"
         found = []
-        for row in await _all(self._reads, sql, ()):
-            delivery = await _delivery(self._reads, row[0])
+        for row in await all_rows(self._reads, sql, ()):
+            delivery = await delivery_by_id(self._reads, row[0])
             if delivery is None:
                 continue
-            schedule_row = await _one(
+            schedule_row = await one(
                 self._reads,
                 "SELECT * FROM quiz_schedules WHERE schedule_id = ?",
                 (delivery.schedule_id,),
             )
             if schedule_row is not None:
-                found.append((delivery, _schedule_from_row(schedule_row)))
+                found.append((delivery, schedule_from_row(schedule_row)))
         return found
 
     async def close(self, delivery_id: int, *, now: datetime) -> bool:
@@ -399,29 +347,29 @@ class SqliteQuizzes:
     async def scorers(self, delivery_id: int) -> list[Row]:
         """Everyone who answered the delivery: member_id, display_name, points, solves; best
         first (ties: who answered first). One query, names from member_names."""
-        return await _all(self._reads, _SCORERS, (delivery_id,))
+        return await all_rows(self._reads, _SCORERS, (delivery_id,))
 
     async def question_counts(self, post_id: int) -> tuple[int, int]:
         """(members who answered, members who solved) for one post."""
-        row = await _one(self._reads, queries.POST_COUNTERS, (post_id,))
+        row = await one(self._reads, queries.POST_COUNTERS, (post_id,))
         return (row["answered"], row["solved"]) if row is not None else (0, 0)
 
     async def first_picks(self, post_id: int) -> list[tuple[int, str, int, float]]:
         """(blank, option, picks, share) over each member's first answer on the post."""
         values = {"post": post_id, "first_only": 1}
-        rows = await _all(self._reads, queries.PICK_RATES, values)
+        rows = await all_rows(self._reads, queries.PICK_RATES, values)
         return [
             (row["blank"], row["option"], row["picks"], row["picks"] / row["answers"])
             for row in rows
         ]
 
     async def delivery(self, delivery_id: int) -> Delivery | None:
-        return await _delivery(self._reads, delivery_id)
+        return await delivery_by_id(self._reads, delivery_id)
 
     async def deliveries(self, schedule_id: int) -> list[Delivery]:
         sql = "SELECT delivery_id FROM quiz_deliveries WHERE schedule_id = ? ORDER BY local_date"
-        rows = await _all(self._reads, sql, (schedule_id,))
-        found = [await _delivery(self._reads, row[0]) for row in rows]
+        rows = await all_rows(self._reads, sql, (schedule_id,))
+        found = [await delivery_by_id(self._reads, row[0]) for row in rows]
         return [delivery for delivery in found if delivery is not None]
 
 
@@ -435,73 +383,6 @@ SELECT a.member_id, n.display_name, sum(a.points) AS points, sum(a.correct) AS s
  GROUP BY a.member_id
  ORDER BY points DESC, min(a.answered_at) ASC, a.member_id ASC
 """
-
-
-def _schedule_from_row(row: Row) -> Schedule:
-    def moment(key: str) -> datetime | None:
-        return from_db(row[key]) if row[key] else None
-
-    created_at = from_db(row["created_at"])
-    return Schedule(
-        schedule_id=row["schedule_id"],
-        guild_id=row["guild_id"],
-        channel_id=row["channel_id"],
-        local_time=time.fromisoformat(row["local_time"]),
-        time_zone=row["time_zone"],
-        pack=row["pack"],
-        difficulty=Difficulty(row["difficulty"]) if row["difficulty"] else None,
-        question_count=row["question_count"],
-        created_by=row["created_by"],
-        created_at=created_at,
-        active_since=moment("active_since") or created_at,
-        paused_at=moment("paused_at"),
-        pause_reason=row["pause_reason"],
-        last_error=row["last_error"],
-    )
-
-
-async def _schedule(db: aiosqlite.Connection, schedule_id: int) -> Schedule | None:
-    sql = "SELECT * FROM quiz_schedules WHERE schedule_id = ? AND removed_at IS NULL"
-    row = await _one(db, sql, (schedule_id,))
-    return _schedule_from_row(row) if row is not None else None
-
-
-async def _delivery(db: aiosqlite.Connection, delivery_id: int) -> Delivery | None:
-    row = await _one(db, "SELECT * FROM quiz_deliveries WHERE delivery_id = ?", (delivery_id,))
-    if row is None:
-        return None
-    posts = await _all(
-        db,
-        "SELECT d.position, p.post_id, p.exercise_id, p.message_id FROM quiz_delivery_posts d "
-        "JOIN posts p USING (post_id) WHERE d.delivery_id = ? ORDER BY d.position",
-        (delivery_id,),
-    )
-    return Delivery(
-        delivery_id=row["delivery_id"],
-        schedule_id=row["schedule_id"],
-        local_date=date.fromisoformat(row["local_date"]),
-        due_at=from_db(row["due_at"]),
-        status=DeliveryStatus(row["status"]),
-        claimed_by=row["claimed_by"],
-        lease_until=from_db(row["lease_until"]) if row["lease_until"] else from_db(row["due_at"]),
-        note=row["note"],
-        posts=tuple(
-            DeliveryPost(p["position"], p["post_id"], p["exercise_id"], p["message_id"])
-            for p in posts
-        ),
-    )
-
-
-async def _one(db: aiosqlite.Connection, sql: str, values: Any) -> Row | None:
-    async with db.execute(sql, values) as cursor:
-        row: Row | None = await cursor.fetchone()
-    return row
-
-
-async def _all(db: aiosqlite.Connection, sql: str, values: Any) -> list[Row]:
-    async with db.execute(sql, values) as cursor:
-        rows: list[Row] = list(await cursor.fetchall())
-    return rows
 
 
 __all__ = [
