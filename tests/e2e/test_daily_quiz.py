@@ -200,7 +200,7 @@ async def test_a_crash_between_claim_and_post_is_completed_once_on_restart(
     assert post.embeds[0]["title"] == e2e_catalog().get("demo/define-async-view").title
 
 
-class _KilledAfterSending(Exception):
+class _KilledAfterSending(BaseException):
     """The process dies after Discord took the message, before the store heard of it."""
 
 
