@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 DEFAULT_GRACE = timedelta(hours=2)
 LEASE = timedelta(minutes=2)
 """How long a claim is held without renewal; renewed before every message."""
+MAX_BACKOFF = timedelta(minutes=30)
+"""A send that failed for a passing reason is tried again after 2, 4, 8... minutes, at most this."""
 POLL = timedelta(minutes=1)
 """Other processes may add or change schedules: look again at least this often."""
 
@@ -236,9 +238,14 @@ class QuizScheduler:
         if delivery is None:
             return False
         if not await self._post(schedule, delivery, recovering=False):
-            paused = await self.quizzes.schedule(schedule.schedule_id)
-            reason = paused.last_error if paused else None
-            raise Refused(f"The quiz could not be posted, so it is paused: {reason}")
+            now_paused = await self.quizzes.schedule(schedule.schedule_id)
+            if now_paused is not None and now_paused.paused:
+                raise Refused(
+                    f"The quiz could not be posted, so it is paused: {now_paused.last_error}"
+                )
+            raise Refused(
+                "Discord did not take the quiz just now; I will try again in a few minutes."
+            )
         return True
 
     async def _choose(self, schedule: Schedule) -> list[Question]:
@@ -313,6 +320,19 @@ class QuizScheduler:
                 delivery.delivery_id, DeliveryStatus.FAILED, now=now, note=refused.reason
             )
             await self._pause(schedule, refused.reason)
+            return False
+        except Exception as error:  # discord.py has already retried 429s and 5xx
+            wait = min(LEASE * 2**delivery.failures, MAX_BACKOFF)
+            await self.quizzes.back_off(
+                delivery.delivery_id, process=self.process, retry_at=self.clock.now() + wait
+            )
+            log.warning(
+                "daily quiz %d for %s not posted (%s); trying again in %s",
+                schedule.schedule_id,
+                delivery.local_date,
+                error,
+                wait,
+            )
             return False
         await self.quizzes.finish(delivery.delivery_id, DeliveryStatus.POSTED, now=self.clock.now())
         log.info("daily quiz %d posted for %s", schedule.schedule_id, delivery.local_date)

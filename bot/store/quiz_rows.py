@@ -72,6 +72,7 @@ class Delivery:
     claimed_by: str
     lease_until: datetime
     note: str | None
+    failures: int
     posts: tuple[DeliveryPost, ...]
 
 
@@ -123,6 +124,7 @@ async def delivery_by_id(db: aiosqlite.Connection, delivery_id: int) -> Delivery
         claimed_by=row["claimed_by"],
         lease_until=from_db(row["lease_until"]) if row["lease_until"] else from_db(row["due_at"]),
         note=row["note"],
+        failures=row["failures"],
         posts=tuple(
             DeliveryPost(p["position"], p["post_id"], p["exercise_id"], p["message_id"])
             for p in posts

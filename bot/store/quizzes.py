@@ -278,6 +278,25 @@ class SqliteQuizzes:
         result: bool = await self._write(update)
         return result
 
+    async def back_off(self, delivery_id: int, *, process: str, retry_at: datetime) -> int:
+        """A send failed for a reason that may pass: count it and hold the claim until
+        `retry_at`, when any process (this one included) may take it over and try again."""
+        values = (to_db(retry_at, "retry_at"), delivery_id, process)
+
+        async def update(db: aiosqlite.Connection) -> int:
+            await db.execute(
+                "UPDATE quiz_deliveries SET failures = failures + 1, lease_until = ? "
+                "WHERE delivery_id = ? AND status = 'claimed' AND claimed_by = ?",
+                values,
+            )
+            row = await one(
+                db, "SELECT failures FROM quiz_deliveries WHERE delivery_id = ?", (delivery_id,)
+            )
+            return int(row[0]) if row is not None else 0
+
+        result: int = await self._write(update)
+        return result
+
     async def finish(
         self, delivery_id: int, status: DeliveryStatus, *, now: datetime, note: str | None = None
     ) -> None:

@@ -388,3 +388,30 @@ async def test_the_closing_summary_counts_answers_names_top_scorers_and_attaches
         "**Daily quiz**",
     ]
     assert sum("results" in m.content for m in posts_in_order) == 1
+
+
+async def test_a_failed_send_is_tried_again_with_backoff_not_at_once(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    messages = f"/channels/{scene.channel.id}/messages"
+    async with running_bot(loopback, scene, manual_clock, tmp_path / "t.sqlite3") as bot:
+        await schedule_quiz(bot, scene, manual_clock)
+        loopback.fail(
+            "POST", messages, status=400, code=50035, message="Invalid Form Body", times=2
+        )
+        await advance_to(manual_clock, DUE)
+        await round_(bot)
+        await manual_clock.advance(120)  # the first retry, two minutes later: fails again
+        await round_(bot)
+        await manual_clock.advance(120)  # backing off: four minutes this time
+        await round_(bot)
+        assert quiz_posts(loopback, scene) == []
+        await manual_clock.advance(120)
+        await loopback.wait_for_message(lambda m: m.content.startswith("**Daily quiz**"))
+        await round_(bot)
+    sends = [r for r in loopback.requests if r.method == "POST" and r.path == messages]
+    assert [(r.arrived_at - DUE, r.status) for r in sends] == [
+        (timedelta(0), 400),
+        (timedelta(minutes=2), 400),
+        (timedelta(minutes=6), 200),
+    ]

@@ -25,6 +25,7 @@ CREATE TABLE quiz_deliveries (
     claimed_at          TEXT    NOT NULL,
     claimed_by          TEXT    NOT NULL,     -- the bot process that holds the claim
     lease_until         TEXT    NOT NULL,     -- after this, a crashed claim may be taken over
+    failures            INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),  -- for the backoff
     posted_at           TEXT,
     note                TEXT,                 -- why it was skipped or failed
     summary_message_id  INTEGER,
