@@ -354,6 +354,14 @@ class SqliteQuizzes:
         result: bool = await self._write(update)
         return result
 
+    async def is_closed(self, post_id: int) -> bool:
+        """Whether the post belongs to a daily quiz that has closed (answers no longer count)."""
+        sql = (
+            "SELECT 1 FROM quiz_delivery_posts AS d JOIN quiz_deliveries AS q USING (delivery_id) "
+            "WHERE d.post_id = ? AND q.status = 'closed'"
+        )
+        return await one(self._reads, sql, (post_id,)) is not None
+
     async def set_summary_message(self, delivery_id: int, message_id: int) -> None:
         async def update(db: aiosqlite.Connection) -> None:
             await db.execute(

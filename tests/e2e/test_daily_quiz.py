@@ -17,6 +17,7 @@ from PIL import Image
 
 from bot.app import TutorBot
 from bot.custom_ids import AnswerChoice
+from bot.practice import QUIZ_CLOSED
 from bot.quiz.scheduler import QuizScheduler, delivery_nonce
 from bot.render import Rendered
 from bot.sandbox import LoopbackDiscord, Member, Message
@@ -367,6 +368,10 @@ async def test_the_closing_summary_counts_answers_names_top_scorers_and_attaches
         results = await loopback.wait_for_message(lambda m: "results" in m.content)
         await loopback.wait_for_message(lambda m: "Thursday 26 November" in m.content)
         await round_(bot)
+        late = await loopback.click(carol, quiz, AnswerChoice(post_id, "B").to_id())
+        refused = await loopback.reply_to(late)
+    assert refused.ephemeral
+    assert refused.content == QUIZ_CLOSED  # answers after the results no longer count
     title = e2e_catalog().get("demo/define-async-view").title
     assert results.content.splitlines() == [
         "**Daily quiz results** · Wednesday 25 November",
