@@ -79,6 +79,14 @@ class PatternTestButton(_TutorButton, template=custom_ids.PatternTestChoice.TEMP
     kind = custom_ids.PatternTestChoice
 
 
+class ReportButton(_TutorButton, template=custom_ids.Report.TEMPLATE):
+    kind = custom_ids.Report
+
+
+class ForgetMeButton(_TutorButton, template=custom_ids.ForgetMe.TEMPLATE):
+    kind = custom_ids.ForgetMe
+
+
 BUTTONS: tuple[type[_TutorButton], ...] = (
     AnswerButton,
     OpenPanelButton,
@@ -87,6 +95,8 @@ BUTTONS: tuple[type[_TutorButton], ...] = (
     HintButton,
     RunItButton,
     PatternTestButton,
+    ReportButton,
+    ForgetMeButton,
 )
 _BY_KIND = {button.kind: button for button in BUTTONS}
 

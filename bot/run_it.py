@@ -1,4 +1,8 @@
-""" "Run it": what really happens for a member's answer and for the correct one, side by side.
+""" "Run it": what really happens for a member's answer, and for the correct one beside it.
+
+The correct run is shown only when the caller says the member may see it (bot.practice
+decides: once they solved the post or used every attempt); before, only their own choice
+runs, and the reply says so without naming or running the correct answer.
 
 Called only after the click has been deferred; never on the path of an answer. If the tutor
 service is down or slow, the member is told so and nothing else is affected.
@@ -10,7 +14,7 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from bot import render
+from bot import metrics, render
 from bot.errors import Refused
 from bot.tutor_client import RunReport, TutorClient, TutorServiceError
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, check_answer
@@ -34,30 +38,36 @@ class ExampleRunner:
             raise Refused(f"You can run an example again in {wait:.0f} s.")
         self._last_run[member_id] = now
 
-    async def compare(self, exercise: AnyExercise, answer: str) -> render.Rendered:
-        """Run the member's answer and the correct one at once and show both."""
+    async def compare(
+        self, exercise: AnyExercise, answer: str, *, show_correct: bool
+    ) -> render.Rendered:
+        """Run the member's answer; with `show_correct`, the correct one too, at once."""
         if exercise.run is None:
             return render.Rendered(content="This question has no example to run.")
         check_answer(exercise, answer)
         if self.client is None:
             return render.Rendered(content=RUNNER_UNAVAILABLE)
         try:
-            if answer == exercise.answer_key:
-                mine = correct = await self._run(exercise, answer)
+            if not show_correct:
+                text = own_run(exercise, answer, await self._run(exercise, answer))
+            elif answer == exercise.answer_key:
+                text = run_comparison(exercise, answer, await self._run(exercise, answer), None)
             else:
                 mine, correct = await asyncio.gather(
                     self._run(exercise, answer), self._run(exercise, exercise.answer_key)
                 )
+                text = run_comparison(exercise, answer, mine, correct)
         except TutorServiceError as error:
             log.warning("Run it for %s failed: %s", exercise.id, error)
             return render.Rendered(content=RUNNER_UNAVAILABLE)
-        return render.Rendered(content=run_comparison(exercise, answer, mine, correct))
+        return render.Rendered(content=text)
 
     async def _run(self, exercise: AnyExercise, letters: str) -> RunReport:
         assert self.client is not None
-        if isinstance(exercise, FillInTheBlank):
-            return await self.client.run(exercise.id, fill=letters)
-        return await self.client.run(exercise.id, choice=letters)
+        async with metrics.timed_tutor_run():
+            if isinstance(exercise, FillInTheBlank):
+                return await self.client.run(exercise.id, fill=letters)
+            return await self.client.run(exercise.id, choice=letters)
 
 
 def describe_choice(exercise: AnyExercise, letters: str) -> str:
@@ -88,8 +98,28 @@ def describe_run(report: RunReport) -> str:
     return line
 
 
-def run_comparison(exercise: AnyExercise, answer: str, mine: RunReport, correct: RunReport) -> str:
-    if answer == exercise.answer_key:
+CORRECT_RUN_LATER = (
+    "Only your own choice ran. The correct answer's run shows here once you solve this "
+    "exercise or use every attempt."
+)
+
+
+def own_run(exercise: AnyExercise, answer: str, mine: RunReport) -> str:
+    """The member's run alone, while attempts are left: nothing about the correct answer."""
+    return "\n".join(
+        [
+            "**What really happens with your choice**",
+            f"Your choice {describe_choice(exercise, answer)}: {describe_run(mine)}",
+            CORRECT_RUN_LATER,
+        ]
+    )
+
+
+def run_comparison(
+    exercise: AnyExercise, answer: str, mine: RunReport, correct: RunReport | None
+) -> str:
+    """Both runs side by side; `correct` is None when the member's answer is the correct one."""
+    if correct is None:
         return f"**Your answer** {describe_choice(exercise, answer)}: {describe_run(mine)}"
     return "\n".join(
         [

@@ -30,11 +30,15 @@ class Settings:
     exercises_path: Path = SHIPPED_PACKS
     tutor_url: str = "http://127.0.0.1:8765"
     tutor_timeout_seconds: float = 10.0
+    tutor_secret: str | None = None
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     counter_edit_seconds: float = 5.0
     quiz_grace_minutes: int = 120
     log_level: str = "INFO"
+    log_format: str = "text"
+    health_port: int | None = None
+    health_host: str = "127.0.0.1"
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str], *, need_token: bool = True) -> Settings:
@@ -47,11 +51,15 @@ class Settings:
             exercises_path=_folder(env, "EXERCISES_PATH", cls.exercises_path),
             tutor_url=_url(env, "TUTOR_URL", ("http://", "https://")) or cls.tutor_url,
             tutor_timeout_seconds=_seconds(env, "TUTOR_TIMEOUT_SECONDS", 10.0),
+            tutor_secret=env.get("TUTOR_SECRET") or None,
             discord_api_base=_url(env, "DISCORD_API_BASE", ("http://", "https://")),
             discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
             counter_edit_seconds=_seconds(env, "COUNTER_EDIT_SECONDS", 5.0),
             quiz_grace_minutes=_quiz_grace_minutes(env),
             log_level=_log_level(env),
+            log_format=log_format(env),
+            health_port=_port(env, "HEALTH_PORT"),
+            health_host=env.get("HEALTH_HOST") or cls.health_host,
         )
 
 
@@ -103,3 +111,20 @@ def _log_level(env: Mapping[str, str]) -> str:
     if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError(f"LOG_LEVEL={value!r} must be DEBUG, INFO, WARNING or ERROR")
     return value
+
+
+def log_format(env: Mapping[str, str]) -> str:
+    """LOG_FORMAT, read the same way by the bot and the tutor service."""
+    value = (env.get("LOG_FORMAT") or "text").lower()
+    if value not in {"text", "json"}:
+        raise SettingsError(f"LOG_FORMAT={value!r} must be text or json")
+    return value
+
+
+def _port(env: Mapping[str, str], name: str) -> int | None:
+    value = env.get(name)
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise SettingsError(f"{name}={value!r} must be a TCP port, 1 to 65535")
+    return int(value)

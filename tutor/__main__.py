@@ -20,6 +20,7 @@ from pathlib import Path
 
 from exercises import AnyExercise, ContentError, load_catalog
 from tutor.config import LOOPBACK, ConfigError, TutorConfig
+from tutor.logs import configure as configure_logs
 from tutor.pool import Runner
 from tutor.service import Tutor
 
@@ -55,6 +56,7 @@ async def serve(config: TutorConfig) -> int:
     sock = bind(config.host, config.port)
     port = sock.getsockname()[1]
     runner = _runner(config, config.example_api_url(port))
+    logging.getLogger("tutor").info("serving on http://%s:%d/", config.host, port)
     if config.host not in (LOOPBACK, "localhost", "::1") and not config.secret:
         logging.warning(
             "serving on %s without TUTOR_SECRET: anyone who can reach it may run", config.host
@@ -111,9 +113,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] = os.envi
         return asyncio.run(verify_command(config, args.path))
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it: let that end in status 0.
     signal.signal(signal.SIGTERM, _stopped)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logs(config.log_format)
     try:
         return asyncio.run(serve(config))
     except KeyboardInterrupt:

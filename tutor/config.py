@@ -34,6 +34,8 @@ class TutorConfig:
     """Characters of a response body kept in a report."""
     packs: Path | None = None
     """Where the exercise files are; None means the shipped packs."""
+    log_format: str = "text"
+    """LOG_FORMAT: `text`, or `json` for one JSON object per line."""
 
     @property
     def example_api_host(self) -> str:
@@ -70,7 +72,15 @@ class TutorConfig:
             ),
             body_limit=_number(environ, "TUTOR_BODY_LIMIT", int, defaults.body_limit, 100, 10**6),
             packs=Path(packs) if packs else None,
+            log_format=_log_format(environ),
         )
+
+
+def _log_format(environ: Mapping[str, str]) -> str:
+    value = (environ.get("LOG_FORMAT") or "text").lower()
+    if value not in ("text", "json"):
+        raise ConfigError(f"LOG_FORMAT={value!r} must be text or json")
+    return value
 
 
 N = TypeVar("N", int, float)

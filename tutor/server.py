@@ -35,7 +35,10 @@ class _BackgroundServer(uvicorn.Server):
 
 
 def _config(app: TutorApp, log_level: str) -> uvicorn.Config:
-    return uvicorn.Config(app, lifespan="on", log_level=log_level, access_log=False)
+    # log_config=None: uvicorn's records go to the root handler (tutor.logs), not its own.
+    return uvicorn.Config(
+        app, lifespan="on", log_level=log_level, access_log=False, log_config=None
+    )
 
 
 async def serve(app: TutorApp, sock: socket.socket, *, log_level: str = "info") -> None:

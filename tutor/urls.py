@@ -6,6 +6,7 @@ from tutor import example_api, views
 
 urlpatterns = [
     path("api/health", views.health),
+    path("api/metrics", views.show_metrics),
     path("api/exercises", views.exercise_list),
     path("api/exercises/<path:exercise_id>/runs", views.runs),
     path("example-api/quotes/<str:number>", example_api.quote),

@@ -1,4 +1,4 @@
-"""The JSON API: health, the exercises, and runs of an exercise's example for a given choice.
+"""The JSON API: health, metrics, the exercises, and runs of an example for a given choice.
 
 A run's source is always built from the exercise file with the letters the request chose;
 the request's text is never run, imported or used as a name.
@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from exercises.model import AnyExercise
+from tutor import metrics
 from tutor.answers import BadAnswer, letters_from_request
 from tutor.jobs import NotRunnable, build_job
 from tutor.pool import RunnerUnavailable
@@ -42,6 +44,13 @@ async def health(request: HttpRequest) -> JsonResponse:
         "run_timeout": runner.timeout,
     }
     return JsonResponse(body, status=200 if runner.ready else 503)
+
+
+async def show_metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus text format: tutor_service_runs_total, tutor_service_run_seconds."""
+    if wrong := _only(request, "GET"):
+        return wrong
+    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
 
 
 def _summary(exercise: AnyExercise) -> dict[str, Any]:
@@ -79,13 +88,18 @@ async def runs(request: HttpRequest, exercise_id: str) -> JsonResponse:
         letters = letters_from_request(exercise, data)
         job = build_job(exercise, letters)
     except BadAnswer as error:
+        metrics.RUNS.labels("refused").inc()
         return _error(str(error), 400)
     except NotRunnable as error:
+        metrics.RUNS.labels("refused").inc()
         return _error(str(error), 409)
     try:
-        report = await tutor.runner.run(job)
+        with metrics.RUN_SECONDS.time():
+            report = await tutor.runner.run(job)
     except RunnerUnavailable as error:
+        metrics.RUNS.labels("unavailable").inc()
         return _error(str(error), 503)
+    metrics.RUNS.labels("ran").inc()
     body = {
         "exercise": exercise.id,
         "answer": letters,

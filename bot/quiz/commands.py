@@ -1,8 +1,8 @@
 """/quiz schedule|edit|list|pause|resume|remove|now: parse options, ask QuizManager, reply.
 
 Moderators only: Discord hides the group from members without Manage Server
-(`default_permissions`), and because a server can override that, every command checks again
-here: Manage Server, or the server's moderator role.
+(`default_permissions`), and because a server can override that, QuizManager checks again
+(bot.moderation.is_moderator: Manage Server, or the role set in `/tutor config`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from functools import cache
 import discord
 from discord import app_commands
 
+from bot.mod_commands import actor_of
 from bot.quiz.manage import QuizManager
 from bot.render import Rendered
 from bot.replies import reply
@@ -25,8 +26,6 @@ NEEDED_TO_POST = (
     ("embed_links", "Embed Links"),
     ("read_message_history", "Read Message History"),  # to never post a quiz twice
 )
-
-ModeratorRole = Callable[[int], Awaitable[int | None]]
 
 
 @cache
@@ -52,9 +51,7 @@ def missing_permissions(interaction: discord.Interaction, channel_id: int) -> li
     return [label for flag, label in NEEDED_TO_POST if not getattr(granted, flag)]
 
 
-def install(
-    tree: app_commands.CommandTree, manager: QuizManager, moderator_role: ModeratorRole
-) -> None:
+def install(tree: app_commands.CommandTree, manager: QuizManager) -> None:
     pack_choices = [
         app_commands.Choice(name=pack.title[:100], value=pack.id)
         for pack in manager.catalog.packs.values()
@@ -66,13 +63,6 @@ def install(
         guild_only=True,
         default_permissions=discord.Permissions(manage_guild=True),
     )
-
-    async def is_moderator(interaction: discord.Interaction) -> bool:
-        if interaction.permissions.manage_guild:
-            return True
-        role_id = await moderator_role(interaction.guild_id or 0)
-        roles = getattr(interaction.user, "roles", [])
-        return role_id is not None and any(role.id == role_id for role in roles)
 
     async def answer(interaction: discord.Interaction, work: Callable[[], Awaitable[str]]) -> None:
         async def rendered() -> Rendered:
@@ -111,7 +101,7 @@ def install(
                 guild_id=interaction.guild_id or 0,
                 channel_id=channel.id,
                 member_id=interaction.user.id,
-                moderator=await is_moderator(interaction),
+                actor=actor_of(interaction),
                 at=time,
                 zone=timezone,
                 pack=pack.value if pack else None,
@@ -140,7 +130,7 @@ def install(
             return await manager.edit(
                 guild_id=interaction.guild_id or 0,
                 schedule_id=number,
-                moderator=await is_moderator(interaction),
+                actor=actor_of(interaction),
                 channel_id=channel.id if channel else None,
                 at=time,
                 zone=timezone,
@@ -156,29 +146,25 @@ def install(
     async def list_(interaction: discord.Interaction) -> None:
         async def work() -> str:
             return await manager.list(
-                guild_id=interaction.guild_id or 0, moderator=await is_moderator(interaction)
+                guild_id=interaction.guild_id or 0, actor=actor_of(interaction)
             )
 
         await answer(interaction, work)
 
-    def by_number(
-        name: str, description: str, action: Callable[..., Awaitable[str]], **extra: object
-    ) -> None:
+    def by_number(name: str, description: str, action: Callable[..., Awaitable[str]]) -> None:
         @quiz.command(name=name, description=description)
         @app_commands.describe(number="The quiz's number in /quiz list")
         async def command(interaction: discord.Interaction, number: int) -> None:
             async def work() -> str:
-                more = {"by": interaction.user.id} if extra.get("with_member") else {}
                 return await action(
                     guild_id=interaction.guild_id or 0,
                     schedule_id=number,
-                    moderator=await is_moderator(interaction),
-                    **more,
+                    actor=actor_of(interaction),
                 )
 
             await answer(interaction, work)
 
-    by_number("pause", "Stop posting a daily quiz for now", manager.pause, with_member=True)
+    by_number("pause", "Stop posting a daily quiz for now", manager.pause)
     by_number("resume", "Start posting a paused daily quiz again", manager.resume)
     by_number("remove", "Delete a daily quiz (its results are kept)", manager.remove)
     by_number("now", "Post today's quiz at once instead of at its time", manager.now)

@@ -7,7 +7,7 @@ permission) become PostRefused with the fix in words; discord.py retries 429s an
 from __future__ import annotations
 
 import io
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Collection
 
 import discord
 
@@ -15,6 +15,7 @@ from bot import custom_ids
 from bot.components import view_for
 from bot.quiz.scheduler import PostRefused
 from bot.render import Rendered
+from bot.store.servers import ServerData
 
 RECENT_MESSAGES = 50
 """How far back to look for a delivery's own posts: a quiz is at most a few messages."""
@@ -30,18 +31,16 @@ def refusal(error: discord.HTTPException, channel_id: int) -> PostRefused | None
         return PostRefused(f"the channel <#{channel_id}> no longer exists.")
     if isinstance(error, discord.Forbidden):
         return PostRefused(
-            f"I may not post in <#{channel_id}>: give me View Channel, Send Messages and "
-            "Embed Links there."
+            f"I may not post in <#{channel_id}>: give me View Channel, Send Messages, "
+            "Embed Links and Read Message History there."
         )
     return None
 
 
 class DiscordPoster:
-    def __init__(
-        self, client: discord.Client, log_channel: Callable[[int], Awaitable[int | None]]
-    ) -> None:
+    def __init__(self, client: discord.Client, servers: ServerData) -> None:
         self.client = client
-        self.log_channel = log_channel
+        self.servers = servers
 
     async def send(
         self, channel_id: int, rendered: Rendered, *, nonce: str, ping_role: int | None = None
@@ -66,11 +65,17 @@ class DiscordPoster:
         return message.id
 
     async def send_results(self, channel_id: int, text: str, chart: bytes, *, nonce: str) -> int:
+        """With the chart attached where the bot may attach files, else the text alone."""
         channel = self.client.get_partial_messageable(channel_id)
+        attach = self._may_attach(channel_id)
+        if not attach:
+            text += "\n(No chart: I need Attach Files in this channel to add one.)"
         try:
             message = await channel.send(
                 text,
-                file=discord.File(io.BytesIO(chart), filename="pick-rates.png"),
+                file=discord.File(io.BytesIO(chart), filename="pick-rates.png")
+                if attach
+                else discord.utils.MISSING,
                 nonce=nonce,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
@@ -80,6 +85,13 @@ class DiscordPoster:
                 raise
             raise refused from error
         return message.id
+
+    def _may_attach(self, channel_id: int) -> bool:
+        """From the cached guild (roles and channel overwrites); unknown: assume it may."""
+        channel = self.client.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.GuildChannel) or channel.guild.me is None:
+            return True
+        return channel.permissions_for(channel.guild.me).attach_files
 
     async def find_posts(self, channel_id: int, post_ids: Collection[int]) -> dict[int, int]:
         wanted = set(post_ids)
@@ -101,7 +113,7 @@ class DiscordPoster:
         return found
 
     async def tell_moderators(self, guild_id: int, text: str) -> None:
-        channel_id = await self.log_channel(guild_id)
+        channel_id = (await self.servers.settings(guild_id)).log_channel_id
         if channel_id is None:
             return
         channel = self.client.get_partial_messageable(channel_id)
@@ -120,6 +132,7 @@ def _post_ids(message: discord.Message) -> set[int]:
     for row in message.components:
         for child in getattr(row, "children", [row]):
             button = custom_ids.parse(getattr(child, "custom_id", None) or "")
-            if button is not None and not isinstance(button, custom_ids.PatternTestChoice):
-                ids.add(button.post_id)
+            post_id = getattr(button, "post_id", None)  # only a post's buttons name one
+            if isinstance(post_id, int):
+                ids.add(post_id)
     return ids

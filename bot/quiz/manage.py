@@ -1,6 +1,6 @@
 """What /quiz does, in Discord-free terms: each command takes ids and text, returns the reply.
 
-The Discord layer (bot.quiz.commands) passes who asks and whether they are a moderator, and
+The Discord layer (bot.quiz.commands) passes who asks (an Actor, as Discord reported it) and
 which permissions the bot lacks in the channel; everything is checked here, server-side.
 """
 
@@ -11,16 +11,12 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.errors import Refused
+from bot.moderation import Actor, is_moderator, not_a_moderator
 from bot.quiz import due, questions
 from bot.quiz.scheduler import QuizScheduler, next_due_text
-from bot.store.guilds import SqliteGuilds
 from bot.store.quizzes import Schedule, SqliteQuizzes
+from bot.store.servers import ServerData
 from exercises import Catalog, Difficulty
-
-MODERATORS_ONLY = (
-    "Only moderators (Manage Server, or the server's moderator role) can manage daily quizzes."
-)
-DEFAULT_ZONE = "UTC"
 
 
 class QuizManager:
@@ -28,13 +24,13 @@ class QuizManager:
         self,
         *,
         quizzes: SqliteQuizzes,
-        guilds: SqliteGuilds,
+        servers: ServerData,
         catalog: Catalog,
         clock: Clock,
         scheduler: QuizScheduler,
     ) -> None:
         self.quizzes = quizzes
-        self.guilds = guilds
+        self.servers = servers
         self.catalog = catalog
         self.clock = clock
         self.scheduler = scheduler
@@ -45,7 +41,7 @@ class QuizManager:
         guild_id: int,
         channel_id: int,
         member_id: int,
-        moderator: bool,
+        actor: Actor,
         at: str,
         zone: str | None,
         pack: str | None,
@@ -53,7 +49,7 @@ class QuizManager:
         count: int,
         missing_permissions: Sequence[str],
     ) -> str:
-        _require(moderator)
+        await self._require(actor)
         local_time = due.parse_local_time(at)
         zone_name = await self._zone_name(guild_id, zone)
         questions.check_count(self.catalog, pack, difficulty, count)
@@ -77,7 +73,7 @@ class QuizManager:
         *,
         guild_id: int,
         schedule_id: int,
-        moderator: bool,
+        actor: Actor,
         channel_id: int | None = None,
         at: str | None = None,
         zone: str | None = None,
@@ -86,7 +82,7 @@ class QuizManager:
         count: int | None = None,
         missing_permissions: Sequence[str] = (),
     ) -> str:
-        _require(moderator)
+        await self._require(actor)
         schedule = await self._own(guild_id, schedule_id)
         changes: dict[str, object] = {}
         if channel_id is not None:
@@ -115,8 +111,8 @@ class QuizManager:
         self.scheduler.wake()
         return f"Changed daily quiz {describe(edited, self.clock.now())}."
 
-    async def list(self, *, guild_id: int, moderator: bool) -> str:
-        _require(moderator)
+    async def list(self, *, guild_id: int, actor: Actor) -> str:
+        await self._require(actor)
         schedules = await self.quizzes.schedules(guild_id)
         if not schedules:
             return "No daily quizzes here yet. Start one with `/quiz schedule`."
@@ -130,31 +126,31 @@ class QuizManager:
             lines.append(line)
         return "\n".join(lines)
 
-    async def pause(self, *, guild_id: int, schedule_id: int, moderator: bool, by: int) -> str:
-        _require(moderator)
+    async def pause(self, *, guild_id: int, schedule_id: int, actor: Actor) -> str:
+        await self._require(actor)
         await self._own(guild_id, schedule_id)
         paused = await self.quizzes.pause(
-            schedule_id, reason=f"paused by <@{by}>", now=self.clock.now()
+            schedule_id, reason=f"paused by <@{actor.member_id}>", now=self.clock.now()
         )
         assert paused is not None
         return f"Paused daily quiz #{schedule_id}. `/quiz resume {schedule_id}` starts it again."
 
-    async def resume(self, *, guild_id: int, schedule_id: int, moderator: bool) -> str:
-        _require(moderator)
+    async def resume(self, *, guild_id: int, schedule_id: int, actor: Actor) -> str:
+        await self._require(actor)
         await self._own(guild_id, schedule_id)
         resumed = await self.quizzes.resume(schedule_id, now=self.clock.now())
         assert resumed is not None
         self.scheduler.wake()
         return f"Resumed daily quiz {describe(resumed, self.clock.now())}."
 
-    async def remove(self, *, guild_id: int, schedule_id: int, moderator: bool) -> str:
-        _require(moderator)
+    async def remove(self, *, guild_id: int, schedule_id: int, actor: Actor) -> str:
+        await self._require(actor)
         await self._own(guild_id, schedule_id)
         await self.quizzes.remove(schedule_id, now=self.clock.now())
         return f"Removed daily quiz #{schedule_id}. Its past quizzes and answers are kept."
 
-    async def now(self, *, guild_id: int, schedule_id: int, moderator: bool) -> str:
-        _require(moderator)
+    async def now(self, *, guild_id: int, schedule_id: int, actor: Actor) -> str:
+        await self._require(actor)
         schedule = await self._own(guild_id, schedule_id)
         if schedule.paused:
             raise Refused(f"Daily quiz #{schedule_id} is paused; `/quiz resume` it first.")
@@ -175,7 +171,13 @@ class QuizManager:
     async def _zone_name(self, guild_id: int, zone: str | None) -> str:
         if zone is not None:
             return str(due.parse_zone(zone))
-        return await self.guilds.guild_time_zone(guild_id) or DEFAULT_ZONE
+        return (await self.servers.settings(guild_id)).time_zone
+
+    async def _require(self, actor: Actor) -> None:
+        """Moderators only, checked here whatever Discord showed the member."""
+        settings = await self.servers.settings(actor.guild_id)
+        if not is_moderator(actor, settings):
+            raise not_a_moderator(settings)
 
 
 def describe(schedule: Schedule, now: datetime) -> str:
@@ -188,11 +190,6 @@ def describe(schedule: Schedule, now: datetime) -> str:
         f"{schedule.local_time:%H:%M} {schedule.time_zone}, {pack}, {level}, {count}; "
         f"{next_due_text(schedule, now)}"
     )
-
-
-def _require(moderator: bool) -> None:
-    if not moderator:
-        raise Refused(MODERATORS_ONLY)
 
 
 def _require_can_post(channel_id: int, missing: Sequence[str]) -> None:

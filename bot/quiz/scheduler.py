@@ -25,7 +25,7 @@ import contextlib
 import dataclasses
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -36,6 +36,7 @@ from bot.progress import PostContext, attempt_limit
 from bot.quiz import chart, due, questions, summary
 from bot.render import Rendered
 from bot.store.quizzes import Delivery, DeliveryStatus, Question, Schedule, SqliteQuizzes
+from bot.store.servers import ServerData
 from exercises import Catalog
 
 log = logging.getLogger(__name__)
@@ -76,10 +77,6 @@ class Poster(Protocol):
         ...
 
 
-PingRole = Callable[[int], Awaitable[int | None]]
-"""A server's quiz ping role, if it set one."""
-
-
 class PostRenderer(Protocol):
     async def __call__(self, post_id: int) -> Rendered: ...
 
@@ -98,9 +95,9 @@ class QuizScheduler:
         clock: Clock,
         poster: Poster,
         render_post: PostRenderer,
+        servers: ServerData,
         grace: timedelta = DEFAULT_GRACE,
         process: str | None = None,
-        ping_role: PingRole | None = None,
     ) -> None:
         self.quizzes = quizzes
         self.catalog = catalog
@@ -108,7 +105,7 @@ class QuizScheduler:
         self.poster = poster
         self.render_post = render_post
         self.grace = grace
-        self.ping_role = ping_role
+        self.servers = servers
         self.process = process or uuid.uuid4().hex[:12]
         self._wake = asyncio.Event()
         self._started = 0
@@ -249,8 +246,11 @@ class QuizScheduler:
         return True
 
     async def _choose(self, schedule: Schedule) -> list[Question]:
+        disabled = await self.servers.disabled_exercises(schedule.guild_id)
         try:
-            choices = questions.candidates(self.catalog, schedule.pack, schedule.difficulty)
+            choices = questions.candidates(
+                self.catalog, schedule.pack, schedule.difficulty, disabled
+            )
         except Refused as refused:  # the pack was removed from the catalog since
             await self._pause(schedule, refused.message)
             return []
@@ -303,8 +303,8 @@ class QuizScheduler:
                 rendered = await self.render_post(post.post_id)
                 heading = _heading(schedule, delivery, post.position)
                 role = None
-                if post.position == 0 and self.ping_role is not None:
-                    role = await self.ping_role(schedule.guild_id)
+                if post.position == 0:
+                    role = (await self.servers.settings(schedule.guild_id)).quiz_role_id
                 if role is not None:  # the first post only, and nowhere else
                     heading = f"<@&{role}> {heading}"
                 message_id = await self.poster.send(

@@ -84,7 +84,7 @@ def summary_text(results: QuizResults) -> str:
         for blank_number, blank in enumerate(question.blanks, start=1):
             label = f"   blank {blank_number}: " if len(question.blanks) > 1 else "   "
             lines.append(label + " · ".join(_share(option) for option in blank))
-    return "\n".join(lines)[:2000]
+    return "\n".join(lines)[:1900]  # room for a note the poster may add
 
 
 def _share(option: OptionShare) -> str:

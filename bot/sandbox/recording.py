@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.sandbox.faults import Faults
 from bot.sandbox.feed import Feed
+from bot.sandbox.uploads import read_form
 from bot.sandbox.world import Clock
 
 if TYPE_CHECKING:
@@ -130,9 +131,7 @@ async def _body_of(request: web.Request) -> Any:
     if not request.can_read_body:
         return None
     if request.content_type == "multipart/form-data":
-        form = await request.post()
-        payload = form.get("payload_json")
-        return json.loads(payload) if isinstance(payload, str) else None
+        return await read_form(request)  # the files are kept on the request for the route
     text = await request.text()
     if not text:
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.sandbox import attachments
 from bot.sandbox.channel_history import ChannelHistory
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.interactions import Interactions
@@ -22,9 +23,10 @@ class Server:
     def __init__(self, world: World, gateway: Gateway, recorder: Recorder) -> None:
         self.gateway = gateway
         self.app = web.Application(middlewares=[recorder.middleware])
+        self.app[attachments.WORLD] = world
+        self.app.add_routes(attachments.routes())
         self.app.add_routes(ChannelHistory(world).routes())
-        self.rest = Rest(world)  # tests read `rest.uploads.contents` for attached files
-        self.app.add_routes(self.rest.routes())
+        self.app.add_routes(Rest(world).routes())
         self.app.add_routes(Interactions(world).routes())
         self.app.add_routes(
             [

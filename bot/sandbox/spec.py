@@ -33,6 +33,7 @@ class DiscordSpec:
     """Validates a request body for a method and a path under `/api/v10`."""
 
     def __init__(self, document: dict[str, Any]) -> None:
+        document = _as_documented(document)
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self._registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
         self._operations = _operations(document)
@@ -57,7 +58,7 @@ class DiscordSpec:
         if validator is None:
             validator = Draft202012Validator(operation.schema, registry=self._registry)
             self._validators[key] = validator
-        errors = list(validator.iter_errors(_as_discord_reads(body)))
+        errors = list(validator.iter_errors(body))
         if not errors:
             return None
         error = _most_telling(min(errors, key=lambda error: len(error.context)))
@@ -74,30 +75,38 @@ class DiscordSpec:
         return None
 
 
-def _as_discord_reads(body: Any) -> Any:
-    """Integers where the description types a snowflake string, which Discord accepts and
-    discord.py sends: an upload's index (`"attachments": [{"id": 0}]`) and the ids in
-    `allowed_mentions.roles` / `.users`."""
-    if not isinstance(body, dict):
-        return body
-    fixed = dict(body)
-    attachments = body.get("attachments")
-    if isinstance(attachments, list):
-        fixed["attachments"] = [
-            {**item, "id": str(item["id"])}
-            if isinstance(item, dict) and isinstance(item.get("id"), int)
-            else item
-            for item in attachments
-        ]
-    mentions = body.get("allowed_mentions")
-    if isinstance(mentions, dict):
-        fixed["allowed_mentions"] = {
-            key: [str(v) if isinstance(v, int) else v for v in value]
-            if key in ("roles", "users") and isinstance(value, list)
-            else value
-            for key, value in mentions.items()
-        }
-    return fixed
+_INTEGER_ID = {"type": "integer", "minimum": 0}
+_IDS_SENT_AS_INTEGERS = {
+    # An upload's attachment id is the index n of its files[n] part: Discord's "Uploading
+    # Files" reference shows it as a JSON integer ("id": 0), as discord.py sends it.
+    "MessageAttachmentRequest": ("id",),
+    # discord.py sends AllowedMentions(roles=[...], users=[...]) ids as JSON integers, which
+    # Discord accepts; the description lists only snowflake strings.
+    "MessageAllowedMentionsRequest": ("users", "roles"),
+}
+
+
+def _as_documented(document: dict[str, Any]) -> dict[str, Any]:
+    """Where the description is stricter than what Discord documents and accepts (ids sent
+    as JSON integers), accept that too; everything else stays as described."""
+    schemas = dict(document.get("components", {}).get("schemas", {}))
+    for name, fields in _IDS_SENT_AS_INTEGERS.items():
+        schema = schemas.get(name)
+        if schema is None:
+            continue
+        properties = dict(schema.get("properties", {}))
+        for field in fields:
+            if field not in properties:
+                continue
+            described = properties[field]
+            if "items" in described:  # a list of ids: each may be an integer
+                items = {"anyOf": [described["items"], _INTEGER_ID]}
+                properties[field] = {**described, "items": items}
+            else:
+                properties[field] = {"anyOf": [described, _INTEGER_ID]}
+        schemas[name] = {**schema, "properties": properties}
+    components = {**document.get("components", {}), "schemas": schemas}
+    return {**document, "components": components}
 
 
 def _operations(document: dict[str, Any]) -> list[_Operation]:

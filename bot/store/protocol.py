@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.store.guilds import SqliteGuilds
     from bot.store.pattern_tests import SqlitePatternTests
     from bot.store.quizzes import SqliteQuizzes
+    from bot.store.servers import ServerData
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,11 @@ class AttemptResult:
     outcome: AttemptOutcome
     attempt: Attempt | None  # recorded now or originally; None when refused
     attempts_left: int  # for this member on this post, after this call
+    solution_seen_before: bool = False
+    """The member saw this exercise's solution on another post of the server (solved it or
+    used every attempt there): this post is practice for them and earns no points."""
+    forgotten_since_posted: bool = False
+    """The member used /forget-me after this post was made: it earns them no points."""
 
     @property
     def recorded_now(self) -> bool:
@@ -142,12 +148,20 @@ class OptionPick:
 
 
 class Store(Protocol):
-    """Everything the bot remembers about learners. Times are aware datetimes."""
+    """Everything the bot remembers: learners, and the slash commands it last synced.
+
+    Times are aware datetimes.
+    """
+
+    @property
+    def servers(self) -> ServerData:
+        """Per-server settings, moderators' actions, reports and forgetting."""
+        ...
 
     quizzes: SqliteQuizzes
     """Daily quiz schedules and their deliveries (bot.store.quizzes)."""
     guilds: SqliteGuilds
-    """Server settings the bot reads, and members' display names (bot.store.guilds)."""
+    """Members' display names, as they last showed them to the bot (bot.store.guilds)."""
     pattern_tests: SqlitePatternTests
     """/test runs and their answers (bot.store.pattern_tests)."""
 
@@ -193,6 +207,10 @@ class Store(Protocol):
         """Record that a member took a hint (1 is the first); taking it again is free."""
         ...
 
+    async def answers_given(self, *, post_id: int, member_id: int) -> list[str]:
+        """The member's answers on a post, in the order given (a repeated one once)."""
+        ...
+
     async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress: ...
 
     async def post_counters(self, post_id: int) -> PostCounters: ...
@@ -213,6 +231,17 @@ class Store(Protocol):
 
     async def streak(self, *, guild_id: int, member_id: int, now: datetime, tz: tzinfo) -> Streak:
         """Consecutive days, in `tz`, on which the member answered something correctly."""
+        ...
+
+    async def synced_commands(self, *, guild_id: int | None) -> str | None:
+        """The hash of the slash commands last synced to a server (None: the global ones),
+        or None if they never were."""
+        ...
+
+    async def record_commands_synced(
+        self, *, guild_id: int | None, tree_hash: str, synced_at: datetime
+    ) -> None:
+        """Remember what was just synced to a server (None: the global commands)."""
         ...
 
     async def close(self) -> None:

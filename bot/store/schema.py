@@ -8,6 +8,7 @@ recreates or overwrites a file it cannot use: it says which path and what to do.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import sqlite3
@@ -18,12 +19,15 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.store.backup import backup_before_migration
 from bot.store.errors import (
     DatabaseFromNewerVersion,
     DatabaseNotWritable,
     DatabaseUnusable,
     NotATutorDatabase,
 )
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
 """How long a write waits for another process's lock (e.g. two bots overlapping in a deploy)."""
@@ -104,7 +108,8 @@ async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connectio
 async def open_for_writing(
     path: Path, migrations: Sequence[Migration] | None = None
 ) -> aiosqlite.Connection:
-    """The writer's connection: refuse a file that is not ours, then WAL, then migrate.
+    """The writer's connection: refuse a file that is not ours, back up one that needs a
+    migration (see bot.store.backup), then WAL, then migrate.
 
     The checks run before anything is written, so a refused file is left byte for byte.
     """
@@ -113,7 +118,10 @@ async def open_for_writing(
     _refuse_if_read_only(path)
     connection = await connect(path)
     try:
-        await _refuse_if_not_ours(connection, path, migrations)
+        version = await _refuse_if_not_ours(connection, path, migrations)
+        if 0 < version < (migrations[-1].version if migrations else 0):
+            saved = await asyncio.to_thread(backup_before_migration, path, version)
+            log.info("backed up %s to %s before upgrading its schema", path, saved)
         async with connection.execute("PRAGMA journal_mode = WAL") as cursor:
             row = await cursor.fetchone()
         if row is None or str(row[0]).lower() != "wal":

@@ -7,10 +7,12 @@ import pytest
 from bot import custom_ids
 from bot.custom_ids import (
     AnswerChoice,
+    ForgetMe,
     Hint,
     OpenPanel,
     PanelChoice,
     PatternTestChoice,
+    Report,
     RunIt,
     Submit,
 )
@@ -23,6 +25,8 @@ EXAMPLES = [
     Hint(post_id=9),
     RunIt(post_id=5, answer="CAB"),
     PatternTestChoice(run_id=3, position=9, chosen="A_"),
+    Report(post_id=11),
+    ForgetMe(member_id=18_446_744_073_709_551_615),
 ]
 
 
@@ -68,7 +72,7 @@ def test_a_panel_choice_updates_only_its_blank() -> None:
         "t1:a:1:A\n",
         " t1:a:1:A",
         "t2:a:1:A",  # another version
-        "t1:x:1",  # unknown kind
+        "t1:z:1",  # unknown kind
         "t1:o:1234567890123456789",  # 19 digits: longer than a snowflake-sized id
         "t1:p:1:ABCD:1A",  # four blanks
         "t1:p:1:A_C:4A",  # blank 4
@@ -82,3 +86,11 @@ def test_a_panel_choice_updates_only_its_blank() -> None:
 )
 def test_malformed_ids_are_refused(forged: str) -> None:
     assert custom_ids.parse(forged) is None
+
+
+def test_the_report_form_id_round_trips_and_nothing_else_is_a_form() -> None:
+    form = custom_ids.ReportForm(post_id=31)
+    assert custom_ids.parse_form(form.to_id()) == form
+    assert custom_ids.parse_form("t1:m:0") is None
+    assert custom_ids.parse_form("t1:x:31") is None
+    assert custom_ids.parse(form.to_id()) is None  # a form is not a button

@@ -17,6 +17,11 @@ def test_defaults_need_only_a_token() -> None:
     assert settings.exercises_path == SHIPPED_PACKS
     assert settings.tutor_url == "http://127.0.0.1:8765"
     assert settings.discord_api_base is None
+    assert (settings.health_port, settings.log_format, settings.tutor_secret) == (
+        None,
+        "text",
+        None,
+    )
 
 
 def test_a_missing_token_says_how_to_get_one() -> None:
@@ -35,6 +40,9 @@ def test_a_missing_token_says_how_to_get_one() -> None:
         ("LOG_LEVEL", "loud", "LOG_LEVEL='LOUD' must be DEBUG"),
         ("QUIZ_GRACE_MINUTES", "2h", "QUIZ_GRACE_MINUTES='2h' must be a whole number of minutes"),
         ("QUIZ_GRACE_MINUTES", "1441", "from 0 to 1440, e.g. 120"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT='xml' must be text or json"),
+        ("HEALTH_PORT", "http", "HEALTH_PORT='http' must be a TCP port"),
+        ("HEALTH_PORT", "70000", "HEALTH_PORT='70000' must be a TCP port"),
     ],
 )
 def test_a_bad_setting_is_named(name: str, value: str, words: str) -> None:

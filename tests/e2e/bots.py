@@ -1,4 +1,7 @@
-"""The real TutorBot, started against the loopback Discord with a store in a temporary folder."""
+"""The real TutorBot, started against the loopback Discord with a store in a temporary folder.
+
+The bot registers its slash commands globally as it starts (its store is new), as in production.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import discord
-
 from bot.app import TutorBot
 from bot.run_it import ExampleRunner
 from bot.sandbox import LoopbackDiscord
 from bot.store import SqliteStore
-from exercises import Catalog, Difficulty, MultipleChoice, load_catalog
+from exercises import AnyExercise, Catalog, Difficulty, MultipleChoice, load_catalog
 from tests.clock import ManualClock
 from tests.exercises.test_grading import gather_exercise
 from tests.loopback_fixtures import Scene
@@ -32,6 +33,12 @@ def e2e_catalog() -> Catalog:
     gather = gather_exercise()
     exercises = {**catalog.exercises, medium.id: medium, gather.id: gather}
     return Catalog(catalog.packs, exercises)
+
+
+def with_exercise(exercise: AnyExercise) -> Catalog:
+    """The e2e catalog with `exercise` in place of the one with its id."""
+    catalog = e2e_catalog()
+    return Catalog(catalog.packs, {**catalog.exercises, exercise.id: exercise})
 
 
 @asynccontextmanager
@@ -56,10 +63,7 @@ async def running_bot(
         )
         running = asyncio.create_task(bot.start(loopback.token))
         try:
-            await asyncio.wait_for(bot.wait_until_ready(), 5)
-            guild = discord.Object(scene.guild.id)
-            bot.tree.copy_global_to(guild=guild)
-            await bot.tree.sync(guild=guild)
+            await asyncio.wait_for(bot.wait_until_ready(), 5)  # commands synced at start
             yield bot
         finally:
             await bot.close()

@@ -22,15 +22,24 @@ from bot.quiz.scheduler import QuizScheduler, delivery_nonce
 from bot.render import Rendered
 from bot.sandbox import LoopbackDiscord, Member, Message
 from bot.sandbox.channel_history import delete_channel
+from bot.sandbox.model import ATTACH_FILES
 from bot.store import SqliteStore
 from bot.store.quizzes import DeliveryStatus, Question, Schedule
 from exercises import Difficulty
 from tests.clock import ManualClock
 from tests.e2e.bots import e2e_catalog, running_bot
+from tests.e2e.settings_helper import configure
 from tests.loopback_fixtures import Scene
 
 # ManualClock starts at 2026-11-25 12:00 UTC, 13:00 in Berlin; the quiz is due at 14:00 there.
 DUE = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def manual_clock() -> ManualClock:
+    """These tests name days, dates and weeks, so their clock starts on a fixed Wednesday
+    (whatever TEST_CLOCK_START says); the bot still reads only this clock."""
+    return ManualClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
 
 
 def quiz_posts(loopback: LoopbackDiscord, scene: Scene) -> list[Message]:
@@ -104,7 +113,7 @@ async def test_the_quiz_ping_role_is_mentioned_in_the_first_post_and_nowhere_els
 ) -> None:
     role = loopback.world.add_role(scene.guild, "quiz pings", 0)
     async with running_bot(loopback, scene, manual_clock, tmp_path / "t.sqlite3") as bot:
-        await bot.practice.store.guilds.set_quiz_ping_role(scene.guild.id, role.id, DUE)
+        await configure(bot.practice.store, scene.guild.id, DUE, quiz_role_id=role.id)
         await schedule_quiz(bot, scene, manual_clock, question_count=2)
         await advance_to(manual_clock, DUE)
         await loopback.wait_for_message(lambda m: "question 2/2" in m.content)
@@ -235,6 +244,7 @@ async def test_a_post_sent_before_a_crash_is_found_in_the_channel_not_sent_again
             clock=ManualClock(DUE),
             poster=DiesAfterSending(),
             render_post=bot.quiz_scheduler.render_post,
+            servers=bot.practice.store.servers,
             process="doomed",
         )
         with pytest.raises(_KilledAfterSending):
@@ -300,8 +310,8 @@ async def test_a_channel_without_permission_pauses_the_schedule_and_tells_the_lo
     log_channel = loopback.add_channel(scene.guild, "mod-log")
     async with running_bot(loopback, scene, manual_clock, tmp_path / "t.sqlite3") as bot:
         quizzes = bot.practice.store.quizzes
-        await bot.practice.store.guilds.set_log_channel(
-            scene.guild.id, log_channel.id, manual_clock.now()
+        await configure(
+            bot.practice.store, scene.guild.id, manual_clock.now(), log_channel_id=log_channel.id
         )
         await schedule_quiz(bot, scene, manual_clock)
         loopback.fail("POST", f"/channels/{scene.channel.id}/messages", status=403, code=50013)
@@ -316,15 +326,15 @@ async def test_a_channel_without_permission_pauses_the_schedule_and_tells_the_lo
         await round_(bot)
     assert line.content == (
         f"Paused daily quiz #1 in <#{scene.channel.id}>: I may not post in "
-        f"<#{scene.channel.id}>: give me View Channel, Send Messages and Embed Links there. "
-        "Fix that, then run `/quiz resume 1`."
+        f"<#{scene.channel.id}>: give me View Channel, Send Messages, Embed Links and Read "
+        "Message History there. Fix that, then run `/quiz resume 1`."
     )
     assert schedule.paused
     assert "may not post" in (schedule.last_error or "")
     assert listed.content.startswith("**paused** · #1")
     assert listed.content.endswith(
         f"last error: I may not post in <#{scene.channel.id}>: give "
-        "me View Channel, Send Messages and Embed Links there."
+        "me View Channel, Send Messages, Embed Links and Read Message History there."
     )
     assert quiz_posts(loopback, scene) == []  # paused: no retry the next day either
     sends = [r for r in loopback.requests if r.path == f"/channels/{scene.channel.id}/messages"]
@@ -349,6 +359,8 @@ async def test_the_closing_summary_counts_answers_names_top_scorers_and_attaches
     loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
 ) -> None:
     carol = loopback.add_member(scene.guild, "carol")
+    bot_member = loopback.bot_member(scene.guild)
+    await loopback.set_permissions(scene.channel, bot_member, allow=ATTACH_FILES)
     async with running_bot(loopback, scene, manual_clock, tmp_path / "t.sqlite3") as bot:
         await schedule_quiz(bot, scene, manual_clock, difficulty=Difficulty.MEDIUM)
         await advance_to(manual_clock, DUE)
@@ -381,9 +393,9 @@ async def test_the_closing_summary_counts_answers_names_top_scorers_and_attaches
         f"1. {title}: 3 answered, 2 solved",
         "   A 33% · B ✓ 33% · C 33%",
     ]
-    (attachment,) = results.attachments
+    (attachment,) = results.payload()["attachments"]
     assert attachment["filename"] == "pick-rates.png"
-    chart = Image.open(io.BytesIO(loopback.server.rest.uploads.contents[int(attachment["id"])]))
+    chart = Image.open(io.BytesIO(loopback.world.attachments[int(attachment["id"])].data))
     assert chart.format == "PNG"
     assert chart.width == 480
     posts_in_order = [m for m in loopback.messages(scene.channel) if "Daily quiz" in m.content]

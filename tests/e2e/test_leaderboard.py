@@ -7,16 +7,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.progress import PostContext
 from bot.sandbox import LoopbackDiscord, Member
 from bot.store import Store
 from exercises import Difficulty
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot
+from tests.e2e.settings_helper import configure
 from tests.loopback_fixtures import Scene
 
 BERLIN = ZoneInfo("Europe/Berlin")
 _ids = itertools.count(1)
+
+
+@pytest.fixture
+def manual_clock() -> ManualClock:
+    """These tests name days, dates and weeks, so their clock starts on a fixed Wednesday
+    (whatever TEST_CLOCK_START says); the bot still reads only this clock."""
+    return ManualClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
 
 
 async def solved(
@@ -59,7 +69,7 @@ async def test_the_leaderboard_orders_members_for_each_period_by_display_name(
         store, guild = bot.practice.store, scene.guild.id
         for member in (scene.alice, scene.bob, carol):  # the bot learns their display names
             await loopback.reply_to(await loopback.run_command(member, scene.channel, "stats"))
-        await store.guilds.set_time_zone(guild, "Europe/Berlin", manual_clock.now())
+        await configure(store, guild, manual_clock.now(), time_zone="Europe/Berlin")
 
         # Monday 00:30 in Berlin is still Sunday in UTC: it counts for this week in Berlin.
         await solved(
@@ -117,7 +127,7 @@ async def test_a_streak_across_the_end_of_summer_time_counts_local_days(
     bot_clock = ManualClock(datetime(2026, 10, 26, 12, 0, tzinfo=UTC))
     async with running_bot(loopback, scene, bot_clock, tmp_path / "t.sqlite3") as bot:
         store, guild = bot.practice.store, scene.guild.id
-        await store.guilds.set_time_zone(guild, "Europe/Berlin", bot_clock.now())
+        await configure(store, guild, bot_clock.now(), time_zone="Europe/Berlin")
         for local in (
             datetime(2026, 10, 24, 23, 30, tzinfo=BERLIN),  # 21:30 UTC, summer time
             datetime(2026, 10, 25, 23, 50, tzinfo=BERLIN),  # 22:50 UTC, winter time

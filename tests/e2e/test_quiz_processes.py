@@ -35,7 +35,7 @@ async def test_two_bot_processes_started_at_once_post_a_due_quiz_once(
     loopback: LoopbackDiscord, scene: Scene, tmp_path: Path
 ) -> None:
     env = bot_environment(loopback, tmp_path)
-    now = datetime.now(UTC)
+    now = datetime.now(UTC)  # noqa: TID251 - the bots in their own processes read the wall clock
     due = now - timedelta(minutes=5)
     async with await SqliteStore.open(tmp_path / "tutor.sqlite3") as store:
         await store.quizzes.add_schedule(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot.run_it import RUNNER_UNAVAILABLE, ExampleRunner
+from bot.run_it import CORRECT_RUN_LATER, RUNNER_UNAVAILABLE, ExampleRunner
 from bot.tutor_client import TutorClient
 from tests.tutor.examples import BY_ID
 from tests.tutor.test_tutor_client import closed_port
@@ -22,7 +22,7 @@ async def runner(tutor):
 
 
 async def test_a_wrong_choice_is_shown_beside_the_correct_one(runner):
-    rendered = await runner.compare(BY_ID["t/json"], "B")
+    rendered = await runner.compare(BY_ID["t/json"], "B", show_correct=True)
 
     mine, correct = rendered.content.splitlines()[1:3]
     assert mine.startswith("Your choice `HttpResponse`: NameError: name 'HttpResponse' is not")
@@ -30,8 +30,18 @@ async def test_a_wrong_choice_is_shown_beside_the_correct_one(runner):
     assert correct.startswith('Correct `JsonResponse`: 200 application/json `{"message": "Hello')
 
 
+async def test_with_attempts_left_only_the_members_choice_runs(runner):
+    rendered = await runner.compare(BY_ID["t/json"], "B", show_correct=False)
+
+    _title, mine, note = rendered.content.splitlines()
+    assert mine.startswith("Your choice `HttpResponse`: NameError: name 'HttpResponse' is not")
+    assert note == CORRECT_RUN_LATER
+    assert "JsonResponse" not in rendered.content
+    assert "200" not in rendered.content
+
+
 async def test_the_correct_answer_is_run_once(runner):
-    rendered = await runner.compare(BY_ID["t/echo"], "BA")
+    rendered = await runner.compare(BY_ID["t/echo"], "BA", show_correct=True)
 
     assert rendered.content.startswith("**Your answer** `'text'`, `'echo'`: 200 application/json")
 
@@ -39,6 +49,6 @@ async def test_the_correct_answer_is_run_once(runner):
 async def test_a_stopped_service_says_the_runner_is_unavailable():
     async with httpx.AsyncClient() as http:
         runner = ExampleRunner(TutorClient(http, f"http://127.0.0.1:{closed_port()}", timeout=2))
-        rendered = await runner.compare(BY_ID["t/json"], "B")
+        rendered = await runner.compare(BY_ID["t/json"], "B", show_correct=True)
 
     assert rendered.content == RUNNER_UNAVAILABLE

@@ -7,11 +7,6 @@ ALTER TABLE quiz_schedules ADD COLUMN active_since TEXT;
 ALTER TABLE quiz_schedules ADD COLUMN last_error TEXT;     -- shown by /quiz list
 ALTER TABLE quiz_schedules ADD COLUMN last_error_at TEXT;
 
--- Where the moderators hear about paused schedules. Issue 12 ("Moderators I") adds the
--- server's log channel too: at merge keep one column and point the scheduler at it.
-ALTER TABLE guild_settings ADD COLUMN log_channel_id INTEGER;
-ALTER TABLE guild_settings ADD COLUMN quiz_ping_role_id INTEGER;  -- likewise issue 12's
-
 DROP TABLE quiz_delivery_posts;
 DROP TABLE quiz_deliveries;
 

@@ -56,6 +56,13 @@ async def test_a_new_file_gets_every_table_in_wal_mode(tmp_path):
         "quiz_delivery_posts",
         "test_runs",
         "test_run_questions",
+        "practice_channels",
+        "disabled_exercises",
+        "closed_posts",
+        "reports",
+        "moderator_actions",
+        "forgotten_members",
+        "departed_guilds",
     } <= tables(path)
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -218,6 +225,7 @@ async def test_a_path_that_cannot_be_written_is_refused(tmp_path, where):
     assert not (tmp_path / "missing-folder").exists()
 
 
+@pytest.mark.skip_is_fine_in_ci("a property of the user running the tests, not a missing tool")
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write to read-only files")
 async def test_a_read_only_database_is_refused_unchanged(tmp_path):
     path = tmp_path / "read-only.sqlite3"

@@ -1,2 +1,0 @@
--- Placeholder so that 0005 applies on this branch: issue 12 ships the real 0003.
--- At merge keep the other branch's 0003 and delete this file.

@@ -1,2 +1,0 @@
--- Placeholder so that 0005 applies on this branch: another issue ships the real 0004.
--- At merge keep the other branch's 0004 and delete this file.
