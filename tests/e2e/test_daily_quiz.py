@@ -23,7 +23,7 @@ from bot.render import Rendered
 from bot.sandbox import LoopbackDiscord, Member, Message
 from bot.sandbox.channel_history import delete_channel
 from bot.sandbox.model import ATTACH_FILES
-from bot.store import SqliteStore
+from bot.store import Audit, SqliteStore
 from bot.store.quizzes import DeliveryStatus, Question, Schedule
 from exercises import Difficulty
 from tests.clock import ManualClock
@@ -432,3 +432,26 @@ async def test_a_failed_send_is_tried_again_with_backoff_not_at_once(
         (timedelta(minutes=2), 400),
         (timedelta(minutes=6), 200),
     ]
+
+
+async def test_exercises_disabled_on_the_server_are_never_posted(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    demo = [e.id for e in e2e_catalog().in_pack("demo")]
+    kept = demo[-1]
+    async with running_bot(loopback, scene, manual_clock, tmp_path / "t.sqlite3") as bot:
+        for exercise_id in demo[:-1]:
+            await bot.practice.store.servers.set_exercise_disabled(
+                guild_id=scene.guild.id,
+                exercise_id=exercise_id,
+                disabled=True,
+                audit=Audit(scene.guild.id, scene.moderator.id, "disable", exercise_id, DUE),
+            )
+        await schedule_quiz(bot, scene, manual_clock)
+        for day in range(2):
+            await advance_to(manual_clock, DUE + timedelta(days=day))
+            title = f"{(DUE + timedelta(days=day)):%A %d %B}"
+            await loopback.wait_for_message(lambda m, on=title: m.content.endswith(on))
+            await round_(bot)
+    titles = [p.embeds[0]["title"] for p in quiz_posts(loopback, scene)]
+    assert titles == [e2e_catalog().get(kept).title] * 2  # the only one left, every day

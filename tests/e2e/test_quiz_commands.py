@@ -157,3 +157,12 @@ async def test_edit_changes_the_time_and_the_next_due_time_follows(
     )
     nothing = await quiz(loopback, scene, scene.moderator, "edit", number=1)
     assert nothing.startswith("Say what to change")
+
+
+async def test_the_timezone_option_autocompletes_iana_names(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    choices = await loopback.autocomplete(
+        scene.moderator, scene.channel, "quiz schedule", "timezone", "europe/ber"
+    )
+    assert choices == [{"name": "Europe/Berlin", "value": "Europe/Berlin"}]
