@@ -64,3 +64,28 @@ def test_the_quiz_grace_window_defaults_to_two_hours() -> None:
     assert Settings.from_environment({"DISCORD_TOKEN": "abc"}).quiz_grace_minutes == 120
     custom = Settings.from_environment({"DISCORD_TOKEN": "abc", "QUIZ_GRACE_MINUTES": "30"})
     assert custom.quiz_grace_minutes == 30
+
+
+@pytest.mark.parametrize(
+    ("env", "url"),
+    [
+        ({}, "http://127.0.0.1:8765"),
+        ({"TUTOR_PORT": "9100"}, "http://127.0.0.1:9100"),
+        ({"TUTOR_HOST": "0.0.0.0", "TUTOR_PORT": "9100"}, "http://127.0.0.1:9100"),
+        ({"TUTOR_HOST": "::1"}, "http://[::1]:8765"),
+        ({"TUTOR_HOST": "tutor.internal", "TUTOR_PORT": "80"}, "http://tutor.internal:80"),
+        ({"TUTOR_PORT": "9100", "TUTOR_URL": "http://elsewhere:1/"}, "http://elsewhere:1"),
+    ],
+)
+def test_the_tutor_is_found_where_its_own_settings_put_it(env: dict[str, str], url: str) -> None:
+    settings = Settings.from_environment({"DISCORD_TOKEN": "abc", **env})
+
+    assert settings.tutor_url == url
+
+
+def test_the_bot_keeps_the_tutors_secret_to_send_it() -> None:
+    settings = Settings.from_environment({"DISCORD_TOKEN": "abc", "TUTOR_SECRET": "s"})
+
+    assert settings.tutor_secret is not None
+    assert settings.tutor_secret.reveal() == "s"
+    assert Settings.from_environment({"DISCORD_TOKEN": "abc"}).tutor_secret is None
