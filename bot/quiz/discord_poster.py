@@ -13,6 +13,7 @@ import discord
 
 from bot import custom_ids
 from bot.components import view_for
+from bot.mentions import quiz_ping
 from bot.quiz.scheduler import PostRefused
 from bot.render import Rendered
 from bot.store.servers import ServerData
@@ -46,9 +47,7 @@ class DiscordPoster:
         self, channel_id: int, rendered: Rendered, *, nonce: str, ping_role: int | None = None
     ) -> int:
         channel = self.client.get_partial_messageable(channel_id)
-        mentions = discord.AllowedMentions.none()
-        if ping_role is not None:
-            mentions.roles = [discord.Object(ping_role)]
+        _, mentions = quiz_ping(ping_role)  # the quiz role, or nobody
         try:
             message = await channel.send(
                 content=rendered.content or None,

@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.errors import Refused
+from bot.mentions import quiz_ping
 from bot.progress import PostContext, attempt_limit
 from bot.quiz import chart, due, questions, summary
 from bot.render import Rendered
@@ -306,7 +307,7 @@ class QuizScheduler:
                 if post.position == 0:
                     role = (await self.servers.settings(schedule.guild_id)).quiz_role_id
                 if role is not None:  # the first post only, and nowhere else
-                    heading = f"<@&{role}> {heading}"
+                    heading = f"{quiz_ping(role)[0]} {heading}"
                 message_id = await self.poster.send(
                     schedule.channel_id,
                     dataclasses.replace(rendered, content=heading),
