@@ -128,3 +128,13 @@ async def test_resuming_makes_days_due_while_paused_not_owed(tmp_path: Path) -> 
         await store.quizzes.remove(schedule.schedule_id, now=resumed_at)
         assert await store.quizzes.schedules() == []
         assert await store.quizzes.schedule(schedule.schedule_id) is None
+
+
+async def test_forget_me_also_forgets_the_display_name(tmp_path: Path) -> None:
+    async with await SqliteStore.open(tmp_path / "t.sqlite3") as store:
+        await store.guilds.remember_name(1, 7, "Dana", NOW)
+        await store.guilds.remember_name(2, 7, "Dana elsewhere", NOW)
+        assert await store.guilds.display_name(1, 7) == "Dana"
+        await store.servers.forget_member(guild_id=1, member_id=7, now=NOW)
+        assert await store.guilds.display_name(1, 7) is None
+        assert await store.guilds.display_name(2, 7) == "Dana elsewhere"  # another server's
