@@ -15,6 +15,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -65,6 +66,7 @@ async def run(settings: Settings, *, preview: bool = False) -> None:
             runner=ExampleRunner(tutor),
             counter_edit_seconds=settings.counter_edit_seconds,
             preview=preview,
+            quiz_grace=timedelta(minutes=settings.quiz_grace_minutes),
         )
         stopping: list[asyncio.Task[None]] = []  # a reference, so the task is not collected
 
@@ -127,7 +129,12 @@ async def sync(settings: Settings, guild_id: int | None, *, preview: bool = Fals
     try:
         clock = SystemClock()
         bot = TutorBot(
-            store=store, catalog=catalog, clock=clock, sync_commands_at_start=False, preview=preview
+            store=store,
+            catalog=catalog,
+            clock=clock,
+            sync_commands_at_start=False,
+            run_quizzes=False,
+            preview=preview,
         )
         async with bot:
             await bot.login(settings.discord_token.reveal())

@@ -176,6 +176,7 @@ class SqliteServers:
             ]
             db.execute(sql.FORGET_TEST_QUESTIONS, values)
             runs = db.execute(sql.FORGET_TEST_RUNS, values).rowcount
+            db.execute(sql.FORGET_NAME, values)
             db.execute(sql.REMEMBER_FORGOTTEN, values)
             attempts, hints, reports = counts
             return Forgotten(attempts=attempts, hints=hints, test_runs=runs, reports=reports)
