@@ -150,13 +150,17 @@ async def _multiple_choice_post(ours: Side, posters: Any) -> tuple[dict[str, Any
 
 @contextlib.contextmanager
 def _kept_log(folder: str) -> Iterator[None]:
-    """On a failure, our bot's log goes to stderr: what it said is the first clue."""
+    """On a failure, our bot's log is kept (its path printed) with its first warnings shown:
+    what it said is the first clue."""
     try:
         yield
     except BenchFailed:
         log = Path(folder, "bot.log")
         if log.exists():
-            print(log.read_text()[-3000:], file=sys.stderr)
+            kept = Path(tempfile.mkstemp(prefix="bench-bot-", suffix=".log")[1])
+            kept.write_text(log.read_text())
+            lines = [line for line in log.read_text().splitlines() if " INFO " not in line]
+            print("\n".join(lines[:20]), f"\n(our bot's whole log: {kept})", file=sys.stderr)
         raise
 
 
