@@ -15,9 +15,15 @@ NAMES = ("clicks", "store", "runs")
 
 
 async def measure(
-    names: Sequence[str], *, smoke: bool, clicks_runs: int, burst: int | None = None
+    names: Sequence[str],
+    *,
+    smoke: bool,
+    clicks_runs: int,
+    burst: int | None = None,
+    rows: list[Row] | None = None,
 ) -> list[Row]:
-    rows: list[Row] = []
+    """Each benchmark's rows are appended to `rows` as it finishes (kept if a later fails)."""
+    rows = [] if rows is None else rows
     for name in names:
         if name == "clicks":
             plan = clicks.SMOKE if smoke else clicks.ClickPlan()
@@ -47,16 +53,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = arguments.names or list(NAMES)
     if unknown := set(names) - set(NAMES):
         parser.error(f"no benchmark {', '.join(sorted(unknown))}; there are {', '.join(NAMES)}")
+    rows: list[Row] = []
     try:
-        rows = asyncio.run(
+        asyncio.run(
             measure(
                 names,
                 smoke=arguments.smoke,
                 clicks_runs=arguments.clicks_runs,
                 burst=arguments.burst,
+                rows=rows,
             )
         )
     except BenchFailed as failure:
+        if rows:
+            print(render(rows, title="make bench (incomplete)"))
         print(f"bench failed: {failure}", file=sys.stderr)
         return 1
     print(render(rows))

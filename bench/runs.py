@@ -80,6 +80,9 @@ async def run(plan: RunsPlan = RunsPlan()) -> list[Row]:
                 burst = time.perf_counter()
                 results = await asyncio.gather(*(_one_run(http, base) for _ in range(plan.runs)))
                 wall = time.perf_counter() - burst
+            # a fresh pool: uvicorn closes connections idle for 5 s, and a pooled one it has
+            # just closed would fail its next request
+            async with httpx.AsyncClient(trust_env=False, timeout=60) as http:
                 await _health_checks(http, base, plan.requests - plan.runs - 1, plan.concurrency)
                 rss = tree_pss_mb(service.pid)
         finally:
