@@ -212,6 +212,6 @@ class Practice:
         _, exercise = await self._post_for_click(clicked)
         self.runner.claim(clicked.member_id, self.clock.now())
         try:
-            return await self.runner.compare(exercise, answer)
+            return await self.runner.compare(exercise, answer, clicked.member_id)
         except AnswerError as error:
             raise Refused(STALE_BUTTON) from error

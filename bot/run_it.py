@@ -12,12 +12,40 @@ from datetime import datetime, timedelta
 
 from bot import render
 from bot.errors import Refused
-from bot.tutor_client import RunReport, TutorClient, TutorServiceError
+from bot.tutor_client import (
+    ExerciseChanged,
+    RunnerUnavailable,
+    TooManyRuns,
+    TutorClient,
+    TutorServiceError,
+)
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, check_answer
+from exercises.wire import RunReport
 
 log = logging.getLogger(__name__)
 
 RUNNER_UNAVAILABLE = "The example runner is unavailable right now; try again later."
+EXERCISE_UPDATED = (
+    "This exercise was updated since it was posted, so its example cannot be run as you saw it."
+    " Ask for a fresh post of it to run the new version."
+)
+RUN_REFUSED = "The example runner refused to run this (a problem on our side); it is logged."
+
+
+def too_many_runs(retry_after: float | None) -> str:
+    wait = f" in {retry_after:.0f} s" if retry_after else " in a minute"
+    return f"You have run many examples just now; you can run this one again{wait}."
+
+
+def refusal(error: TutorServiceError) -> str:
+    """What the member reads when the runner could not give a run, by what the service said."""
+    if isinstance(error, ExerciseChanged):
+        return EXERCISE_UPDATED
+    if isinstance(error, TooManyRuns):
+        return too_many_runs(error.retry_after)
+    if isinstance(error, RunnerUnavailable):
+        return RUNNER_UNAVAILABLE
+    return RUN_REFUSED
 
 
 class ExampleRunner:
@@ -34,8 +62,11 @@ class ExampleRunner:
             raise Refused(f"You can run an example again in {wait:.0f} s.")
         self._last_run[member_id] = now
 
-    async def compare(self, exercise: AnyExercise, answer: str) -> render.Rendered:
-        """Run the member's answer and the correct one at once and show both."""
+    async def compare(
+        self, exercise: AnyExercise, answer: str, member: int | None = None
+    ) -> render.Rendered:
+        """Run the member's answer and the correct one at once and show both; the runs are
+        the member's, of the exercise's version the bot holds."""
         if exercise.run is None:
             return render.Rendered(content="This question has no example to run.")
         check_answer(exercise, answer)
@@ -43,21 +74,29 @@ class ExampleRunner:
             return render.Rendered(content=RUNNER_UNAVAILABLE)
         try:
             if answer == exercise.answer_key:
-                mine = correct = await self._run(exercise, answer)
+                mine = correct = await self._run(exercise, answer, member)
             else:
                 mine, correct = await asyncio.gather(
-                    self._run(exercise, answer), self._run(exercise, exercise.answer_key)
+                    self._run(exercise, answer, member),
+                    self._run(exercise, exercise.answer_key, member),
                 )
         except TutorServiceError as error:
             log.warning("Run it for %s failed: %s", exercise.id, error)
-            return render.Rendered(content=RUNNER_UNAVAILABLE)
+            return render.Rendered(content=refusal(error))
         return render.Rendered(content=run_comparison(exercise, answer, mine, correct))
 
-    async def _run(self, exercise: AnyExercise, letters: str) -> RunReport:
+    async def _run(self, exercise: AnyExercise, letters: str, member: int | None) -> RunReport:
         assert self.client is not None
+        version = exercise.content_hash or None
         if isinstance(exercise, FillInTheBlank):
-            return await self.client.run(exercise.id, fill=letters)
-        return await self.client.run(exercise.id, choice=letters)
+            result = await self.client.run(
+                exercise.id, fill=letters, member=member, content_hash=version
+            )
+        else:
+            result = await self.client.run(
+                exercise.id, choice=letters, member=member, content_hash=version
+            )
+        return result.report
 
 
 def describe_choice(exercise: AnyExercise, letters: str) -> str:

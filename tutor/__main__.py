@@ -59,7 +59,8 @@ async def serve(config: TutorConfig) -> int:
         logging.warning(
             "serving on %s without TUTOR_SECRET: anyone who can reach it may run", config.host
         )
-    await serve_app(TutorApp(Tutor(config, exercises, runner)), sock)
+    tutor = Tutor(config, exercises, runner)
+    await serve_app(TutorApp(tutor), sock)
     return 0
 
 

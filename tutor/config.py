@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-SECRET_HEADER = "X-Tutor-Secret"
-"""The header that must carry the shared secret when one is configured."""
-
 LOOPBACK = "127.0.0.1"
 
 
@@ -32,6 +29,12 @@ class TutorConfig:
     """Runs at once; more wait for a slot. Each run is a forked process that mostly sleeps."""
     body_limit: int = 4000
     """Characters of a response body kept in a report."""
+    member_runs_per_minute: int = 30
+    """Runs one member may start in any minute (the bot's Run it costs one or two)."""
+    member_runs_at_once: int = 4
+    """Runs of one member in flight at once; more are refused, not queued."""
+    max_connections: int = 1024
+    """Connections (and requests in them) uvicorn serves at once; beyond, it answers 503."""
     packs: Path | None = None
     """Where the exercise files are; None means the shipped packs."""
 
@@ -69,6 +72,20 @@ class TutorConfig:
                 environ, "TUTOR_MAX_RUNS", int, defaults.max_concurrent_runs, 1, 2000
             ),
             body_limit=_number(environ, "TUTOR_BODY_LIMIT", int, defaults.body_limit, 100, 10**6),
+            member_runs_per_minute=_number(
+                environ,
+                "TUTOR_MEMBER_RUNS_PER_MINUTE",
+                int,
+                defaults.member_runs_per_minute,
+                1,
+                10**6,
+            ),
+            member_runs_at_once=_number(
+                environ, "TUTOR_MEMBER_RUNS_AT_ONCE", int, defaults.member_runs_at_once, 1, 2000
+            ),
+            max_connections=_number(
+                environ, "TUTOR_MAX_CONNECTIONS", int, defaults.max_connections, 8, 100_000
+            ),
             packs=Path(packs) if packs else None,
         )
 

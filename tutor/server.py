@@ -12,6 +12,8 @@ import uvicorn
 from tutor.asgi import TutorApp
 
 START_TIMEOUT = 30.0
+MAX_HEADER_BYTES = 8 * 1024
+"""The request line and headers together; beyond, h11 refuses the request with a 400."""
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -35,7 +37,18 @@ class _BackgroundServer(uvicorn.Server):
 
 
 def _config(app: TutorApp, log_level: str) -> uvicorn.Config:
-    return uvicorn.Config(app, lifespan="on", log_level=log_level, access_log=False)
+    """Bounded: headers by size, connections by number (uvicorn answers 503 beyond), idle
+    connections by time. Bodies are bounded by the app itself, before Django reads them."""
+    return uvicorn.Config(
+        app,
+        lifespan="on",
+        log_level=log_level,
+        access_log=False,
+        http="h11",
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        limit_concurrency=app.tutor.config.max_connections,
+        timeout_keep_alive=5,
+    )
 
 
 async def serve(app: TutorApp, sock: socket.socket, *, log_level: str = "info") -> None:

@@ -6,13 +6,15 @@ so views never reach for a module-level singleton.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.http import HttpRequest
 
 from exercises.model import AnyExercise
 from tutor.config import TutorConfig
+from tutor.members import MemberLimits, wall_clock
 from tutor.pool import Runner
 
 SCOPE_KEY = "tutor"
@@ -23,6 +25,19 @@ class Tutor:
     config: TutorConfig
     exercises: Mapping[str, AnyExercise]
     runner: Runner
+    now: Callable[[], datetime] = wall_clock
+    """The clock of the per-member bounds; tests pass one they move by hand."""
+    members: MemberLimits = field(init=False)
+    """Runs per member, bounded as the config says."""
+
+    def __post_init__(self) -> None:
+        config = self.config
+        limits = MemberLimits(
+            per_minute=config.member_runs_per_minute,
+            at_once=config.member_runs_at_once,
+            now=self.now,
+        )
+        object.__setattr__(self, "members", limits)  # frozen: set once, here
 
 
 def tutor_of(request: HttpRequest) -> Tutor:

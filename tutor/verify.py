@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from exercises.model import AnyExercise, Expectation, FillInTheBlank, RunTarget
+from exercises.wire import RunReport
 from tutor.expectations import (
     names_the_outcome,
     summary,
@@ -23,7 +24,6 @@ from tutor.expectations import (
 )
 from tutor.jobs import NotRunnable, build_job
 from tutor.pool import Runner
-from tutor.report import RunReport
 
 AT_ONCE = 48
 """Runs verify starts at once. Each run's start-up costs ~10 ms of CPU; far more at once on
@@ -41,7 +41,11 @@ class Variant:
 
 
 @dataclass(frozen=True)
-class Problem:
+class RunProblem:
+    """A problem that running an exercise shows, named by exercise and variant.
+
+    Not exercises.Problem, which names a file and a field of it: this one names a run."""
+
     exercise_id: str
     label: str
     message: str
@@ -75,12 +79,12 @@ def variants(exercise: AnyExercise) -> list[Variant]:
 
 async def verify(
     exercises: Iterable[AnyExercise], runner: Runner, *, at_once: int = AT_ONCE
-) -> list[Problem]:
+) -> list[RunProblem]:
     """Every problem found in these exercises; empty when all of them hold."""
     runnable = [exercise for exercise in exercises if exercise.run is not None]
     slots = asyncio.Semaphore(at_once)
     results = await asyncio.gather(*(_verify_one(exercise, runner, slots) for exercise in runnable))
-    problems: list[Problem] = []
+    problems: list[RunProblem] = []
     for exercise, found in zip(runnable, results, strict=True):
         if found:  # once more, alone: the first pass ran many at once
             found = await _verify_one(exercise, runner, asyncio.Semaphore(len(variants(exercise))))
@@ -90,7 +94,7 @@ async def verify(
 
 async def _verify_one(
     exercise: AnyExercise, runner: Runner, slots: asyncio.Semaphore
-) -> list[Problem]:
+) -> list[RunProblem]:
     tried = variants(exercise)
     reports = await asyncio.gather(*(_run(exercise, variant, runner, slots) for variant in tried))
     return check(exercise, tried, reports)
@@ -109,15 +113,15 @@ async def _run(
 
 def check(
     exercise: AnyExercise, tried: Sequence[Variant], reports: Sequence[RunReport]
-) -> list[Problem]:
+) -> list[RunProblem]:
     """The problems shown by these runs of the exercise's variants (the correct one first)."""
     run = exercise.run
     assert run is not None
     assert tried[0].correct
-    problems: list[Problem] = []
+    problems: list[RunProblem] = []
 
     def problem(variant: Variant, message: str) -> None:
-        problems.append(Problem(exercise.id, variant.label, message))
+        problems.append(RunProblem(exercise.id, variant.label, message))
 
     correct, correct_report = tried[0], reports[0]
     if not names_the_outcome(run.expect, view=run.view is not None):

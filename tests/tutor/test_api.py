@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 from django.test import AsyncClient
 
-from tutor.config import SECRET_HEADER
+from exercises.wire import SECRET_HEADER
 from tutor.service import SCOPE_KEY, Tutor
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

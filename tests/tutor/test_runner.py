@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from exercises.wire import RunReport
 from tests.tutor.examples import (
     BOOKS,
     CALLS_API,
@@ -25,7 +26,6 @@ from tests.tutor.examples import (
 )
 from tutor.jobs import ExampleJob, build_job
 from tutor.pool import Runner
-from tutor.report import RunReport
 from tutor.service import Tutor
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -11,12 +11,11 @@ import pytest
 
 from bot.tutor_client import (
     Health,
-    RunError,
     RunnerUnavailable,
     RunRejected,
-    RunResponse,
     TutorClient,
 )
+from exercises.wire import ResponseReport
 from tutor.asgi import TutorApp
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -39,33 +38,39 @@ async def test_health(http, tutor):
 
 async def test_a_fill_given_as_letters_or_by_blank(http):
     client = TutorClient(http, BASE)
-    report = await client.run("t/echo", fill="BA")
-    assert report.correct
-    assert report.answer == "BA"
-    assert report.error is None
-    assert report.response == RunResponse(200, "application/json", '{"echo": "hello"}', False)
+    result = await client.run("t/echo", fill="BA")
+    assert result.correct
+    assert result.answer == "BA"
+    assert result.report.error is None
+    assert result.report.response == ResponseReport(
+        200, "application/json", '{"echo": "hello"}', False
+    )
     by_blank = await client.run("t/echo", fill={1: "B", 2: "A"})
-    assert replace(by_blank, elapsed=report.elapsed) == report
+    assert replace(by_blank.report, elapsed=result.report.elapsed) == result.report
 
 
 async def test_a_wrong_fill_shows_the_error(http):
-    report = await TutorClient(http, BASE).run("t/json", fill="B")
-    assert not report.correct
-    assert report.error == RunError("NameError", "name 'HttpResponse' is not defined", 5)
+    result = await TutorClient(http, BASE).run("t/json", fill="B")
+    assert not result.correct
+    report = result.report
+    assert report.error is not None
+    assert (report.error.type, report.error.line) == ("NameError", 5)
+    assert report.error.message == "name 'HttpResponse' is not defined"
+    assert report.error.is_a("Exception")
     assert report.response is not None
     assert report.response.status == 500
 
 
 async def test_a_choice_with_a_warning_and_a_value(http):
-    report = await TutorClient(http, BASE).run("t/gather", choice="B")
+    report = (await TutorClient(http, BASE).run("t/gather", choice="B")).report
     assert report.returns == ([[2, "two"]],)
     assert report.warnings
     assert report.response is None
 
 
 async def test_a_timed_out_run_is_a_report_not_an_error(http):
-    report = await TutorClient(http, BASE, timeout=10).run("t/sleepers", choice="C")
-    assert report.timed_out
+    result = await TutorClient(http, BASE, timeout=10).run("t/sleepers", choice="C")
+    assert result.report.timed_out
 
 
 @pytest.mark.parametrize(
@@ -136,7 +141,7 @@ async def test_calls_beyond_the_cap_wait_within_the_timeout(loopback):
     client = TutorClient(http, base, timeout=1.8, max_concurrent=1)
     first = asyncio.create_task(client.run("t/sleepers", choice="B"))  # 2 x 0.5 s in turn
     second = asyncio.create_task(client.run("t/sleepers", choice="B"))  # waits for the slot
-    assert (await first).elapsed >= 1.0
+    assert (await first).report.elapsed >= 1.0
     with pytest.raises(RunnerUnavailable):
         await second
 
