@@ -7,10 +7,10 @@ a button); look at what members would see; wait for requests and messages; injec
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from bot.clock import Clock, SystemClock
 from bot.sandbox import members
 from bot.sandbox.faults import Faults
 from bot.sandbox.gateway import Gateway, Session
@@ -18,17 +18,12 @@ from bot.sandbox.interactions import UPDATE_MESSAGE
 from bot.sandbox.model import Channel, Guild, Member, Message
 from bot.sandbox.recording import RecordedRequest, Recorder
 from bot.sandbox.server import Server
-from bot.sandbox.world import Clock, Interaction, World
+from bot.sandbox.world import Interaction, World
 
 if TYPE_CHECKING:
     from bot.sandbox.spec import DiscordSpec
 
 DEFAULT_TOKEN = "loopback-bot-token"
-
-
-class _WallClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class LoopbackDiscord:
@@ -40,7 +35,7 @@ class LoopbackDiscord:
         token: str = DEFAULT_TOKEN,
         bot_name: str = "Tutor",
     ) -> None:
-        self.clock = clock or _WallClock()
+        self.clock = clock or SystemClock()
         self.token = token
         self.world = World(self.clock, token=token, bot_name=bot_name)
         self.gateway = Gateway(self.world)

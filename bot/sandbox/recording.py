@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.clock import Clock
 from bot.sandbox.faults import Faults
 from bot.sandbox.feed import Feed
-from bot.sandbox.world import Clock
 
 if TYPE_CHECKING:
     from bot.sandbox.spec import DiscordSpec
