@@ -1,9 +1,10 @@
 """The ASGI app: Django for HTTP, with the Tutor in every scope; lifespan starts the runner.
 
-A request body over MAX_BODY_BYTES is answered 413 here, in front of Django, before it is
-read: Django's handler would first spool the whole body to a temporary file, so a client could
-stream gigabytes to disk. The limit holds for the declared Content-Length and, for a body
-sent without one (chunked) or longer than declared, while it streams.
+Here, in front of Django, headers over MAX_HEADER_BYTES are answered 431 and a body over
+MAX_BODY_BYTES 413, before the body is read: Django's handler would first spool the whole
+body to a temporary file, so a client could stream gigabytes to disk. The body limit holds
+for the declared Content-Length and, for a body sent without one (chunked) or longer than
+declared, while it streams.
 
 Build it with `TutorApp(tutor)` after `tutor.settings.configure(config)`; nothing is built
 at import time.
@@ -18,7 +19,7 @@ from typing import Any
 from django.core.handlers.asgi import ASGIHandler
 
 from tutor.service import SCOPE_KEY, Tutor
-from tutor.settings import MAX_BODY_BYTES
+from tutor.settings import MAX_BODY_BYTES, MAX_HEADER_BYTES
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -37,12 +38,15 @@ class TutorApp:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
         elif scope["type"] == "http":
+            if sum(len(name) + len(value) for name, value in scope["headers"]) > MAX_HEADER_BYTES:
+                await _refuse(send, 431, f"the headers are over {MAX_HEADER_BYTES} bytes")
+                return
             try:
                 body = await _body_within(scope, receive, MAX_BODY_BYTES)
             except _ClientGone:
                 return
             if body is None:
-                await _too_large(send)
+                await _refuse(send, 413, f"the body is over {MAX_BODY_BYTES} bytes")
                 return
             await self.django({**scope, SCOPE_KEY: self.tutor}, _replay(body, receive), send)
         else:
@@ -100,12 +104,13 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-async def _too_large(send: Send) -> None:
-    payload = json.dumps({"error": f"the body is over {MAX_BODY_BYTES} bytes"}).encode()
+async def _refuse(send: Send, status: int, message: str) -> None:
+    """Answer without reading the body; `Connection: close` as what is unread must not stay."""
+    payload = json.dumps({"error": message}).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(payload)).encode()),
         (b"connection", b"close"),
     ]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})

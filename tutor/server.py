@@ -10,10 +10,9 @@ from collections.abc import AsyncIterator, Iterator
 import uvicorn
 
 from tutor.asgi import TutorApp
+from tutor.settings import MAX_HEADER_BYTES
 
 START_TIMEOUT = 30.0
-MAX_HEADER_BYTES = 8 * 1024
-"""The request line and headers together; beyond, h11 refuses the request with a 400."""
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -15,6 +15,9 @@ from django.conf import settings
 from tutor.config import TutorConfig
 
 MAX_BODY_BYTES = 16 * 1024
+"""A request body; beyond, the ASGI app answers 413 before Django reads it (tutor/asgi.py)."""
+MAX_HEADER_BYTES = 8 * 1024
+"""The request's headers together; beyond, 431 (and uvicorn's h11 stops buffering there)."""
 
 
 def django_settings(config: TutorConfig) -> dict[str, Any]:
