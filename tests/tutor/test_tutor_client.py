@@ -10,12 +10,15 @@ import httpx
 import pytest
 
 from bot.tutor_client import (
+    ExerciseChanged,
     Health,
     RunnerUnavailable,
     RunRejected,
+    TooManyRuns,
     TutorClient,
 )
 from exercises.wire import ResponseReport
+from tests.clock import ManualClock
 from tutor.asgi import TutorApp
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -161,3 +164,36 @@ async def test_a_service_answering_errors_or_nonsense_is_unavailable(answer):
     async with httpx.AsyncClient(transport=transport) as http:
         with pytest.raises(RunnerUnavailable):
             await TutorClient(http, BASE).run("t/echo", fill="BA")
+
+
+def serving_app(tutor) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=TutorApp(tutor, manage_runner=False))
+    )
+
+
+async def test_another_version_on_the_service_is_exercise_changed(tutor):
+    echo = replace(tutor.exercises["t/echo"], content_hash="v2")
+    newer = replace(tutor, exercises={**tutor.exercises, "t/echo": echo})
+    async with serving_app(newer) as http:
+        client = TutorClient(http, BASE)
+        assert (await client.run("t/echo", fill="BA", content_hash="v2")).correct
+        with pytest.raises(ExerciseChanged) as changed:
+            await client.run("t/echo", fill="BA", content_hash="v1")
+    assert changed.value.status == 412
+    assert "runs version v2" in changed.value.message
+
+
+async def test_runs_are_counted_for_the_member_named(tutor):
+    clock = ManualClock()
+    one_a_minute = replace(tutor, config=replace(tutor.config, member_runs_per_minute=1))
+    one_a_minute = replace(one_a_minute, now=clock.now)
+    async with serving_app(one_a_minute) as http:
+        client = TutorClient(http, BASE)
+        assert (await client.run("t/echo", fill="BA", member=5)).correct
+        with pytest.raises(TooManyRuns) as refused:
+            await client.run("t/echo", fill="BA", member=5)
+        assert (await client.run("t/echo", fill="BA", member=6)).correct
+    assert refused.value.status == 429
+    assert refused.value.retry_after == 60
+    assert not isinstance(refused.value, RunnerUnavailable)
