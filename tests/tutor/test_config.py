@@ -31,6 +31,9 @@ def test_everything_can_be_set():
             "TUTOR_RUN_TIMEOUT": "2.5",
             "TUTOR_MAX_RUNS": "300",
             "TUTOR_BODY_LIMIT": "1000",
+            "TUTOR_MEMBER_RUNS_PER_MINUTE": "12",
+            "TUTOR_MEMBER_RUNS_AT_ONCE": "2",
+            "TUTOR_MAX_CONNECTIONS": "500",
             "TUTOR_PACKS": "/srv/packs",
         }
     )
@@ -42,6 +45,9 @@ def test_everything_can_be_set():
         run_timeout=2.5,
         max_concurrent_runs=300,
         body_limit=1000,
+        member_runs_per_minute=12,
+        member_runs_at_once=2,
+        max_connections=500,
         packs=Path("/srv/packs"),
     )
     assert config.example_api_url(9000) == "http://127.0.0.1:9000/example-api"
@@ -55,6 +61,9 @@ def test_everything_can_be_set():
         ("TUTOR_PORT", "70000", "outside"),
         ("TUTOR_RUN_TIMEOUT", "0", "outside"),
         ("TUTOR_MAX_RUNS", "1.5", "is not a int"),
+        ("TUTOR_MEMBER_RUNS_PER_MINUTE", "0", "outside"),
+        ("TUTOR_MEMBER_RUNS_AT_ONCE", "many", "is not a int"),
+        ("TUTOR_MAX_CONNECTIONS", "1", "outside"),
     ],
 )
 def test_bad_values_are_named(name, value, message):
