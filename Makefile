@@ -1,34 +1,59 @@
-# The two commands of the README: `make run` and `make test`.
-# Each creates .venv when it is missing and installs pinned versions from requirements.lock.
+# The commands of the README: `make run`, `make sync [GUILD=server id]` and `make test`.
+# Each creates .venv when it is missing and installs the hashed pins of requirements/dev.lock,
+# then the project itself with --no-deps (pip refuses `-e .` while it checks hashes).
+# `make lock` regenerates both locks from pyproject.toml with uv; the Docker image installs
+# requirements/runtime.lock only.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck pytest check-packs clean
+LOCK := uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet
 
-$(STAMP): pyproject.toml requirements.lock
+.PHONY: run sync test lint typecheck pytest check-packs clean lock docker-test
+
+$(STAMP): pyproject.toml requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# After changing dependencies in pyproject.toml; keeps every other pin as it is.
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest version pyproject.toml allows.
+lock: $(STAMP)
+	$(PY) -m $(LOCK) $(LOCK_ARGS) -o requirements/runtime.lock
+	$(PY) -m $(LOCK) $(LOCK_ARGS) --extra dev -c requirements/runtime.lock -o requirements/dev.lock
 
 run: $(STAMP)
 	$(PY) -m exercises check
 	$(PY) -m bot.launch
+
+# Register the slash commands now: on one server with GUILD=<server id> (instant), else globally.
+sync: $(STAMP)
+	$(PY) -m bot sync $(if $(GUILD),--guild $(GUILD))
 
 test: lint typecheck pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/hadolint Dockerfile
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
 pytest: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Where a Docker engine exists: build the image, run both services from it against the
+# loopback Discord, and wait for Docker to call each healthy. (.ci/run checks the same
+# install steps and healthchecks without an engine.)
+docker-test: $(STAMP)
+	docker build -t discord-tutor:test .
+	$(PY) .ci/docker_env.py --docker discord-tutor:test
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

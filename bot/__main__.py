@@ -1,6 +1,9 @@
-"""`python -m bot`: wiring only. Settings -> catalog -> store -> bot; `python -m bot sync`.
+"""`python -m bot`: wiring only. Settings -> catalog -> store -> bot; `python -m bot sync`;
+`python -m bot backup PATH`.
 
-The one place that reads the environment and builds everything; nothing is built at import.
+The one place that reads the settings (`.env` and the environment, through the shared
+registry in `config`) and builds everything; nothing is built at import. Whatever stops it at
+start is one line on stderr naming the setting to fix, and exit status 2.
 """
 
 from __future__ import annotations
@@ -8,32 +11,43 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
 
+import aiohttp
 import discord
 import httpx
-from dotenv import dotenv_values
 
+from bot import logs, metrics
 from bot.app import TutorBot
 from bot.clock import SystemClock
+from bot.command_sync import sync_if_changed
 from bot.discord_target import point_discord_at
+from bot.health import Health, serving_health
 from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
-from bot.store import SqliteStore, StoreError
+from bot.store import DatabaseUnusable, SqliteStore, StoreError
+from bot.store.backup import backup
 from bot.tutor_client import TutorClient, TutorServiceError
+from config import read_environment, redact_url
 from exercises import ContentError, load_catalog
 
 log = logging.getLogger("bot")
 
 
-def read_settings(*, need_token: bool = True) -> Settings:
+def read_settings(environ: Mapping[str, str] | None = None, *, need_token: bool = True) -> Settings:
     """The environment wins over `.env`, so a deployment can override a developer's file."""
-    env = {key: value for key, value in dotenv_values(".env").items() if value is not None}
-    env.update(os.environ)
-    return Settings.from_environment(env, need_token=need_token)
+    return Settings.from_environment(read_environment(environ), need_token=need_token)
+
+
+def tutor_client(http: httpx.AsyncClient, settings: Settings) -> TutorClient:
+    secret = settings.tutor_secret.reveal() if settings.tutor_secret else None
+    return TutorClient(
+        http, settings.tutor_url, timeout=settings.tutor_timeout_seconds, secret=secret
+    )
 
 
 async def run(settings: Settings) -> None:
@@ -42,8 +56,8 @@ async def run(settings: Settings) -> None:
     store = await SqliteStore.open(settings.database_path)
     http = httpx.AsyncClient()
     try:
-        tutor = TutorClient(http, settings.tutor_url, timeout=settings.tutor_timeout_seconds)
-        await warn_if_tutor_missing(tutor, settings.tutor_url)
+        tutor = tutor_client(http, settings)
+        await warn_if_tutor_missing(tutor)
         bot = TutorBot(
             store=store,
             catalog=catalog,
@@ -51,20 +65,44 @@ async def run(settings: Settings) -> None:
             runner=ExampleRunner(tutor),
             counter_edit_seconds=settings.counter_edit_seconds,
         )
+        stopping: list[asyncio.Task[None]] = []  # a reference, so the task is not collected
+
+        def stop() -> None:
+            if not stopping:
+                log.info("stopping: answering the interactions in flight first")
+                stopping.append(asyncio.create_task(bot.close(), name="stop-on-signal"))
+
         loop = asyncio.get_running_loop()
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(stop_signal, lambda: asyncio.ensure_future(bot.close()))
-        async with bot:
+            loop.add_signal_handler(stop_signal, stop)
+        async with bot, serving_health_if_asked(bot, store, settings):
             exercises, packs = len(catalog.exercises), len(catalog.packs)
             log.info("starting with %d exercises in %d packs", exercises, packs)
-            await bot.start(settings.discord_token)
-    finally:
+            await bot.start(settings.discord_token.reveal())
+        await asyncio.gather(*stopping)
+    finally:  # the writer commits every queued write before the file is closed
         await http.aclose()
         await store.close()
 
 
-async def warn_if_tutor_missing(tutor: TutorClient, url: str) -> None:
+@asynccontextmanager
+async def serving_health_if_asked(
+    bot: TutorBot, store: SqliteStore, settings: Settings
+) -> AsyncIterator[None]:
+    """/health and /metrics on HEALTH_PORT, if set."""
+    if settings.health_port is None:
+        yield
+        return
+    metrics.watch_gateway_latency(lambda: bot.latency)
+    health = Health(lambda: bot.connected, store.check_writable)
+    async with serving_health(health, settings.health_host, settings.health_port) as port:
+        log.info("health and metrics on http://%s:%d/", settings.health_host, port)
+        yield
+
+
+async def warn_if_tutor_missing(tutor: TutorClient) -> None:
     """The bot works without the tutor service; only "Run it" needs it."""
+    url = redact_url(tutor.base_url)
     try:
         health = await tutor.health()
     except TutorServiceError as error:  # down, or something else answering at that address
@@ -78,18 +116,23 @@ async def warn_if_tutor_missing(tutor: TutorClient, url: str) -> None:
 
 
 async def sync(settings: Settings, guild_id: int | None) -> None:
-    """Register the slash commands with Discord: globally, or on one server (instant)."""
+    """Register the slash commands with Discord now: globally, or on one server (instant).
+
+    The bot also syncs globally at start by itself, when its commands changed.
+    """
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
     store = await SqliteStore.open(settings.database_path)
     try:
-        bot = TutorBot(store=store, catalog=catalog, clock=SystemClock())
+        clock = SystemClock()
+        bot = TutorBot(store=store, catalog=catalog, clock=clock, sync_commands_at_start=False)
         async with bot:
-            await bot.login(settings.discord_token)
+            await bot.login(settings.discord_token.reveal())
             guild = discord.Object(guild_id) if guild_id else None
             if guild is not None:
                 bot.tree.copy_global_to(guild=guild)
-            synced = await bot.tree.sync(guild=guild)
+            synced = await sync_if_changed(bot.tree, store, clock.now(), guild=guild, force=True)
+            assert synced is not None, "a forced sync always syncs"
             where = f"server {guild_id}" if guild_id else "all servers (may take an hour to show)"
             print(f"synced {len(synced)} commands to {where}: {', '.join(c.name for c in synced)}")
     finally:
@@ -101,24 +144,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     sync_parser = commands.add_parser("sync", help="register the slash commands with Discord")
     sync_parser.add_argument("--guild", type=int, help="a server id: register there only")
+    backup_parser = commands.add_parser(
+        "backup", help="copy the database consistently, even while the bot runs"
+    )
+    backup_parser.add_argument("path", type=Path, help="the file to write the copy to")
     arguments = parser.parse_args(argv)
     try:
-        settings = read_settings()
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
-        logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per tutor request
-        if arguments.command == "sync":
+        settings = read_settings(need_token=arguments.command != "backup")
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)  # before LOG_FORMAT is known to be good
+        return 2
+    logs.configure(settings.log_level, settings.log_format)
+    try:
+        if arguments.command == "backup":
+            backup(settings.database_path, arguments.path)
+            print(f"backed up {settings.database_path} to {arguments.path}")
+        elif arguments.command == "sync":
             asyncio.run(sync(settings, arguments.guild))
         else:
             asyncio.run(run(settings))
-    except (SettingsError, ContentError, StoreError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except DatabaseUnusable as error:
+        return _failed(f"{error} (DATABASE_PATH)", settings)
+    except (ContentError, StoreError) as error:
+        return _failed(str(error), settings)
     except discord.LoginFailure:
-        print("error: Discord refused DISCORD_TOKEN; copy the bot's token again", file=sys.stderr)
-        return 2
+        return _failed("Discord refused DISCORD_TOKEN; copy the bot's token again", settings)
+    except aiohttp.ClientConnectionError as error:
+        return _failed(unreachable(error), settings)
     return 0
+
+
+def unreachable(error: Exception) -> str:
+    """One line for a Discord that cannot be reached: where, why, and which setting moves it."""
+    address = redact_url(discord.http.Route.BASE)
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return (
+        f"could not reach Discord at {address} ({reason}); check the network, "
+        "or DISCORD_API_BASE if it is set"
+    )
+
+
+def _failed(message: str, settings: Settings) -> int:
+    """A plain `error: ...` line, or in JSON mode a log record like every other line."""
+    if settings.log_format == "json":
+        log.error(message)
+    else:
+        print(f"error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

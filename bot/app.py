@@ -6,19 +6,47 @@ Thin by design: parse, call the domain, render. Buttons are routed by DynamicIte
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+from collections.abc import Awaitable, Coroutine
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot import commands, components, custom_ids
+from bot import (
+    command_sync,
+    commands,
+    components,
+    custom_ids,
+    logs,
+    member_commands,
+    metrics,
+    mod_commands,
+)
 from bot.clock import Clock
 from bot.counters import CounterRefresher
-from bot.custom_ids import AnswerChoice, ButtonId, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from bot.custom_ids import (
+    AnswerChoice,
+    ButtonId,
+    ForgetMe,
+    Hint,
+    OpenPanel,
+    PanelChoice,
+    Report,
+    RunIt,
+    Submit,
+)
 from bot.errors import STALE_BUTTON, Refused
+from bot.interaction_age import InteractionAges
+from bot.member_data import MemberData
+from bot.moderation import Moderation
 from bot.practice import Clicked, Practice
+from bot.render import Rendered
 from bot.replies import reply, report
+from bot.reports import Reports
+from bot.retention import Retention
 from bot.run_it import ExampleRunner
 from bot.store import Store
 from exercises import Catalog
@@ -37,6 +65,8 @@ class TutorBot(discord.Client):
         counter_edit_seconds: float = 5.0,
         practice_cooldown_seconds: float = 10.0,
         guild_ready_timeout: float = 2.0,
+        sync_commands_at_start: bool = True,
+        shutdown_grace_seconds: float = 5.0,
     ) -> None:
         # The tutor never joins voice: no warning about voice libraries it will not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -47,22 +77,101 @@ class TutorBot(discord.Client):
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
         )
+        self.interaction_ages = InteractionAges(clock)
         self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)
         self.practice = Practice(
             store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
         )
+        self.moderation = Moderation(
+            store=store, catalog=catalog, clock=clock, counters=self.counters
+        )
+        self.reports = Reports(store=store, clock=clock)
+        self.member_data = MemberData(store=store, clock=clock)
+        self.retention = Retention(store=store, clock=clock)
+        self._background: set[asyncio.Task[Any]] = set()  # cancelled and awaited at close
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
+        mod_commands.install(self.tree, self.moderation)
+        member_commands.install(self.tree)
+        self.sync_commands_at_start = sync_commands_at_start
+        self.shutdown_grace_seconds = shutdown_grace_seconds
+        self._unanswered: dict[int, discord.Interaction] = {}  # received, not yet handled
+        self._handling: set[asyncio.Task[Any]] = set()  # button handlers still running
+        self._closing: asyncio.Task[None] | None = None
+        self.connected = False  # to the gateway, as /health reports it
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Note every interaction as it arrives, before any handler runs: its age on Discord's
+        clock, and so that shutting down can wait for its answer; and whether the gateway is
+        connected, for /health."""
+        if event_name == "interaction" and args:
+            answered = [key for key, i in self._unanswered.items() if i.response.is_done()]
+            for key in answered:
+                del self._unanswered[key]
+            interaction = args[0]
+            self.interaction_ages.arrived(interaction.created_at)  # each shows Discord's clock
+            self._unanswered[interaction.id] = interaction
+        elif event_name == "app_command_completion" and args:
+            self._settled(args[0])
+        elif event_name in ("ready", "resumed", "disconnect"):
+            self.connected = event_name != "disconnect"
+        super().dispatch(event_name, *args, **kwargs)
+
+    def _settled(self, interaction: discord.Interaction) -> None:
+        """Its handler is done: answered, or (say, too late) never to be answered."""
+        self._unanswered.pop(interaction.id, None)
 
     async def setup_hook(self) -> None:
+        """After login, before the gateway: buttons routed, slash commands synced if changed."""
         self.add_dynamic_items(*components.BUTTONS)
+        self._spawn(self.retention.run(), "retention sweeps")
+        if self.sync_commands_at_start:
+            store, now = self.practice.store, self.practice.clock.now()
+            try:
+                await command_sync.sync_if_changed(self.tree, store, now)
+            except discord.HTTPException as error:
+                log.warning("could not sync the slash commands (%s); next start tries again", error)
+
+    def _spawn(self, work: Coroutine[Any, Any, Any], name: str) -> None:
+        """Run store work for a gateway event as a task that close() ends before the store
+        is closed (discord.py's own event tasks are not waited for)."""
+        task = asyncio.create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def on_ready(self) -> None:
+        present = frozenset(guild.id for guild in self.guilds)
+        self._spawn(self.retention.reconcile(present), "servers left while offline")
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        self._spawn(self.retention.left(guild.id), f"left server {guild.id}")
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        self._spawn(self.retention.returned(guild.id), f"joined server {guild.id}")
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """At every start too: invited back while the bot was offline still cancels."""
+        self._spawn(self.retention.returned(guild.id), f"in server {guild.id}")
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
-        ours or not on the clicked message (a forged or stale one) without a word."""
+        ours or not on the clicked message (a forged or stale one) without a word. Modal
+        submissions are routed here by their custom_id, like buttons."""
+        if interaction.type is discord.InteractionType.modal_submit and interaction.data:
+            form = custom_ids.parse_form(str(interaction.data.get("custom_id", "")))
+            if form is None:
+                await report(interaction, Refused(STALE_BUTTON))
+            else:
+                await member_commands.receive_report(interaction, self.reports, form)
+            return
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
+        logs.about_interaction(
+            guild_id=interaction.guild_id,
+            member_id=interaction.user.id,
+            interaction_id=interaction.id,
+        )
         if interaction.data.get("component_type") != discord.ComponentType.button.value:
             await report(interaction, Refused(STALE_BUTTON))  # we only ever send buttons
             return
@@ -75,9 +184,30 @@ class TutorBot(discord.Client):
         if custom_ids.parse(custom_id) is None or not on_message:
             log.info("refused a click with custom_id %r", custom_id[:120])
             await report(interaction, Refused(STALE_BUTTON))
+            metrics.INTERACTIONS.labels("refused").inc()
+            self._settled(interaction)
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every button click lands here, already parsed from its custom_id."""
+        logs.about_interaction(
+            guild_id=interaction.guild_id,
+            member_id=interaction.user.id,
+            post_id=getattr(button, "post_id", None),  # /forget-me's button is on no post
+            interaction_id=interaction.id,
+        )
+        handler = asyncio.current_task()
+        if handler is not None:
+            self._handling.add(handler)
+            handler.add_done_callback(self._handling.discard)
+        try:
+            await self._handle_button(interaction, button)
+        finally:
+            self._settled(interaction)
+
+    async def _handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
+        if isinstance(button, ForgetMe):
+            await member_commands.confirm_forget(interaction, self.member_data, button)
+            return
         public_message = interaction.message.id if interaction.message else None
         on_post = Clicked(
             post_id=button.post_id,
@@ -90,21 +220,49 @@ class TutorBot(discord.Client):
         practice = self.practice
         match button:
             case AnswerChoice(letter=letter):
-                await reply(interaction, practice.submit(on_post, letter, from_panel=False))
+                await self._reply(interaction, practice.submit(on_post, letter, from_panel=False))
             case OpenPanel():
-                await reply(interaction, practice.open_panel(on_post))
+                await self._reply(interaction, practice.open_panel(on_post))
             case PanelChoice():
-                await reply(
+                await self._reply(
                     interaction, practice.choose(on_panel, button.chosen_after()), replace=True
                 )
             case Submit(chosen=chosen):
-                await reply(
+                await self._reply(
                     interaction, practice.submit(on_panel, chosen, from_panel=True), replace=True
                 )
             case Hint():
-                await reply(interaction, practice.take_hint(on_post))
+                await self._reply(interaction, practice.take_hint(on_post))
             case RunIt(answer=answer):
-                await reply(interaction, practice.run_it(on_panel, answer), defer_first=True)
+                await self._reply(interaction, practice.run_it(on_panel, answer), defer_first=True)
+            case Report():
+                await member_commands.open_report(interaction, button.post_id)
+
+    async def _reply(
+        self,
+        interaction: discord.Interaction,
+        work: Awaitable[Rendered],
+        *,
+        replace: bool = False,
+        defer_first: bool = False,
+    ) -> None:
+        """bot.replies.reply, counted in tutor_bot_interactions by outcome."""
+        outcome = []
+
+        async def observed() -> Rendered:
+            try:
+                return await work
+            except Refused:
+                outcome.append("refused")
+                raise
+            except Exception:
+                outcome.append("failed")
+                raise
+
+        await reply(interaction, observed(), replace=replace, defer_first=defer_first)
+        if not outcome:
+            outcome.append(_answered(interaction))
+        metrics.INTERACTIONS.labels(outcome[0]).inc()
 
     async def refresh_post(self, post_id: int) -> None:
         """Edit a post's public message to show the current counters (called coalesced)."""
@@ -118,13 +276,56 @@ class TutorBot(discord.Client):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-        if isinstance(cause, app_commands.CommandOnCooldown):
+        if isinstance(cause, app_commands.AppCommandError) and command_sync.is_stale_command(cause):
+            await report(interaction, command_sync.stale_command_refusal(interaction, cause))
+        elif isinstance(cause, app_commands.CommandOnCooldown):
             await report(interaction, commands.cooldown_refusal(cause))
         elif isinstance(cause, app_commands.CheckFailure):
             await report(interaction, commands.check_refusal(cause))
         else:
             await report(interaction, cause)
+        self._settled(interaction)
 
     async def close(self) -> None:
+        """Shut down gracefully (SIGTERM, Ctrl-C): answer every interaction already received,
+        make the counter edits still due, then close the connection. Safe to call twice."""
+        if self._closing is None:
+            self._closing = asyncio.create_task(self._close(), name="bot-close")
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
+        await self._answer_in_flight()
+        for task in self._background:  # store work of gateway events: the store closes next
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         await self.counters.flush()  # while the connection is still there to edit with
         await super().close()
+
+    async def _answer_in_flight(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.shutdown_grace_seconds
+        while loop.time() < deadline:
+            await asyncio.sleep(0)  # let interactions already read start their handlers
+            waiting = [i for i in self._unanswered.values() if not i.response.is_done()]
+            if not waiting and not self._handling:
+                return
+            if self._handling:
+                await asyncio.wait(set(self._handling), timeout=0.05)
+            else:  # received, but its handler has not started yet: look again shortly
+                await asyncio.sleep(0.05)
+        log.warning(
+            "shutting down with %d interactions unanswered after %.0f s",
+            sum(not i.response.is_done() for i in self._unanswered.values()),
+            self.shutdown_grace_seconds,
+        )
+
+
+def _answered(interaction: discord.Interaction) -> str:
+    kind = interaction.response.type
+    if kind is None:
+        return "failed"  # the answer itself could not be sent
+    deferred = (
+        discord.InteractionResponseType.deferred_channel_message,
+        discord.InteractionResponseType.deferred_message_update,
+    )
+    return "deferred" if kind in deferred else "answered"

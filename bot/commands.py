@@ -1,8 +1,8 @@
 """Slash commands: /practice, /stats and /help. Parse the options, call practice, reply.
 
-Errors go to the tree's one handler (TutorBot.on_command_error).
-Commands are synced deliberately (`python -m bot sync`), never on start: Discord allows
-200 command creates per day per server.
+Errors go to the tree's one handler (TutorBot.on_tree_error). The bot syncs these commands
+at start only when they changed since the last sync (bot.command_sync): Discord allows 200
+command creations per day per server.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot import render
+from bot import render, server_settings
 from bot.components import view_for
 from bot.errors import Refused
+from bot.member_data import WHAT_IS_KEPT
 from bot.replies import reply
 from exercises import Difficulty
 
@@ -24,7 +25,15 @@ if TYPE_CHECKING:
 COMMANDS = (
     ("/practice [pack] [difficulty]", "post an exercise here for everyone to answer"),
     ("/stats", "your own progress: attempts, accuracy and points, per pack"),
-    ("/help", "this message"),
+    ("/forget-me", "delete what the bot keeps about you on this server"),
+    ("/help", "this message, and what the bot keeps about you"),
+)
+
+
+MODERATORS = (
+    "**Moderators** (Manage Server, or the role set in `/tutor config`): `/tutor config`, "
+    "`/tutor reset`, `/tutor close`, `/tutor disable`, `/tutor enable`, `/tutor reports`, "
+    "`/tutor audit`."
 )
 
 
@@ -32,10 +41,25 @@ def cooldown_refusal(error: app_commands.CommandOnCooldown) -> Refused:
     return Refused(f"Slow down a little: try again in {error.retry_after:.0f} s.")
 
 
+NEEDED_TO_POST = {"view_channel": True, "send_messages": True, "embed_links": True}
+"""What the bot needs in a channel to post an exercise there (the invite asks for these)."""
+
+
 def check_refusal(error: app_commands.CheckFailure) -> Refused:
     if isinstance(error, app_commands.NoPrivateMessage):
         return Refused("Use this command in a server channel.")
+    if isinstance(error, app_commands.BotMissingPermissions):
+        missing = ", ".join(_permission_name(name) for name in error.missing_permissions)
+        return Refused(
+            f"I cannot post exercises in this channel: I am missing {missing}. "
+            "Ask a moderator to allow that here, or use `/practice` in another channel."
+        )
     return Refused("You cannot use this command here.")
+
+
+def _permission_name(flag: str) -> str:
+    """As Discord's settings name it: view_channel -> View Channel."""
+    return flag.replace("_", " ").title()
 
 
 def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seconds: float) -> None:
@@ -56,13 +80,23 @@ def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seco
     @app_commands.choices(pack=pack_choices, difficulty=difficulty_choices)
     @app_commands.guild_only()
     @app_commands.checks.dynamic_cooldown(per_member, key=lambda i: (i.guild_id, i.user.id))
+    # Checked first (the lowest decorator), from the permissions Discord computed for the bot
+    # in this channel and sent with the interaction: a refusal costs no cooldown.
+    @app_commands.checks.bot_has_permissions(**NEEDED_TO_POST)
     async def practice_command(
         interaction: discord.Interaction,
         pack: app_commands.Choice[str] | None = None,
         difficulty: app_commands.Choice[str] | None = None,
     ) -> None:
+        guild_id = interaction.guild_id or 0
+        settings = await practice.store.servers.settings(guild_id)
+        refusal = server_settings.practice_refusal(settings, interaction.channel_id or 0)
+        if refusal is not None:
+            raise refusal
         exercise = practice.choose_exercise(  # pure: a refusal is still private
-            pack.value if pack else None, Difficulty(difficulty.value) if difficulty else None
+            pack.value if pack else None,
+            Difficulty(difficulty.value) if difficulty else None,
+            disabled=await practice.store.servers.disabled_exercises(guild_id),
         )
         await interaction.response.defer(thinking=True)  # the store write may queue
         post, rendered = await practice.create_post(
@@ -89,4 +123,5 @@ def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seco
 
     @tree.command(name="help", description="How to practise with this bot")
     async def help_command(interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(render.help_text(COMMANDS), ephemeral=True)
+        text = "\n\n".join((render.help_text(COMMANDS), MODERATORS, WHAT_IS_KEPT))
+        await interaction.response.send_message(text, ephemeral=True)

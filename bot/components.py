@@ -75,6 +75,14 @@ class RunItButton(_TutorButton, template=custom_ids.RunIt.TEMPLATE):
     kind = custom_ids.RunIt
 
 
+class ReportButton(_TutorButton, template=custom_ids.Report.TEMPLATE):
+    kind = custom_ids.Report
+
+
+class ForgetMeButton(_TutorButton, template=custom_ids.ForgetMe.TEMPLATE):
+    kind = custom_ids.ForgetMe
+
+
 BUTTONS: tuple[type[_TutorButton], ...] = (
     AnswerButton,
     OpenPanelButton,
@@ -82,6 +90,8 @@ BUTTONS: tuple[type[_TutorButton], ...] = (
     SubmitButton,
     HintButton,
     RunItButton,
+    ReportButton,
+    ForgetMeButton,
 )
 _BY_KIND = {button.kind: button for button in BUTTONS}
 

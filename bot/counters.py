@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import Context
 
 from bot.clock import Clock
 
@@ -28,7 +29,11 @@ class CounterRefresher:
         """Schedule one edit of the post within `interval`, unless one is already due."""
         if post_id in self._pending:
             return
-        task = asyncio.create_task(self._refresh(post_id), name=f"refresh-counters-{post_id}")
+        # A fresh context: the edit is for the post, not for the click that happened first
+        # (bot.logs would otherwise tag its records with that click's ids).
+        task = asyncio.create_task(
+            self._refresh(post_id), name=f"refresh-counters-{post_id}", context=Context()
+        )
         self._pending[post_id] = task
 
     async def _refresh(self, post_id: int) -> None:

@@ -10,6 +10,9 @@ id here fits Discord's 100-character limit.
     t1:s:{post}:{chosen}           Submit on the panel
     t1:h:{post}                    Hint, on the public post
     t1:r:{post}:{answer}           "Run it": run the member's answer in the tutor service
+    t1:x:{post}                    "Report a problem" on the public post: opens a modal
+    t1:f:{member}                  /forget-me's confirmation, for that member only
+    t1:m:{post}                    the "Report a problem" modal (a form, not a button)
 """
 
 from __future__ import annotations
@@ -110,7 +113,31 @@ class RunIt:
         return f"{VERSION}:r:{self.post_id}:{self.answer}"
 
 
-ButtonId = AnswerChoice | OpenPanel | PanelChoice | Submit | Hint | RunIt
+@dataclass(frozen=True)
+class Report:
+    """ "Report a problem" on a post: asks the member for a short reason in a modal."""
+
+    post_id: int
+
+    TEMPLATE = rf"{VERSION}:x:{_POST}"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:x:{self.post_id}"
+
+
+@dataclass(frozen=True)
+class ForgetMe:
+    """The confirmation under /forget-me; only the member it names may press it."""
+
+    member_id: int
+
+    TEMPLATE = rf"{VERSION}:f:(?P<member_id>[1-9][0-9]{{0,19}})"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:f:{self.member_id}"
+
+
+ButtonId = AnswerChoice | OpenPanel | PanelChoice | Submit | Hint | RunIt | Report | ForgetMe
 KINDS: Final[tuple[type[ButtonId], ...]] = (
     AnswerChoice,
     OpenPanel,
@@ -118,8 +145,12 @@ KINDS: Final[tuple[type[ButtonId], ...]] = (
     Submit,
     Hint,
     RunIt,
+    Report,
+    ForgetMe,
 )
-_NUMBERS: Final = frozenset({"post_id", "blank"})  # groups that hold numbers; the rest are letters
+_NUMBERS: Final = frozenset(
+    {"post_id", "blank", "member_id"}
+)  # groups that hold numbers; the rest are letters
 _PATTERNS: Final = tuple((kind, re.compile(kind.TEMPLATE)) for kind in KINDS)
 
 
@@ -143,3 +174,25 @@ def from_match(kind: type[ButtonId], match: re.Match[str]) -> ButtonId:
         name: int(value) if name in _NUMBERS else value for name, value in match.groupdict().items()
     }
     return kind(**values)
+
+
+@dataclass(frozen=True)
+class ReportForm:
+    """The "Report a problem" modal for a post; routed by its id, like buttons, so that a
+    form opened before a restart is still received after it."""
+
+    post_id: int
+
+    TEMPLATE = rf"{VERSION}:m:{_POST}"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:m:{self.post_id}"
+
+
+_REPORT_FORM: Final = re.compile(ReportForm.TEMPLATE)
+
+
+def parse_form(custom_id: str) -> ReportForm | None:
+    """The modal a custom_id names, or None when it is not one of ours, exactly."""
+    match = _REPORT_FORM.fullmatch(custom_id) if len(custom_id) <= MAX_LENGTH else None
+    return ReportForm(int(match["post_id"])) if match else None

@@ -20,6 +20,8 @@ from bot.run_it import ExampleRunner
 from bot.store import AttemptOutcome, Post, Store
 from exercises import AnswerError, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
 
+CLOSED_POST = "A moderator closed this exercise: it takes no more answers. Try `/practice`."
+
 
 @dataclass(frozen=True)
 class Clicked:
@@ -52,7 +54,14 @@ class Practice:
         self.counters = counters
         self._rng = rng or random.Random()
 
-    def choose_exercise(self, pack_id: str | None, difficulty: Difficulty | None) -> AnyExercise:
+    def choose_exercise(
+        self,
+        pack_id: str | None,
+        difficulty: Difficulty | None,
+        *,
+        disabled: frozenset[str] = frozenset(),
+    ) -> AnyExercise:
+        """A random exercise of the pack and difficulty, never one of `disabled` (by id)."""
         if pack_id is not None and pack_id not in self.catalog.packs:
             known = ", ".join(sorted(self.catalog.packs))
             raise Refused(f"There is no pack `{pack_id}`. Packs: {known}.")
@@ -61,9 +70,11 @@ class Practice:
             for exercise in self.catalog.exercises.values()
             if (pack_id is None or exercise.pack == pack_id)
             and (difficulty is None or exercise.difficulty is difficulty)
+            and exercise.id not in disabled
         ]
         if not candidates:
-            raise Refused("No exercise matches that pack and difficulty.")
+            note = " that moderators have not disabled here" if disabled else ""
+            raise Refused(f"No exercise matches that pack and difficulty{note}.")
         return self._rng.choice(candidates)
 
     async def create_post(
@@ -98,6 +109,7 @@ class Practice:
             attempt_limit=post.attempt_limit,
             answered=answered,
             solved=solved,
+            closed=await self.store.servers.closed_at(post_id) is not None,
         )
         return post, rendered
 
@@ -115,6 +127,8 @@ class Practice:
         post, exercise = await self._post_and_exercise(clicked.post_id)
         if post.channel_id != clicked.channel_id:
             raise Refused(STALE_BUTTON)
+        if await self.store.servers.closed_at(post.post_id) is not None:
+            raise Refused(CLOSED_POST)
         # The message id is stored just after Discord answers /practice; a click in between
         # is checked by its channel alone.
         shown_in = post.message_id
@@ -179,12 +193,12 @@ class Practice:
         attempt = result.attempt
         assert attempt is not None, "a recorded attempt is returned"
         recorded = grade(exercise, attempt.answer)  # a retried interaction shows the original
-        solved_before = recorded.is_correct and attempt.points == 0
         feedback = render.Feedback(
             verdict=recorded,
             attempts_left=result.attempts_left,
             points=attempt.points,
-            solved_before=solved_before,
+            solution_seen_before=result.solution_seen_before,
+            forgotten_since_posted=result.forgotten_since_posted,
             repeated=result.outcome is AttemptOutcome.REPEATED_ANSWER,
         )
         return render.feedback(exercise, feedback, post_id=post.post_id)
@@ -208,10 +222,21 @@ class Practice:
         return render.hint(exercise, use.hint_number, cost=cost, newly_used=use.newly_used)
 
     async def run_it(self, clicked: Clicked, answer: str) -> render.Rendered:
-        """Run the member's answer and the correct one in the tutor service (deferred first)."""
-        _, exercise = await self._post_for_click(clicked)
-        self.runner.claim(clicked.member_id, self.clock.now())
+        """Run the member's answer in the tutor service (deferred first), and the correct one
+        beside it only once the member has solved the post or used every attempt: before,
+        the correct run would give the answer away while attempts are left.
+
+        Only an answer the member gave on this post runs: a forged button cannot probe
+        the other options.
+        """
+        post, exercise = await self._post_for_click(clicked)
+        member = clicked.member_id
+        if answer not in await self.store.answers_given(post_id=post.post_id, member_id=member):
+            raise Refused(STALE_BUTTON)
+        progress = await self.store.progress_on_post(post_id=post.post_id, member_id=member)
+        finished = progress.solved or progress.attempts_left == 0
+        self.runner.claim(member, self.clock.now())
         try:
-            return await self.runner.compare(exercise, answer, clicked.member_id)
+            return await self.runner.compare(exercise, answer, show_correct=finished, member=member)
         except AnswerError as error:
             raise Refused(STALE_BUTTON) from error

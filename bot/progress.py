@@ -66,19 +66,21 @@ def points_for_correct_answer(
     *,
     attempt_number: int,
     hints_used: int,
-    solved_before: bool,
+    solution_seen_before: bool,
 ) -> int:
     """Points for a correct answer on a post.
 
     The base halves with each earlier wrong attempt and each hint costs `hint_cost`, but a
-    solve earns at least `MIN_POINTS_FOR_A_SOLVE`. No farming: an exercise the member has
-    already solved in an earlier post earns nothing new.
+    solve earns at least `MIN_POINTS_FOR_A_SOLVE`. No farming: points are earned once per
+    member, exercise and server. Once the member has seen the exercise's solution on another
+    post (they solved it there or used every attempt), answering it again is practice and
+    earns nothing.
     """
     if attempt_number < 1:
         raise ValueError(f"attempt numbers start at 1, got {attempt_number}")
     if hints_used < 0:
         raise ValueError(f"hints used cannot be negative, got {hints_used}")
-    if solved_before:
+    if solution_seen_before:
         return 0
     halved = BASE_POINTS[difficulty] >> (attempt_number - 1)
     return max(MIN_POINTS_FOR_A_SOLVE, halved - hints_used * hint_cost(difficulty))

@@ -6,6 +6,7 @@ unit-tested without Discord. Text from members is never rendered here (no mentio
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -13,7 +14,7 @@ from enum import IntEnum
 import discord
 
 from bot import custom_ids
-from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Report, RunIt, Submit
 from bot.store import MemberStats
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, Verdict, blank_marker
 
@@ -57,7 +58,8 @@ class Feedback:
     verdict: Verdict
     attempts_left: int
     points: int = 0
-    solved_before: bool = False
+    solution_seen_before: bool = False  # seen on another post: this one earns no points
+    forgotten_since_posted: bool = False  # /forget-me after this post: it earns no points
     repeated: bool = False  # the member gave this answer before; it cost no new attempt
 
 
@@ -88,8 +90,12 @@ def exercise_post(
     attempt_limit: int,
     answered: int = 0,
     solved: int = 0,
+    closed: bool = False,
 ) -> Rendered:
-    """The public message: prompt, code with blanks, lettered options, counters, buttons."""
+    """The public message: prompt, code with blanks, lettered options, counters, buttons.
+
+    A post a moderator closed keeps its text; its buttons are disabled and say so.
+    """
     parts = [exercise.prompt]
     code = exercise.code
     if code:
@@ -101,8 +107,19 @@ def exercise_post(
         colour=DIFFICULTY_COLOURS[exercise.difficulty.value],
     )
     embed.set_author(name=f"{pack_title} · {exercise.difficulty.value}")
-    embed.set_footer(text=counters_line(answered, solved, attempt_limit))
-    return Rendered(embed=embed, buttons=post_buttons(exercise, post_id))
+    footer = counters_line(answered, solved, attempt_limit)
+    buttons = post_buttons(exercise, post_id)
+    if closed:
+        footer = f"{CLOSED} · {footer}"
+        buttons = tuple(
+            dataclasses.replace(button, label=f"🔒 {button.label}"[:_LABEL_LIMIT], disabled=True)
+            for button in buttons
+        )
+    embed.set_footer(text=footer)
+    return Rendered(embed=embed, buttons=buttons)
+
+
+CLOSED = "Closed by a moderator: no more answers"
 
 
 def counters_line(answered: int, solved: int, attempts: int) -> str:
@@ -122,7 +139,11 @@ def post_buttons(exercise: AnyExercise, post_id: int) -> tuple[ButtonSpec, ...]:
         ]
     else:
         answers = [ButtonSpec("Answer", OpenPanel(post_id).to_id(), Style.PRIMARY)]
-    return (*answers, ButtonSpec("Hint", Hint(post_id).to_id(), Style.SECONDARY, row=1))
+    return (
+        *answers,
+        ButtonSpec("Hint", Hint(post_id).to_id(), Style.SECONDARY, row=1),
+        ButtonSpec("Report a problem", Report(post_id).to_id(), Style.SECONDARY, row=1),
+    )
 
 
 def _button_label(letter: str, text: str, is_code: bool) -> str:
@@ -169,18 +190,30 @@ def worked_solution(exercise: AnyExercise) -> str:
     return "**Worked solution**\n" + "\n".join(steps)
 
 
+PRACTICE_ONLY = "You have seen this exercise's solution before, so here it is practice: no points."
+FORGOTTEN_BEFORE = (
+    "This was posted before you used `/forget-me`, so here it is practice: no points."
+)
+
+
 def feedback(exercise: AnyExercise, result: Feedback, *, post_id: int) -> Rendered:
     """Private feedback on a submission: right or wrong, why, attempts left, the solution."""
     verdict = result.verdict
     lines: list[str] = []
     if verdict.is_correct:
-        if result.solved_before:
-            lines.append("✅ Correct! You solved this exercise before, so it earns no new points.")
+        if result.forgotten_since_posted:
+            lines.append(f"✅ Correct! {FORGOTTEN_BEFORE}")
+        elif result.solution_seen_before:
+            lines.append(f"✅ Correct! {PRACTICE_ONLY}")
         else:
             lines.append(f"✅ Correct! **+{result.points} points**.")
         lines.append(worked_solution(exercise))
     else:
         lines.append("❌ Not quite.")
+        if result.forgotten_since_posted:
+            lines.append(FORGOTTEN_BEFORE)
+        elif result.solution_seen_before:
+            lines.append(PRACTICE_ONLY)
         if result.repeated:
             lines.append("You tried this answer before, so it did not cost another attempt.")
         for blank in verdict.wrong_blanks:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
+from typing import Protocol, cast
 
 import discord
 
 from bot.components import view_for
 from bot.errors import Refused
+from bot.interaction_age import InteractionAges
 from bot.render import Rendered
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,12 @@ ANSWER_WITHIN_SECONDS = 2.5  # Discord's limit is 3 s; keep half a second for th
 SOMETHING_WENT_WRONG = (
     "Something went wrong on our side. If you answered, `/stats` shows whether it was recorded."
 )
+
+
+class AnswersInTime(Protocol):
+    """The client: it knows how old an interaction is on Discord's clock."""
+
+    interaction_ages: InteractionAges
 
 
 async def reply(
@@ -40,7 +48,10 @@ async def reply(
     task = asyncio.ensure_future(work)
     try:
         try:
-            budget = 0 if defer_first else _time_to_answer(interaction)
+            age = cast(AnswersInTime, interaction.client).interaction_ages.arrived(
+                interaction.created_at
+            )
+            budget = 0 if defer_first else time_to_answer(age)
             rendered = await asyncio.wait_for(asyncio.shield(task), budget)
         except TimeoutError:
             if replace:
@@ -55,10 +66,9 @@ async def reply(
         await report(interaction, error)
 
 
-def _time_to_answer(interaction: discord.Interaction) -> float:
-    """Seconds to wait for the work before deferring, counted from when Discord created the
-    interaction, so that a backlog of clicks still gets its answer within 3 seconds."""
-    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+def time_to_answer(age: float) -> float:
+    """Seconds to wait for the work before deferring, for an interaction `age` seconds old
+    (on Discord's clock), so that a backlog of clicks still gets its answer within 3 s."""
     return max(0.0, min(DEFER_AFTER_SECONDS, ANSWER_WITHIN_SECONDS - age))
 
 

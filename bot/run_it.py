@@ -1,4 +1,8 @@
-""" "Run it": what really happens for a member's answer and for the correct one, side by side.
+""" "Run it": what really happens for a member's answer, and for the correct one beside it.
+
+The correct run is shown only when the caller says the member may see it (bot.practice
+decides: once they solved the post or used every attempt); before, only their own choice
+runs, and the reply says so without naming or running the correct answer.
 
 Called only after the click has been deferred; never on the path of an answer. If the tutor
 service is down or slow, the member is told so and nothing else is affected.
@@ -10,7 +14,7 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from bot import render
+from bot import metrics, render
 from bot.errors import Refused
 from bot.tutor_client import (
     ExerciseChanged,
@@ -63,39 +67,44 @@ class ExampleRunner:
         self._last_run[member_id] = now
 
     async def compare(
-        self, exercise: AnyExercise, answer: str, member: int | None = None
+        self, exercise: AnyExercise, answer: str, *, show_correct: bool, member: int | None = None
     ) -> render.Rendered:
-        """Run the member's answer and the correct one at once and show both; the runs are
-        the member's, of the exercise's version the bot holds."""
+        """Run the member's answer; with `show_correct`, the correct one too, at once. The runs
+        are `member`'s (the service bounds runs per member), of the version the bot holds."""
         if exercise.run is None:
             return render.Rendered(content="This question has no example to run.")
         check_answer(exercise, answer)
         if self.client is None:
             return render.Rendered(content=RUNNER_UNAVAILABLE)
         try:
-            if answer == exercise.answer_key:
-                mine = correct = await self._run(exercise, answer, member)
+            if not show_correct:
+                text = own_run(exercise, answer, await self._run(exercise, answer, member))
+            elif answer == exercise.answer_key:
+                mine = await self._run(exercise, answer, member)
+                text = run_comparison(exercise, answer, mine, None)
             else:
                 mine, correct = await asyncio.gather(
                     self._run(exercise, answer, member),
                     self._run(exercise, exercise.answer_key, member),
                 )
+                text = run_comparison(exercise, answer, mine, correct)
         except TutorServiceError as error:
             log.warning("Run it for %s failed: %s", exercise.id, error)
             return render.Rendered(content=refusal(error))
-        return render.Rendered(content=run_comparison(exercise, answer, mine, correct))
+        return render.Rendered(content=text)
 
     async def _run(self, exercise: AnyExercise, letters: str, member: int | None) -> RunReport:
         assert self.client is not None
         version = exercise.content_hash or None
-        if isinstance(exercise, FillInTheBlank):
-            result = await self.client.run(
-                exercise.id, fill=letters, member=member, content_hash=version
-            )
-        else:
-            result = await self.client.run(
-                exercise.id, choice=letters, member=member, content_hash=version
-            )
+        async with metrics.timed_tutor_run():
+            if isinstance(exercise, FillInTheBlank):
+                result = await self.client.run(
+                    exercise.id, fill=letters, member=member, content_hash=version
+                )
+            else:
+                result = await self.client.run(
+                    exercise.id, choice=letters, member=member, content_hash=version
+                )
         return result.report
 
 
@@ -127,8 +136,28 @@ def describe_run(report: RunReport) -> str:
     return line
 
 
-def run_comparison(exercise: AnyExercise, answer: str, mine: RunReport, correct: RunReport) -> str:
-    if answer == exercise.answer_key:
+CORRECT_RUN_LATER = (
+    "Only your own choice ran. The correct answer's run shows here once you solve this "
+    "exercise or use every attempt."
+)
+
+
+def own_run(exercise: AnyExercise, answer: str, mine: RunReport) -> str:
+    """The member's run alone, while attempts are left: nothing about the correct answer."""
+    return "\n".join(
+        [
+            "**What really happens with your choice**",
+            f"Your choice {describe_choice(exercise, answer)}: {describe_run(mine)}",
+            CORRECT_RUN_LATER,
+        ]
+    )
+
+
+def run_comparison(
+    exercise: AnyExercise, answer: str, mine: RunReport, correct: RunReport | None
+) -> str:
+    """Both runs side by side; `correct` is None when the member's answer is the correct one."""
+    if correct is None:
         return f"**Your answer** {describe_choice(exercise, answer)}: {describe_run(mine)}"
     return "\n".join(
         [

@@ -52,6 +52,8 @@ class Request:
     headers: Mapping[str, str] = field(default_factory=dict)
     body: str | None = None
     json: Any = None
+    disconnect_after: float | None = None
+    """Seconds after which the client leaves (disconnects), for examples about disconnects."""
 
 
 @dataclass(frozen=True)

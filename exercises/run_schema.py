@@ -13,6 +13,7 @@ from exercises.model import Expectation, Request, Run, RunTarget
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _MAX_CONCURRENT = 20
+_MAX_DISCONNECT_AFTER = 5.0
 
 
 def read_run(fields: Fields, fixed_target: RunTarget | None, wrong_letters: str) -> Run | None:
@@ -85,11 +86,21 @@ def _read_request(table: Fields) -> Request | None:
     body, json_body = fields.text("body", required=False), fields.any_value("json")
     if body is not None and json_body is not None:
         fields.problem("body", "give `body` or `json`, not both")
+    leaves = fields.number("disconnect_after", required=False)
+    if leaves is not None and not 0 < leaves <= _MAX_DISCONNECT_AFTER:
+        fields.problem("disconnect_after", f"is {leaves:g}; give 0 < seconds <= 5")
+        leaves = None
     fields.finish()
     if path is None:
         return None
     return Request(
-        method=method, path=path, query=query, headers=headers, body=body, json=json_body
+        method=method,
+        path=path,
+        query=query,
+        headers=headers,
+        body=body,
+        json=json_body,
+        disconnect_after=leaves,
     )
 
 

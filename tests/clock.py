@@ -1,18 +1,42 @@
-"""A clock that tests move by hand: `now()` is fixed until advanced, and sleeps wait for it."""
+"""A clock that tests move by hand: `now()` is fixed until advanced, and sleeps wait for it.
+
+It starts at TEST_CLOCK_START (an ISO 8601 time with its offset) when that is set, else at a
+fixed moment, so no test depends on the day it runs; `.ci/run` runs the end-to-end tests
+again with the start a year ahead and a month behind.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, datetime, timedelta
+
+START_VARIABLE = "TEST_CLOCK_START"
+DEFAULT_START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def start_time() -> datetime:
+    """Where test clocks start: TEST_CLOCK_START, or a fixed moment."""
+    configured = os.environ.get(START_VARIABLE)
+    if not configured:
+        return DEFAULT_START
+    start = datetime.fromisoformat(configured)
+    if start.tzinfo is None:
+        raise ValueError(f"{START_VARIABLE}={configured!r} needs an offset, e.g. +00:00")
+    return start.astimezone(UTC)
 
 
 class ManualClock:
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+        self._now = start or start_time()
         self._sleepers: list[tuple[datetime, asyncio.Future[None]]] = []
 
     def now(self) -> datetime:
         return self._now
+
+    def seconds(self) -> float:
+        """The same moment as seconds, for code that takes a monotonic `now` (durations)."""
+        return self._now.timestamp()
 
     async def sleep(self, seconds: float) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()

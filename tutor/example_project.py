@@ -18,6 +18,8 @@ EXAMPLE_MODULE = "example"
 """The module name an example's code runs as, so `run.middleware` names resolve."""
 URLCONF_MODULE = "example_urls"
 HOST = "localhost"
+TEST_CLIENT_HOST = "testserver"
+"""The host Django's test clients (AsyncClient, RequestFactory) send, allowed for test examples."""
 
 
 def configure(example_api_url: str) -> None:
@@ -25,7 +27,7 @@ def configure(example_api_url: str) -> None:
     settings.configure(
         DEBUG=False,
         SECRET_KEY=secrets.token_urlsafe(32),
-        ALLOWED_HOSTS=[HOST],
+        ALLOWED_HOSTS=[HOST, TEST_CLIENT_HOST],
         INSTALLED_APPS=["tutor.library.apps.LibraryConfig"],
         DATABASES={
             "default": {

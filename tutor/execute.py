@@ -25,6 +25,7 @@ import httpx
 from exercises.wire import ErrorReport, ResponseReport, RunReport
 from tutor.example_project import HOST, install_example, install_route
 from tutor.jobs import ExampleJob
+from tutor.leaving_client import request_and_leave
 
 EXAMPLE_FILE = "<example>"
 PRELUDE_FILE = "<prelude>"
@@ -125,13 +126,15 @@ async def _run_view(job: ExampleJob, entry: Any, errors: _ErrorLog, body_limit: 
 
     view = entry.as_view() if isinstance(entry, type) and issubclass(entry, View) else entry
     install_route(job.route, view)
-    transport = httpx.ASGITransport(app=cast(_ASGIApp, ASGIHandler()))
+    app = cast(_ASGIApp, ASGIHandler())
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
         transport=transport, base_url=f"http://{HOST}", trust_env=False
     ) as client:
+        leaves = job.disconnect_after
 
-        async def call() -> httpx.Response:
-            return await client.request(
+        async def call() -> httpx.Response | None:
+            request = client.build_request(
                 job.method,
                 job.path,
                 params=job.query,
@@ -139,6 +142,9 @@ async def _run_view(job: ExampleJob, entry: Any, errors: _ErrorLog, body_limit: 
                 content=job.body,
                 json=job.json,
             )
+            if leaves is not None:
+                return await request_and_leave(app, request, leaves)
+            return await client.send(request)
 
         results, elapsed = await _timed([call] * job.concurrent)
     failures = [result for result in results if isinstance(result, BaseException)]

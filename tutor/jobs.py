@@ -33,6 +33,8 @@ class ExampleJob:
     body: str | None = None
     json: Any = None
     concurrent: int = 1
+    disconnect_after: float | None = None
+    """Views only: the client leaves after this many seconds (None: it waits for the answer)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,7 @@ class ExampleJob:
             "body": self.body,
             "json": self.json,
             "concurrent": self.concurrent,
+            "disconnect_after": self.disconnect_after,
         }
 
     @classmethod
@@ -70,6 +73,7 @@ class ExampleJob:
             body=data.get("body"),
             json=data.get("json"),
             concurrent=int(data.get("concurrent", 1)),
+            disconnect_after=_seconds(data.get("disconnect_after")),
         )
 
 
@@ -111,4 +115,9 @@ def build_job(exercise: AnyExercise, letters: str) -> ExampleJob:
         body=request.body,
         json=request.json,
         concurrent=run.concurrent,
+        disconnect_after=request.disconnect_after,
     )
+
+
+def _seconds(value: Any) -> float | None:
+    return None if value is None else float(value)

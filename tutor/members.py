@@ -3,23 +3,21 @@
 The bot is the service's only client in production, one address for every member, so the
 bounds are per member: the bot names the member of each run (MEMBER_HEADER). A request that
 names none is counted under its address. A run refused here costs nothing: no process starts.
-Time comes from `now`, so tests move it by hand.
+Time comes from `now`, seconds on a clock that never jumps (time.monotonic), so tests move
+it by hand.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 
-WINDOW = timedelta(minutes=1)
+WINDOW = 60.0
+"""Seconds over which runs per minute are counted: a sliding minute, not the clock's."""
 MAX_TRACKED = 10_000
 """Members remembered at once before those with nothing in the last minute are forgotten."""
-
-
-def wall_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 class OverMemberLimit(Exception):
@@ -36,12 +34,12 @@ class MemberLimits:
         *,
         per_minute: int = 30,
         at_once: int = 4,
-        now: Callable[[], datetime] = wall_clock,
+        now: Callable[[], float] = time.monotonic,
     ) -> None:
         self.per_minute = per_minute
         self.at_once = at_once
         self.now = now
-        self._started: dict[str, deque[datetime]] = {}
+        self._started: dict[str, deque[float]] = {}
         self._in_flight: dict[str, int] = {}
 
     def in_flight(self, member: str) -> int:
@@ -68,14 +66,14 @@ class MemberLimits:
         if self.in_flight(member) >= self.at_once:
             raise OverMemberLimit(f"{self.at_once} runs of this member are still running", 1.0)
         if len(started) >= self.per_minute:
-            wait = (started[0] + WINDOW - now).total_seconds()
+            wait = started[0] + WINDOW - now
             raise OverMemberLimit(f"{self.per_minute} runs of this member in the last minute", wait)
         started.append(now)
         self._in_flight[member] = self.in_flight(member) + 1
         if len(self._started) > MAX_TRACKED:
             self._forget_idle(now)
 
-    def _forget_idle(self, now: datetime) -> None:
+    def _forget_idle(self, now: float) -> None:
         for member, started in list(self._started.items()):
             if not started or started[-1] <= now - WINDOW:
                 del self._started[member]

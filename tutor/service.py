@@ -6,15 +6,15 @@ so views never reach for a module-level singleton.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.http import HttpRequest
 
 from exercises.model import AnyExercise
 from tutor.config import TutorConfig
-from tutor.members import MemberLimits, wall_clock
+from tutor.members import MemberLimits
 from tutor.pool import Runner
 
 SCOPE_KEY = "tutor"
@@ -25,8 +25,8 @@ class Tutor:
     config: TutorConfig
     exercises: Mapping[str, AnyExercise]
     runner: Runner
-    now: Callable[[], datetime] = wall_clock
-    """The clock of the per-member bounds; tests pass one they move by hand."""
+    now: Callable[[], float] = time.monotonic
+    """Seconds for the per-member bounds (never jumping); tests pass a clock they move."""
     members: MemberLimits = field(init=False)
     """Runs per member, bounded as the config says."""
 

@@ -3,7 +3,9 @@
 The correct version must compile and meet its expectation, which must name the outcome;
 each wrong option must visibly differ from it and meet its own declared expectation. All runs
 start at once; an exercise with problems is run once more on its own before they are reported,
-so a timing squeezed by the load of the first pass is not taken for a content error.
+beside a run of ours that awaits nothing: its time is the machine's overhead at that moment,
+and upper time bounds count only the time above it. So load (of the first pass, or of other
+processes on a shared 2-core machine) is not taken for a content error.
 At most AT_ONCE runs go at once: enough to overlap every sleep, few enough to leave CPU.
 """
 
@@ -22,7 +24,7 @@ from tutor.expectations import (
     unmet,
     visibly_differ,
 )
-from tutor.jobs import NotRunnable, build_job
+from tutor.jobs import ExampleJob, NotRunnable, build_job
 from tutor.pool import Runner
 
 AT_ONCE = 48
@@ -86,18 +88,47 @@ async def verify(
     results = await asyncio.gather(*(_verify_one(exercise, runner, slots) for exercise in runnable))
     problems: list[RunProblem] = []
     for exercise, found in zip(runnable, results, strict=True):
-        if found:  # once more, alone: the first pass ran many at once
-            found = await _verify_one(exercise, runner, asyncio.Semaphore(len(variants(exercise))))
+        if found:  # once more, alone, beside a baseline: the first pass ran many at once
+            found = await _verify_one(
+                exercise, runner, asyncio.Semaphore(len(variants(exercise)) + 1), baseline=True
+            )
         problems += found
     return problems
 
 
 async def _verify_one(
-    exercise: AnyExercise, runner: Runner, slots: asyncio.Semaphore
+    exercise: AnyExercise, runner: Runner, slots: asyncio.Semaphore, *, baseline: bool = False
 ) -> list[RunProblem]:
     tried = variants(exercise)
-    reports = await asyncio.gather(*(_run(exercise, variant, runner, slots) for variant in tried))
-    return check(exercise, tried, reports)
+    runs = [_run(exercise, variant, runner, slots) for variant in tried]
+    if not baseline:
+        return check(exercise, tried, await asyncio.gather(*runs))
+    *reports, idle = await asyncio.gather(*runs, runner.run(baseline_job(exercise)))
+    overhead = idle.elapsed if idle.ok else 0.0
+    return check(exercise, tried, reports, overhead=overhead)
+
+
+BASELINE_PRELUDE = "from django.http import HttpResponse\n"
+BASELINE_VIEW = "async def idle(request):\n    return HttpResponse('')\n"
+BASELINE_COROUTINE = "async def idle():\n    return None\n"
+
+
+def baseline_job(exercise: AnyExercise) -> ExampleJob:
+    """A run of our own code, shaped like the exercise's (a view or a coroutine, as many
+    requests at once) but awaiting nothing: how long the machine takes for no work."""
+    run = exercise.run
+    assert run is not None
+    if run.view is None:
+        return ExampleJob(code=BASELINE_COROUTINE, entry="idle", entry_kind="coroutine")
+    return ExampleJob(
+        code=BASELINE_VIEW,
+        prelude=BASELINE_PRELUDE,
+        entry="idle",
+        entry_kind="view",
+        route="idle/",
+        path="/idle/",
+        concurrent=run.concurrent,
+    )
 
 
 async def _run(
@@ -112,9 +143,14 @@ async def _run(
 
 
 def check(
-    exercise: AnyExercise, tried: Sequence[Variant], reports: Sequence[RunReport]
+    exercise: AnyExercise,
+    tried: Sequence[Variant],
+    reports: Sequence[RunReport],
+    *,
+    overhead: float = 0.0,
 ) -> list[RunProblem]:
-    """The problems shown by these runs of the exercise's variants (the correct one first)."""
+    """The problems shown by these runs of the exercise's variants (the correct one first);
+    `overhead` is the time a run awaiting nothing took beside them (see `unmet`)."""
     run = exercise.run
     assert run is not None
     assert tried[0].correct
@@ -129,7 +165,7 @@ def check(
     if not correct_report.compiled:
         problem(correct, f"does not compile: {summary(correct_report)}")
     else:
-        for message in unmet(run.expect, correct_report):
+        for message in unmet(run.expect, correct_report, overhead=overhead):
             problem(correct, message)
     for variant, report in zip(tried, reports, strict=True):
         if variant.expect is not None:
@@ -139,7 +175,7 @@ def check(
         if variant.correct:
             continue
         if variant.expect is not None:
-            for message in unmet(variant.expect, report):
+            for message in unmet(variant.expect, report, overhead=overhead):
                 problem(variant, message)
         if correct_report.compiled and not visibly_differ(correct_report, report):
             problem(variant, f"behaves like the correct answer ({summary(report)})")

@@ -1,4 +1,5 @@
-"""The JSON API: health, the exercises, and runs of an exercise's example for a given choice.
+"""The JSON API: health, metrics, the exercises, runs of an example for a given choice, and
+the API's own OpenAPI description (tutor/openapi.py).
 
 A run's source is always built from the exercise file with the letters the request chose;
 the request's text is never run, imported or used as a name.
@@ -10,13 +11,16 @@ import json
 import math
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from exercises.model import AnyExercise
 from exercises.wire import MEMBER_HEADER, RunResult, content_tag
+from tutor import metrics
 from tutor.answers import BadAnswer, letters_from_request
 from tutor.jobs import NotRunnable, build_job
 from tutor.members import OverMemberLimit
+from tutor.openapi import DESCRIPTION
 from tutor.pool import WorkerUnavailable
 from tutor.service import tutor_of
 
@@ -50,6 +54,13 @@ async def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if runner.ready else 503)
 
 
+async def show_metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus text format: tutor_service_runs_total, tutor_service_run_seconds."""
+    if wrong := _only(request, "GET"):
+        return wrong
+    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+
+
 def _summary(exercise: AnyExercise) -> dict[str, Any]:
     return {
         "id": exercise.id,
@@ -78,27 +89,34 @@ async def runs(request: HttpRequest, exercise_id: str) -> JsonResponse:
     if exercise is None:
         return _error("no such exercise", 404)
     if not _same_version(request.headers.get("If-Match"), exercise):
+        metrics.RUNS.labels("refused").inc()
         message = f"{exercise.id} has changed: this service runs version {exercise.content_hash}"
         return _error(message, 412)
     member = _member(request)
     if member is None:
+        metrics.RUNS.labels("refused").inc()
         return _error(f"{MEMBER_HEADER} must be 1 to {MAX_MEMBER} printable ASCII characters", 400)
     try:
         letters = letters_from_request(exercise, _json(request.body))
         job = build_job(exercise, letters)
     except BadAnswer as error:
+        metrics.RUNS.labels("refused").inc()
         return _error(str(error), 400)
     except NotRunnable as error:
+        metrics.RUNS.labels("refused").inc()
         return _error(str(error), 409)
     try:
-        with tutor.members.run_for(member):
+        with tutor.members.run_for(member), metrics.RUN_SECONDS.time():
             report = await tutor.runner.run(job)
     except OverMemberLimit as error:
+        metrics.RUNS.labels("limited").inc()
         response = _error(str(error), 429)
         response["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
         return response
     except WorkerUnavailable as error:
+        metrics.RUNS.labels("unavailable").inc()
         return _error(str(error), 503)
+    metrics.RUNS.labels("ran").inc()
     result = RunResult(exercise.id, letters, letters == exercise.answer_key, report)
     return JsonResponse(result.to_json())
 
@@ -128,6 +146,12 @@ def _member(request: HttpRequest) -> str | None:
     if not 0 < len(named) <= MAX_MEMBER or not (named.isascii() and named.isprintable()):
         return None
     return f"member {named}"
+
+
+async def openapi(request: HttpRequest) -> JsonResponse:
+    if wrong := _only(request, "GET"):
+        return wrong
+    return JsonResponse(DESCRIPTION)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

@@ -119,7 +119,11 @@ class Gateway:
             {
                 "v": 10,
                 "user": world.bot.payload(),
-                "guilds": [{"id": str(guild_id), "unavailable": True} for guild_id in world.guilds],
+                "guilds": [
+                    {"id": str(guild_id), "unavailable": True}
+                    for guild_id in world.guilds
+                    if world.has_bot(guild_id)
+                ],
                 "session_id": session.id,
                 "resume_gateway_url": self.url,
                 "application": {"id": str(world.application_id), "flags": 0},
@@ -128,7 +132,8 @@ class Gateway:
             },
         )
         for guild in world.guilds.values():
-            await session.send("GUILD_CREATE", guild.payload())
+            if world.has_bot(guild.id):
+                await session.send("GUILD_CREATE", guild.payload())
         self.events.append(SessionEvent("ready", session))
         return session
 

@@ -7,15 +7,15 @@ a button); look at what members would see; wait for requests and messages; injec
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock, SystemClock
-from bot.sandbox import members
+from bot.sandbox import autocomplete, members, modals
 from bot.sandbox.faults import Faults
 from bot.sandbox.gateway import Gateway, Session
-from bot.sandbox.interactions import UPDATE_MESSAGE
-from bot.sandbox.model import Channel, Guild, Member, Message
+from bot.sandbox.model import Channel, Guild, Member, Message, Role
 from bot.sandbox.recording import RecordedRequest, Recorder
 from bot.sandbox.server import Server
 from bot.sandbox.world import Interaction, World
@@ -77,35 +77,130 @@ class LoopbackDiscord:
     def add_channel(self, guild: Guild, name: str = "practice") -> Channel:
         return self.world.add_channel(guild, name)
 
-    def add_member(self, guild: Guild, name: str, *, moderator: bool = False) -> Member:
+    def add_member(
+        self, guild: Guild, name: str, *, moderator: bool = False, roles: tuple[Role, ...] = ()
+    ) -> Member:
         """A member; a moderator also holds the guild's role with Manage Server."""
-        roles = (self.world.moderator_role(guild),) if moderator else ()
+        if moderator:
+            roles = (*roles, self.world.moderator_role(guild))
         return self.world.add_member(guild, name, roles=roles)
+
+    def add_role(self, guild: Guild, name: str, *, permissions: int = 0) -> Role:
+        return self.world.add_role(guild, name, permissions)
+
+    def bot_member(self, guild: Guild) -> Member:
+        """The bot as a member of the guild (its role holds what it was invited with)."""
+        return self.world.bot_member(guild)
+
+    async def set_permissions(
+        self, channel: Channel, target: Role | Member, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """A channel permission overwrite for a role (`guild.everyone` too) or a member, as
+        in the channel's settings; a connected bot gets CHANNEL_UPDATE. Permissions in
+        interactions are computed from these, as Discord does."""
+        self.world.set_overwrite(channel, target, allow=allow, deny=deny)
+        await self.gateway.dispatch("CHANNEL_UPDATE", channel.payload())
 
     # Acting as members.
 
     async def run_command(
-        self, member: Member, channel: Channel, command: str, **options: Any
+        self,
+        member: Member,
+        channel: Channel,
+        command: str,
+        /,
+        *,
+        age: float = 0.0,
+        **options: Any,
     ) -> Interaction:
         """`/command` as typed in the client; "quiz schedule" runs a subcommand.
 
         Channel, member and role options take the sandbox's objects and arrive resolved.
+        `age`: seconds the interaction is already old when it reaches the bot (a backlog).
         """
         self._need_a_bot()
-        interaction = members.command_interaction(self.world, member, channel, command, options)
+        interaction = members.command_interaction(
+            self.world, member, channel, command, options, age=timedelta(seconds=age)
+        )
         await self._deliver(interaction)
         return interaction
 
     async def click(
-        self, member: Member, message: Message, custom_id: str, *, forged: bool = False
+        self,
+        member: Member,
+        message: Message,
+        custom_id: str,
+        *,
+        forged: bool = False,
+        age: float = 0.0,
     ) -> Interaction:
-        """Click the button `custom_id` on a message the member sees (any id, if forged)."""
+        """Click the button `custom_id` on a message the member sees (any id, if forged).
+
+        `age`: seconds the click is already old when it reaches the bot (a backlog)."""
         self._need_a_bot()
         interaction = members.click_interaction(
-            self.world, member, message, custom_id, forged=forged
+            self.world, member, message, custom_id, forged=forged, age=timedelta(seconds=age)
         )
         await self._deliver(interaction)
         return interaction
+
+    async def autocomplete(
+        self,
+        member: Member,
+        channel: Channel,
+        command: str,
+        option: str,
+        typed: str,
+        /,
+        *,
+        within: float = 5.0,
+        **options: Any,
+    ) -> list[dict[str, Any]]:
+        """Type `typed` into `option` of `/command` (other options as already filled in):
+        the choices the bot suggests, each {"name", "value"}."""
+        self._need_a_bot()
+        interaction = autocomplete.autocomplete_interaction(
+            self.world, member, channel, command, option, typed, options
+        )
+        await self._deliver(interaction)
+        await self.wait_for_request(
+            lambda request: (
+                request.path.startswith(f"/interactions/{interaction.id}/")
+                and interaction.choices is not None
+            ),
+            within=within,
+        )
+        return interaction.choices or []
+
+    async def submit_modal(
+        self, member: Member, shown_by: Interaction, *, within: float = 5.0, **values: str
+    ) -> Interaction:
+        """Fill in and submit the modal the bot showed in answer to `shown_by`, waiting for
+        it to be shown first; `values` by each text input's custom_id."""
+        self._need_a_bot()
+        if shown_by.modal is None:
+            await self.wait_for_request(
+                lambda request: (
+                    request.path.startswith(f"/interactions/{shown_by.id}/")
+                    and shown_by.modal is not None
+                ),
+                within=within,
+            )
+        interaction = modals.submit_interaction(self.world, member, shown_by, values)
+        await self._deliver(interaction)
+        return interaction
+
+    async def remove_bot(self, guild: Guild) -> None:
+        """An admin removes the bot from a server: GUILD_DELETE, and it no longer sees it."""
+        self.world.guilds[guild.id].members.pop(self.world.bot.id, None)
+        await self.gateway.dispatch("GUILD_DELETE", {"id": str(guild.id)})
+
+    async def add_bot_back(self, guild: Guild) -> None:
+        """The bot is invited to a server again: GUILD_CREATE with the whole server."""
+        self.world.join_bot(guild)
+        joined = guild.payload()
+        del joined["unavailable"]  # absent for a join; `false` means "available again"
+        await self.gateway.dispatch("GUILD_CREATE", joined)
 
     async def say(self, member: Member, channel: Channel, content: str) -> Message:
         """A member writes in a channel (MESSAGE_CREATE reaches bots with that intent)."""
@@ -176,7 +271,8 @@ class LoopbackDiscord:
 
     async def reply_to(self, interaction: Interaction, *, within: float = 5.0) -> Message:
         """What the member sees as the answer: the response, once no longer "thinking...",
-        the first follow-up, or the clicked message as updated."""
+        the first follow-up, or the clicked message as updated (at once, type 7, or after a
+        deferred update, type 6, by an edit of `@original`)."""
 
         def answers(message: Message) -> bool:
             # the interaction learns its message ids just after the change is announced
@@ -216,7 +312,8 @@ class LoopbackDiscord:
 
 
 def answer_of(world: World, interaction: Interaction) -> Message | None:
-    if interaction.response_type == UPDATE_MESSAGE and interaction.message_id is not None:
+    """The message that answers `interaction`, once there is one."""
+    if interaction.clicked_message_updated and interaction.message_id is not None:
         return world.messages[interaction.message_id]
     for message_id in (interaction.original_id, *interaction.followup_ids):
         message = world.messages.get(message_id or 0)

@@ -7,9 +7,18 @@ A `forged` click skips those checks, as a modified client could.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from bot.sandbox.model import Channel, Member, Message, Role
+from bot.sandbox.model import (
+    USE_APPLICATION_COMMANDS,
+    VIEW_CHANNEL,
+    Channel,
+    Member,
+    Message,
+    Role,
+)
 from bot.sandbox.world import Interaction, World
 
 APPLICATION_COMMAND, MESSAGE_COMPONENT = 2, 3
@@ -22,17 +31,29 @@ class DriverError(Exception):
 
 
 def command_interaction(
-    world: World, member: Member, channel: Channel, command: str, options: dict[str, Any]
+    world: World,
+    member: Member,
+    channel: Channel,
+    command: str,
+    options: dict[str, Any],
+    *,
+    age: timedelta = timedelta(0),
 ) -> Interaction:
     name, *path = command.split()
     registered = find_command(world, channel.guild_id, name)
     guild = world.guilds[channel.guild_id]
+    in_channel = guild.permissions_in(member, channel)
+    if in_channel & (VIEW_CHANNEL | USE_APPLICATION_COMMANDS) != (
+        VIEW_CHANNEL | USE_APPLICATION_COMMANDS
+    ):
+        raise DriverError(f"{member.user.name} may not use commands in #{channel.name}")
     needed = int(registered.get("default_member_permissions") or 0)
     if needed and guild.permissions_of(member) & needed != needed:
         raise DriverError(f"{member.user.name} may not see /{name}: it needs permissions {needed}")
     definitions: list[dict[str, Any]] = registered.get("options") or []
     resolved: dict[str, dict[str, Any]] = {}
-    values = _values(world, definitions_at(definitions, path, command), options, resolved)
+    asked = definitions_at(definitions, path, command)
+    values = _values(world, asked, options, resolved, Invoked(member, channel))
     for depth in reversed(range(len(path))):
         kind = SUB_COMMAND if depth == len(path) - 1 else SUB_COMMAND_GROUP
         values = [{"type": kind, "name": path[depth], "options": values}]
@@ -46,11 +67,17 @@ def command_interaction(
         data["guild_id"] = registered["guild_id"]
     if resolved:
         data["resolved"] = resolved
-    return world.new_interaction(APPLICATION_COMMAND, member, channel, data)
+    return world.new_interaction(APPLICATION_COMMAND, member, channel, data, age=age)
 
 
 def click_interaction(
-    world: World, member: Member, message: Message, custom_id: str, *, forged: bool
+    world: World,
+    member: Member,
+    message: Message,
+    custom_id: str,
+    *,
+    forged: bool,
+    age: timedelta = timedelta(0),
 ) -> Interaction:
     if not forged:
         if message.deleted or (message.ephemeral and message.visible_to != member.id):
@@ -62,7 +89,7 @@ def click_interaction(
             raise DriverError(f"button {custom_id!r} is disabled")
     data = {"custom_id": custom_id, "component_type": 2}
     channel = world.channels[message.channel_id]
-    interaction = world.new_interaction(MESSAGE_COMPONENT, member, channel, data)
+    interaction = world.new_interaction(MESSAGE_COMPONENT, member, channel, data, age=age)
     interaction.message_id = message.id
     return interaction
 
@@ -89,11 +116,20 @@ def definitions_at(
     return definitions
 
 
+@dataclass(frozen=True)
+class Invoked:
+    """Who runs a command and where: resolved permissions are computed for them there."""
+
+    member: Member
+    channel: Channel
+
+
 def _values(
     world: World,
     definitions: list[dict[str, Any]],
     options: dict[str, Any],
     resolved: dict[str, dict[str, Any]],
+    invoked: Invoked,
 ) -> list[dict[str, Any]]:
     by_name = {definition["name"]: definition for definition in definitions}
     unknown = set(options) - set(by_name)
@@ -106,23 +142,26 @@ def _values(
         choices = [choice["value"] for choice in definition.get("choices") or []]
         if choices and value not in choices:
             raise DriverError(f"option {name}={value!r} is not one of {choices}")
-        wire = _resolve(world, value, resolved)
+        wire = resolve(world, value, resolved, invoked)
         values.append({"type": definition["type"], "name": name, "value": wire})
     return values
 
 
-def _resolve(world: World, value: Any, resolved: dict[str, dict[str, Any]]) -> Any:
-    """Users, channels and roles go by id, with the objects in `resolved` as Discord sends."""
+def resolve(world: World, value: Any, resolved: dict[str, dict[str, Any]], invoked: Invoked) -> Any:
+    """Users, channels and roles go by id, with the objects in `resolved` as Discord sends:
+    a member with their permissions in the command's channel, a channel with the invoking
+    member's permissions there."""
+    guild = world.guilds[invoked.channel.guild_id]
     if isinstance(value, Member):
-        guild = world.guilds[value.guild_id]
-        permissions = guild.permissions_of(value)
+        permissions = guild.permissions_in(value, invoked.channel)
         member = value.payload(permissions=permissions)
         del member["user"]
         resolved.setdefault("users", {})[str(value.id)] = value.user.payload()
         resolved.setdefault("members", {})[str(value.id)] = member
         return str(value.id)
     if isinstance(value, Channel):
-        channel = {**value.payload(), "permissions": str((1 << 51) - 1)}
+        permissions = guild.permissions_in(invoked.member, value)
+        channel = {**value.payload(), "permissions": str(permissions)}
         resolved.setdefault("channels", {})[str(value.id)] = channel
         return str(value.id)
     if isinstance(value, Role):
@@ -132,9 +171,12 @@ def _resolve(world: World, value: Any, resolved: dict[str, dict[str, Any]]) -> A
 
 
 def interaction_payload(world: World, interaction: Interaction) -> dict[str, Any]:
+    """As Discord sends it: the member's and the app's permissions computed in the channel."""
     guild = world.guilds[interaction.guild_id]
     channel = world.channels[interaction.channel_id]
     member = interaction.member
+    permissions = guild.permissions_in(member, channel)
+    app_permissions = guild.permissions_in(guild.members[world.bot.id], channel)
     payload: dict[str, Any] = {
         "id": str(interaction.id),
         "application_id": str(world.application_id),
@@ -143,11 +185,11 @@ def interaction_payload(world: World, interaction: Interaction) -> dict[str, Any
         "guild_id": str(guild.id),
         "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
         "channel_id": str(channel.id),
-        "channel": {**channel.payload(), "permissions": str(guild.permissions_of(member))},
-        "member": member.payload(permissions=guild.permissions_of(member)),
+        "channel": {**channel.payload(), "permissions": str(permissions)},
+        "member": member.payload(permissions=permissions),
         "token": interaction.token,
         "version": 1,
-        "app_permissions": str(guild.permissions_of(guild.members[world.bot.id])),
+        "app_permissions": str(app_permissions),
         "locale": "en-US",
         "guild_locale": "en-US",
         "entitlements": [],

@@ -12,18 +12,24 @@ from typing import Any
 
 ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
+EMBED_LINKS = 1 << 14
+ATTACH_FILES = 1 << 15
+USE_APPLICATION_COMMANDS = 1 << 31
 EVERYONE_PERMISSIONS = (
     (1 << 6)  # add reactions
-    | (1 << 10)  # view channel
-    | (1 << 11)  # send messages
-    | (1 << 14)  # embed links
+    | VIEW_CHANNEL
+    | SEND_MESSAGES
+    | EMBED_LINKS
     | (1 << 16)  # read message history
-    | (1 << 31)  # use application commands
+    | USE_APPLICATION_COMMANDS
 )
 ALL_PERMISSIONS = (1 << 51) - 1
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 TEXT_CHANNEL = 0
+ROLE_OVERWRITE, MEMBER_OVERWRITE = 0, 1
 
 
 def timestamp(moment: datetime) -> str:
@@ -71,11 +77,30 @@ class Role:
 
 
 @dataclass
+class Overwrite:
+    """A channel's permission overwrite for one role (@everyone's id is the guild's) or member."""
+
+    id: int
+    type: int  # ROLE_OVERWRITE or MEMBER_OVERWRITE
+    allow: int = 0
+    deny: int = 0
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "allow": str(self.allow),
+            "deny": str(self.deny),
+        }
+
+
+@dataclass
 class Channel:
     id: int
     guild_id: int
     name: str
     position: int = 0
+    overwrites: dict[int, Overwrite] = field(default_factory=dict)  # by role or member id
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -84,7 +109,7 @@ class Channel:
             "name": self.name,
             "type": TEXT_CHANNEL,
             "position": self.position,
-            "permission_overwrites": [],
+            "permission_overwrites": [o.payload() for o in self.overwrites.values()],
             "nsfw": False,
             "topic": None,
             "last_message_id": None,
@@ -131,13 +156,40 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
 
+    @property
+    def everyone(self) -> Role:
+        """The @everyone role: its id is the guild's."""
+        return self.roles[self.id]
+
     def permissions_of(self, member: Member) -> int:
-        """Roles only (no channel overwrites): the owner and administrators may do anything."""
+        """Base permissions, from @everyone and the member's roles (no channel overwrites):
+        the owner and administrators may do anything."""
         granted = self.roles[self.id].permissions
         for role_id in member.role_ids:
             granted |= self.roles[role_id].permissions
         if member.id == self.owner_id or granted & ADMINISTRATOR:
             return ALL_PERMISSIONS
+        return granted
+
+    def permissions_in(self, member: Member, channel: Channel) -> int:
+        """As Discord computes them: base permissions, then the channel's overwrites for
+        @everyone, then for the member's roles (allows win over denies among roles), then
+        for the member. Administrators are not affected by overwrites."""
+        granted = self.permissions_of(member)
+        if granted & ADMINISTRATOR:
+            return ALL_PERMISSIONS
+        everyone = channel.overwrites.get(self.id)
+        if everyone is not None:
+            granted = granted & ~everyone.deny | everyone.allow
+        allow = deny = 0
+        for role_id in member.role_ids:
+            role = channel.overwrites.get(role_id)
+            if role is not None and role.type == ROLE_OVERWRITE:
+                allow, deny = allow | role.allow, deny | role.deny
+        granted = granted & ~deny | allow
+        own = channel.overwrites.get(member.id)
+        if own is not None and own.type == MEMBER_OVERWRITE:
+            granted = granted & ~own.deny | own.allow
         return granted
 
     def payload(self) -> dict[str, Any]:
@@ -175,6 +227,32 @@ class Guild:
             "afk_timeout": 300,
             "joined_at": None,
         }
+
+
+@dataclass
+class Attachment:
+    """A file uploaded with a message, kept as sent."""
+
+    id: int
+    channel_id: int
+    filename: str
+    content_type: str
+    data: bytes = field(repr=False)
+    description: str | None = None
+
+    def payload(self, origin: str) -> dict[str, Any]:
+        url = f"{origin}/attachments/{self.channel_id}/{self.id}/{self.filename}"
+        payload: dict[str, Any] = {
+            "id": str(self.id),
+            "filename": self.filename,
+            "size": len(self.data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": self.content_type,
+        }
+        if self.description is not None:
+            payload["description"] = self.description
+        return payload
 
 
 @dataclass
@@ -250,7 +328,7 @@ class Message:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": self.body.get("attachments") or [],
             "embeds": self.embeds,
             "components": self.components,
             "pinned": False,

@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.clock import Clock
 from bot.sandbox.faults import Faults
 from bot.sandbox.feed import Feed
+from bot.sandbox.uploads import read_form
 
 if TYPE_CHECKING:
     from bot.sandbox.spec import DiscordSpec
@@ -130,9 +131,7 @@ async def _body_of(request: web.Request) -> Any:
     if not request.can_read_body:
         return None
     if request.content_type == "multipart/form-data":
-        form = await request.post()
-        payload = form.get("payload_json")
-        return json.loads(payload) if isinstance(payload, str) else None
+        return await read_form(request)  # the files are kept on the request for the route
     text = await request.text()
     if not text:
         return None

@@ -1,7 +1,8 @@
 """REST routes a bot calls with its token: who am I, application commands, channel messages.
 
-Keeps Discord's rules that a bot meets here: a valid token, a known channel, and editing or
-deleting only the bot's own messages. Ephemeral replies are not reachable by channel.
+Keeps Discord's rules that a bot meets here: a valid token, a known channel, View Channel and
+Send Messages there to post, and editing or deleting only the bot's own messages. Ephemeral
+replies are not reachable by channel.
 """
 
 from __future__ import annotations
@@ -10,13 +11,18 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.model import Channel, Message
+from bot.sandbox.attachments import attach
+from bot.sandbox.model import ATTACH_FILES, SEND_MESSAGES, VIEW_CHANNEL, Channel, Message
+from bot.sandbox.nonces import Nonces
 from bot.sandbox.recording import API_PREFIX, RECORDED, DiscordError, json_answer
+from bot.sandbox.uploads import UPLOADS
 from bot.sandbox.world import World
 
 UNKNOWN_CHANNEL = DiscordError(404, 10003, "Unknown Channel")
 UNKNOWN_MESSAGE = DiscordError(404, 10008, "Unknown Message")
-MESSAGE_FIELDS = ("content", "embeds", "components", "flags", "allowed_mentions")
+MISSING_ACCESS = DiscordError(403, 50001, "Missing Access")
+MISSING_PERMISSIONS = DiscordError(403, 50013, "Missing Permissions")
+MESSAGE_FIELDS = ("content", "embeds", "components", "flags", "allowed_mentions", "attachments")
 
 
 def message_body(payload: Any, *, editing: bool = False) -> dict[str, Any]:
@@ -25,7 +31,8 @@ def message_body(payload: Any, *, editing: bool = False) -> dict[str, Any]:
         raise DiscordError(400, 50006, "Cannot send an empty message")
     body = {key: payload[key] for key in MESSAGE_FIELDS if key in payload}
     body.pop("allowed_mentions", None)
-    if not editing and not (body.get("content") or body.get("embeds") or body.get("components")):
+    shown = ("content", "embeds", "components", "attachments")
+    if not editing and not any(body.get(key) for key in shown):
         raise DiscordError(400, 50006, "Cannot send an empty message")
     return body
 
@@ -33,6 +40,7 @@ def message_body(payload: Any, *, editing: bool = False) -> dict[str, Any]:
 class Rest:
     def __init__(self, world: World) -> None:
         self.world = world
+        self.nonces = Nonces(world.clock)
 
     def routes(self) -> list[web.RouteDef]:
         api = API_PREFIX
@@ -131,10 +139,34 @@ class Rest:
 
     async def create_message(self, request: web.Request) -> web.Response:
         channel = self._channel(request)
-        body = message_body(request[RECORDED].body)
+        guild = self.world.guilds[channel.guild_id]
+        granted = guild.permissions_in(self.world.bot_member(guild), channel)
+        if not granted & VIEW_CHANNEL:
+            raise MISSING_ACCESS
+        if not granted & SEND_MESSAGES:
+            raise MISSING_PERMISSIONS
+        self._may_upload(request, channel)
+        sent = request[RECORDED].body
+        body = message_body(sent)
         if body.get("flags", 0) & 64:
             raise DiscordError(400, 50035, "Invalid Form Body: only interactions reply ephemerally")
-        return json_answer(self.world.post(channel, body).payload())
+        nonce = self.nonces.key(channel.id, self.world.bot.id, sent)
+        echo = {"nonce": sent["nonce"]} if sent.get("nonce") is not None else {}
+        earlier = self.world.messages.get(self.nonces.seen(nonce) or 0)
+        if earlier is not None and not earlier.deleted:
+            return json_answer({**earlier.payload(), **echo})  # the same message, not a new one
+        attach(self.world, request, body, channel.id)
+        message = self.world.post(channel, body)
+        self.nonces.remember(nonce, message.id)
+        return json_answer({**message.payload(), **echo})
+
+    def _may_upload(self, request: web.Request, channel: Channel) -> None:
+        """Files in a channel message need Attach Files there (interaction replies do not)."""
+        if not request.get(UPLOADS):
+            return
+        guild = self.world.guilds[channel.guild_id]
+        if not guild.permissions_in(self.world.bot_member(guild), channel) & ATTACH_FILES:
+            raise MISSING_PERMISSIONS
 
     async def get_message(self, request: web.Request) -> web.Response:
         return json_answer(self._message(request).payload())
@@ -143,7 +175,10 @@ class Rest:
         message = self._message(request)
         if message.author.id != self.world.bot.id:
             raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
-        self.world.edit(message, message_body(request[RECORDED].body, editing=True))
+        changes = message_body(request[RECORDED].body, editing=True)
+        self._may_upload(request, self.world.channels[message.channel_id])
+        attach(self.world, request, changes, message.channel_id, editing=message)
+        self.world.edit(message, changes)
         return json_answer(message.payload())
 
     async def delete_message(self, request: web.Request) -> web.Response:

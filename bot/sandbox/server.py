@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.sandbox import attachments
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.interactions import Interactions
 from bot.sandbox.recording import API_PREFIX, Recorder, json_answer
@@ -21,6 +22,8 @@ class Server:
     def __init__(self, world: World, gateway: Gateway, recorder: Recorder) -> None:
         self.gateway = gateway
         self.app = web.Application(middlewares=[recorder.middleware])
+        self.app[attachments.WORLD] = world
+        self.app.add_routes(attachments.routes())
         self.app.add_routes(Rest(world).routes())
         self.app.add_routes(Interactions(world).routes())
         self.app.add_routes(

@@ -33,6 +33,7 @@ class DiscordSpec:
     """Validates a request body for a method and a path under `/api/v10`."""
 
     def __init__(self, document: dict[str, Any]) -> None:
+        document = _as_documented(document)
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self._registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
         self._operations = _operations(document)
@@ -72,6 +73,40 @@ class DiscordSpec:
             if operation.method == method.upper() and operation.pattern.fullmatch(path):
                 return operation
         return None
+
+
+_INTEGER_ID = {"type": "integer", "minimum": 0}
+_IDS_SENT_AS_INTEGERS = {
+    # An upload's attachment id is the index n of its files[n] part: Discord's "Uploading
+    # Files" reference shows it as a JSON integer ("id": 0), as discord.py sends it.
+    "MessageAttachmentRequest": ("id",),
+    # discord.py sends AllowedMentions(roles=[...], users=[...]) ids as JSON integers, which
+    # Discord accepts; the description lists only snowflake strings.
+    "MessageAllowedMentionsRequest": ("users", "roles"),
+}
+
+
+def _as_documented(document: dict[str, Any]) -> dict[str, Any]:
+    """Where the description is stricter than what Discord documents and accepts (ids sent
+    as JSON integers), accept that too; everything else stays as described."""
+    schemas = dict(document.get("components", {}).get("schemas", {}))
+    for name, fields in _IDS_SENT_AS_INTEGERS.items():
+        schema = schemas.get(name)
+        if schema is None:
+            continue
+        properties = dict(schema.get("properties", {}))
+        for field in fields:
+            if field not in properties:
+                continue
+            described = properties[field]
+            if "items" in described:  # a list of ids: each may be an integer
+                items = {"anyOf": [described["items"], _INTEGER_ID]}
+                properties[field] = {**described, "items": items}
+            else:
+                properties[field] = {"anyOf": [described, _INTEGER_ID]}
+        schemas[name] = {**schema, "properties": properties}
+    components = {**document.get("components", {}), "schemas": schemas}
+    return {**document, "components": components}
 
 
 def _operations(document: dict[str, Any]) -> list[_Operation]:

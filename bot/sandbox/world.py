@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
@@ -17,10 +17,14 @@ from bot.sandbox.feed import Feed
 from bot.sandbox.model import (
     EVERYONE_PERMISSIONS,
     MANAGE_GUILD,
+    MEMBER_OVERWRITE,
+    ROLE_OVERWRITE,
+    Attachment,
     Channel,
     Guild,
     Member,
     Message,
+    Overwrite,
     Role,
     User,
 )
@@ -35,7 +39,7 @@ class Interaction:
 
     id: int
     token: str
-    kind: int  # 2: application command, 3: message component
+    kind: int  # 2: command, 3: component, 4: autocomplete, 5: modal submit
     guild_id: int
     channel_id: int
     member: Member
@@ -46,7 +50,10 @@ class Interaction:
     responded_at: datetime | None = None
     original_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
-    modal: dict[str, Any] | None = None
+    webhook_calls: list[str] = field(default_factory=list)  # e.g. "PATCH @original", "POST"
+    clicked_message_updated: bool = False  # by type 7, or by type 6 and an edit of @original
+    modal: dict[str, Any] | None = None  # the form the bot answered with (callback type 9)
+    choices: list[dict[str, Any]] | None = None  # autocomplete suggestions (callback type 8)
 
     @property
     def acknowledged(self) -> bool:
@@ -69,10 +76,12 @@ class World:
         self.messages: dict[int, Message] = {}
         self.commands: dict[int | None, list[dict[str, Any]]] = {None: []}
         self.interactions: dict[int, Interaction] = {}
+        self.attachments: dict[int, Attachment] = {}
         self.changes: Feed[Message] = Feed("message change")
 
-    def snowflake(self) -> int:
-        milliseconds = int(self.clock.now().timestamp() * 1000) - DISCORD_EPOCH_MS
+    def snowflake(self, at: datetime | None = None) -> int:
+        """A new id, stamped with `at` (now, by default) as Discord stamps its ids."""
+        milliseconds = int((at or self.clock.now()).timestamp() * 1000) - DISCORD_EPOCH_MS
         return (milliseconds << 22) | (next(self._sequence) & 0x3FFFFF)
 
     def add_guild(self, name: str) -> Guild:
@@ -82,14 +91,34 @@ class World:
         self.guilds[guild_id] = guild
         owner = self.add_member(guild, f"{name} owner")
         guild.owner_id = owner.id
-        bot_role = self.add_role(guild, self.bot.name, BOT_PERMISSIONS)
-        guild.members[self.bot.id] = Member(self.bot, guild_id, [bot_role.id], self.clock.now())
+        self.join_bot(guild)
         return guild
+
+    def join_bot(self, guild: Guild) -> None:
+        """The bot becomes a member, with its own role (kept from an earlier stay)."""
+        roles = [role for role in guild.roles.values() if role.name == self.bot.name]
+        bot_role = roles[0] if roles else self.add_role(guild, self.bot.name, BOT_PERMISSIONS)
+        guild.members[self.bot.id] = Member(self.bot, guild.id, [bot_role.id], self.clock.now())
+
+    def has_bot(self, guild_id: int) -> bool:
+        return self.bot.id in self.guilds[guild_id].members
 
     def add_role(self, guild: Guild, name: str, permissions: int) -> Role:
         role = Role(self.snowflake(), name, permissions, position=len(guild.roles))
         guild.roles[role.id] = role
         return role
+
+    def bot_member(self, guild: Guild) -> Member:
+        return guild.members[self.bot.id]
+
+    def set_overwrite(
+        self, channel: Channel, target: Role | Member, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """Replace the channel's overwrite for a role (@everyone too) or a member."""
+        kind = ROLE_OVERWRITE if isinstance(target, Role) else MEMBER_OVERWRITE
+        if allow & deny:
+            raise ValueError(f"a permission cannot be both allowed and denied: {allow & deny}")
+        channel.overwrites[target.id] = Overwrite(target.id, kind, allow, deny)
 
     def moderator_role(self, guild: Guild) -> Role:
         for role in guild.roles.values():
@@ -111,16 +140,24 @@ class World:
         return member
 
     def new_interaction(
-        self, kind: int, member: Member, channel: Channel, data: dict[str, Any]
+        self,
+        kind: int,
+        member: Member,
+        channel: Channel,
+        data: dict[str, Any],
+        *,
+        age: timedelta = timedelta(0),
     ) -> Interaction:
+        """An interaction created `age` ago: one that waited somewhere before delivery."""
+        created_at = self.clock.now() - age
         interaction = Interaction(
-            id=self.snowflake(),
+            id=self.snowflake(created_at),
             token=f"aW50ZXJhY3Rpb24{secrets.token_urlsafe(48)}",
             kind=kind,
             guild_id=channel.guild_id,
             channel_id=channel.id,
             member=member,
-            created_at=self.clock.now(),
+            created_at=created_at,
             data=data,
         )
         self.interactions[interaction.id] = interaction

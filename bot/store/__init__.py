@@ -27,15 +27,26 @@ from bot.store.protocol import (
     PostProgress,
     Store,
 )
+from bot.store.servers import (
+    DEFAULT_FORGET_AFTER_DAYS,
+    Audit,
+    Forgotten,
+    ReportSummary,
+    ServerData,
+    ServerSettings,
+)
 from bot.store.sqlite import SqliteStore
 
 __all__ = [
+    "DEFAULT_FORGET_AFTER_DAYS",
     "Attempt",
     "AttemptOutcome",
     "AttemptResult",
+    "Audit",
     "DatabaseFromNewerVersion",
     "DatabaseNotWritable",
     "DatabaseUnusable",
+    "Forgotten",
     "HintUse",
     "LeaderboardEntry",
     "MemberStats",
@@ -45,6 +56,9 @@ __all__ = [
     "Post",
     "PostCounters",
     "PostProgress",
+    "ReportSummary",
+    "ServerData",
+    "ServerSettings",
     "SqliteStore",
     "Store",
     "StoreClosed",

@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from bot.progress import Period, PostContext, Streak
 from exercises.model import Difficulty
+
+if TYPE_CHECKING:
+    from bot.store.servers import ServerData
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,11 @@ class AttemptResult:
     outcome: AttemptOutcome
     attempt: Attempt | None  # recorded now or originally; None when refused
     attempts_left: int  # for this member on this post, after this call
+    solution_seen_before: bool = False
+    """The member saw this exercise's solution on another post of the server (solved it or
+    used every attempt there): this post is practice for them and earns no points."""
+    forgotten_since_posted: bool = False
+    """The member used /forget-me after this post was made: it earns them no points."""
 
     @property
     def recorded_now(self) -> bool:
@@ -136,7 +144,15 @@ class OptionPick:
 
 
 class Store(Protocol):
-    """Everything the bot remembers about learners. Times are aware datetimes."""
+    """Everything the bot remembers: learners, and the slash commands it last synced.
+
+    Times are aware datetimes.
+    """
+
+    @property
+    def servers(self) -> ServerData:
+        """Per-server settings, moderators' actions, reports and forgetting."""
+        ...
 
     async def create_post(
         self,
@@ -180,6 +196,10 @@ class Store(Protocol):
         """Record that a member took a hint (1 is the first); taking it again is free."""
         ...
 
+    async def answers_given(self, *, post_id: int, member_id: int) -> list[str]:
+        """The member's answers on a post, in the order given (a repeated one once)."""
+        ...
+
     async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress: ...
 
     async def post_counters(self, post_id: int) -> PostCounters: ...
@@ -200,6 +220,17 @@ class Store(Protocol):
 
     async def streak(self, *, guild_id: int, member_id: int, now: datetime, tz: tzinfo) -> Streak:
         """Consecutive days, in `tz`, on which the member answered something correctly."""
+        ...
+
+    async def synced_commands(self, *, guild_id: int | None) -> str | None:
+        """The hash of the slash commands last synced to a server (None: the global ones),
+        or None if they never were."""
+        ...
+
+    async def record_commands_synced(
+        self, *, guild_id: int | None, tree_hash: str, synced_at: datetime
+    ) -> None:
+        """Remember what was just synced to a server (None: the global commands)."""
         ...
 
     async def close(self) -> None:

@@ -25,7 +25,10 @@ SELECT * FROM attempts WHERE post_id = ? AND member_id = ? AND answer = ?
 """
 
 # One member on one post: what the limit, points and no-farming rules need.
-# solved_before: a correct answer on another post of the same exercise in the same guild.
+# solution_seen_before: on another post of the same exercise in the same guild, the member
+# saw the solution: they answered it correctly or used every attempt. (Run it shows the
+# correct run only after one of these, so it needs no row of its own.)
+# forgotten_since_posted: the member used /forget-me after (or as) the post was made.
 STANDING = """
 SELECT p.attempt_limit,
        p.difficulty,
@@ -38,10 +41,19 @@ SELECT p.attempt_limit,
          WHERE a.post_id = p.post_id AND a.member_id = :member) AS points,
        (SELECT count(*) FROM hints AS h
          WHERE h.post_id = p.post_id AND h.member_id = :member) AS hints_used,
-       EXISTS (SELECT 1 FROM attempts AS a JOIN posts AS other ON other.post_id = a.post_id
-                WHERE a.member_id = :member AND a.correct = 1
-                  AND other.guild_id = p.guild_id AND other.exercise_id = p.exercise_id
-                  AND other.post_id <> p.post_id) AS solved_before
+       EXISTS (SELECT 1 FROM posts AS other
+                WHERE other.guild_id = p.guild_id AND other.exercise_id = p.exercise_id
+                  AND other.post_id <> p.post_id
+                  AND (EXISTS (SELECT 1 FROM attempts AS a
+                                WHERE a.post_id = other.post_id AND a.member_id = :member
+                                  AND a.correct = 1)
+                       OR (SELECT count(*) FROM attempts AS a
+                            WHERE a.post_id = other.post_id
+                              AND a.member_id = :member) >= other.attempt_limit)
+       ) AS solution_seen_before,
+       EXISTS (SELECT 1 FROM forgotten_members AS f
+                WHERE f.guild_id = p.guild_id AND f.member_id = :member
+                  AND f.forgotten_at >= p.posted_at) AS forgotten_since_posted
   FROM posts AS p
  WHERE p.post_id = :post
 """
@@ -55,6 +67,11 @@ SELECT :post, :member, :interaction, :number, :answer, :correct, :points, :at
  WHERE p.post_id = :post
    AND (SELECT count(*) FROM attempts AS a
          WHERE a.post_id = :post AND a.member_id = :member) < p.attempt_limit
+"""
+
+# The member's answers on a post, in the order given ("Run it" runs only these).
+ANSWERS_GIVEN = """
+SELECT answer FROM attempts WHERE post_id = ? AND member_id = ? ORDER BY attempt_number
 """
 
 INSERT_HINT = """
@@ -128,4 +145,12 @@ SOLVE_MINUTES = """
 SELECT DISTINCT substr(a.answered_at, 1, 16)
   FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
  WHERE p.guild_id = ? AND a.member_id = ? AND a.correct = 1
+"""
+
+# The command tree last synced to a scope (a server id, or 0 for the global commands).
+SYNCED_COMMANDS = "SELECT tree_hash FROM command_syncs WHERE scope = ?"
+
+RECORD_COMMAND_SYNC = """
+INSERT INTO command_syncs (scope, tree_hash, synced_at) VALUES (?, ?, ?)
+ON CONFLICT (scope) DO UPDATE SET tree_hash = excluded.tree_hash, synced_at = excluded.synced_at
 """

@@ -8,6 +8,7 @@ recreates or overwrites a file it cannot use: it says which path and what to do.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import sqlite3
@@ -18,12 +19,15 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.store.backup import backup_before_migration
 from bot.store.errors import (
     DatabaseFromNewerVersion,
     DatabaseNotWritable,
     DatabaseUnusable,
     NotATutorDatabase,
 )
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
 """How long a write waits for another process's lock (e.g. two bots overlapping in a deploy)."""
@@ -104,16 +108,22 @@ async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connectio
 async def open_for_writing(
     path: Path, migrations: Sequence[Migration] | None = None
 ) -> aiosqlite.Connection:
-    """The writer's connection: refuse a file that is not ours, then WAL, then migrate.
+    """The writer's connection: refuse a file that is not ours, back up one that needs a
+    migration (see bot.store.backup), then WAL, then migrate.
 
     The checks run before anything is written, so a refused file is left byte for byte.
     """
     if migrations is None:
         migrations = shipped_migrations()
+    _refuse_if_a_folder(path)
+    _make_its_folder(path)
     _refuse_if_read_only(path)
     connection = await connect(path)
     try:
-        await _refuse_if_not_ours(connection, path, migrations)
+        version = await _refuse_if_not_ours(connection, path, migrations)
+        if 0 < version < (migrations[-1].version if migrations else 0):
+            saved = await asyncio.to_thread(backup_before_migration, path, version)
+            log.info("backed up %s to %s before upgrading its schema", path, saved)
         async with connection.execute("PRAGMA journal_mode = WAL") as cursor:
             row = await cursor.fetchone()
         if row is None or str(row[0]).lower() != "wal":
@@ -190,6 +200,27 @@ def _probe(path: Path) -> None:
         sqlite3.connect(path).close()
     except sqlite3.Error as error:
         raise _unusable(path, error) from error
+
+
+def _refuse_if_a_folder(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseNotWritable(
+            path,
+            "it is a folder, not a file",
+            f"Point the bot at a file, e.g. {path / 'tutor.sqlite3'}",
+        )
+
+
+def _make_its_folder(path: Path) -> None:
+    """A first run has no data/ folder yet: create the database's folder, never the file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseNotWritable(
+            path,
+            f"its folder {path.parent} cannot be created ({error.strerror or error})",
+            "Create the folder, or point the bot at a path it may write to",
+        ) from None
 
 
 def _refuse_if_read_only(path: Path) -> None:

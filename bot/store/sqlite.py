@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import aiosqlite
 
 from bot import progress
+from bot.metrics import STORE_WRITE_SECONDS
 from bot.progress import Period, PostContext, Streak
 from bot.store import queries
 from bot.store.errors import StoreClosed, UnknownPost
@@ -36,10 +37,12 @@ from bot.store.protocol import (
 )
 from bot.store.rows import attempt_from_row, from_db, post_from_row, to_db
 from bot.store.schema import connect, open_for_writing
+from bot.store.server_sqlite import SqliteServers
 from bot.store.writer import WriteJob, Writer
 from exercises.model import LETTERS, MAX_BLANKS, Difficulty
 
 T = TypeVar("T")
+_GLOBAL = 0  # the scope of the global slash commands in command_syncs
 
 
 class SqliteStore:
@@ -53,6 +56,7 @@ class SqliteStore:
         self._writes = writes
         self._reads = reads
         self._closed = False
+        self.servers = SqliteServers(self._write, reads)
 
     @classmethod
     async def open(cls, path: Path | str) -> SqliteStore:
@@ -164,7 +168,11 @@ class SqliteStore:
                 before = attempt_from_row(original)
                 standing = await _standing(db, before.post_id, before.member_id)
                 return AttemptResult(
-                    AttemptOutcome.ALREADY_RECORDED, before, standing.attempts_left
+                    AttemptOutcome.ALREADY_RECORDED,
+                    before,
+                    standing.attempts_left,
+                    standing.solution_seen_before,
+                    standing.forgotten_since_posted,
                 )
             standing = await _standing(db, post_id, member_id)
             if standing.solved:
@@ -175,16 +183,20 @@ class SqliteStore:
             if same is not None:
                 repeated = attempt_from_row(same)
                 return AttemptResult(
-                    AttemptOutcome.REPEATED_ANSWER, repeated, standing.attempts_left
+                    AttemptOutcome.REPEATED_ANSWER,
+                    repeated,
+                    standing.attempts_left,
+                    standing.solution_seen_before,
+                    standing.forgotten_since_posted,
                 )
             number = standing.attempts_used + 1
             points = 0
-            if correct:
+            if correct and not standing.forgotten_since_posted:
                 points = progress.points_for_correct_answer(
                     standing.difficulty,
                     attempt_number=number,
                     hints_used=standing.hints_used,
-                    solved_before=standing.solved_before,
+                    solution_seen_before=standing.solution_seen_before,
                 )
             # The limit is checked again by the INSERT itself, so that it holds even if
             # this job ever runs outside BEGIN IMMEDIATE (e.g. batched by a later writer).
@@ -214,7 +226,13 @@ class SqliteStore:
                 from_db(at),
             )
             left = progress.attempts_left(standing.attempt_limit, number)
-            return AttemptResult(AttemptOutcome.RECORDED, recorded, left)
+            return AttemptResult(
+                AttemptOutcome.RECORDED,
+                recorded,
+                left,
+                standing.solution_seen_before,
+                standing.forgotten_since_posted,
+            )
 
         return await self._write(record)
 
@@ -235,6 +253,10 @@ class SqliteStore:
             return HintUse(hint_number, newly_used, int(row[0]))
 
         return await self._write(take)
+
+    async def answers_given(self, *, post_id: int, member_id: int) -> list[str]:
+        rows = await _all(self._reads, queries.ANSWERS_GIVEN, (post_id, member_id))
+        return [str(row["answer"]) for row in rows]
 
     async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress:
         standing = await _standing(self._reads, post_id, member_id)
@@ -295,10 +317,35 @@ class SqliteStore:
         days = {progress.local_date(from_db(row[0] + ":00.000000Z"), tz) for row in rows}
         return progress.streak(days, progress.local_date(now, tz))
 
+    # Slash commands
+
+    async def synced_commands(self, *, guild_id: int | None) -> str | None:
+        row = await _one(self._reads, queries.SYNCED_COMMANDS, (guild_id or _GLOBAL,))
+        return str(row["tree_hash"]) if row is not None else None
+
+    async def record_commands_synced(
+        self, *, guild_id: int | None, tree_hash: str, synced_at: datetime
+    ) -> None:
+        values = (guild_id or _GLOBAL, tree_hash, to_db(synced_at, "synced_at"))
+
+        async def record(db: aiosqlite.Connection) -> None:
+            await db.execute(queries.RECORD_COMMAND_SYNC, values)
+
+        await self._write(record)
+
     async def _write(self, job: WriteJob[T]) -> T:
         if self._closed:
             raise StoreClosed()
-        return await self._writer.submit(job)
+        with STORE_WRITE_SECONDS.time():
+            return await self._writer.submit(job)
+
+    async def check_writable(self) -> None:
+        """Take the write lock and commit nothing: raises if the store cannot write now."""
+
+        async def nothing(db: aiosqlite.Connection) -> None:
+            return None
+
+        await self._write(nothing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,8 +357,9 @@ class _Standing:
     attempts_used: int
     hints_used: int
     solved: bool
-    solved_before: bool
+    solution_seen_before: bool
     points: int
+    forgotten_since_posted: bool  # /forget-me after this post: it earns this member nothing
 
     @property
     def attempts_left(self) -> int:
@@ -328,8 +376,9 @@ async def _standing(db: aiosqlite.Connection, post_id: int, member_id: int) -> _
         attempts_used=row["attempts_used"],
         hints_used=row["hints_used"],
         solved=bool(row["solved"]),
-        solved_before=bool(row["solved_before"]),
+        solution_seen_before=bool(row["solution_seen_before"]),
         points=row["points"],
+        forgotten_since_posted=bool(row["forgotten_since_posted"]),
     )
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from bot import custom_ids
-from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from bot.custom_ids import (
+    AnswerChoice,
+    ForgetMe,
+    Hint,
+    OpenPanel,
+    PanelChoice,
+    Report,
+    RunIt,
+    Submit,
+)
 
 EXAMPLES = [
     AnswerChoice(post_id=1, letter="D"),
@@ -14,6 +23,8 @@ EXAMPLES = [
     Submit(post_id=123456789012345678, chosen="ABC"),
     Hint(post_id=9),
     RunIt(post_id=5, answer="CAB"),
+    Report(post_id=11),
+    ForgetMe(member_id=18_446_744_073_709_551_615),
 ]
 
 
@@ -58,7 +69,7 @@ def test_a_panel_choice_updates_only_its_blank() -> None:
         "t1:a:1:A\n",
         " t1:a:1:A",
         "t2:a:1:A",  # another version
-        "t1:x:1",  # unknown kind
+        "t1:z:1",  # unknown kind
         "t1:o:1234567890123456789",  # 19 digits: longer than a snowflake-sized id
         "t1:p:1:ABCD:1A",  # four blanks
         "t1:p:1:A_C:4A",  # blank 4
@@ -72,3 +83,11 @@ def test_a_panel_choice_updates_only_its_blank() -> None:
 )
 def test_malformed_ids_are_refused(forged: str) -> None:
     assert custom_ids.parse(forged) is None
+
+
+def test_the_report_form_id_round_trips_and_nothing_else_is_a_form() -> None:
+    form = custom_ids.ReportForm(post_id=31)
+    assert custom_ids.parse_form(form.to_id()) == form
+    assert custom_ids.parse_form("t1:m:0") is None
+    assert custom_ids.parse_form("t1:x:31") is None
+    assert custom_ids.parse(form.to_id()) is None  # a form is not a button

@@ -11,6 +11,7 @@ import pytest
 
 from bot.errors import Refused
 from bot.practice import Clicked, Practice
+from bot.run_it import RUNNER_UNAVAILABLE
 from bot.store import SqliteStore
 from exercises import Catalog, Difficulty, load_catalog
 from tests.clock import ManualClock
@@ -153,3 +154,15 @@ async def test_a_letter_button_cannot_answer_a_fill_in_the_blank(practice: Pract
     assert (
         await practice.store.progress_on_post(post_id=post_id, member_id=ALICE)
     ).attempts_used == 0
+
+
+async def test_run_it_runs_only_an_answer_the_member_gave(practice: Practice) -> None:
+    post_id = await posted(practice, "demo/define-async-view")
+    await practice.submit(click(post_id), "A", from_panel=False)
+
+    with pytest.raises(Refused, match="no longer matches"):
+        await practice.run_it(click(post_id, message_id=None), "B")  # forged: probes B
+    with pytest.raises(Refused, match="no longer matches"):
+        await practice.run_it(click(post_id, BOB, message_id=None), "A")  # bob gave nothing
+    mine = await practice.run_it(click(post_id, message_id=None), "A")
+    assert mine.content == RUNNER_UNAVAILABLE  # allowed: only the runner is missing here

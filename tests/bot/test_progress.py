@@ -45,14 +45,14 @@ def test_points_fall_with_each_wrong_attempt_and_each_hint(
     difficulty, attempt_number, hints_used, points
 ):
     earned = points_for_correct_answer(
-        difficulty, attempt_number=attempt_number, hints_used=hints_used, solved_before=False
+        difficulty, attempt_number=attempt_number, hints_used=hints_used, solution_seen_before=False
     )
     assert earned == points
 
 
-def test_solving_an_exercise_again_in_a_later_post_earns_nothing():
+def test_an_exercise_whose_solution_was_seen_earns_nothing():
     earned = points_for_correct_answer(
-        Difficulty.HARD, attempt_number=1, hints_used=0, solved_before=True
+        Difficulty.HARD, attempt_number=1, hints_used=0, solution_seen_before=True
     )
     assert earned == 0
 
@@ -64,11 +64,11 @@ def test_a_hint_costs_a_fifth_of_the_base():
 def test_nonsense_attempt_numbers_are_refused():
     with pytest.raises(ValueError, match="start at 1"):
         points_for_correct_answer(
-            Difficulty.EASY, attempt_number=0, hints_used=0, solved_before=False
+            Difficulty.EASY, attempt_number=0, hints_used=0, solution_seen_before=False
         )
     with pytest.raises(ValueError, match="negative"):
         points_for_correct_answer(
-            Difficulty.EASY, attempt_number=1, hints_used=-1, solved_before=False
+            Difficulty.EASY, attempt_number=1, hints_used=-1, solution_seen_before=False
         )
 
 

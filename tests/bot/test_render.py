@@ -30,7 +30,7 @@ def test_a_post_shows_prompt_code_options_and_counters() -> None:
     assert "return ⟦1⟧(data)" in description
     assert "**A** `JsonResponse`" in description
     assert rendered.embed.footer.text == "2 members have answered · 1 solved · 3 attempts each"
-    assert [button.label for button in rendered.buttons] == ["Answer", "Hint"]
+    assert [button.label for button in rendered.buttons] == ["Answer", "Hint", "Report a problem"]
     assert all(parse(button.custom_id) is not None for button in rendered.buttons)
 
 
@@ -39,7 +39,13 @@ def test_code_options_go_in_the_body_and_buttons_show_only_letters() -> None:
 
     assert rendered.embed is not None
     assert "```py\nasync def hello(request):" in (rendered.embed.description or "")
-    assert [button.label for button in rendered.buttons] == ["A", "B", "C", "Hint"]
+    assert [button.label for button in rendered.buttons] == [
+        "A",
+        "B",
+        "C",
+        "Hint",
+        "Report a problem",
+    ]
 
 
 def test_the_panel_marks_choices_and_enables_submit_only_when_complete() -> None:
@@ -104,3 +110,28 @@ def test_long_feedback_is_cut_to_discords_limit() -> None:
     text = render.feedback(long, render.Feedback(verdict, attempts_left=0), post_id=1).content
 
     assert len(text) <= 2000
+
+
+def test_a_closed_post_keeps_its_text_and_its_buttons_say_closed() -> None:
+    open_post = render.exercise_post(mc(), pack_title="Demo", post_id=7, attempt_limit=3)
+    closed = render.exercise_post(mc(), pack_title="Demo", post_id=7, attempt_limit=3, closed=True)
+
+    assert closed.embed is not None
+    assert open_post.embed is not None
+    assert closed.embed.description == open_post.embed.description
+    assert (closed.embed.footer.text or "").startswith("Closed by a moderator: no more answers · ")
+    assert [b.label for b in closed.buttons] == [f"🔒 {b.label}" for b in open_post.buttons]
+    assert all(button.disabled for button in closed.buttons)
+    assert [b.custom_id for b in closed.buttons] == [b.custom_id for b in open_post.buttons]
+
+
+def test_a_post_from_before_forget_me_earns_nothing_and_says_why() -> None:
+    exercise = mc()
+    feedback = render.Feedback(
+        verdict=grade(exercise, "B"), attempts_left=2, points=0, forgotten_since_posted=True
+    )
+
+    text = render.feedback(exercise, feedback, post_id=7).content
+
+    assert text.startswith("✅ Correct! This was posted before you used `/forget-me`")
+    assert "points**" not in text

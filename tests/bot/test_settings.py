@@ -17,6 +17,11 @@ def test_defaults_need_only_a_token() -> None:
     assert settings.exercises_path == SHIPPED_PACKS
     assert settings.tutor_url == "http://127.0.0.1:8765"
     assert settings.discord_api_base is None
+    assert (settings.health_port, settings.log_format, settings.tutor_secret) == (
+        None,
+        "text",
+        None,
+    )
 
 
 def test_a_missing_token_says_how_to_get_one() -> None:
@@ -33,6 +38,9 @@ def test_a_missing_token_says_how_to_get_one() -> None:
         ("COUNTER_EDIT_SECONDS", "0", "must be more than 0"),
         ("EXERCISES_PATH", "/nowhere/at/all", "EXERCISES_PATH='/nowhere/at/all' is not a folder"),
         ("LOG_LEVEL", "loud", "LOG_LEVEL='LOUD' must be DEBUG"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT='xml' must be text or json"),
+        ("HEALTH_PORT", "http", "HEALTH_PORT='http' must be a TCP port"),
+        ("HEALTH_PORT", "70000", "HEALTH_PORT='70000' must be a TCP port"),
     ],
 )
 def test_a_bad_setting_is_named(name: str, value: str, words: str) -> None:
@@ -48,3 +56,28 @@ def test_a_proxy_base_loses_its_trailing_slash() -> None:
     )
 
     assert settings.discord_api_base == "http://127.0.0.1:9/api/v10"
+
+
+@pytest.mark.parametrize(
+    ("env", "url"),
+    [
+        ({}, "http://127.0.0.1:8765"),
+        ({"TUTOR_PORT": "9100"}, "http://127.0.0.1:9100"),
+        ({"TUTOR_HOST": "0.0.0.0", "TUTOR_PORT": "9100"}, "http://127.0.0.1:9100"),
+        ({"TUTOR_HOST": "::1"}, "http://[::1]:8765"),
+        ({"TUTOR_HOST": "tutor.internal", "TUTOR_PORT": "80"}, "http://tutor.internal:80"),
+        ({"TUTOR_PORT": "9100", "TUTOR_URL": "http://elsewhere:1/"}, "http://elsewhere:1"),
+    ],
+)
+def test_the_tutor_is_found_where_its_own_settings_put_it(env: dict[str, str], url: str) -> None:
+    settings = Settings.from_environment({"DISCORD_TOKEN": "abc", **env})
+
+    assert settings.tutor_url == url
+
+
+def test_the_bot_keeps_the_tutors_secret_to_send_it() -> None:
+    settings = Settings.from_environment({"DISCORD_TOKEN": "abc", "TUTOR_SECRET": "s"})
+
+    assert settings.tutor_secret is not None
+    assert settings.tutor_secret.reveal() == "s"
+    assert Settings.from_environment({"DISCORD_TOKEN": "abc"}).tutor_secret is None

@@ -1,4 +1,8 @@
-"""The real TutorBot, started against the loopback Discord with a store in a temporary folder."""
+"""The real TutorBot, started against the loopback Discord with a store in a temporary folder,
+and the real tutor service under uvicorn.
+
+The bot registers its slash commands globally as it starts (its store is new), as in production.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import discord
-
 from bot.app import TutorBot
 from bot.run_it import ExampleRunner
 from bot.sandbox import LoopbackDiscord
 from bot.store import SqliteStore
-from exercises import Catalog, Difficulty, MultipleChoice, load_catalog
+from exercises import AnyExercise, Catalog, Difficulty, MultipleChoice, load_catalog
 from tests.clock import ManualClock
 from tests.exercises.test_grading import gather_exercise
 from tests.loopback_fixtures import Scene
+from tutor.asgi import TutorApp
+from tutor.config import TutorConfig
+from tutor.pool import Runner
+from tutor.server import bind, serving
+from tutor.service import Tutor
+from tutor.settings import configure
 
 GOOD = Path(__file__).parents[1] / "exercises" / "fixtures" / "good"
 
@@ -32,6 +40,12 @@ def e2e_catalog() -> Catalog:
     gather = gather_exercise()
     exercises = {**catalog.exercises, medium.id: medium, gather.id: gather}
     return Catalog(catalog.packs, exercises)
+
+
+def with_exercise(exercise: AnyExercise) -> Catalog:
+    """The e2e catalog with `exercise` in place of the one with its id."""
+    catalog = e2e_catalog()
+    return Catalog(catalog.packs, {**catalog.exercises, exercise.id: exercise})
 
 
 @asynccontextmanager
@@ -56,11 +70,20 @@ async def running_bot(
         )
         running = asyncio.create_task(bot.start(loopback.token))
         try:
-            await asyncio.wait_for(bot.wait_until_ready(), 5)
-            guild = discord.Object(scene.guild.id)
-            bot.tree.copy_global_to(guild=guild)
-            await bot.tree.sync(guild=guild)
+            await asyncio.wait_for(bot.wait_until_ready(), 5)  # commands synced at start
             yield bot
         finally:
             await bot.close()
             await running
+
+
+@asynccontextmanager
+async def serving_tutor(config: TutorConfig) -> AsyncIterator[str]:
+    """The tutor service for the e2e catalog, under uvicorn on a free loopback port."""
+    configure(config)
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    runner = Runner(example_api_url=config.example_api_url(port), timeout=config.run_timeout)
+    service = Tutor(config, e2e_catalog().exercises, runner)
+    async with runner, serving(TutorApp(service, manage_runner=False), sock):
+        yield f"http://127.0.0.1:{port}"

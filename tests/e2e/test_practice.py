@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.app import TutorBot
-from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice
+from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Report
 from bot.errors import STALE_BUTTON
+from bot.render import PRACTICE_ONLY
 from bot.sandbox import LoopbackDiscord, Member, Message
 from tests.clock import ManualClock
-from tests.e2e.bots import running_bot
+from tests.e2e.bots import e2e_catalog, running_bot, with_exercise
 from tests.loopback_fixtures import Scene
 
 
@@ -73,7 +75,11 @@ async def test_practice_posts_an_exercise_with_its_buttons(
     assert embed["title"] == "Gather two tasks"
     assert "await asyncio.gather(⟦1⟧(), ⟦2⟧())" in embed["description"]
     post_id = post_id_of(post)
-    assert list(post.buttons()) == [OpenPanel(post_id).to_id(), Hint(post_id).to_id()]
+    assert list(post.buttons()) == [
+        OpenPanel(post_id).to_id(),
+        Hint(post_id).to_id(),
+        Report(post_id).to_id(),
+    ]
     assert loopback.messages(scene.channel) == [post]
 
 
@@ -254,3 +260,41 @@ async def test_a_member_cannot_flood_a_channel_with_practice(
     assert second.content.startswith("Slow down a little: try again in")
     assert not other.ephemeral  # another member is not held up
     assert len(loopback.messages(scene.channel)) == 2
+
+
+async def test_points_are_earned_once_per_member_and_exercise(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    choice = e2e_catalog().get("demo/define-async-view")  # medium here; B is right
+    two_tries = with_exercise(dataclasses.replace(choice, attempts=2))
+    async with running_bot(
+        loopback, scene, manual_clock, tmp_path / "tutor.sqlite3", catalog=two_tries
+    ):
+
+        async def answer(member: Member, post: Message, letter: str) -> str:
+            button = AnswerChoice(post_id_of(post), letter).to_id()
+            return (await loopback.reply_to(await loopback.click(member, post, button))).content
+
+        first = await practice(loopback, scene, "medium")
+        await answer(scene.alice, first, "A")
+        ran_out = await answer(scene.alice, first, "C")  # the solution is shown
+        second = await practice(loopback, scene, "medium")
+        alice_wrong = await answer(scene.alice, second, "A")
+        alice_right = await answer(scene.alice, second, "B")
+        bob_right = await answer(scene.bob, second, "B")
+        third = await practice(loopback, scene, "medium")
+        bob_again = await answer(scene.bob, third, "B")
+        stats = await loopback.reply_to(
+            await loopback.run_command(scene.alice, scene.channel, "stats")
+        )
+
+    assert "That was your last attempt." in ran_out
+    assert alice_wrong.startswith("❌ Not quite.")
+    assert PRACTICE_ONLY in alice_wrong
+    assert "1 attempt left." in alice_wrong  # normal feedback otherwise
+    assert alice_right.startswith(f"✅ Correct! {PRACTICE_ONLY}")
+    assert "points**" not in alice_right
+    assert "Worked solution" in alice_right
+    assert bob_right.startswith("✅ Correct! **+20 points**.")  # per member
+    assert bob_again.startswith(f"✅ Correct! {PRACTICE_ONLY}")  # solved before: practice too
+    assert "· 0 points" in stats.content

@@ -1,44 +1,35 @@
 """Run it, end to end: a member's click reaches the real tutor service under uvicorn, and the
-private reply shows what really happened for their choice and for the correct one."""
+private reply shows what really happened for their choice; the correct one's run beside it
+only once the member solved the post or used every attempt, so the answer never leaks."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import dataclasses
 from pathlib import Path
 
 import httpx
-import pytest
 
-from bot.custom_ids import OpenPanel, PanelChoice, RunIt, Submit
-from bot.run_it import ExampleRunner
-from bot.sandbox import LoopbackDiscord
+from bot.__main__ import tutor_client
+from bot.custom_ids import AnswerChoice, RunIt
+from bot.errors import STALE_BUTTON
+from bot.run_it import CORRECT_RUN_LATER, ExampleRunner
+from bot.sandbox import LoopbackDiscord, Member, Message
+from bot.settings import Settings
 from bot.tutor_client import TutorClient
+from config import Secret
 from tests.clock import ManualClock
-from tests.e2e.bots import e2e_catalog, running_bot
+from tests.e2e.bots import e2e_catalog, running_bot, serving_tutor, with_exercise
 from tests.loopback_fixtures import Scene
-from tutor.asgi import TutorApp
 from tutor.config import TutorConfig
-from tutor.pool import Runner
-from tutor.server import bind, serving
-from tutor.service import Tutor
-from tutor.settings import configure
-
-CONFIG = TutorConfig(run_timeout=5.0)
 
 
-@pytest.fixture
-async def tutor_url() -> AsyncIterator[str]:
-    """The tutor service for the e2e catalog, under uvicorn on a free loopback port."""
-    configure(CONFIG)
-    sock = bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    runner = Runner(example_api_url=CONFIG.example_api_url(port), timeout=CONFIG.run_timeout)
-    service = Tutor(CONFIG, e2e_catalog().exercises, runner)
-    async with runner, serving(TutorApp(service, manage_runner=False), sock):
-        yield f"http://127.0.0.1:{port}"
+async def click_reply(
+    loopback: LoopbackDiscord, member: Member, message: Message, custom_id: str
+) -> Message:
+    return await loopback.reply_to(await loopback.click(member, message, custom_id))
 
 
-async def test_run_it_shows_a_real_run_beside_the_correct_one(
+async def test_run_it_shows_the_correct_run_only_once_the_member_solved_it(
     loopback: LoopbackDiscord,
     scene: Scene,
     manual_clock: ManualClock,
@@ -52,30 +43,104 @@ async def test_run_it_shows_a_real_run_beside_the_correct_one(
             scene,
             manual_clock,
             tmp_path / "tutor.sqlite3",
-            runner=ExampleRunner(TutorClient(http, tutor_url)),
+            runner=ExampleRunner(TutorClient(http, tutor_url), cooldown_seconds=0),
         ),
     ):
         asked = await loopback.run_command(
-            scene.alice, scene.channel, "practice", pack="demo", difficulty="easy"
+            scene.alice, scene.channel, "practice", pack="demo", difficulty="medium"
+        )
+        post = await loopback.reply_to(asked)  # multiple choice: B is right, A and C are wrong
+        post_id = int(next(iter(post.buttons())).split(":")[2])
+        alice = scene.alice
+        wrong = await click_reply(loopback, alice, post, AnswerChoice(post_id, "A").to_id())
+        own_only = await click_reply(loopback, alice, wrong, RunIt(post_id, "A").to_id())
+        forged = await loopback.click(alice, wrong, RunIt(post_id, "B").to_id(), forged=True)
+        probe = await loopback.reply_to(forged)
+        right = await click_reply(loopback, alice, post, AnswerChoice(post_id, "B").to_id())
+        both = await click_reply(loopback, alice, wrong, RunIt(post_id, "A").to_id())
+
+    assert "2 attempts left." in wrong.content
+    assert own_only.ephemeral
+    title, mine, note = own_only.content.splitlines()
+    assert title == "**What really happens with your choice**"
+    assert mine.startswith("Your choice option A: SyntaxError")
+    assert note == CORRECT_RUN_LATER  # it says that only the member's choice ran
+    assert "option B" not in own_only.content  # neither the correct answer...
+    assert "200" not in own_only.content
+    assert "Hello" not in own_only.content
+    assert probe.content == STALE_BUTTON  # a forged button cannot run an answer not given
+    assert right.content.startswith("✅ Correct!")
+    lines = both.content.splitlines()
+    assert lines[0] == "**What really happens**"
+    assert lines[1].startswith("Your choice option A: SyntaxError")
+    assert lines[2].startswith("Correct option B: 200 text/html")
+    assert "`Hello`" in lines[2]
+    assert loopback.ephemeral_replies(scene.bob) == []
+
+
+async def test_run_it_shows_both_runs_once_every_attempt_is_used(
+    loopback: LoopbackDiscord,
+    scene: Scene,
+    manual_clock: ManualClock,
+    tmp_path: Path,
+    tutor_url: str,
+) -> None:
+    choice = e2e_catalog().get("demo/define-async-view")
+    two_tries = with_exercise(dataclasses.replace(choice, attempts=2))
+    async with (
+        httpx.AsyncClient() as http,
+        running_bot(
+            loopback,
+            scene,
+            manual_clock,
+            tmp_path / "tutor.sqlite3",
+            catalog=two_tries,
+            runner=ExampleRunner(TutorClient(http, tutor_url), cooldown_seconds=0),
+        ),
+    ):
+        asked = await loopback.run_command(
+            scene.alice, scene.channel, "practice", pack="demo", difficulty="medium"
         )
         post = await loopback.reply_to(asked)
         post_id = int(next(iter(post.buttons())).split(":")[2])
         alice = scene.alice
-        panel = await loopback.reply_to(
-            await loopback.click(alice, post, OpenPanel(post_id).to_id())
-        )
-        choice = PanelChoice(post_id, "_", 1, "B")
-        panel = await loopback.reply_to(await loopback.click(alice, panel, choice.to_id()))
-        feedback = await loopback.reply_to(
-            await loopback.click(alice, panel, Submit(post_id, "B").to_id())
-        )
-        run = await loopback.reply_to(
-            await loopback.click(alice, feedback, RunIt(post_id, "B").to_id())
-        )
+        first = await click_reply(loopback, alice, post, AnswerChoice(post_id, "A").to_id())
+        before = await click_reply(loopback, alice, first, RunIt(post_id, "A").to_id())
+        last = await click_reply(loopback, alice, post, AnswerChoice(post_id, "C").to_id())
+        after = await click_reply(loopback, alice, last, RunIt(post_id, "C").to_id())
 
-    assert run.ephemeral
-    lines = run.content.splitlines()
-    assert lines[0] == "**What really happens**"
-    assert lines[1].startswith("Your choice `HttpResponse`: NameError: name 'HttpResponse'")
-    assert lines[2].startswith('Correct `JsonResponse`: 200 application/json `{"message": ')
-    assert loopback.ephemeral_replies(scene.bob) == []
+    assert "Correct option B" not in before.content
+    assert "That was your last attempt." in last.content
+    lines = after.content.splitlines()
+    assert lines[1].startswith("Your choice option C: TypeError")
+    assert lines[2].startswith("Correct option B: 200 text/html")
+
+
+async def test_run_it_works_when_the_tutor_demands_a_secret(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    """TUTOR_SECRET set for both: the bot, wired from its settings, sends it with each run."""
+    guarded = TutorConfig(run_timeout=5.0, secret=Secret("a shared secret"))
+    async with serving_tutor(guarded) as url, httpx.AsyncClient() as http:
+        env = {"DISCORD_TOKEN": loopback.token, "TUTOR_URL": url, "TUTOR_SECRET": "a shared secret"}
+        settings = Settings.from_environment(env)
+        async with running_bot(
+            loopback,
+            scene,
+            manual_clock,
+            tmp_path / "tutor.sqlite3",
+            runner=ExampleRunner(tutor_client(http, settings), cooldown_seconds=0),
+        ):
+            asked = await loopback.run_command(
+                scene.alice, scene.channel, "practice", pack="demo", difficulty="medium"
+            )
+            post = await loopback.reply_to(asked)
+            post_id = int(next(iter(post.buttons())).split(":")[2])
+            wrong = await click_reply(
+                loopback, scene.alice, post, AnswerChoice(post_id, "C").to_id()
+            )
+            run = await click_reply(loopback, scene.alice, wrong, RunIt(post_id, "C").to_id())
+
+    title, mine, _ = run.content.splitlines()
+    assert title == "**What really happens with your choice**"
+    assert mine.startswith("Your choice option C: TypeError: object HttpResponse can't be")

@@ -12,9 +12,24 @@ from exercises import Difficulty, FillInTheBlank, MultipleChoice, RunTarget, loa
 CATALOG = load_catalog()
 
 
-def test_there_are_at_least_four_packs_and_forty_exercises() -> None:
-    assert len(CATALOG.packs) >= 4
-    assert len(CATALOG.exercises) >= 40
+SHIPPED_PACK_IDS = {
+    "django-async-views",
+    "asyncio-essentials",
+    "django-async-orm",
+    "async-http-and-middleware",
+    "testing-async-django",
+    "streaming-and-long-requests",
+}
+
+
+def test_the_six_packs_ship_with_sixty_exercises_or_more() -> None:
+    assert set(CATALOG.packs) == SHIPPED_PACK_IDS
+    assert len(CATALOG.exercises) >= 60
+
+
+@pytest.mark.parametrize("pack_id", ["testing-async-django", "streaming-and-long-requests"])
+def test_the_newer_packs_have_eleven_exercises_or_more(pack_id: str) -> None:
+    assert len(CATALOG.in_pack(pack_id)) >= 11
 
 
 @pytest.mark.parametrize("pack_id", sorted(CATALOG.packs))

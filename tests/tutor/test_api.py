@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from dataclasses import replace
 
 import pytest
 from django.test import AsyncClient
+from prometheus_client.parser import text_string_to_metric_families
 
+from config import Secret
 from exercises.wire import MEMBER_HEADER, SECRET_HEADER
 from tutor.service import SCOPE_KEY, Tutor
 
@@ -55,6 +56,31 @@ async def test_health(client, tutor):
     }
 
 
+def run_counts(text: str) -> dict[str, float]:
+    return {
+        sample.labels.get("outcome", sample.name): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name in ("tutor_service_runs_total", "tutor_service_run_seconds_count")
+    }
+
+
+async def test_metrics_beside_health_count_runs_and_their_time(client):
+    before = run_counts((await client.get("/api/metrics")).content.decode())
+    assert (await post(client, "t/echo", {"fill": {"1": "B", "2": "A"}})).status_code == 200
+    assert (await post(client, "t/echo", {"fill": {"1": "Z"}})).status_code == 400
+    response = await client.get("/api/metrics")
+    after = run_counts(response.content.decode())
+    assert response["Content-Type"].startswith("text/plain")
+    moved = {name: after[name] - before[name] for name in after}
+    assert moved == {
+        "ran": 1,
+        "refused": 1,
+        "unavailable": 0,
+        "tutor_service_run_seconds_count": 1,
+    }
+
+
 async def test_the_exercises_are_listed(client):
     response = await client.get("/api/exercises")
     assert response.status_code == 200
@@ -90,7 +116,7 @@ async def test_a_fill_runs_and_reports(client):
             "truncated": False,
         }
     ]
-    assert 0 <= report["elapsed"] < 1
+    assert report["elapsed"] >= 0  # bounded by the run timeout: timed_out is False
 
 
 async def test_a_wrong_fill_reports_the_error_and_its_line(client):
@@ -205,7 +231,7 @@ async def test_a_host_not_allowed_is_refused(client):
 
 
 async def test_the_shared_secret_guards_the_api_but_not_health_or_the_example_api(tutor):
-    guarded = client_for(replace(tutor, config=replace(tutor.config, secret="s3cret")))
+    guarded = client_for(replace(tutor, config=replace(tutor.config, secret=Secret("s3cret"))))
     assert (await guarded.get("/api/exercises")).status_code == 401
     wrong = await guarded.get("/api/exercises", headers={SECRET_HEADER: "guess"})
     assert wrong.status_code == 401
@@ -222,14 +248,11 @@ async def test_the_shared_secret_guards_the_api_but_not_health_or_the_example_ap
 async def test_a_blocking_run_stalls_neither_other_runs_nor_health(client, tutor):
     """C blocks its event loop (time.sleep(30) in an async view) until it is killed."""
     blocked = asyncio.create_task(post(client, "t/sleepers", {"choice": "C"}))
-    health_times = []
     for _ in range(5):
-        asked = time.perf_counter()
         assert (await client.get("/api/health")).status_code == 200
-        health_times.append(time.perf_counter() - asked)
+    assert not blocked.done()  # health answered five times while the blocked run still ran
     runs = await asyncio.gather(*(post(client, "t/sleepers", {"choice": "A"}) for _ in range(5)))
     assert all(run.json()["error"] is None for run in runs)
-    assert max(health_times) < tutor.runner.timeout / 5
     assert not blocked.done()  # the five 0.5 s runs did not wait for the blocked one
     assert (await blocked).json()["timed_out"] is True
 

@@ -113,3 +113,16 @@ def test_summaries_read_well():
     assert summary(raised()) == "TypeError at line 3: bad"
     assert summary(RunReport(timed_out=True, elapsed=8)) == "timed out after 8.0 s"
     assert summary(RunReport(returns=([1],), elapsed=1)) == "returned [[1]] in 1.00 s"
+
+
+def test_an_upper_bound_counts_only_the_time_above_the_machines_overhead():
+    loaded = view(elapsed=1.46)  # a 0.5 s lesson on a machine where doing nothing took 0.4 s
+    expect = Expectation(max_seconds=1.2)
+
+    assert unmet(expect, loaded, overhead=0.4) == []
+    (problem,) = unmet(expect, loaded, overhead=0.1)
+    assert "at most 1.2 s, took 1.46 s (0.10 s of it the machine's own" in problem
+
+
+def test_a_lower_bound_is_never_eased_by_overhead():
+    assert unmet(Expectation(min_seconds=1.0), view(elapsed=0.9), overhead=0.5)

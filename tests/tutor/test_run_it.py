@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from bot.run_it import (
+    CORRECT_RUN_LATER,
     EXERCISE_UPDATED,
     RUN_REFUSED,
     RUNNER_UNAVAILABLE,
@@ -30,7 +31,7 @@ async def runner(tutor):
 
 
 async def test_a_wrong_choice_is_shown_beside_the_correct_one(runner):
-    rendered = await runner.compare(BY_ID["t/json"], "B")
+    rendered = await runner.compare(BY_ID["t/json"], "B", show_correct=True)
 
     mine, correct = rendered.content.splitlines()[1:3]
     assert mine.startswith("Your choice `HttpResponse`: NameError: name 'HttpResponse' is not")
@@ -38,8 +39,18 @@ async def test_a_wrong_choice_is_shown_beside_the_correct_one(runner):
     assert correct.startswith('Correct `JsonResponse`: 200 application/json `{"message": "Hello')
 
 
+async def test_with_attempts_left_only_the_members_choice_runs(runner):
+    rendered = await runner.compare(BY_ID["t/json"], "B", show_correct=False)
+
+    _title, mine, note = rendered.content.splitlines()
+    assert mine.startswith("Your choice `HttpResponse`: NameError: name 'HttpResponse' is not")
+    assert note == CORRECT_RUN_LATER
+    assert "JsonResponse" not in rendered.content
+    assert "200" not in rendered.content
+
+
 async def test_the_correct_answer_is_run_once(runner):
-    rendered = await runner.compare(BY_ID["t/echo"], "BA")
+    rendered = await runner.compare(BY_ID["t/echo"], "BA", show_correct=True)
 
     assert rendered.content.startswith("**Your answer** `'text'`, `'echo'`: 200 application/json")
 
@@ -47,7 +58,7 @@ async def test_the_correct_answer_is_run_once(runner):
 async def test_a_stopped_service_says_the_runner_is_unavailable():
     async with httpx.AsyncClient() as http:
         runner = ExampleRunner(TutorClient(http, f"http://127.0.0.1:{closed_port()}", timeout=2))
-        rendered = await runner.compare(BY_ID["t/json"], "B")
+        rendered = await runner.compare(BY_ID["t/json"], "B", show_correct=True)
 
     assert rendered.content == RUNNER_UNAVAILABLE
 
@@ -55,7 +66,7 @@ async def test_a_stopped_service_says_the_runner_is_unavailable():
 async def test_an_exercise_updated_on_the_service_is_said_so(runner):
     """The bot posted one version; the service runs another (its hash is not this one)."""
     posted = replace(BY_ID["t/json"], content_hash="as-posted")
-    rendered = await runner.compare(posted, "B", member=1)
+    rendered = await runner.compare(posted, "B", show_correct=False, member=1)
 
     assert rendered.content == EXERCISE_UPDATED
     assert "updated" in rendered.content
@@ -63,7 +74,7 @@ async def test_an_exercise_updated_on_the_service_is_said_so(runner):
 
 async def test_a_run_the_service_refuses_is_not_called_unavailable(runner):
     unknown = replace(BY_ID["t/json"], id="t/not-on-the-service")
-    rendered = await runner.compare(unknown, "B", member=1)
+    rendered = await runner.compare(unknown, "B", show_correct=True, member=1)
 
     assert rendered.content == RUN_REFUSED
     assert rendered.content != RUNNER_UNAVAILABLE
@@ -72,13 +83,15 @@ async def test_a_run_the_service_refuses_is_not_called_unavailable(runner):
 async def test_a_member_over_their_runs_is_told_when_to_try_again(tutor):
     clock = ManualClock()
     three = replace(tutor, config=replace(tutor.config, member_runs_per_minute=3))
-    three = replace(three, now=clock.now)
+    three = replace(three, now=clock.seconds)
     transport = httpx.ASGITransport(app=TutorApp(three, manage_runner=False))
     async with httpx.AsyncClient(transport=transport) as http:
         runner = ExampleRunner(TutorClient(http, "http://127.0.0.1"))
-        first = await runner.compare(BY_ID["t/json"], "B", member=1)  # two runs
-        second = await runner.compare(BY_ID["t/json"], "B", member=1)  # one left, needs two
-        other = await runner.compare(BY_ID["t/json"], "B", member=2)
+        first = await runner.compare(BY_ID["t/json"], "B", show_correct=True, member=1)  # two runs
+        second = await runner.compare(
+            BY_ID["t/json"], "B", show_correct=True, member=1
+        )  # one left, needs two
+        other = await runner.compare(BY_ID["t/json"], "B", show_correct=True, member=2)
 
     assert first.content.startswith("**What really happens**")
     assert (

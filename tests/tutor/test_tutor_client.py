@@ -17,6 +17,7 @@ from bot.tutor_client import (
     TooManyRuns,
     TutorClient,
 )
+from config import Secret
 from exercises.wire import ResponseReport
 from tests.clock import ManualClock
 from tutor.asgi import TutorApp
@@ -101,7 +102,7 @@ async def test_exactly_one_of_fill_or_choice():
 
 
 async def test_the_shared_secret_is_sent(tutor):
-    guarded = replace(tutor, config=replace(tutor.config, secret="s3cret"))
+    guarded = replace(tutor, config=replace(tutor.config, secret=Secret("s3cret")))
     transport = httpx.ASGITransport(app=TutorApp(guarded, manage_runner=False))
     async with httpx.AsyncClient(transport=transport) as http:
         assert (await TutorClient(http, BASE, secret="s3cret").run("t/echo", fill="BA")).correct
@@ -187,7 +188,7 @@ async def test_another_version_on_the_service_is_exercise_changed(tutor):
 async def test_runs_are_counted_for_the_member_named(tutor):
     clock = ManualClock()
     one_a_minute = replace(tutor, config=replace(tutor.config, member_runs_per_minute=1))
-    one_a_minute = replace(one_a_minute, now=clock.now)
+    one_a_minute = replace(one_a_minute, now=clock.seconds)
     async with serving_app(one_a_minute) as http:
         client = TutorClient(http, BASE)
         assert (await client.run("t/echo", fill="BA", member=5)).correct

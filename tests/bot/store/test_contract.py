@@ -219,9 +219,41 @@ async def test_solving_a_reposted_exercise_earns_nothing_new(store):
     again = await answer(store, repost.post_id, ALICE, correct=True)
     assert again.outcome is AttemptOutcome.RECORDED
     assert again.attempt.points == 0
+    assert again.solution_seen_before
     assert (await answer(store, other_exercise.post_id, ALICE, correct=True)).attempt.points == 30
     assert (await answer(store, other_guild.post_id, ALICE, correct=True)).attempt.points == 30
     assert (await answer(store, repost.post_id, BOB, correct=True)).attempt.points == 30
+
+
+async def test_running_out_of_attempts_makes_a_repost_practice(store):
+    first = await post(store, "pack/one", attempt_limit=2)
+    repost = await post(store, "pack/one")
+    other_guild = await post(store, "pack/one", guild_id=OTHER_GUILD)
+    await answer(store, first.post_id, ALICE, "A", correct=False)
+    before = await answer(store, repost.post_id, ALICE, "A", correct=False)
+    await answer(store, first.post_id, ALICE, "B", correct=False)  # the last: solution seen
+
+    again = await answer(store, repost.post_id, ALICE, "C", correct=True)
+
+    assert not before.solution_seen_before
+    assert again.solution_seen_before
+    assert (again.outcome, again.attempt.points) == (AttemptOutcome.RECORDED, 0)
+    elsewhere = await answer(store, other_guild.post_id, ALICE, correct=True)
+    assert not elsewhere.solution_seen_before
+    assert elsewhere.attempt.points == 30
+    bob = await answer(store, repost.post_id, BOB, correct=True)
+    assert not bob.solution_seen_before
+    assert bob.attempt.points == 30
+
+
+async def test_answers_given_on_a_post_in_order(store):
+    hard = await post(store)
+    for letters in ("B", "A", "B", "C"):
+        await answer(store, hard.post_id, ALICE, letters, correct=letters == "C")
+    await answer(store, hard.post_id, BOB, "D", correct=False)
+
+    assert await store.answers_given(post_id=hard.post_id, member_id=ALICE) == ["B", "A", "C"]
+    assert await store.answers_given(post_id=hard.post_id, member_id=CAROL) == []
 
 
 async def test_invalid_answers_and_naive_times_are_refused(store):
@@ -420,3 +452,21 @@ async def test_member_stats_overall_and_per_pack(store):
     ]
     nobody = await store.member_stats(guild_id=GUILD, member_id=ERIN)
     assert (nobody.attempts, nobody.packs) == (0, ())
+
+
+async def test_the_last_synced_command_tree_per_scope(backend):
+    store = await backend.open()
+    try:
+        assert await store.synced_commands(guild_id=None) is None
+        await store.record_commands_synced(guild_id=None, tree_hash="aaa", synced_at=NOON)
+        await store.record_commands_synced(guild_id=GUILD, tree_hash="bbb", synced_at=NOON)
+        await store.record_commands_synced(guild_id=None, tree_hash="ccc", synced_at=NOON)
+    finally:
+        await store.close()
+    reopened = await backend.open()
+    try:
+        assert await reopened.synced_commands(guild_id=None) == "ccc"
+        assert await reopened.synced_commands(guild_id=GUILD) == "bbb"
+        assert await reopened.synced_commands(guild_id=OTHER_GUILD) is None
+    finally:
+        await reopened.close()

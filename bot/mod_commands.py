@@ -1,0 +1,155 @@
+"""`/tutor ...`: the moderators' commands. Parse, say who acts, call bot.moderation, reply.
+
+`default_permissions` (Manage Server) hides them from other members, and bot.moderation
+checks every call again: server admins can change who sees a command. Answers are private.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Protocol, cast
+
+import discord
+from discord import app_commands
+
+from bot import server_settings
+from bot.moderation import Actor, Moderation
+from bot.render import Rendered
+from bot.replies import reply
+from bot.server_settings import SettingsChange
+
+
+class PostRefresher(Protocol):
+    async def refresh_post(self, post_id: int) -> None: ...
+
+
+def actor_of(interaction: discord.Interaction) -> Actor:
+    """Who acts, from what Discord sent with the interaction (the member and its permissions)."""
+    user = interaction.user
+    roles = frozenset(role.id for role in user.roles) if isinstance(user, discord.Member) else ()
+    return Actor(
+        guild_id=interaction.guild_id or 0,
+        member_id=user.id,
+        role_ids=frozenset(roles),
+        manages_server=interaction.permissions.manage_guild,
+    )
+
+
+def _cannot_post_in(interaction: discord.Interaction, channel: discord.TextChannel | None) -> str:
+    """A warning when the bot may not write in the log channel it was given."""
+    guild = interaction.guild
+    if channel is None or guild is None:
+        return ""
+    granted = channel.permissions_for(guild.me)
+    if granted.view_channel and granted.send_messages:
+        return ""
+    return f"\n\n⚠️ The bot cannot send messages in <#{channel.id}>: allow it there."
+
+
+async def _private(text: Awaitable[str]) -> Rendered:
+    return Rendered(content=await text)
+
+
+def _choices(names: list[str]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=name[:100], value=name[:100]) for name in names]
+
+
+def install(tree: app_commands.CommandTree, moderation: Moderation) -> None:
+    tutor = app_commands.Group(
+        name="tutor",
+        description="Moderators' tools: settings, resets, closing posts, reports, audit",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    @tutor.command(name="config", description="Show this server's tutor settings, or change them")
+    @app_commands.describe(
+        time_zone="IANA time zone for days and weeks, e.g. Europe/Paris",
+        moderator_role="Members with this role are moderators too",
+        add_practice_channel="Allow /practice here (once any is set, only in those)",
+        remove_practice_channel="Stop allowing /practice here",
+        log_channel="Where the bot tells moderators what they must know",
+        quiz_role="The role pinged when a daily quiz is posted",
+        forget_after_days="Days after the bot is removed before this server's data is deleted",
+    )
+    async def config(
+        interaction: discord.Interaction,
+        time_zone: str | None = None,
+        moderator_role: discord.Role | None = None,
+        add_practice_channel: discord.TextChannel | None = None,
+        remove_practice_channel: discord.TextChannel | None = None,
+        log_channel: discord.TextChannel | None = None,
+        quiz_role: discord.Role | None = None,
+        forget_after_days: app_commands.Range[int, 1, 365] | None = None,
+    ) -> None:
+        change = SettingsChange(
+            time_zone=time_zone,
+            moderator_role_id=moderator_role.id if moderator_role else None,
+            add_practice_channel_id=add_practice_channel.id if add_practice_channel else None,
+            remove_practice_channel_id=(
+                remove_practice_channel.id if remove_practice_channel else None
+            ),
+            log_channel_id=log_channel.id if log_channel else None,
+            quiz_role_id=quiz_role.id if quiz_role else None,
+            forget_after_days=forget_after_days,
+        )
+
+        async def configure() -> Rendered:
+            said = await moderation.configure(actor_of(interaction), change)
+            return Rendered(content=said + _cannot_post_in(interaction, log_channel))
+
+        await reply(interaction, configure())
+
+    @config.autocomplete("time_zone")
+    async def time_zones(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(server_settings.time_zone_suggestions(current))
+
+    @tutor.command(name="reset", description="Give a member their attempts on a post back")
+    @app_commands.describe(member="Whose attempts", post="The exercise's message link or id")
+    async def reset(interaction: discord.Interaction, member: discord.Member, post: str) -> None:
+        work = moderation.reset(actor_of(interaction), post, member.id)
+        await reply(interaction, _private(work))
+
+    @tutor.command(name="close", description="Close a post: it takes no more answers")
+    @app_commands.describe(post="The exercise's message link or id")
+    async def close(interaction: discord.Interaction, post: str) -> None:
+        async def closing() -> Rendered:
+            closed, said = await moderation.close(actor_of(interaction), post)
+            try:
+                await cast(PostRefresher, interaction.client).refresh_post(closed.post_id)
+            except discord.NotFound:
+                said += " (Its message has been deleted, so there is nothing to show it on.)"
+            return Rendered(content=said)
+
+        await reply(interaction, closing())
+
+    @tutor.command(name="disable", description="Never post this exercise on this server")
+    @app_commands.describe(exercise="pack/exercise, as /tutor reports lists it")
+    async def disable(interaction: discord.Interaction, exercise: str) -> None:
+        work = moderation.set_disabled(actor_of(interaction), exercise, disabled=True)
+        await reply(interaction, _private(work))
+
+    @tutor.command(name="enable", description="Post a disabled exercise on this server again")
+    @app_commands.describe(exercise="pack/exercise")
+    async def enable(interaction: discord.Interaction, exercise: str) -> None:
+        work = moderation.set_disabled(actor_of(interaction), exercise, disabled=False)
+        await reply(interaction, _private(work))
+
+    @disable.autocomplete("exercise")
+    @enable.autocomplete("exercise")
+    async def exercises(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(moderation.exercise_suggestions(current))
+
+    @tutor.command(name="reports", description="Exercises members reported, with reasons")
+    async def reports(interaction: discord.Interaction) -> None:
+        await reply(interaction, _private(moderation.reports(actor_of(interaction))))
+
+    @tutor.command(name="audit", description="The recent moderator actions on this server")
+    async def audit(interaction: discord.Interaction) -> None:
+        await reply(interaction, _private(moderation.audit(actor_of(interaction))))
+
+    tree.add_command(tutor)
