@@ -57,7 +57,9 @@ class TooManyRuns(RunRejected):
 
 
 @dataclass(frozen=True)
-class Health:
+class ServiceHealth:
+    """The tutor service's health as it reports it (not the bot's own, bot.health.Health)."""
+
     ok: bool
     exercises: int
     running: int
@@ -80,12 +82,12 @@ class TutorClient:
         self._slots = asyncio.Semaphore(max_concurrent)
         self._headers = {SECRET_HEADER: secret} if secret else {}
 
-    async def health(self) -> Health:
+    async def health(self) -> ServiceHealth:
         """The service's health; RunnerUnavailable if it cannot be reached at all."""
         data = await self._call("GET", "/api/health", accept=(200, 503))
         try:
             runs = data["runs"]
-            return Health(
+            return ServiceHealth(
                 ok=data["status"] == "ok",
                 exercises=int(data["exercises"]),
                 running=int(runs["running"]),

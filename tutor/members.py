@@ -14,7 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 
-WINDOW = 60.0
+RUNS_WINDOW = 60.0
 """Seconds over which runs per minute are counted: a sliding minute, not the clock's."""
 MAX_TRACKED = 10_000
 """Members remembered at once before those with nothing in the last minute are forgotten."""
@@ -61,12 +61,12 @@ class MemberLimits:
     def _claim(self, member: str) -> None:
         now = self.now()
         started = self._started.setdefault(member, deque())
-        while started and started[0] <= now - WINDOW:
+        while started and started[0] <= now - RUNS_WINDOW:
             started.popleft()
         if self.in_flight(member) >= self.at_once:
             raise OverMemberLimit(f"{self.at_once} runs of this member are still running", 1.0)
         if len(started) >= self.per_minute:
-            wait = started[0] + WINDOW - now
+            wait = started[0] + RUNS_WINDOW - now
             raise OverMemberLimit(f"{self.per_minute} runs of this member in the last minute", wait)
         started.append(now)
         self._in_flight[member] = self.in_flight(member) + 1
@@ -75,5 +75,5 @@ class MemberLimits:
 
     def _forget_idle(self, now: float) -> None:
         for member, started in list(self._started.items()):
-            if not started or started[-1] <= now - WINDOW:
+            if not started or started[-1] <= now - RUNS_WINDOW:
                 del self._started[member]

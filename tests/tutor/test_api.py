@@ -76,6 +76,7 @@ async def test_metrics_beside_health_count_runs_and_their_time(client):
     assert moved == {
         "ran": 1,
         "refused": 1,
+        "limited": 0,
         "unavailable": 0,
         "tutor_service_run_seconds_count": 1,
     }

@@ -11,9 +11,9 @@ import pytest
 
 from bot.tutor_client import (
     ExerciseChanged,
-    Health,
     RunnerUnavailable,
     RunRejected,
+    ServiceHealth,
     TooManyRuns,
     TutorClient,
 )
@@ -35,7 +35,7 @@ async def http(tutor):
 
 async def test_health(http, tutor):
     client = TutorClient(http, BASE)
-    assert await client.health() == Health(
+    assert await client.health() == ServiceHealth(
         ok=True, exercises=len(tutor.exercises), running=0, capacity=tutor.runner.max_concurrent
     )
 
