@@ -27,17 +27,25 @@ GRACE = 2.0
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+PASSED_ON = ("TZ",)
+"""The only variables of ours a run inherits (besides PYTHONPATH, where our code is found)."""
+
+
 def run_environment() -> dict[str, str]:
     """The worker's whole environment, and so every run's: nothing of ours is inherited.
 
     The examples run code from exercise files; a secret exported for the service or the bot
     (TUTOR_SECRET, DISCORD_TOKEN, ...) must not be one `os.environ` away from them."""
+    inherited = {name: os.environ[name] for name in PASSED_ON if name in os.environ}
     return {
+        **inherited,
         "PATH": os.defpath,
         "LC_ALL": "C.UTF-8",
         "PYTHONUTF8": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONPATH": str(PROJECT_ROOT),
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
+        ),
     }
 
 
