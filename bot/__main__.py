@@ -50,7 +50,7 @@ def tutor_client(http: httpx.AsyncClient, settings: Settings) -> TutorClient:
     )
 
 
-async def run(settings: Settings) -> None:
+async def run(settings: Settings, *, preview: bool = False) -> None:
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
     store = await SqliteStore.open(settings.database_path)
@@ -64,6 +64,7 @@ async def run(settings: Settings) -> None:
             clock=SystemClock(),
             runner=ExampleRunner(tutor),
             counter_edit_seconds=settings.counter_edit_seconds,
+            preview=preview,
         )
         stopping: list[asyncio.Task[None]] = []  # a reference, so the task is not collected
 
@@ -115,7 +116,7 @@ async def warn_if_tutor_missing(tutor: TutorClient) -> None:
         log.info("tutor service at %s: %d exercises", url, health.exercises)
 
 
-async def sync(settings: Settings, guild_id: int | None) -> None:
+async def sync(settings: Settings, guild_id: int | None, *, preview: bool = False) -> None:
     """Register the slash commands with Discord now: globally, or on one server (instant).
 
     The bot also syncs globally at start by itself, when its commands changed.
@@ -125,7 +126,9 @@ async def sync(settings: Settings, guild_id: int | None) -> None:
     store = await SqliteStore.open(settings.database_path)
     try:
         clock = SystemClock()
-        bot = TutorBot(store=store, catalog=catalog, clock=clock, sync_commands_at_start=False)
+        bot = TutorBot(
+            store=store, catalog=catalog, clock=clock, sync_commands_at_start=False, preview=preview
+        )
         async with bot:
             await bot.login(settings.discord_token.reveal())
             guild = discord.Object(guild_id) if guild_id else None
@@ -141,6 +144,12 @@ async def sync(settings: Settings, guild_id: int | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="The Discord tutor bot.")
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="also offer /preview, the sandbox's command for content authors (it lets anyone "
+        "post any exercise: not for a real server)",
+    )
     commands = parser.add_subparsers(dest="command")
     sync_parser = commands.add_parser("sync", help="register the slash commands with Discord")
     sync_parser.add_argument("--guild", type=int, help="a server id: register there only")
@@ -160,9 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             backup(settings.database_path, arguments.path)
             print(f"backed up {settings.database_path} to {arguments.path}")
         elif arguments.command == "sync":
-            asyncio.run(sync(settings, arguments.guild))
+            asyncio.run(sync(settings, arguments.guild, preview=arguments.preview))
         else:
-            asyncio.run(run(settings))
+            asyncio.run(run(settings, preview=arguments.preview))
     except DatabaseUnusable as error:
         return _failed(f"{error} (DATABASE_PATH)", settings)
     except (ContentError, StoreError) as error:

@@ -24,6 +24,7 @@ from bot import (
     member_commands,
     metrics,
     mod_commands,
+    preview_command,
 )
 from bot.clock import Clock
 from bot.counters import CounterRefresher
@@ -67,6 +68,7 @@ class TutorBot(discord.Client):
         guild_ready_timeout: float = 2.0,
         sync_commands_at_start: bool = True,
         shutdown_grace_seconds: float = 5.0,
+        preview: bool = False,
     ) -> None:
         # The tutor never joins voice: no warning about voice libraries it will not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -94,6 +96,8 @@ class TutorBot(discord.Client):
         commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
         mod_commands.install(self.tree, self.moderation)
         member_commands.install(self.tree)
+        if preview:  # the sandbox's /preview, for content authors
+            preview_command.install(self.tree, self.practice)
         self.sync_commands_at_start = sync_commands_at_start
         self.shutdown_grace_seconds = shutdown_grace_seconds
         self._unanswered: dict[int, discord.Interaction] = {}  # received, not yet handled
