@@ -31,16 +31,6 @@ def definitions(path: Path) -> set[str]:
     return {name for name in names if not name.startswith("_")}
 
 
-KNOWN = {
-    # Constants of the sandbox (issue 15) found twice when this test arrived; each module's
-    # own value. Left to their owners, listed so that no new one slips in: fixing one means
-    # deleting its line here (the test fails until then, so the list cannot go stale).
-    "MAX_SUGGESTIONS": ["bot/preview_command.py", "bot/server_settings.py"],
-    "MODAL_SUBMIT": ["bot/sandbox/modals.py", "bot/sandbox/page/modal_submit.py"],
-    "STOP_GRACE_SECONDS": ["bot/launch.py", "bot/local_sandbox.py"],
-}
-
-
 def _is_type_variable(value: ast.expr) -> bool:
     return isinstance(value, ast.Call) and getattr(value.func, "id", "") == "TypeVar"
 
@@ -52,4 +42,4 @@ def test_no_name_is_defined_twice():
             for name in definitions(path):
                 where[name].append(str(path.relative_to(ROOT)))
     twice = {name: sorted(places) for name, places in where.items() if len(places) > 1}
-    assert twice == KNOWN
+    assert twice == {}
