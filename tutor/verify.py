@@ -177,6 +177,8 @@ def check(
         if variant.expect is not None:
             for message in unmet(variant.expect, report, overhead=overhead):
                 problem(variant, message)
-        if correct_report.compiled and not visibly_differ(correct_report, report):
+        if correct_report.compiled and not visibly_differ(
+            correct_report, report, overhead=overhead
+        ):
             problem(variant, f"behaves like the correct answer ({summary(report)})")
     return problems
