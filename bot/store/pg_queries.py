@@ -1,0 +1,106 @@
+"""The SQL the PostgreSQL store runs: SQLite's statements where the dialects agree (turned
+from `?` and `:name` into psycopg's `%s` and `%(name)s`), PostgreSQL's own where they don't.
+
+Times are timestamptz parameters (aware datetimes from the bot's clock, never now()).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.store import queries, server_queries
+
+_NAMED = re.compile(r"(?<![:\w]):([a-z_]+)\b")
+
+
+def from_sqlite(statement: str) -> str:
+    """SQLite's placeholders in psycopg's style; the statement must not contain % or ::."""
+    if "%" in statement or "::" in statement:
+        raise ValueError(
+            f"cannot convert a statement with % or ::, write it for PostgreSQL: {statement}"
+        )
+    return _NAMED.sub(r"%(\1)s", statement.replace("?", "%s"))
+
+
+# The learner log
+
+POST = from_sqlite(queries.POST)
+INSERT_POST = from_sqlite(queries.INSERT_POST).rstrip() + " RETURNING *"
+SET_POST_MESSAGE = from_sqlite(queries.SET_POST_MESSAGE)
+ATTEMPT_BY_INTERACTION = from_sqlite(queries.ATTEMPT_BY_INTERACTION)
+SAME_ANSWER_BEFORE = from_sqlite(queries.SAME_ANSWER_BEFORE)
+STANDING = from_sqlite(queries.STANDING)
+ANSWERS_GIVEN = from_sqlite(queries.ANSWERS_GIVEN)
+INSERT_HINT = from_sqlite(queries.INSERT_HINT)
+HINTS_USED = from_sqlite(queries.HINTS_USED)
+POST_COUNTERS = from_sqlite(queries.POST_COUNTERS)
+SYNCED_COMMANDS = from_sqlite(queries.SYNCED_COMMANDS)
+RECORD_COMMAND_SYNC = from_sqlite(queries.RECORD_COMMAND_SYNC)
+
+# The number comes from the count the caller read; it must be within the post's limit, and
+# UNIQUE (post_id, member_id, attempt_number) refuses a second answer racing for it from
+# another transaction or process (a unique violation: the caller reads again).
+INSERT_ATTEMPT = """
+INSERT INTO attempts (post_id, member_id, interaction_id, attempt_number, answer, correct,
+                      points, answered_at)
+SELECT %(post)s, %(member)s, %(interaction)s, %(number)s, %(answer)s, %(correct)s,
+       %(points)s, %(at)s
+  FROM posts AS p
+ WHERE p.post_id = %(post)s AND %(number)s <= p.attempt_limit
+RETURNING attempt_id
+"""
+
+MEMBER_STATS_BY_PACK = """
+SELECT split_part(p.exercise_id, '/', 1) AS pack_id,
+       count(*) AS attempts,
+       sum(a.correct) AS correct,
+       sum(a.points) AS points,
+       count(DISTINCT CASE WHEN a.correct = 1 THEN p.exercise_id END) AS solved
+  FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
+ WHERE p.guild_id = %s AND a.member_id = %s
+ GROUP BY pack_id
+ ORDER BY pack_id
+"""
+
+LEADERBOARD = """
+SELECT a.member_id,
+       sum(a.points) AS points,
+       sum(a.correct) AS solves,
+       max(CASE WHEN a.points > 0 THEN a.answered_at END) AS last_scored_at
+  FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
+ WHERE p.guild_id = %(guild)s
+   AND (%(since)s::timestamptz IS NULL OR a.answered_at >= %(since)s::timestamptz)
+ GROUP BY a.member_id
+HAVING sum(a.points) > 0
+ ORDER BY points DESC, last_scored_at ASC, a.member_id ASC
+ LIMIT %(limit)s
+"""
+
+PICK_RATES = """
+WITH counted AS (
+    SELECT answer FROM attempts
+     WHERE post_id = %(post)s AND (NOT %(first_only)s OR attempt_number = 1)
+)
+SELECT b.blank - 1 AS blank,
+       substr(c.answer, b.blank, 1) AS option,
+       count(*) AS picks,
+       (SELECT count(*) FROM counted) AS answers
+  FROM counted AS c CROSS JOIN LATERAL generate_series(1, length(c.answer)) AS b (blank)
+ GROUP BY 1, 2
+ ORDER BY 1, 2
+"""
+
+SOLVE_MINUTES = """
+SELECT DISTINCT date_trunc('minute', a.answered_at) AS minute
+  FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
+ WHERE p.guild_id = %s AND a.member_id = %s AND a.correct = 1
+"""
+
+# Per-server data: the dialects agree on every statement.
+
+SERVER = {
+    name: from_sqlite(value)
+    for name, value in vars(server_queries).items()
+    if name.isupper() and not name.startswith("_") and isinstance(value, str)
+}
+DELETE_SERVER = tuple(from_sqlite(statement) for statement in server_queries.DELETE_SERVER)
