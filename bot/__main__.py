@@ -28,8 +28,9 @@ from bot.discord_target import point_discord_at
 from bot.health import Health, serving_health
 from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
-from bot.store import SqliteStore, StoreError
+from bot.store import StoreError
 from bot.store.backup import backup
+from bot.store.opening import OpenedStore, open_store
 from bot.tutor_client import TutorClient, TutorServiceError
 from exercises import ContentError, load_catalog
 
@@ -46,7 +47,7 @@ def read_settings(*, need_token: bool = True) -> Settings:
 async def run(settings: Settings) -> None:
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
-    store = await SqliteStore.open(settings.database_path)
+    store = await open_store(settings.database)
     http = httpx.AsyncClient()
     try:
         tutor = TutorClient(
@@ -85,7 +86,7 @@ async def run(settings: Settings) -> None:
 
 @asynccontextmanager
 async def serving_health_if_asked(
-    bot: TutorBot, store: SqliteStore, settings: Settings
+    bot: TutorBot, store: OpenedStore, settings: Settings
 ) -> AsyncIterator[None]:
     """/health and /metrics on HEALTH_PORT, if set."""
     if settings.health_port is None:
@@ -119,7 +120,7 @@ async def sync(settings: Settings, guild_id: int | None) -> None:
     """
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
-    store = await SqliteStore.open(settings.database_path)
+    store = await open_store(settings.database)
     try:
         clock = SystemClock()
         bot = TutorBot(store=store, catalog=catalog, clock=clock, sync_commands_at_start=False)
@@ -154,6 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.configure(settings.log_level, settings.log_format)
     try:
         if arguments.command == "backup":
+            if settings.database_url is not None:
+                return _failed(
+                    "backup copies the SQLite file; for PostgreSQL (DATABASE_URL) use pg_dump",
+                    settings,
+                )
             backup(settings.database_path, arguments.path)
             print(f"backed up {settings.database_path} to {arguments.path}")
         elif arguments.command == "sync":
