@@ -44,35 +44,32 @@ async def clicker(url: str, post_id: int, first: int, answers: list[str]):
 
 @pytest.mark.postgres
 async def test_twenty_clicks_split_across_two_processes_record_the_limit():
-    async with fresh_schema() as url:
-        async with await PostgresStore.open(url) as store:
-            post = await store.create_post(
-                guild_id=1,
-                channel_id=2,
-                exercise_id="demo/three-blanks",
-                content_hash="h",
-                difficulty=Difficulty.HARD,
-                context=PostContext.PRACTICE,
-                attempt_limit=3,
-                posted_at=NOON,
-            )
-            answers = ["".join(letters) for letters in itertools.product("ABCD", repeat=3)][:20]
-            processes = [
-                await clicker(url.secret(), post.post_id, 1000, answers[:10]),
-                await clicker(url.secret(), post.post_id, 2000, answers[10:]),
-            ]
-            for process in processes:  # both start clicking at once
-                assert process.stdin is not None
-                process.stdin.write(b"go\n")
-                await process.stdin.drain()
-            outputs = [await asyncio.wait_for(p.communicate(), 60) for p in processes]
-            assert [p.returncode for p in processes] == [0, 0]
-            outcomes = Counter(
-                outcome for out, _ in outputs for outcome in json.loads(out.decode())
-            )
-            assert outcomes == {"recorded": 3, "no-attempts-left": 17}
-            progress = await store.progress_on_post(post_id=post.post_id, member_id=ALICE)
-            assert (progress.attempts_used, progress.attempts_left) == (3, 0)
-            given = await store.answers_given(post_id=post.post_id, member_id=ALICE)
-            assert len(given) == 3
-            assert set(given) <= set(answers)
+    async with fresh_schema() as url, await PostgresStore.open(url) as store:
+        post = await store.create_post(
+            guild_id=1,
+            channel_id=2,
+            exercise_id="demo/three-blanks",
+            content_hash="h",
+            difficulty=Difficulty.HARD,
+            context=PostContext.PRACTICE,
+            attempt_limit=3,
+            posted_at=NOON,
+        )
+        answers = ["".join(letters) for letters in itertools.product("ABCD", repeat=3)][:20]
+        processes = [
+            await clicker(url.secret(), post.post_id, 1000, answers[:10]),
+            await clicker(url.secret(), post.post_id, 2000, answers[10:]),
+        ]
+        for process in processes:  # both start clicking at once
+            assert process.stdin is not None
+            process.stdin.write(b"go\n")
+            await process.stdin.drain()
+        outputs = [await asyncio.wait_for(p.communicate(), 60) for p in processes]
+        assert [p.returncode for p in processes] == [0, 0]
+        outcomes = Counter(outcome for out, _ in outputs for outcome in json.loads(out.decode()))
+        assert outcomes == {"recorded": 3, "no-attempts-left": 17}
+        progress = await store.progress_on_post(post_id=post.post_id, member_id=ALICE)
+        assert (progress.attempts_used, progress.attempts_left) == (3, 0)
+        given = await store.answers_given(post_id=post.post_id, member_id=ALICE)
+        assert len(given) == 3
+        assert set(given) <= set(answers)
