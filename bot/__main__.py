@@ -63,6 +63,8 @@ async def run(settings: Settings) -> None:
             clock=SystemClock(),
             runner=ExampleRunner(tutor),
             counter_edit_seconds=settings.counter_edit_seconds,
+            shard_count=settings.shard_count,
+            shard_ids=settings.shard_ids,
         )
         stopping: list[asyncio.Task[None]] = []  # a reference, so the task is not collected
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Coroutine, Sequence
 from typing import Any
 
 import discord
@@ -54,7 +54,11 @@ from exercises import Catalog
 log = logging.getLogger(__name__)
 
 
-class TutorBot(discord.Client):
+class TutorBot(discord.AutoShardedClient):
+    """The tutor on Discord. Sharded as discord.py's AutoShardedClient: by default as many
+    shards as Discord advises, all in this process; `shard_count` and `shard_ids` let
+    several processes split them (each then serves only its own shards' servers)."""
+
     def __init__(
         self,
         *,
@@ -67,6 +71,8 @@ class TutorBot(discord.Client):
         guild_ready_timeout: float = 2.0,
         sync_commands_at_start: bool = True,
         shutdown_grace_seconds: float = 5.0,
+        shard_count: int | None = None,
+        shard_ids: Sequence[int] | None = None,
     ) -> None:
         # The tutor never joins voice: no warning about voice libraries it will not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -76,6 +82,9 @@ class TutorBot(discord.Client):
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
+            shard_count=shard_count,
+            # discord.py defaults shard_ids to None, though its annotation says list[int]
+            shard_ids=list(shard_ids) if shard_ids is not None else None,  # type: ignore[arg-type]
         )
         self.interaction_ages = InteractionAges(clock)
         self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)

@@ -27,6 +27,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "postgres: needs the PostgreSQL server of TUTOR_TEST_POSTGRES_URL"
     )
+    config.addinivalue_line(
+        "markers", "loopback_shards(n): the `loopback` fixture's Discord requires n shards"
+    )
 
 
 _NO_POSTGRES = pytest.StashKey[str]()

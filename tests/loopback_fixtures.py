@@ -66,8 +66,13 @@ async def loopback(
     rejected_bodies: RejectedBodies,
     logged_errors: LoggedErrors,
 ) -> AsyncIterator[LoopbackDiscord]:
-    """The stand-in; using it also turns on the spec check and the ERROR guard."""
-    discord_in_tests = LoopbackDiscord(clock=manual_clock, spec=discord_spec)
+    """The stand-in; using it also turns on the spec check and the ERROR guard.
+
+    `@pytest.mark.loopback_shards(N)` makes it require N shards (GET /gateway/bot says N)."""
+    shards = request.node.get_closest_marker("loopback_shards")
+    discord_in_tests = LoopbackDiscord(
+        clock=manual_clock, spec=discord_spec, shard_count=shards.args[0] if shards else 1
+    )
     await discord_in_tests.start()
     request.node.stash.setdefault(_LOOPBACKS, []).append(discord_in_tests)
     saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
