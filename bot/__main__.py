@@ -1,5 +1,5 @@
 """`python -m bot`: wiring only. Settings -> catalog -> store -> bot; `python -m bot sync`;
-`python -m bot backup PATH`.
+`python -m bot backup PATH`; `python -m bot migrate-to URL`.
 
 The one place that reads the environment and builds everything; nothing is built at import.
 """
@@ -30,6 +30,8 @@ from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
 from bot.store import StoreError
 from bot.store.backup import backup
+from bot.store.copy_to_postgres import copy_to_postgres
+from bot.store.location import BadDatabaseUrl, PostgresUrl, parse_location
 from bot.store.opening import OpenedStore, open_store
 from bot.tutor_client import TutorClient, TutorServiceError
 from exercises import ContentError, load_catalog
@@ -148,9 +150,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "backup", help="copy the database consistently, even while the bot runs"
     )
     backup_parser.add_argument("path", type=Path, help="the file to write the copy to")
+    migrate_parser = commands.add_parser(
+        "migrate-to", help="copy the SQLite database into an empty PostgreSQL database"
+    )
+    migrate_parser.add_argument("url", help="postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
     arguments = parser.parse_args(argv)
     try:
-        settings = read_settings(need_token=arguments.command != "backup")
+        settings = read_settings(need_token=arguments.command not in ("backup", "migrate-to"))
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)  # before LOG_FORMAT is known to be good
         return 2
@@ -164,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             backup(settings.database_path, arguments.path)
             print(f"backed up {settings.database_path} to {arguments.path}")
+        elif arguments.command == "migrate-to":
+            return migrate_to(settings, arguments.url)
         elif arguments.command == "sync":
             asyncio.run(sync(settings, arguments.guild))
         else:
@@ -172,6 +180,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _failed(str(error), settings)
     except discord.LoginFailure:
         return _failed("Discord refused DISCORD_TOKEN; copy the bot's token again", settings)
+    return 0
+
+
+def migrate_to(settings: Settings, url: str) -> int:
+    """Copy DATABASE_PATH's rows into the PostgreSQL database at `url`, and check them."""
+    if settings.database_url is not None:
+        return _failed(
+            "migrate-to copies the SQLite file of DATABASE_PATH; unset DATABASE_URL", settings
+        )
+    try:
+        target = parse_location(url)
+    except BadDatabaseUrl as error:
+        return _failed(str(error), settings)
+    if not isinstance(target, PostgresUrl):
+        return _failed(f"migrate-to needs a postgresql:// URL, not {url!r}", settings)
+    copied = asyncio.run(copy_to_postgres(settings.database_path, target))
+    for table in copied:
+        print(f"{table.name}: {table.rows} rows copied, contents checked")
+    print(f"copied {settings.database_path} to {target}; now set DATABASE_URL to it")
     return 0
 
 
