@@ -16,6 +16,7 @@ RUN pip install --no-cache-dir --require-hashes -r requirements/runtime.lock
 # runs: .dockerignore keeps out the tests and the loopback Discord (bot/sandbox).
 COPY pyproject.toml README.md LICENSE ./
 COPY bot bot
+COPY config config
 COPY exercises exercises
 COPY tutor tutor
 RUN pip install --no-cache-dir --no-deps .

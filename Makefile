@@ -1,4 +1,4 @@
-# The two commands of the README: `make run` and `make test`.
+# The commands of the README: `make run`, `make sync [GUILD=server id]` and `make test`.
 # Each creates .venv when it is missing and installs the hashed pins of requirements/dev.lock,
 # then the project itself with --no-deps (pip refuses `-e .` while it checks hashes).
 # `make lock` regenerates both locks from pyproject.toml with uv; the Docker image installs
@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 LOCK := uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock" --quiet
 
-.PHONY: run test lint typecheck pytest check-packs clean lock docker-test
+.PHONY: run sync test lint typecheck pytest check-packs clean lock docker-test
 
 $(STAMP): pyproject.toml requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -30,6 +30,10 @@ lock: $(STAMP)
 run: $(STAMP)
 	$(PY) -m exercises check
 	$(PY) -m bot.launch
+
+# Register the slash commands now: on one server with GUILD=<server id> (instant), else globally.
+sync: $(STAMP)
+	$(PY) -m bot sync $(if $(GUILD),--guild $(GUILD))
 
 test: lint typecheck pytest
 

@@ -1,7 +1,9 @@
 """`python -m bot`: wiring only. Settings -> catalog -> store -> bot; `python -m bot sync`;
 `python -m bot backup PATH`; `python -m bot migrate-to URL`.
 
-The one place that reads the environment and builds everything; nothing is built at import.
+The one place that reads the settings (`.env` and the environment, through the shared
+registry in `config`) and builds everything; nothing is built at import. Whatever stops it at
+start is one line on stderr naming the setting to fix, and exit status 2.
 """
 
 from __future__ import annotations
@@ -9,16 +11,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import aiohttp
 import discord
 import httpx
-from dotenv import dotenv_values
 
 from bot import logs, metrics
 from bot.app import TutorBot
@@ -28,22 +29,28 @@ from bot.discord_target import point_discord_at
 from bot.health import Health, serving_health
 from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
-from bot.store import StoreError
+from bot.store import DatabaseUnusable, StoreError
 from bot.store.backup import backup
 from bot.store.copy_to_postgres import copy_to_postgres
 from bot.store.location import BadDatabaseUrl, PostgresUrl, parse_location
 from bot.store.opening import OpenedStore, open_store
 from bot.tutor_client import TutorClient, TutorServiceError
+from config import read_environment, redact_url
 from exercises import ContentError, load_catalog
 
 log = logging.getLogger("bot")
 
 
-def read_settings(*, need_token: bool = True) -> Settings:
+def read_settings(environ: Mapping[str, str] | None = None, *, need_token: bool = True) -> Settings:
     """The environment wins over `.env`, so a deployment can override a developer's file."""
-    env = {key: value for key, value in dotenv_values(".env").items() if value is not None}
-    env.update(os.environ)
-    return Settings.from_environment(env, need_token=need_token)
+    return Settings.from_environment(read_environment(environ), need_token=need_token)
+
+
+def tutor_client(http: httpx.AsyncClient, settings: Settings) -> TutorClient:
+    secret = settings.tutor_secret.reveal() if settings.tutor_secret else None
+    return TutorClient(
+        http, settings.tutor_url, timeout=settings.tutor_timeout_seconds, secret=secret
+    )
 
 
 async def run(settings: Settings) -> None:
@@ -52,13 +59,8 @@ async def run(settings: Settings) -> None:
     store = await open_store(settings.database)
     http = httpx.AsyncClient()
     try:
-        tutor = TutorClient(
-            http,
-            settings.tutor_url,
-            timeout=settings.tutor_timeout_seconds,
-            secret=settings.tutor_secret,
-        )
-        await warn_if_tutor_missing(tutor, settings.tutor_url)
+        tutor = tutor_client(http, settings)
+        await warn_if_tutor_missing(tutor)
         bot = TutorBot(
             store=store,
             catalog=catalog,
@@ -81,7 +83,7 @@ async def run(settings: Settings) -> None:
         async with bot, serving_health_if_asked(bot, store, settings):
             exercises, packs = len(catalog.exercises), len(catalog.packs)
             log.info("starting with %d exercises in %d packs", exercises, packs)
-            await bot.start(settings.discord_token)
+            await bot.start(settings.discord_token.reveal())
         await asyncio.gather(*stopping)
     finally:  # the writer commits every queued write before the file is closed
         await http.aclose()
@@ -103,8 +105,9 @@ async def serving_health_if_asked(
         yield
 
 
-async def warn_if_tutor_missing(tutor: TutorClient, url: str) -> None:
+async def warn_if_tutor_missing(tutor: TutorClient) -> None:
     """The bot works without the tutor service; only "Run it" needs it."""
+    url = redact_url(tutor.base_url)
     try:
         health = await tutor.health()
     except TutorServiceError as error:  # down, or something else answering at that address
@@ -129,7 +132,7 @@ async def sync(settings: Settings, guild_id: int | None) -> None:
         clock = SystemClock()
         bot = TutorBot(store=store, catalog=catalog, clock=clock, sync_commands_at_start=False)
         async with bot:
-            await bot.login(settings.discord_token)
+            await bot.login(settings.discord_token.reveal())
             guild = discord.Object(guild_id) if guild_id else None
             if guild is not None:
                 bot.tree.copy_global_to(guild=guild)
@@ -176,10 +179,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(sync(settings, arguments.guild))
         else:
             asyncio.run(run(settings))
+    except DatabaseUnusable as error:
+        setting = "DATABASE_URL" if settings.database_url is not None else "DATABASE_PATH"
+        return _failed(f"{error} ({setting})", settings)
     except (ContentError, StoreError) as error:
         return _failed(str(error), settings)
     except discord.LoginFailure:
         return _failed("Discord refused DISCORD_TOKEN; copy the bot's token again", settings)
+    except aiohttp.ClientConnectionError as error:
+        return _failed(unreachable(error), settings)
     return 0
 
 
@@ -195,11 +203,24 @@ def migrate_to(settings: Settings, url: str) -> int:
         return _failed(str(error), settings)
     if not isinstance(target, PostgresUrl):
         return _failed(f"migrate-to needs a postgresql:// URL, not {url!r}", settings)
-    copied = asyncio.run(copy_to_postgres(settings.database_path, target))
+    try:
+        copied = asyncio.run(copy_to_postgres(settings.database_path, target))
+    except DatabaseUnusable as error:  # names the URL without its password
+        return _failed(f"{error} (the URL given to migrate-to)", settings)
     for table in copied:
         print(f"{table.name}: {table.rows} rows copied, contents checked")
     print(f"copied {settings.database_path} to {target}; now set DATABASE_URL to it")
     return 0
+
+
+def unreachable(error: Exception) -> str:
+    """One line for a Discord that cannot be reached: where, why, and which setting moves it."""
+    address = redact_url(discord.http.Route.BASE)
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return (
+        f"could not reach Discord at {address} ({reason}); check the network, "
+        "or DISCORD_API_BASE if it is set"
+    )
 
 
 def _failed(message: str, settings: Settings) -> int:

@@ -1,7 +1,10 @@
 """`python -m bot.launch`, what `make run` runs: the tutor service and the bot, together.
 
-Each runs in its own process; Ctrl-C or SIGTERM stops both, and if one stops the other is
-stopped too. Without DISCORD_TOKEN only the tutor service starts, with a note on getting one.
+Each runs in its own process, and each reads the same settings (`.env` in the working
+folder, then the environment) through the shared registry in `config`. Ctrl-C or SIGTERM
+stops both, and if one stops the other is stopped too. Without DISCORD_TOKEN only the tutor
+service starts, with a note on getting one. A tutor service that stops while starting (a bad
+setting, a port in use) ends the launch at once, before the bot starts.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import httpx
 from bot.__main__ import read_settings
 from bot.settings import TOKEN_HELP, SettingsError
 from bot.tutor_client import TutorClient, TutorServiceError
+from config import redact_url
 
 STOP_GRACE_SECONDS = 10.0
 
@@ -34,17 +38,37 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
         await process.wait()
 
 
-async def _wait_for_tutor(url: str, *, within: float = 20.0) -> None:
-    """Until the tutor service answers its health check; the bot starts anyway after `within`."""
+async def _answers(url: str) -> bool:
     async with httpx.AsyncClient() as http:
-        client = TutorClient(http, url, timeout=1.0)
-        deadline = asyncio.get_running_loop().time() + within
-        while asyncio.get_running_loop().time() < deadline:
-            try:
-                await client.health()
-                return
-            except TutorServiceError:
-                await asyncio.sleep(0.2)  # polling a process that is starting
+        try:
+            await TutorClient(http, url, timeout=1.0).health()
+        except TutorServiceError:
+            return False
+    return True
+
+
+async def _poll_health(url: str, within: float) -> None:
+    """Until the tutor service answers its health check, or `within` seconds have passed."""
+    deadline = asyncio.get_running_loop().time() + within
+    while asyncio.get_running_loop().time() < deadline:
+        if await _answers(url):
+            return
+        await asyncio.sleep(0.2)  # polling a process that is starting
+
+
+async def _wait_for_tutor(
+    url: str, tutor: asyncio.subprocess.Process, *, within: float = 20.0
+) -> bool:
+    """Whether the tutor service is still running once it answers (or `within` has passed):
+    False at once if its process ends first."""
+    ended = asyncio.create_task(tutor.wait())
+    answered = asyncio.create_task(_poll_health(url, within))
+    await asyncio.wait([ended, answered], return_when=asyncio.FIRST_COMPLETED)
+    answered.cancel()
+    if ended.done():
+        return False
+    ended.cancel()
+    return True
 
 
 async def launch() -> int:
@@ -53,9 +77,25 @@ async def launch() -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    processes = [await _start("tutor")]
-    if settings.discord_token:
-        await _wait_for_tutor(settings.tutor_url)  # so the bot's start-up check finds it
+    if await _answers(settings.tutor_url):
+        where = redact_url(settings.tutor_url)
+        print(
+            f"error: a tutor service already answers at {where} (TUTOR_URL, or TUTOR_HOST and "
+            "TUTOR_PORT): another instance may be running; stop it or set TUTOR_PORT",
+            file=sys.stderr,
+        )
+        return 2
+    tutor = await _start("tutor")
+    processes = [tutor]
+    if settings.discord_token.reveal():
+        # so the bot's start-up check finds it; a tutor that failed to start ends it all
+        if not await _wait_for_tutor(settings.tutor_url, tutor):
+            print(
+                f"the tutor service stopped while starting (exit status {tutor.returncode}); "
+                "the bot was not started",
+                file=sys.stderr,
+            )
+            return 1
         processes.append(await _start("bot"))
     else:
         print(f"\n{TOKEN_HELP}\nUntil then only the tutor service runs.\n", file=sys.stderr)

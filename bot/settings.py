@@ -1,7 +1,7 @@
-"""The bot's settings, read from a mapping of environment variables (and an optional .env).
+"""The bot's settings, built from the shared registry (`config`) and a mapping of variables.
 
 Built once in `bot/__main__.py`, never at import time. A missing or bad setting stops the
-bot at start with a message naming the setting and how to fix it.
+bot at start with a message naming the setting and how to fix it. Secrets hide in the repr.
 """
 
 from __future__ import annotations
@@ -11,27 +11,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.store.location import BadDatabaseUrl, Location, PostgresUrl, parse_location
-from exercises import SHIPPED_PACKS, TutorError
+from config import Secret, SettingsError, exercises_path, redact_url, redacted_repr
+from exercises import SHIPPED_PACKS
+
+__all__ = ["TOKEN_HELP", "Settings", "SettingsError", "tutor_url_from"]
 
 TOKEN_HELP = (
     "DISCORD_TOKEN is not set. Create an application at https://discord.com/developers/"
     "applications, add a bot, copy its token, and put DISCORD_TOKEN=<token> in the "
     "environment or in a .env file (see README: 'Running the bot on your server')."
 )
+DEFAULT_TUTOR_HOST = "127.0.0.1"
+DEFAULT_TUTOR_PORT = "8765"
 
 
-class SettingsError(TutorError):
-    """A setting is missing or malformed; the message says which and how to fix it."""
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Settings:
-    discord_token: str
+    discord_token: Secret
     database_path: Path = Path("data/tutor.sqlite3")
     exercises_path: Path = SHIPPED_PACKS
     tutor_url: str = "http://127.0.0.1:8765"
+    tutor_secret: Secret | None = None
     tutor_timeout_seconds: float = 10.0
-    tutor_secret: str | None = None
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     counter_edit_seconds: float = 5.0
@@ -48,23 +49,27 @@ class Settings:
         """Where the store lives: the PostgreSQL URL if set, else the SQLite file."""
         return self.database_url if self.database_url is not None else self.database_path
 
+    def __repr__(self) -> str:
+        return redacted_repr(self)
+
     @classmethod
     def from_environment(cls, env: Mapping[str, str], *, need_token: bool = True) -> Settings:
         token = env.get("DISCORD_TOKEN", "").strip()
         if need_token and not token:
             raise SettingsError(TOKEN_HELP)
+        secret = env.get("TUTOR_SECRET")
         database = _database(env)
         shard_count, shard_ids = _shards(env)
         return cls(
-            discord_token=token,
+            discord_token=Secret(token),
             database_path=database if isinstance(database, Path) else cls.database_path,
             database_url=database if isinstance(database, PostgresUrl) else None,
             shard_count=shard_count,
             shard_ids=shard_ids,
-            exercises_path=_folder(env, "EXERCISES_PATH", cls.exercises_path),
-            tutor_url=_url(env, "TUTOR_URL", ("http://", "https://")) or cls.tutor_url,
+            exercises_path=exercises_path(env) or SHIPPED_PACKS,
+            tutor_url=_url(env, "TUTOR_URL", ("http://", "https://")) or tutor_url_from(env),
+            tutor_secret=Secret(secret) if secret else None,
             tutor_timeout_seconds=_seconds(env, "TUTOR_TIMEOUT_SECONDS", 10.0),
-            tutor_secret=env.get("TUTOR_SECRET") or None,
             discord_api_base=_url(env, "DISCORD_API_BASE", ("http://", "https://")),
             discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
             counter_edit_seconds=_seconds(env, "COUNTER_EDIT_SECONDS", 5.0),
@@ -113,20 +118,27 @@ def _shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]
     return count, tuple(sorted({int(part) for part in parts}))
 
 
-def _folder(env: Mapping[str, str], name: str, default: Path) -> Path:
-    value = env.get(name)
-    if not value:
-        return default
-    path = Path(value)
-    if not path.is_dir():
-        raise SettingsError(f"{name}={value!r} is not a folder; point it at a folder of packs")
-    return path
+def tutor_url_from(env: Mapping[str, str]) -> str:
+    """Where the tutor service listens, from TUTOR_HOST and TUTOR_PORT (for an unset TUTOR_URL).
+
+    A service bound to every address (0.0.0.0, ::) is reached on loopback.
+    """
+    host = env.get("TUTOR_HOST") or DEFAULT_TUTOR_HOST
+    port = env.get("TUTOR_PORT") or DEFAULT_TUTOR_PORT
+    if host in ("0.0.0.0", "::", ""):
+        host = DEFAULT_TUTOR_HOST
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    if not port.isdigit():
+        raise SettingsError(f"TUTOR_PORT={port!r} must be a port number, e.g. 8765")
+    return f"http://{host}:{port}"
 
 
 def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:
     value = env.get(name)
     if value is not None and not value.startswith(schemes):
-        raise SettingsError(f"{name}={value!r} must start with {' or '.join(schemes)}")
+        shown = redact_url(value)
+        raise SettingsError(f"{name}={shown!r} must start with {' or '.join(schemes)}")
     return value.rstrip("/") if value else None
 
 

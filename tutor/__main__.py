@@ -1,23 +1,26 @@
 """`python -m tutor [--host H] [--port P]` serves the API (127.0.0.1:8765 by default);
 `python -m tutor verify [PATH]` runs every exercise's example and prints one line per problem.
 
-Wiring only: settings from the environment (`TUTOR_*`), exercises from their files, a runner,
-the app. Exit status 1 means problems (verify) or a configuration that cannot be served.
+Wiring only: settings from `.env` and the environment (the shared registry in `config`),
+exercises from EXERCISES_PATH, a runner, the app. A bad setting or a port in use is one line
+on stderr and exit status 2; exit status 1 means problems (verify) or packs that do not load.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
-import os
 import signal
+import socket
 import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from config import SettingsError, read_environment
 from exercises import AnyExercise, ContentError, load_catalog
 from tutor.config import LOOPBACK, ConfigError, TutorConfig
 from tutor.logs import configure as configure_logs
@@ -30,7 +33,7 @@ def _runner(config: TutorConfig, example_api_url: str) -> Runner:
         example_api_url=example_api_url,
         timeout=config.run_timeout,
         max_concurrent=config.max_concurrent_runs,
-        body_limit=config.body_limit,
+        body_limit=config.report_body_chars,
     )
 
 
@@ -45,7 +48,6 @@ def _exercises(path: Path | None) -> Mapping[str, AnyExercise] | None:
 
 async def serve(config: TutorConfig) -> int:
     from tutor.asgi import TutorApp
-    from tutor.server import bind
     from tutor.server import serve as serve_app
     from tutor.settings import configure
 
@@ -53,14 +55,10 @@ async def serve(config: TutorConfig) -> int:
     if exercises is None:
         return 1
     configure(config)
-    sock = bind(config.host, config.port)
+    sock = _bind(config)
     port = sock.getsockname()[1]
     runner = _runner(config, config.example_api_url(port))
     logging.getLogger("tutor").info("serving on http://%s:%d/", config.host, port)
-    if config.host not in (LOOPBACK, "localhost", "::1") and not config.secret:
-        logging.warning(
-            "serving on %s without TUTOR_SECRET: anyone who can reach it may run", config.host
-        )
     await serve_app(TutorApp(Tutor(config, exercises, runner)), sock)
     return 0
 
@@ -89,11 +87,28 @@ async def verify_command(config: TutorConfig, path: Path | None) -> int:
     return 1 if problems else 0
 
 
+def _bind(config: TutorConfig) -> socket.socket:
+    from tutor.server import bind
+
+    try:
+        return bind(config.host, config.port)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                f"port {config.port} on {config.host} is in use (TUTOR_PORT={config.port}): "
+                "another instance may be running; stop it or set TUTOR_PORT to a free port"
+            ) from None
+        raise ConfigError(
+            f"cannot listen on {config.host} port {config.port} (TUTOR_HOST, TUTOR_PORT): "
+            f"{error.strerror or error}"
+        ) from None
+
+
 def _stopped(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] = os.environ) -> int:
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tutor", description=__doc__)
     parser.add_argument("--host", help="address to bind (TUTOR_HOST, default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (TUTOR_PORT, default 8765)")
@@ -102,20 +117,26 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] = os.envi
     check.add_argument("path", nargs="?", type=Path, help="a folder of packs or one pack")
     args = parser.parse_args(argv)
     try:
-        config = TutorConfig.from_environ(environ)
-    except ConfigError as error:
-        parser.error(str(error))
-    if args.host is not None:
-        config = replace(config, host=args.host)
-    if args.port is not None:
-        config = replace(config, port=args.port)
+        config = TutorConfig.from_environ(read_environment(environ))
+        if args.host is not None:
+            config = replace(config, host=args.host)
+        if args.port is not None:
+            config = replace(config, port=args.port)
+        if args.command != "verify":
+            config.check_servable()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if args.command == "verify":
-        return asyncio.run(verify_command(config, args.path))
+        return asyncio.run(verify_command(config, args.path or config.packs))
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it: let that end in status 0.
     signal.signal(signal.SIGTERM, _stopped)
     configure_logs(config.log_format)
     try:
         return asyncio.run(serve(config))
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 0
 

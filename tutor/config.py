@@ -1,14 +1,18 @@
-"""The tutor service's settings: one frozen value, read from an environment mapping.
+"""The tutor service's settings: one frozen value, built from the shared registry (`config`).
 
-Built once by `python -m tutor` (or a test) and passed in; never read at import time.
+Built once by `python -m tutor` (or a test) from the variables `config.read_environment`
+returns (`.env` and the environment) and passed in; never read at import time.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+from config import Secret, SettingsError, exercises_path, redacted_repr
 
 SECRET_HEADER = "X-Tutor-Secret"
 """The header that must carry the shared secret when one is configured."""
@@ -16,26 +20,47 @@ SECRET_HEADER = "X-Tutor-Secret"
 LOOPBACK = "127.0.0.1"
 
 
-class ConfigError(ValueError):
-    """A setting in the environment has a value the service cannot use."""
+class ConfigError(SettingsError):
+    """A setting has a value the service cannot use; the message names it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class TutorConfig:
     host: str = LOOPBACK
     port: int = 8765
-    secret: str | None = None
+    secret: Secret | None = None
     allowed_hosts: tuple[str, ...] = ()
     run_timeout: float = 8.0
     """Seconds one run may take (all its concurrent requests) before its worker is killed."""
     max_concurrent_runs: int = 256
     """Runs at once; more wait for a slot. Each run is a forked process that mostly sleeps."""
-    body_limit: int = 4000
-    """Characters of a response body kept in a report."""
+    report_body_chars: int = 4000
+    """Characters of an example's response body kept in a run report."""
     packs: Path | None = None
-    """Where the exercise files are; None means the shipped packs."""
+    """Where the exercise files are (EXERCISES_PATH); None means the shipped packs."""
     log_format: str = "text"
     """LOG_FORMAT: `text`, or `json` for one JSON object per line."""
+
+    def __repr__(self) -> str:
+        return redacted_repr(self)
+
+    @property
+    def on_loopback(self) -> bool:
+        """Whether only this machine can reach the service at its bind address."""
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+    def check_servable(self) -> None:
+        """Refuse to serve beyond this machine without a secret: anyone could start runs."""
+        if not self.on_loopback and not self.secret:
+            raise ConfigError(
+                f"TUTOR_HOST={self.host!r} is reachable from other machines and TUTOR_SECRET "
+                "is not set; set TUTOR_SECRET (the bot sends it too) or TUTOR_HOST=127.0.0.1"
+            )
 
     @property
     def example_api_host(self) -> str:
@@ -57,21 +82,23 @@ class TutorConfig:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> TutorConfig:
-        """Read `TUTOR_*` variables; anything unset keeps its default."""
+        """Read `TUTOR_*` variables and EXERCISES_PATH; anything unset keeps its default."""
         defaults = cls()
         hosts = environ.get("TUTOR_ALLOWED_HOSTS", "")
-        packs = environ.get("TUTOR_PACKS")
+        secret = environ.get("TUTOR_SECRET")
         return cls(
-            host=environ.get("TUTOR_HOST", defaults.host),
+            host=environ.get("TUTOR_HOST") or defaults.host,
             port=_number(environ, "TUTOR_PORT", int, defaults.port, 0, 65535),
-            secret=environ.get("TUTOR_SECRET") or None,
+            secret=Secret(secret) if secret else None,
             allowed_hosts=tuple(name.strip() for name in hosts.split(",") if name.strip()),
             run_timeout=_number(environ, "TUTOR_RUN_TIMEOUT", float, defaults.run_timeout, 0.1, 60),
             max_concurrent_runs=_number(
                 environ, "TUTOR_MAX_RUNS", int, defaults.max_concurrent_runs, 1, 2000
             ),
-            body_limit=_number(environ, "TUTOR_BODY_LIMIT", int, defaults.body_limit, 100, 10**6),
-            packs=Path(packs) if packs else None,
+            report_body_chars=_number(
+                environ, "TUTOR_REPORT_BODY_CHARS", int, defaults.report_body_chars, 100, 10**6
+            ),
+            packs=exercises_path(environ),
             log_format=_log_format(environ),
         )
 
@@ -93,7 +120,8 @@ def _number(environ: Mapping[str, str], name: str, kind: type[N], default: N, lo
     try:
         value = kind(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a {kind.__name__}") from None
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name}={raw!r} is not {what}") from None
     if not low <= value <= high:
         raise ConfigError(f"{name}={raw!r} is outside {low}..{high}")
     return value

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/metrics", views.show_metrics),
     path("api/exercises", views.exercise_list),
     path("api/exercises/<path:exercise_id>/runs", views.runs),
+    path("api/openapi.json", views.openapi),
     path("example-api/quotes/<str:number>", example_api.quote),
     path("example-api/slow", example_api.slow),
     path("example-api/weather", example_api.weather),

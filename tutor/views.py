@@ -1,4 +1,5 @@
-"""The JSON API: health, metrics, the exercises, and runs of an example for a given choice.
+"""The JSON API: health, metrics, the exercises, runs of an example for a given choice, and
+the API's own OpenAPI description (tutor/openapi.py).
 
 A run's source is always built from the exercise file with the letters the request chose;
 the request's text is never run, imported or used as a name.
@@ -16,6 +17,7 @@ from exercises.model import AnyExercise
 from tutor import metrics
 from tutor.answers import BadAnswer, letters_from_request
 from tutor.jobs import NotRunnable, build_job
+from tutor.openapi import DESCRIPTION
 from tutor.pool import RunnerUnavailable
 from tutor.service import tutor_of
 
@@ -107,6 +109,12 @@ async def runs(request: HttpRequest, exercise_id: str) -> JsonResponse:
         **report.to_json(),
     }
     return JsonResponse(body)
+
+
+async def openapi(request: HttpRequest) -> JsonResponse:
+    if wrong := _only(request, "GET"):
+        return wrong
+    return JsonResponse(DESCRIPTION)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from config.secret import HIDDEN, redact_url
+
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 
@@ -60,18 +62,14 @@ def parse_location(value: str) -> Location:
 
 
 def redact(url: str) -> str:
-    """The URL with any password replaced by ***, including one in `password=` options."""
+    """The URL with any password replaced by ***, also one in a `password=` parameter."""
+    url = redact_url(url)
     try:
         parts = urlsplit(url)
     except ValueError:
-        return "<a database URL that cannot be parsed>"
-    netloc = parts.netloc
-    if parts.password is not None:
-        user_info, host = netloc.rsplit("@", 1)
-        user = user_info.split(":", 1)[0]
-        netloc = f"{user}:***@{host}"
+        return HIDDEN
     query = "&".join(
-        f"{key}=***" if key.lower() == "password" else f"{key}={value}" if sep else key
+        f"{key}={HIDDEN}" if key.lower() == "password" else f"{key}={value}" if sep else key
         for key, sep, value in (item.partition("=") for item in parts.query.split("&") if item)
     )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return urlunsplit(parts._replace(query=query))

@@ -118,6 +118,8 @@ async def open_for_writing(
     """
     if migrations is None:
         migrations = shipped_migrations()
+    _refuse_if_a_folder(path)
+    _make_its_folder(path)
     _refuse_if_read_only(path)
     connection = await connect(path)
     try:
@@ -201,6 +203,27 @@ def _probe(path: Path) -> None:
         sqlite3.connect(path).close()
     except sqlite3.Error as error:
         raise _unusable(path, error) from error
+
+
+def _refuse_if_a_folder(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseNotWritable(
+            path,
+            "it is a folder, not a file",
+            f"Point the bot at a file, e.g. {path / 'tutor.sqlite3'}",
+        )
+
+
+def _make_its_folder(path: Path) -> None:
+    """A first run has no data/ folder yet: create the database's folder, never the file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseNotWritable(
+            path,
+            f"its folder {path.parent} cannot be created ({error.strerror or error})",
+            "Create the folder, or point the bot at a path it may write to",
+        ) from None
 
 
 def _refuse_if_read_only(path: Path) -> None:

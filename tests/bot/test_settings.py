@@ -58,6 +58,31 @@ def test_a_proxy_base_loses_its_trailing_slash() -> None:
     assert settings.discord_api_base == "http://127.0.0.1:9/api/v10"
 
 
+@pytest.mark.parametrize(
+    ("env", "url"),
+    [
+        ({}, "http://127.0.0.1:8765"),
+        ({"TUTOR_PORT": "9100"}, "http://127.0.0.1:9100"),
+        ({"TUTOR_HOST": "0.0.0.0", "TUTOR_PORT": "9100"}, "http://127.0.0.1:9100"),
+        ({"TUTOR_HOST": "::1"}, "http://[::1]:8765"),
+        ({"TUTOR_HOST": "tutor.internal", "TUTOR_PORT": "80"}, "http://tutor.internal:80"),
+        ({"TUTOR_PORT": "9100", "TUTOR_URL": "http://elsewhere:1/"}, "http://elsewhere:1"),
+    ],
+)
+def test_the_tutor_is_found_where_its_own_settings_put_it(env: dict[str, str], url: str) -> None:
+    settings = Settings.from_environment({"DISCORD_TOKEN": "abc", **env})
+
+    assert settings.tutor_url == url
+
+
+def test_the_bot_keeps_the_tutors_secret_to_send_it() -> None:
+    settings = Settings.from_environment({"DISCORD_TOKEN": "abc", "TUTOR_SECRET": "s"})
+
+    assert settings.tutor_secret is not None
+    assert settings.tutor_secret.reveal() == "s"
+    assert Settings.from_environment({"DISCORD_TOKEN": "abc"}).tutor_secret is None
+
+
 def test_database_url_chooses_the_backend() -> None:
     def database(**env: str) -> object:
         return Settings.from_environment({"DISCORD_TOKEN": "abc", **env}).database

@@ -1,4 +1,5 @@
-"""The real TutorBot, started against the loopback Discord with a store in a temporary folder.
+"""The real TutorBot, started against the loopback Discord with a store in a temporary folder,
+and the real tutor service under uvicorn.
 
 The bot registers its slash commands globally as it starts (its store is new), as in production.
 """
@@ -19,6 +20,12 @@ from exercises import AnyExercise, Catalog, Difficulty, MultipleChoice, load_cat
 from tests.clock import ManualClock
 from tests.exercises.test_grading import gather_exercise
 from tests.loopback_fixtures import Scene
+from tutor.asgi import TutorApp
+from tutor.config import TutorConfig
+from tutor.pool import Runner
+from tutor.server import bind, serving
+from tutor.service import Tutor
+from tutor.settings import configure
 
 GOOD = Path(__file__).parents[1] / "exercises" / "fixtures" / "good"
 
@@ -68,3 +75,15 @@ async def running_bot(
         finally:
             await bot.close()
             await running
+
+
+@asynccontextmanager
+async def serving_tutor(config: TutorConfig) -> AsyncIterator[str]:
+    """The tutor service for the e2e catalog, under uvicorn on a free loopback port."""
+    configure(config)
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    runner = Runner(example_api_url=config.example_api_url(port), timeout=config.run_timeout)
+    service = Tutor(config, e2e_catalog().exercises, runner)
+    async with runner, serving(TutorApp(service, manage_runner=False), sock):
+        yield f"http://127.0.0.1:{port}"

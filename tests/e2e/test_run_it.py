@@ -9,14 +9,18 @@ from pathlib import Path
 
 import httpx
 
+from bot.__main__ import tutor_client
 from bot.custom_ids import AnswerChoice, RunIt
 from bot.errors import STALE_BUTTON
 from bot.run_it import CORRECT_RUN_LATER, ExampleRunner
 from bot.sandbox import LoopbackDiscord, Member, Message
+from bot.settings import Settings
 from bot.tutor_client import TutorClient
+from config import Secret
 from tests.clock import ManualClock
-from tests.e2e.bots import e2e_catalog, running_bot, with_exercise
+from tests.e2e.bots import e2e_catalog, running_bot, serving_tutor, with_exercise
 from tests.loopback_fixtures import Scene
+from tutor.config import TutorConfig
 
 
 async def click_reply(
@@ -110,3 +114,33 @@ async def test_run_it_shows_both_runs_once_every_attempt_is_used(
     lines = after.content.splitlines()
     assert lines[1].startswith("Your choice option C: TypeError")
     assert lines[2].startswith("Correct option B: 200 text/html")
+
+
+async def test_run_it_works_when_the_tutor_demands_a_secret(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    """TUTOR_SECRET set for both: the bot, wired from its settings, sends it with each run."""
+    guarded = TutorConfig(run_timeout=5.0, secret=Secret("a shared secret"))
+    async with serving_tutor(guarded) as url, httpx.AsyncClient() as http:
+        env = {"DISCORD_TOKEN": loopback.token, "TUTOR_URL": url, "TUTOR_SECRET": "a shared secret"}
+        settings = Settings.from_environment(env)
+        async with running_bot(
+            loopback,
+            scene,
+            manual_clock,
+            tmp_path / "tutor.sqlite3",
+            runner=ExampleRunner(tutor_client(http, settings), cooldown_seconds=0),
+        ):
+            asked = await loopback.run_command(
+                scene.alice, scene.channel, "practice", pack="demo", difficulty="medium"
+            )
+            post = await loopback.reply_to(asked)
+            post_id = int(next(iter(post.buttons())).split(":")[2])
+            wrong = await click_reply(
+                loopback, scene.alice, post, AnswerChoice(post_id, "C").to_id()
+            )
+            run = await click_reply(loopback, scene.alice, wrong, RunIt(post_id, "C").to_id())
+
+    title, mine, _ = run.content.splitlines()
+    assert title == "**What really happens with your choice**"
+    assert mine.startswith("Your choice option C: TypeError: object HttpResponse can't be")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,3 +36,28 @@ def test_check_names_a_missing_folder(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert "is not a folder of exercise packs" in result.stdout
+
+
+def test_without_a_path_it_checks_exercises_path_from_env_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"EXERCISES_PATH={FIXTURES / 'broken'}\n")
+    env = {key: value for key, value in os.environ.items() if key != "EXERCISES_PATH"}
+    command = [sys.executable, "-m", "exercises", "check"]
+
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env)
+
+    assert result.returncode == 1
+    assert "14 problems found" in result.stderr
+    assert f"checking {FIXTURES / 'broken'}" in result.stderr
+
+
+def test_a_bad_exercises_path_is_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "EXERCISES_PATH": str(tmp_path / "nowhere")}
+    command = [sys.executable, "-m", "exercises", "check"]
+
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env)
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"error: EXERCISES_PATH={str(tmp_path / 'nowhere')!r} is not a folder; "
+        "point it at a folder of packs"
+    ]

@@ -10,6 +10,7 @@ import pytest
 from django.test import AsyncClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from config import Secret
 from tutor.config import SECRET_HEADER
 from tutor.service import SCOPE_KEY, Tutor
 
@@ -230,7 +231,7 @@ async def test_a_host_not_allowed_is_refused(client):
 
 
 async def test_the_shared_secret_guards_the_api_but_not_health_or_the_example_api(tutor):
-    guarded = client_for(replace(tutor, config=replace(tutor.config, secret="s3cret")))
+    guarded = client_for(replace(tutor, config=replace(tutor.config, secret=Secret("s3cret"))))
     assert (await guarded.get("/api/exercises")).status_code == 401
     wrong = await guarded.get("/api/exercises", headers={SECRET_HEADER: "guess"})
     assert wrong.status_code == 401

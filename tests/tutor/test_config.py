@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tutor.config import ConfigError, TutorConfig
+from config import Secret, SettingsError
+from tutor.config import TutorConfig
 from tutor.settings import django_settings
 
 
@@ -21,7 +22,7 @@ def test_defaults_bind_loopback_with_debug_off():
     assert settings["MIDDLEWARE"] == ["tutor.middleware.guard"]
 
 
-def test_everything_can_be_set():
+def test_everything_can_be_set(tmp_path: Path):
     config = TutorConfig.from_environ(
         {
             "TUTOR_HOST": "0.0.0.0",
@@ -30,19 +31,19 @@ def test_everything_can_be_set():
             "TUTOR_ALLOWED_HOSTS": "tutor.internal, other",
             "TUTOR_RUN_TIMEOUT": "2.5",
             "TUTOR_MAX_RUNS": "300",
-            "TUTOR_BODY_LIMIT": "1000",
-            "TUTOR_PACKS": "/srv/packs",
+            "TUTOR_REPORT_BODY_CHARS": "1000",
+            "EXERCISES_PATH": str(tmp_path),
         }
     )
     assert config == TutorConfig(
         host="0.0.0.0",
         port=9000,
-        secret="s3cret",
+        secret=Secret("s3cret"),
         allowed_hosts=("tutor.internal", "other"),
         run_timeout=2.5,
         max_concurrent_runs=300,
-        body_limit=1000,
-        packs=Path("/srv/packs"),
+        report_body_chars=1000,
+        packs=tmp_path,
     )
     assert config.example_api_url(9000) == "http://127.0.0.1:9000/example-api"
     assert "tutor.internal" in config.hosts
@@ -51,12 +52,33 @@ def test_everything_can_be_set():
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("TUTOR_PORT", "http", "TUTOR_PORT='http' is not a int"),
+        ("TUTOR_PORT", "http", "TUTOR_PORT='http' is not a whole number"),
         ("TUTOR_PORT", "70000", "outside"),
         ("TUTOR_RUN_TIMEOUT", "0", "outside"),
-        ("TUTOR_MAX_RUNS", "1.5", "is not a int"),
+        ("TUTOR_MAX_RUNS", "1.5", "is not a whole number"),
+        ("EXERCISES_PATH", "/nowhere/at/all", "EXERCISES_PATH='/nowhere/at/all' is not a folder"),
     ],
 )
 def test_bad_values_are_named(name, value, message):
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(SettingsError, match=message):
         TutorConfig.from_environ({name: value})
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.7", "tutor.internal"])
+def test_beyond_loopback_without_a_secret_it_refuses_to_serve(host):
+    config = TutorConfig.from_environ({"TUTOR_HOST": host})
+    with pytest.raises(SettingsError) as refused:
+        config.check_servable()
+    assert str(refused.value) == (
+        f"TUTOR_HOST={host!r} is reachable from other machines and TUTOR_SECRET is not set; "
+        "set TUTOR_SECRET (the bot sends it too) or TUTOR_HOST=127.0.0.1"
+    )
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+def test_on_loopback_no_secret_is_needed(host):
+    TutorConfig.from_environ({"TUTOR_HOST": host}).check_servable()
+
+
+def test_beyond_loopback_with_a_secret_it_serves():
+    TutorConfig.from_environ({"TUTOR_HOST": "0.0.0.0", "TUTOR_SECRET": "s"}).check_servable()

@@ -53,7 +53,7 @@ def gone(pid: int) -> bool:
 def test_the_service_runs_as_a_process_on_loopback():
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "TUTOR_PACKS": str(SERVED), "TUTOR_PORT": str(port)}
+    env = {**os.environ, "EXERCISES_PATH": str(SERVED), "TUTOR_PORT": str(port)}
     process = subprocess.Popen(
         [sys.executable, "-m", "tutor"],
         cwd=ROOT,

@@ -17,6 +17,7 @@ from bot.tutor_client import (
     RunResponse,
     TutorClient,
 )
+from config import Secret
 from tutor.asgi import TutorApp
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -93,7 +94,7 @@ async def test_exactly_one_of_fill_or_choice():
 
 
 async def test_the_shared_secret_is_sent(tutor):
-    guarded = replace(tutor, config=replace(tutor.config, secret="s3cret"))
+    guarded = replace(tutor, config=replace(tutor.config, secret=Secret("s3cret")))
     transport = httpx.ASGITransport(app=TutorApp(guarded, manage_runner=False))
     async with httpx.AsyncClient(transport=transport) as http:
         assert (await TutorClient(http, BASE, secret="s3cret").run("t/echo", fill="BA")).correct

@@ -214,15 +214,31 @@ async def test_another_applications_database_is_refused_unchanged(tmp_path):
     assert fingerprint(path) == before
 
 
-@pytest.mark.parametrize("where", ["missing-folder/tutor.sqlite3", "a-file/tutor.sqlite3", "."])
-async def test_a_path_that_cannot_be_written_is_refused(tmp_path, where):
+async def test_a_first_run_creates_the_databases_folder(tmp_path):
+    path = tmp_path / "data" / "tutor.sqlite3"
+    async with await SqliteStore.open(path):
+        pass
+    assert path.is_file()
+
+
+async def test_a_path_whose_folder_cannot_be_made_is_refused(tmp_path):
     (tmp_path / "a-file").write_text("a plain file, not a folder")
-    path = tmp_path / where
+    path = tmp_path / "a-file" / "tutor.sqlite3"
     with pytest.raises(DatabaseNotWritable) as refused:
         await SqliteStore.open(path)
     assert str(path) in str(refused.value)
     assert "may write" in str(refused.value)
-    assert not (tmp_path / "missing-folder").exists()
+    assert (tmp_path / "a-file").read_text() == "a plain file, not a folder"
+
+
+async def test_a_folder_given_as_the_database_is_named_a_folder(tmp_path):
+    with pytest.raises(DatabaseNotWritable) as refused:
+        await SqliteStore.open(tmp_path)
+    assert str(refused.value) == (
+        f"cannot use the database at {tmp_path}: it is a folder, not a file. "
+        f"Point the bot at a file, e.g. {tmp_path / 'tutor.sqlite3'}"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.skip_is_fine_in_ci("a property of the user running the tests, not a missing tool")

@@ -1,0 +1,124 @@
+"""The one registry of settings: complete, read the same way by both processes, and the docs
+generated from it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from config import BY_NAME, SETTINGS, Reader, read_environment
+from config.docs import env_example, readme_table, readme_with_table
+from tutor.config import TutorConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Recording(Mapping[str, str]):
+    """A mapping of variables that remembers which names were asked for."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self.values = dict(values)
+        self.asked: set[str] = set()
+
+    def __getitem__(self, name: str) -> str:
+        self.asked.add(name)
+        return self.values[name]
+
+    def get(self, name: str, default: object = None) -> object:  # type: ignore[override]
+        self.asked.add(name)
+        return self.values.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        if isinstance(name, str):
+            self.asked.add(name)
+        return name in self.values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def names_read_by(reader: Reader) -> set[str]:
+    return {s.name for s in SETTINGS if s.reader in (reader, Reader.BOTH)}
+
+
+def test_each_process_reads_exactly_the_settings_the_registry_gives_it() -> None:
+    bot_env = Recording({"DISCORD_TOKEN": "t"})
+    Settings.from_environment(bot_env)
+    tutor_env = Recording({})
+    TutorConfig.from_environ(tutor_env)
+
+    assert bot_env.asked == names_read_by(Reader.BOT)
+    assert tutor_env.asked == names_read_by(Reader.TUTOR)
+
+
+def test_every_setting_is_declared_once_with_a_meaning() -> None:
+    assert len(BY_NAME) == len(SETTINGS)
+    for setting in SETTINGS:
+        assert re.fullmatch(r"[A-Z][A-Z_]+", setting.name)
+        assert setting.meaning
+        assert setting.default
+        assert setting.type
+
+
+def test_the_readme_table_is_the_registrys() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+
+    assert readme_table() in readme
+    assert readme_with_table(readme) == readme, "run `.venv/bin/python -m config docs`"
+    for setting in SETTINGS:
+        assert f"| `{setting.name}` |" in readme
+
+
+def test_env_example_is_the_registrys_and_sets_nothing() -> None:
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+
+    assert example == env_example(), "run `.venv/bin/python -m config docs`"
+    assert read_environment({}, ROOT / ".env.example") == {}
+    assert [line[2:-1] for line in example.splitlines() if line.endswith("=")] == [
+        setting.name for setting in SETTINGS
+    ]
+
+
+@pytest.mark.parametrize(
+    "document", ["README.md", "docs/architecture.md", "tests/README.md", "exercises/README.md"]
+)
+def test_the_docs_send_no_one_outside_the_repository(document: str) -> None:
+    text = (ROOT / document).read_text(encoding="utf-8")
+    here = (ROOT / document).parent
+
+    assert "../shared" not in text
+    assert "shared/ARCHITECTURE" not in text
+    for target in re.findall(r"\]\(([^)#]+)\)", text):
+        if "://" not in target:
+            assert (here / target).resolve().is_relative_to(ROOT), target
+            assert (here / target).exists(), f"{document} links to missing {target}"
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("TUTOR_PORT=9001\nTUTOR_HOST=127.0.0.1\nNOT_A_SETTING=x\n")
+
+    env = read_environment({"TUTOR_HOST": "::1", "PATH": "/bin"}, dotenv)
+
+    assert env == {"TUTOR_PORT": "9001", "TUTOR_HOST": "::1"}
+    assert Settings.from_environment({"DISCORD_TOKEN": "t", **env}).tutor_url == (
+        "http://[::1]:9001"
+    )
+    assert TutorConfig.from_environ(env).port == 9001
+
+
+@pytest.mark.parametrize("package", ["config", "exercises", "bot", "tutor"])
+def test_the_architecture_names_every_module(package: str) -> None:
+    """docs/architecture.md stays true: each module of each package is placed in it."""
+    picture = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    modules = [path.name for path in (ROOT / package).glob("*.py") if path.name != "__init__.py"]
+
+    assert modules
+    assert [name for name in modules if name not in picture] == []
