@@ -4,15 +4,31 @@ the process that owns their server's shard."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
+import sys
 
 import pytest
 
 from bot.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
 from bot.store.postgres import PostgresStore
-from tests.e2e.test_restart import bot_environment, start_bot
+from tests.e2e.test_restart import one_question_pack
 from tests.postgres import fresh_schema
+from tests.processes import clean_environment
+
+
+async def start_bot(settings: dict[str, str], folder) -> asyncio.subprocess.Process:
+    """`python -m bot` in a folder of its own, with only these settings."""
+    folder.mkdir()
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=folder,
+        env=clean_environment(settings),
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 @pytest.mark.postgres
@@ -24,11 +40,20 @@ async def test_two_processes_on_two_shards_answer_in_servers_on_both(
     assert {loopback.world.shard_of(guild.id) for guild in servers} == {0, 1}
     places = [(loopback.add_channel(g), loopback.add_member(g, f"alice {g.name}")) for g in servers]
     async with fresh_schema() as url:
-        env = bot_environment(loopback, tmp_path)
-        del env["DATABASE_PATH"]
-        env |= {"DATABASE_URL": url.secret(), "SHARD_COUNT": "2"}
+        settings = {
+            "DISCORD_TOKEN": loopback.token,
+            "DISCORD_API_BASE": loopback.api_base,
+            "DISCORD_GATEWAY_URL": loopback.gateway_url,
+            "EXERCISES_PATH": str(one_question_pack(tmp_path)),
+            "TUTOR_URL": "http://127.0.0.1:9",  # no tutor service: Run it is not tested here
+            "DATABASE_URL": url.secret(),
+            "SHARD_COUNT": "2",
+        }
         mark = loopback.session_events
-        bots = [await start_bot(env | {"SHARD_IDS": str(shard)}) for shard in (0, 1)]
+        bots = [
+            await start_bot(settings | {"SHARD_IDS": str(shard)}, tmp_path / f"shard-{shard}")
+            for shard in (0, 1)
+        ]
         try:
             ready = {
                 (await loopback.wait_for_session("ready", after=mark + n, within=30)).shard_id

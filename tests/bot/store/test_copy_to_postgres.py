@@ -3,10 +3,8 @@ row, with the same contents, and the bot then records new posts and attempts the
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +18,7 @@ from bot.store.copy_to_postgres import CopyFailed, _verify
 from bot.store.postgres import PostgresStore
 from exercises.model import Difficulty
 from tests.postgres import fresh_schema
+from tests.processes import run_module
 
 ROOT = Path(__file__).parents[3]
 NOON = datetime(2025, 3, 12, 12, 0, 0, 123456, tzinfo=UTC)
@@ -67,15 +66,9 @@ async def populate(path: Path) -> None:
 
 
 def migrate_to(path: Path, url: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DISCORD_TOKEN")}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "migrate-to", url],
-        env=env | {"DATABASE_PATH": str(path)},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
+    """`python -m bot migrate-to URL` in a folder of its own, with DATABASE_PATH only."""
+    return run_module(
+        "bot", "migrate-to", url, cwd=path.parent, settings={"DATABASE_PATH": str(path)}
     )
 
 
