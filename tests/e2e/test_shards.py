@@ -89,3 +89,44 @@ async def test_two_processes_on_two_shards_answer_in_servers_on_both(
             assert clicked_in == {
                 g.id for g in servers if loopback.world.shard_of(g.id) == session.shard_id
             }
+
+
+@pytest.mark.postgres
+async def test_two_processes_on_the_same_shard_count_a_click_once(
+    loopback: LoopbackDiscord, tmp_path
+) -> None:
+    """A rolling restart: the new process is up before the old one stops, so both receive
+    every event of the shard. Each click is answered once and costs one attempt."""
+    guild = loopback.add_guild("server")
+    channel, alice = loopback.add_channel(guild), loopback.add_member(guild, "alice")
+    async with fresh_schema() as url:
+        settings = {
+            "DISCORD_TOKEN": loopback.token,
+            "DISCORD_API_BASE": loopback.api_base,
+            "DISCORD_GATEWAY_URL": loopback.gateway_url,
+            "EXERCISES_PATH": str(one_question_pack(tmp_path)),
+            "TUTOR_URL": "http://127.0.0.1:9",
+            "DATABASE_URL": url.secret(),
+        }
+        mark = loopback.session_events
+        bots = [await start_bot(settings, tmp_path / name) for name in ("old", "new")]
+        try:
+            for n in range(2):
+                await loopback.wait_for_session("ready", after=mark + n, within=30)
+            asked = await loopback.run_command(alice, channel, "practice", pack="demo")
+            post = await loopback.reply_to(asked, within=15)
+            post_id = int(next(iter(post.buttons())).split(":")[2])
+            clicked = await loopback.click(alice, post, AnswerChoice(post_id, "A").to_id())
+            answer = (await loopback.reply_to(clicked, within=15)).content
+        finally:
+            for process in bots:
+                process.send_signal(signal.SIGTERM)
+            outputs = [await process.communicate() for process in bots]
+        assert "2 attempts left." in answer
+        async with await PostgresStore.open(url) as store:
+            progress = await store.progress_on_post(post_id=post_id, member_id=alice.id)
+        assert progress.attempts_used == 1
+        for _, stderr in outputs:  # the process that lost a race says so, calmly
+            assert b"Traceback" not in stderr
+            assert b" ERROR " not in stderr
+        assert b"answered by another process first" in b"".join(err for _, err in outputs)
