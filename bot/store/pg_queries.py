@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.store import queries, server_queries
+from bot.store import queries
 
 _NAMED = re.compile(r"(?<![:\w]):([a-z_]+)\b")
 
@@ -96,11 +96,6 @@ SELECT DISTINCT date_trunc('minute', a.answered_at) AS minute
  WHERE p.guild_id = %s AND a.member_id = %s AND a.correct = 1
 """
 
-# Per-server data: the dialects agree on every statement.
-
-SERVER = {
-    name: from_sqlite(value)
-    for name, value in vars(server_queries).items()
-    if name.isupper() and not name.startswith("_") and isinstance(value, str)
-}
-DELETE_SERVER = tuple(from_sqlite(statement) for statement in server_queries.DELETE_SERVER)
+# SQLite's statements that PostgreSQL reads differently, in PostgreSQL's words, for the
+# SQLite code run through bot.store.pg_compat (keyed by the SQLite text).
+OVERRIDES: dict[str, str] = {}

@@ -15,8 +15,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, tzinfo
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+import aiosqlite
 import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
@@ -27,8 +28,9 @@ from bot.progress import Period, PostContext, Streak
 from bot.store import pg_queries as sql
 from bot.store.errors import DatabaseNotWritable, StoreClosed, UnknownPost
 from bot.store.location import PostgresUrl
+from bot.store.pg_compat import Dialect, PooledReads, SqliteStyle, generated_keys
+from bot.store.pg_queries import OVERRIDES
 from bot.store.pg_schema import migrate
-from bot.store.pg_servers import PostgresServers
 from bot.store.protocol import (
     Attempt,
     AttemptOutcome,
@@ -44,6 +46,7 @@ from bot.store.protocol import (
     Store,
 )
 from bot.store.rows import attempt_from_row, from_db, post_from_row
+from bot.store.server_sqlite import SqliteServers
 from exercises.model import LETTERS, MAX_BLANKS, Difficulty
 
 log = logging.getLogger(__name__)
@@ -62,12 +65,17 @@ _ONE_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
 class PostgresStore:
     """Implements bot.store.Store. Open with `await PostgresStore.open(url)`, then close()."""
 
-    def __init__(self, url: PostgresUrl, pool: AsyncConnectionPool[Connection]) -> None:
+    def __init__(
+        self, url: PostgresUrl, pool: AsyncConnectionPool[Connection], dialect: Dialect
+    ) -> None:
         self.url = url
         self._pool = pool
         self._closed = False
         self._writes: set[asyncio.Task[Any]] = set()
-        self.servers = PostgresServers(self._write, self._read)
+        # Where both dialects agree, the SQLite code runs here as it is (bot.store.pg_compat).
+        self._dialect = dialect
+        reads = cast(aiosqlite.Connection, PooledReads(pool, dialect))
+        self.servers = SqliteServers(self._write_as_sqlite, reads)
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.url})"  # without the password
@@ -84,6 +92,7 @@ class PostgresStore:
                 url.secret(), autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
             ) as connection:
                 await migrate(connection, url)
+                dialect = Dialect(await generated_keys(connection), overrides=OVERRIDES)
         except psycopg.OperationalError as error:
             raise DatabaseNotWritable(
                 url,
@@ -100,7 +109,7 @@ class PostgresStore:
             name="tutor-store",
         )
         await pool.open(wait=True, timeout=CONNECT_TIMEOUT_SECONDS)
-        return cls(url, pool)
+        return cls(url, pool, dialect)
 
     async def close(self) -> None:
         """Finish the writes already accepted, then close the pool."""
@@ -384,6 +393,14 @@ class PostgresStore:
         task.add_done_callback(self._writes.discard)
         with STORE_WRITE_SECONDS.time():
             return await asyncio.shield(task)
+
+    async def _write_as_sqlite(self, job: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+        """A write job written for SQLite, in its own transaction here."""
+
+        async def run(db: Connection) -> T:
+            return await job(cast(aiosqlite.Connection, SqliteStyle(db, self._dialect)))
+
+        return await self._write(run)
 
     async def _transaction(self, job: Job[T], retry_lost_races: bool) -> T:
         for _ in range(_RACES_BEFORE_GIVING_UP):
