@@ -13,7 +13,15 @@ the timestamptz columns they are compared with or written to.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from functools import lru_cache
 from types import TracebackType
 from typing import Any
@@ -156,6 +164,10 @@ class SqliteStyle:
 
     def execute(self, statement: str, parameters: Any = ()) -> _Execution:
         return _Execution(lambda: self._dialect.run(self._connection, statement, parameters))
+
+    async def executemany(self, statement: str, parameters: Iterable[Any]) -> None:
+        for each in parameters:
+            await self._dialect.run(self._connection, statement, each)
 
 
 class PooledReads:

@@ -24,6 +24,11 @@ class Backend(Protocol):
         """Open the same storage each time, so a test can close and reopen it."""
         ...
 
+    @property
+    def location(self) -> str:
+        """What DATABASE_URL would say, for a test that starts another process on it."""
+        ...
+
 
 @dataclass
 class SqliteBackend:
@@ -32,6 +37,10 @@ class SqliteBackend:
     async def open(self) -> Store:
         return await SqliteStore.open(self.path)
 
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
 
 @dataclass
 class PostgresBackend:
@@ -39,6 +48,10 @@ class PostgresBackend:
 
     async def open(self) -> Store:
         return await PostgresStore.open(self.url, pool_size=4)
+
+    @property
+    def location(self) -> str:
+        return self.url.secret()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
