@@ -2,6 +2,8 @@
 database that is not its own or is newer, attempts stay append-only, and its URL's
 password is never shown."""
 
+from datetime import UTC, datetime
+
 import psycopg
 import pytest
 
@@ -10,9 +12,10 @@ from bot.store.location import PostgresUrl
 from bot.store.pg_schema import postgres_migrations
 from bot.store.postgres import PostgresStore
 from bot.store.schema import shipped_migrations
-from tests.postgres import fresh_schema
+from tests.postgres import fresh_schema, server_url
 
 LATEST = len(shipped_migrations())
+NOW = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)
 
 
 def test_each_backend_has_the_same_numbered_migrations():
@@ -107,3 +110,16 @@ async def test_attempts_cannot_be_rewritten():
             )
             with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
                 await db.execute("UPDATE attempts SET correct = 1")
+
+
+@pytest.mark.postgres
+async def test_each_test_gets_a_schema_of_its_own_that_is_dropped_after():
+    async with fresh_schema() as first, fresh_schema() as second:
+        async with await PostgresStore.open(first) as store:
+            await store.record_commands_synced(guild_id=None, tree_hash="a", synced_at=NOW)
+        async with await PostgresStore.open(second) as store:
+            assert await store.synced_commands(guild_id=None) is None  # no rows of the other
+        schema = first.secret().rsplit("search_path%3D", 1)[1]
+    async with await psycopg.AsyncConnection.connect(server_url()) as db:
+        cursor = await db.execute("SELECT to_regnamespace(%s)", (schema,))
+        assert await cursor.fetchone() == (None,)
