@@ -57,3 +57,16 @@ docker-test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+# The sandbox: the real bot against a loopback Discord, shown on a page on 127.0.0.1, no Discord
+# account needed (bot/local_sandbox.py). `make run` starts it too when DISCORD_TOKEN is not set.
+.PHONY: sandbox preview
+
+sandbox: $(STAMP)
+	$(PY) -m exercises check
+	$(PY) -m bot.local_sandbox
+
+preview: $(STAMP)
+	@test -n "$(PACK)" || { echo "usage: make preview PACK=path/to/packs (or one pack)" >&2; exit 2; }
+	$(PY) -m exercises check $(PACK)
+	$(PY) -m bot.local_sandbox --packs $(PACK)

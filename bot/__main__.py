@@ -15,6 +15,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -53,7 +54,7 @@ def tutor_client(http: httpx.AsyncClient, settings: Settings) -> TutorClient:
     )
 
 
-async def run(settings: Settings) -> None:
+async def run(settings: Settings, *, preview: bool = False) -> None:
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
     store = await open_store(settings.database)
@@ -67,6 +68,8 @@ async def run(settings: Settings) -> None:
             clock=SystemClock(),
             runner=ExampleRunner(tutor),
             counter_edit_seconds=settings.counter_edit_seconds,
+            preview=preview,
+            quiz_grace=timedelta(minutes=settings.quiz_grace_minutes),
             shard_count=settings.shard_count,
             shard_ids=settings.shard_ids,
         )
@@ -120,7 +123,7 @@ async def warn_if_tutor_missing(tutor: TutorClient) -> None:
         log.info("tutor service at %s: %d exercises", url, health.exercises)
 
 
-async def sync(settings: Settings, guild_id: int | None) -> None:
+async def sync(settings: Settings, guild_id: int | None, *, preview: bool = False) -> None:
     """Register the slash commands with Discord now: globally, or on one server (instant).
 
     The bot also syncs globally at start by itself, when its commands changed.
@@ -130,7 +133,14 @@ async def sync(settings: Settings, guild_id: int | None) -> None:
     store = await open_store(settings.database)
     try:
         clock = SystemClock()
-        bot = TutorBot(store=store, catalog=catalog, clock=clock, sync_commands_at_start=False)
+        bot = TutorBot(
+            store=store,
+            catalog=catalog,
+            clock=clock,
+            sync_commands_at_start=False,
+            run_quizzes=False,
+            preview=preview,
+        )
         async with bot:
             await bot.login(settings.discord_token.reveal())
             guild = discord.Object(guild_id) if guild_id else None
@@ -146,6 +156,12 @@ async def sync(settings: Settings, guild_id: int | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="The Discord tutor bot.")
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="also offer /preview, the sandbox's command for content authors (it lets anyone "
+        "post any exercise: not for a real server)",
+    )
     commands = parser.add_subparsers(dest="command")
     sync_parser = commands.add_parser("sync", help="register the slash commands with Discord")
     sync_parser.add_argument("--guild", type=int, help="a server id: register there only")
@@ -176,9 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif arguments.command == "migrate-to":
             return migrate_to(settings, arguments.url)
         elif arguments.command == "sync":
-            asyncio.run(sync(settings, arguments.guild))
+            asyncio.run(sync(settings, arguments.guild, preview=arguments.preview))
         else:
-            asyncio.run(run(settings))
+            asyncio.run(run(settings, preview=arguments.preview))
     except DatabaseUnusable as error:
         setting = "DATABASE_URL" if settings.database_url is not None else "DATABASE_PATH"
         return _failed(f"{error} ({setting})", settings)

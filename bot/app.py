@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Coroutine, Sequence
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -24,6 +25,7 @@ from bot import (
     member_commands,
     metrics,
     mod_commands,
+    preview_command,
 )
 from bot.clock import Clock
 from bot.counters import CounterRefresher
@@ -34,6 +36,7 @@ from bot.custom_ids import (
     Hint,
     OpenPanel,
     PanelChoice,
+    PatternTestChoice,
     Report,
     RunIt,
     Submit,
@@ -42,7 +45,12 @@ from bot.errors import STALE_BUTTON, Refused
 from bot.interaction_age import InteractionAges
 from bot.member_data import MemberData
 from bot.moderation import Moderation
+from bot.pattern_test import PatternTests
 from bot.practice import Clicked, Practice
+from bot.quiz import commands as quiz_commands
+from bot.quiz.discord_poster import DiscordPoster
+from bot.quiz.manage import QuizManager
+from bot.quiz.scheduler import DEFAULT_GRACE, QuizScheduler
 from bot.render import Rendered
 from bot.replies import reply, report
 from bot.reports import Reports
@@ -71,6 +79,9 @@ class TutorBot(discord.AutoShardedClient):
         guild_ready_timeout: float = 2.0,
         sync_commands_at_start: bool = True,
         shutdown_grace_seconds: float = 5.0,
+        quiz_grace: timedelta = DEFAULT_GRACE,
+        run_quizzes: bool = True,
+        preview: bool = False,
         shard_count: int | None = None,
         shard_ids: Sequence[int] | None = None,
     ) -> None:
@@ -100,9 +111,36 @@ class TutorBot(discord.AutoShardedClient):
         self._background: set[asyncio.Task[Any]] = set()  # cancelled and awaited at close
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
-        commands.install(self.tree, self.practice, cooldown_seconds=practice_cooldown_seconds)
+        self.quiz_scheduler = QuizScheduler(
+            quizzes=store.quizzes,
+            servers=store.servers,
+            catalog=catalog,
+            clock=clock,
+            poster=DiscordPoster(self, store.servers),
+            render_post=self._rendered_post,
+            grace=quiz_grace,
+        )
+        self._run_quizzes = run_quizzes
+        self._names: dict[tuple[int, int], str] = {}
+        self.pattern_tests = PatternTests(runs=store.pattern_tests, catalog=catalog, clock=clock)
+        commands.install(
+            self.tree,
+            self.practice,
+            self.pattern_tests,
+            cooldown_seconds=practice_cooldown_seconds,
+        )
         mod_commands.install(self.tree, self.moderation)
         member_commands.install(self.tree)
+        quizzes = QuizManager(
+            quizzes=store.quizzes,
+            servers=store.servers,
+            catalog=catalog,
+            clock=clock,
+            scheduler=self.quiz_scheduler,
+        )
+        quiz_commands.install(self.tree, quizzes)
+        if preview:  # the sandbox's /preview, for content authors
+            preview_command.install(self.tree, self.practice)
         self.sync_commands_at_start = sync_commands_at_start
         self.shutdown_grace_seconds = shutdown_grace_seconds
         self._unanswered: dict[int, discord.Interaction] = {}  # received, not yet handled
@@ -135,12 +173,22 @@ class TutorBot(discord.AutoShardedClient):
         """After login, before the gateway: buttons routed, slash commands synced if changed."""
         self.add_dynamic_items(*components.BUTTONS)
         self._spawn(self.retention.run(), "retention sweeps")
+        if self._run_quizzes:
+            self._spawn(self._post_quizzes(), "daily quizzes")
         if self.sync_commands_at_start:
             store, now = self.practice.store, self.practice.clock.now()
             try:
                 await command_sync.sync_if_changed(self.tree, store, now)
             except discord.HTTPException as error:
                 log.warning("could not sync the slash commands (%s); next start tries again", error)
+
+    async def _post_quizzes(self) -> None:
+        await self.wait_until_ready()  # the guilds' channels are known; posting can start
+        await self.quiz_scheduler.run()
+
+    async def _rendered_post(self, post_id: int) -> Rendered:
+        _, rendered = await self.practice.render_post(post_id)
+        return rendered
 
     def _spawn(self, work: Coroutine[Any, Any, Any], name: str) -> None:
         """Run store work for a gateway event as a task that close() ends before the store
@@ -166,7 +214,9 @@ class TutorBot(discord.AutoShardedClient):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
         ours or not on the clicked message (a forged or stale one) without a word. Modal
-        submissions are routed here by their custom_id, like buttons."""
+        submissions are routed here by their custom_id, like buttons. Every interaction
+        also tells the bot the member's display name, for leaderboards."""
+        await self._remember_name(interaction)
         if interaction.type is discord.InteractionType.modal_submit and interaction.data:
             form = custom_ids.parse_form(str(interaction.data.get("custom_id", "")))
             if form is None:
@@ -196,6 +246,18 @@ class TutorBot(discord.AutoShardedClient):
             metrics.INTERACTIONS.labels("refused").inc()
             self._settled(interaction)
 
+    async def _remember_name(self, interaction: discord.Interaction) -> None:
+        """Written only when a member's name is new or changed since this process started."""
+        user = interaction.user
+        if interaction.guild_id is None or not isinstance(user, discord.Member):
+            return
+        key = (interaction.guild_id, user.id)
+        if self._names.get(key) == user.display_name:
+            return
+        self._names[key] = user.display_name
+        now = self.practice.clock.now()
+        await self.practice.store.guilds.remember_name(*key, user.display_name, now)
+
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every button click lands here, already parsed from its custom_id."""
         logs.about_interaction(
@@ -216,6 +278,12 @@ class TutorBot(discord.AutoShardedClient):
     async def _handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         if isinstance(button, ForgetMe):
             await member_commands.confirm_forget(interaction, self.member_data, button)
+            return
+        if isinstance(button, PatternTestChoice):  # a private /test question, edited in place
+            member = interaction.user.id
+            await self._reply(
+                interaction, self.pattern_tests.choose(button, member_id=member), replace=True
+            )
             return
         public_message = interaction.message.id if interaction.message else None
         on_post = Clicked(

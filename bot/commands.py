@@ -1,4 +1,4 @@
-"""Slash commands: /practice, /stats and /help. Parse the options, call practice, reply.
+"""Slash commands: /practice, /stats, /leaderboard, /help. Parse options, call practice, reply.
 
 Errors go to the tree's one handler (TutorBot.on_tree_error). The bot syncs these commands
 at start only when they changed since the last sync (bot.command_sync): Discord allows 200
@@ -8,6 +8,7 @@ command creations per day per server.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import discord
 from discord import app_commands
@@ -16,15 +17,25 @@ from bot import render, server_settings
 from bot.components import view_for
 from bot.errors import Refused
 from bot.member_data import WHAT_IS_KEPT
+from bot.progress import Period, period_start
 from bot.replies import reply
 from exercises import Difficulty
 
+PERIOD_CHOICES = [
+    app_commands.Choice(name="today", value=Period.DAY.value),
+    app_commands.Choice(name="this week", value=Period.WEEK.value),
+    app_commands.Choice(name="all time", value=Period.ALL_TIME.value),
+]
+
 if TYPE_CHECKING:
+    from bot.pattern_test import PatternTests
     from bot.practice import Practice
 
 COMMANDS = (
     ("/practice [pack] [difficulty]", "post an exercise here for everyone to answer"),
-    ("/stats", "your own progress: attempts, accuracy and points, per pack"),
+    ("/stats", "your own progress: attempts, accuracy, points per pack, and your streak"),
+    ("/leaderboard [day|week|all]", "the server's top scorers; weeks start on Monday"),
+    ("/test start [pack]", "ten private questions: is this pattern strong? `/test continue`"),
     ("/forget-me", "delete what the bot keeps about you on this server"),
     ("/help", "this message, and what the bot keeps about you"),
 )
@@ -33,7 +44,7 @@ COMMANDS = (
 MODERATORS = (
     "**Moderators** (Manage Server, or the role set in `/tutor config`): `/tutor config`, "
     "`/tutor reset`, `/tutor close`, `/tutor disable`, `/tutor enable`, `/tutor reports`, "
-    "`/tutor audit`."
+    "`/tutor audit`, and daily quizzes: `/quiz schedule|edit|list|pause|resume|remove|now`."
 )
 
 
@@ -62,7 +73,13 @@ def _permission_name(flag: str) -> str:
     return flag.replace("_", " ").title()
 
 
-def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seconds: float) -> None:
+def install(
+    tree: app_commands.CommandTree,
+    practice: Practice,
+    pattern_tests: PatternTests,
+    *,
+    cooldown_seconds: float,
+) -> None:
     """Add the commands to `tree`. Pack choices come from the loaded catalog."""
     pack_choices = [
         app_commands.Choice(name=pack.title[:100], value=pack.id)
@@ -113,13 +130,74 @@ def install(tree: app_commands.CommandTree, practice: Practice, *, cooldown_seco
     @app_commands.guild_only()
     async def stats_command(interaction: discord.Interaction) -> None:
         async def own_stats() -> render.Rendered:
-            stats = await practice.store.member_stats(
-                guild_id=interaction.guild_id or 0, member_id=interaction.user.id
-            )
+            guild_id, member_id = interaction.guild_id or 0, interaction.user.id
+            stats = await practice.store.member_stats(guild_id=guild_id, member_id=member_id)
             titles = {pack_id: pack.title for pack_id, pack in practice.catalog.packs.items()}
-            return render.Rendered(content=render.stats(stats, titles))
+            zone = await server_zone(guild_id)
+            streak = await practice.store.streak(
+                guild_id=guild_id, member_id=member_id, now=practice.clock.now(), tz=zone
+            )
+            text = render.stats(stats, titles)
+            if stats.attempts:
+                text += "\n" + render.streak_line(streak)
+            return render.Rendered(content=text)
 
         await reply(interaction, own_stats())  # private, deferred if the query is slow
+
+    async def server_zone(guild_id: int) -> ZoneInfo:
+        name = (await practice.store.servers.settings(guild_id)).time_zone
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    @tree.command(name="leaderboard", description="The server's top scorers")
+    @app_commands.describe(period="today, this week (from Monday) or all time")
+    @app_commands.choices(period=PERIOD_CHOICES)
+    @app_commands.guild_only()
+    async def leaderboard_command(
+        interaction: discord.Interaction, period: app_commands.Choice[str] | None = None
+    ) -> None:
+        chosen = Period(period.value) if period else Period.WEEK
+        guild_id = interaction.guild_id or 0
+        zone = await server_zone(guild_id)
+        now = practice.clock.now()
+        entries = await practice.store.leaderboard(
+            guild_id=guild_id, period=chosen, now=now, tz=zone
+        )
+        since = period_start(chosen, now, zone)
+        text = render.leaderboard(entries, chosen, since, str(zone))
+        await interaction.response.send_message(
+            text, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    test_group = app_commands.Group(
+        name="test", description="Ten questions to know if a pattern is strong", guild_only=True
+    )
+
+    @test_group.command(name="start", description="Start a private test of ten questions")
+    @app_commands.describe(pack="Which topic (default: all)")
+    @app_commands.choices(pack=pack_choices)
+    async def test_start(
+        interaction: discord.Interaction, pack: app_commands.Choice[str] | None = None
+    ) -> None:
+        await reply(
+            interaction,
+            pattern_tests.start(
+                guild_id=interaction.guild_id or 0,
+                member_id=interaction.user.id,
+                pack=pack.value if pack else None,
+            ),
+        )
+
+    @test_group.command(name="continue", description="Show your test's current question again")
+    async def test_continue(interaction: discord.Interaction) -> None:
+        await reply(
+            interaction,
+            pattern_tests.resume(guild_id=interaction.guild_id or 0, member_id=interaction.user.id),
+        )
+
+    tree.add_command(test_group)
 
     @tree.command(name="help", description="How to practise with this bot")
     async def help_command(interaction: discord.Interaction) -> None:

@@ -75,6 +75,10 @@ class RunItButton(_TutorButton, template=custom_ids.RunIt.TEMPLATE):
     kind = custom_ids.RunIt
 
 
+class PatternTestButton(_TutorButton, template=custom_ids.PatternTestChoice.TEMPLATE):
+    kind = custom_ids.PatternTestChoice
+
+
 class ReportButton(_TutorButton, template=custom_ids.Report.TEMPLATE):
     kind = custom_ids.Report
 
@@ -90,6 +94,7 @@ BUTTONS: tuple[type[_TutorButton], ...] = (
     SubmitButton,
     HintButton,
     RunItButton,
+    PatternTestButton,
     ReportButton,
     ForgetMeButton,
 )

@@ -10,6 +10,8 @@ id here fits Discord's 100-character limit.
     t1:s:{post}:{chosen}           Submit on the panel
     t1:h:{post}                    Hint, on the public post
     t1:r:{post}:{answer}           "Run it": run the member's answer in the tutor service
+    t1:q:{run}:{position}:{chosen} a choice on a private /test question ({chosen}: "A_C");
+                                   once no blank is left open, it is the answer
     t1:x:{post}                    "Report a problem" on the public post: opens a modal
     t1:f:{member}                  /forget-me's confirmation, for that member only
     t1:m:{post}                    the "Report a problem" modal (a form, not a button)
@@ -114,6 +116,20 @@ class RunIt:
 
 
 @dataclass(frozen=True)
+class PatternTestChoice:
+    """A click on a /test question: the letters chosen so far, including this click."""
+
+    run_id: int
+    position: int
+    chosen: str
+
+    TEMPLATE = rf"{VERSION}:q:(?P<run_id>[1-9][0-9]{{0,17}}):(?P<position>[0-9]{{1,2}}):{_CHOSEN}"
+
+    def to_id(self) -> str:
+        return f"{VERSION}:q:{self.run_id}:{self.position}:{self.chosen}"
+
+
+@dataclass(frozen=True)
 class Report:
     """ "Report a problem" on a post: asks the member for a short reason in a modal."""
 
@@ -137,7 +153,17 @@ class ForgetMe:
         return f"{VERSION}:f:{self.member_id}"
 
 
-ButtonId = AnswerChoice | OpenPanel | PanelChoice | Submit | Hint | RunIt | Report | ForgetMe
+ButtonId = (
+    AnswerChoice
+    | OpenPanel
+    | PanelChoice
+    | Submit
+    | Hint
+    | RunIt
+    | Report
+    | ForgetMe
+    | PatternTestChoice
+)
 KINDS: Final[tuple[type[ButtonId], ...]] = (
     AnswerChoice,
     OpenPanel,
@@ -147,9 +173,10 @@ KINDS: Final[tuple[type[ButtonId], ...]] = (
     RunIt,
     Report,
     ForgetMe,
+    PatternTestChoice,
 )
 _NUMBERS: Final = frozenset(
-    {"post_id", "blank", "member_id"}
+    {"post_id", "blank", "member_id", "run_id", "position"}
 )  # groups that hold numbers; the rest are letters
 _PATTERNS: Final = tuple((kind, re.compile(kind.TEMPLATE)) for kind in KINDS)
 

@@ -2,9 +2,10 @@
 
 Each runs in its own process, and each reads the same settings (`.env` in the working
 folder, then the environment) through the shared registry in `config`. Ctrl-C or SIGTERM
-stops both, and if one stops the other is stopped too. Without DISCORD_TOKEN only the tutor
-service starts, with a note on getting one. A tutor service that stops while starting (a bad
-setting, a port in use) ends the launch at once, before the bot starts.
+stops both, and if one stops the other is stopped too. Without DISCORD_TOKEN the local
+sandbox starts instead (bot/local_sandbox.py), with a note on getting a token. A tutor
+service that stops while starting (a bad setting, a port in use) ends the launch at once,
+before the bot starts.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 import httpx
 
 from bot.__main__ import read_settings
+from bot.local_sandbox import run_sandbox
 from bot.settings import TOKEN_HELP, SettingsError
 from bot.tutor_client import TutorClient, TutorServiceError
 from config import redact_url
@@ -77,6 +79,9 @@ async def launch() -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if not settings.discord_token.reveal():
+        print(f"\n{TOKEN_HELP}\nUntil then, the sandbox shows the bot at work.\n", file=sys.stderr)
+        return await run_sandbox()
     if await _answers(settings.tutor_url):
         where = redact_url(settings.tutor_url)
         print(
@@ -87,18 +92,15 @@ async def launch() -> int:
         return 2
     tutor = await _start("tutor")
     processes = [tutor]
-    if settings.discord_token.reveal():
-        # so the bot's start-up check finds it; a tutor that failed to start ends it all
-        if not await _wait_for_tutor(settings.tutor_url, tutor):
-            print(
-                f"the tutor service stopped while starting (exit status {tutor.returncode}); "
-                "the bot was not started",
-                file=sys.stderr,
-            )
-            return 1
-        processes.append(await _start("bot"))
-    else:
-        print(f"\n{TOKEN_HELP}\nUntil then only the tutor service runs.\n", file=sys.stderr)
+    # so the bot's start-up check finds it; a tutor that failed to start ends it all
+    if not await _wait_for_tutor(settings.tutor_url, tutor):
+        print(
+            f"the tutor service stopped while starting (exit status {tutor.returncode}); "
+            "the bot was not started",
+            file=sys.stderr,
+        )
+        return 1
+    processes.append(await _start("bot"))
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -15,8 +15,9 @@ from bot.store import DEFAULT_FORGET_AFTER_DAYS, Store
 
 WHAT_IS_KEPT = (
     "**What the bot keeps about you**, per server: each answer you give (which option, "
-    "right or wrong, points, when), the hints you take, your test runs and the problems you "
-    "report. It is kept until you use `/forget-me`, or until the server's data is deleted "
+    "right or wrong, points, when), the hints you take, your test runs, the problems you "
+    "report, and your display name as you last showed it (for leaderboards). It is kept "
+    "until you use `/forget-me`, or until the server's data is deleted "
     f"(by default {DEFAULT_FORGET_AFTER_DAYS} days after the bot is removed from the server). "
     "After `/forget-me` the bot keeps only your id and the date, so that exercises posted "
     "before then earn you no points."
@@ -25,7 +26,8 @@ WHAT_IS_KEPT = (
 
 def forget_prompt(member_id: int) -> Rendered:
     text = (
-        "This deletes your answers, hints, test runs and reports on this server: you leave "
+        "This deletes your answers, hints, test runs, reports and display name on this server: "
+        "you leave "
         "its leaderboards and your `/stats` start again from nothing. Exercises posted before "
         "now will earn you no points. This cannot be undone.\n\n" + WHAT_IS_KEPT
     )

@@ -20,6 +20,7 @@ from bot.run_it import ExampleRunner
 from bot.store import AttemptOutcome, Post, Store
 from exercises import AnswerError, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
 
+QUIZ_CLOSED = "This daily quiz has closed and its results are posted. Try `/practice`."
 CLOSED_POST = "A moderator closed this exercise: it takes no more answers. Try `/practice`."
 
 
@@ -122,8 +123,11 @@ class Practice:
             raise Refused("This exercise has been updated since it was posted. Use `/practice`.")
         return post, exercise
 
-    async def _post_for_click(self, clicked: Clicked) -> tuple[Post, AnyExercise]:
-        """The post the button names, if it really is the one in this channel and message."""
+    async def _post_for_click(
+        self, clicked: Clicked, *, after_closing: bool = False
+    ) -> tuple[Post, AnyExercise]:
+        """The post the button names, if it really is the one in this channel and message,
+        and still open for answers (a closed daily quiz only still runs examples)."""
         post, exercise = await self._post_and_exercise(clicked.post_id)
         if post.channel_id != clicked.channel_id:
             raise Refused(STALE_BUTTON)
@@ -138,6 +142,12 @@ class Practice:
             and shown_in != clicked.message_id
         ):
             raise Refused(STALE_BUTTON)
+        if (
+            not after_closing
+            and post.context is PostContext.DAILY_QUIZ
+            and await self.store.quizzes.is_closed(post.post_id)
+        ):
+            raise Refused(QUIZ_CLOSED)
         return post, exercise
 
     async def open_panel(self, clicked: Clicked) -> render.Rendered:
@@ -229,7 +239,7 @@ class Practice:
         Only an answer the member gave on this post runs: a forged button cannot probe
         the other options.
         """
-        post, exercise = await self._post_for_click(clicked)
+        post, exercise = await self._post_for_click(clicked, after_closing=True)
         member = clicked.member_id
         if answer not in await self.store.answers_given(post_id=post.post_id, member_id=member):
             raise Refused(STALE_BUTTON)

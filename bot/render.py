@@ -1,7 +1,8 @@
 """Pure rendering: exercises, verdicts and progress -> message text, embeds and button specs.
 
 No I/O and no state: every function's output follows from its arguments, so messages are
-unit-tested without Discord. Text from members is never rendered here (no mentions to leak).
+unit-tested without Discord. The only text from members is a display name on a leaderboard,
+escaped so that it can never become a mention or markdown.
 """
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import IntEnum
 
 import discord
 
 from bot import custom_ids
 from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Report, RunIt, Submit
-from bot.store import MemberStats
+from bot.progress import Period, Streak
+from bot.store import LeaderboardEntry, MemberStats
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, Verdict, blank_marker
 
 DIFFICULTY_COLOURS = {"easy": 0x57F287, "medium": 0xFEE75C, "hard": 0xED4245}
@@ -294,3 +297,32 @@ def stats(member: MemberStats, pack_titles: Mapping[str, str]) -> str:
 def _summary(attempts: int, correct: int, points: int, solved: int) -> str:
     accuracy = round(100 * correct / attempts) if attempts else 0
     return f"{solved} solved · {attempts} answers, {accuracy}% correct · {points} points"
+
+
+PERIOD_TITLES = {Period.DAY: "today", Period.WEEK: "this week", Period.ALL_TIME: "all time"}
+
+
+def leaderboard(
+    entries: Sequence[LeaderboardEntry], period: Period, since: datetime | None, zone: str
+) -> str:
+    """The server's board: display names as plain text (never a mention), points, solves."""
+    title = PERIOD_TITLES[period]
+    heading = f"**Leaderboard · {title}**"
+    if since is not None:
+        heading += f" (since {since:%A %d %B %H:%M} {zone})"
+    if not entries:
+        return f"{heading}\nNo points yet. Solve a `/practice` exercise to get on the board."
+    lines = [heading]
+    for entry in entries:
+        name = entry.display_name or f"member {entry.member_id}"
+        plain = discord.utils.escape_mentions(discord.utils.escape_markdown(name))
+        solved = f"{entry.solves} solved"
+        lines.append(f"{entry.rank}. {plain} · {entry.points} points · {solved}")
+    return _fit("\n".join(lines))
+
+
+def streak_line(streak: Streak) -> str:
+    if streak.current == 0:
+        return f"Streak: none right now (longest: {streak.longest} days)."
+    days = f"{streak.current} day{'s' if streak.current != 1 else ''}"
+    return f"Streak: {days} in a row (longest: {streak.longest})."

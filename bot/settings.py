@@ -36,6 +36,7 @@ class Settings:
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     counter_edit_seconds: float = 5.0
+    quiz_grace_minutes: int = 120
     log_level: str = "INFO"
     log_format: str = "text"
     health_port: int | None = None
@@ -73,6 +74,7 @@ class Settings:
             discord_api_base=_url(env, "DISCORD_API_BASE", ("http://", "https://")),
             discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
             counter_edit_seconds=_seconds(env, "COUNTER_EDIT_SECONDS", 5.0),
+            quiz_grace_minutes=_quiz_grace_minutes(env),
             log_level=_log_level(env),
             log_format=log_format(env),
             health_port=_port(env, "HEALTH_PORT"),
@@ -153,6 +155,19 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if not 0 < seconds <= 3600:
         raise SettingsError(f"{name}={value!r} must be more than 0 and at most 3600 seconds")
     return seconds
+
+
+def _quiz_grace_minutes(env: Mapping[str, str]) -> int:
+    """How late a daily quiz missed while the bot was down is still posted on start-up."""
+    value = env.get("QUIZ_GRACE_MINUTES")
+    if not value:
+        return 120
+    if not value.strip().isdigit() or not 0 <= int(value) <= 1440:
+        raise SettingsError(
+            f"QUIZ_GRACE_MINUTES={value!r} must be a whole number of minutes from 0 to 1440, "
+            "e.g. 120"
+        )
+    return int(value)
 
 
 def _log_level(env: Mapping[str, str]) -> str:

@@ -120,6 +120,14 @@ SETTINGS: tuple[Setting, ...] = (
         "at most one edit of a post's public counters per this many seconds",
         Reader.BOT,
     ),
+    Setting(
+        "QUIZ_GRACE_MINUTES",
+        "minutes",
+        "`120`",
+        "a daily quiz missed while the bot was down is still posted on start-up if it is at "
+        "most this late; later ones are skipped and logged",
+        Reader.BOT,
+    ),
     Setting("LOG_LEVEL", "level", "`INFO`", "`DEBUG`, `INFO`, `WARNING` or `ERROR`", Reader.BOT),
     Setting(
         "LOG_FORMAT",

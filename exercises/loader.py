@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from exercises.content_checks import check_exercises
 from exercises.errors import ContentError, Problem
 from exercises.fields import Fields
 from exercises.model import AnyExercise, Pack
@@ -88,6 +89,7 @@ def _load(root: Path, problems: list[Problem]) -> Catalog:
                 problems.append(Problem(file, "slug", message))
                 continue
             exercises[exercise.id] = exercise
+    check_exercises(list(exercises.values()), problems)
     return Catalog(packs, exercises)
 
 

@@ -15,6 +15,13 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _MAX_CONCURRENT = 20
 _MAX_DISCONNECT_AFTER = 5.0
 
+DJANGO_MIDDLEWARE = (
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+)
+"""The Django middleware a run may declare by its dotted path, and no other: each needs nothing
+beyond the example project (sessions are kept in signed cookies, so no table is needed)."""
+
 
 def read_run(fields: Fields, fixed_target: RunTarget | None, wrong_letters: str) -> Run | None:
     """Read `run` if present. `fixed_target` is the kind's own target (fill-in-the-blank)."""
@@ -38,8 +45,13 @@ def read_run(fields: Fields, fixed_target: RunTarget | None, wrong_letters: str)
         table.problem("request", "is only for views; a coroutine is awaited with no arguments")
     middleware = table.text_list("middleware", min_items=1) if table.has("middleware") else ()
     for index, name in enumerate(middleware):
-        if not _NAME.match(name):
-            table.problem(f"middleware[{index}]", f"{name!r} is not a Python name")
+        if not _NAME.match(name) and name not in DJANGO_MIDDLEWARE:
+            listed = ", ".join(DJANGO_MIDDLEWARE)
+            message = (
+                f"{name!r} is neither a name the example defines nor one of the Django "
+                f"middleware a run may use: {listed}"
+            )
+            table.problem(f"middleware[{index}]", message)
     route = table.text("route", required=False)
     prelude = table.text("prelude", required=False) or ""
     concurrent = table.integer("concurrent", required=False, low=1, high=_MAX_CONCURRENT) or 1

@@ -293,5 +293,5 @@ def _check_defines(fields: Fields, source: str, run: Run) -> None:
     if run.entry_point not in defined:
         fields.problem(field, f"names {run.entry_point!r}, which the example does not define")
     for name in run.middleware:
-        if name not in defined:
+        if name.isidentifier() and name not in defined:  # dotted: checked by read_run
             fields.problem("run.middleware", f"names {name!r}, which the example does not define")

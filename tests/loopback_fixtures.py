@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,12 +59,20 @@ def manual_clock() -> ManualClock:
 
 
 @pytest.fixture
+def before_loopback_starts() -> list[Callable[[LoopbackDiscord], None]]:
+    """What to add to the stand-in before it starts (its routes freeze then); a test module
+    overrides this fixture, e.g. to serve the sandbox page beside the API."""
+    return []
+
+
+@pytest.fixture
 async def loopback(
     request: pytest.FixtureRequest,
     manual_clock: ManualClock,
     discord_spec: DiscordSpec | None,
     rejected_bodies: RejectedBodies,
     logged_errors: LoggedErrors,
+    before_loopback_starts: list[Callable[[LoopbackDiscord], None]],
 ) -> AsyncIterator[LoopbackDiscord]:
     """The stand-in; using it also turns on the spec check and the ERROR guard.
 
@@ -73,6 +81,8 @@ async def loopback(
     discord_in_tests = LoopbackDiscord(
         clock=manual_clock, spec=discord_spec, shard_count=shards.args[0] if shards else 1
     )
+    for add in before_loopback_starts:
+        add(discord_in_tests)
     await discord_in_tests.start()
     request.node.stash.setdefault(_LOOPBACKS, []).append(discord_in_tests)
     saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY

@@ -1,4 +1,5 @@
-"""The small Django project that examples run in: the `library` app, its seeded rows, no middleware.
+"""The small Django project that examples run in: the `library` app, its seeded rows, and only
+the middleware a run declares (its own, or Django's from the allow-list in exercises).
 
 Configured once per worker process, before it forks one child per run; never in the API process.
 """
@@ -13,6 +14,8 @@ from typing import Any
 
 import django
 from django.conf import settings
+
+from exercises.run_schema import DJANGO_MIDDLEWARE
 
 EXAMPLE_MODULE = "example"
 """The module name an example's code runs as, so `run.middleware` names resolve."""
@@ -42,6 +45,8 @@ def configure(example_api_url: str) -> None:
             {"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": False}
         ],
         USE_TZ=True,
+        # SessionMiddleware, when a run declares it, keeps sessions in a signed cookie: no table.
+        SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
         LOGGING_CONFIG=None,
         EXAMPLE_API_URL=example_api_url.rstrip("/"),
     )
@@ -56,9 +61,18 @@ def configure(example_api_url: str) -> None:
 
 
 def install_example(module: types.ModuleType, middleware: Sequence[str]) -> None:
-    """Make the example importable by name and put its middleware around every view."""
+    """Make the example importable by name and put its middleware around every view: a plain
+    name is the example's own factory; a dotted path must be on the allow-list, nothing else."""
     sys.modules[EXAMPLE_MODULE] = module
-    settings.MIDDLEWARE = [f"{EXAMPLE_MODULE}.{name}" for name in middleware]
+    settings.MIDDLEWARE = [_middleware_path(name) for name in middleware]
+
+
+def _middleware_path(name: str) -> str:
+    if name in DJANGO_MIDDLEWARE:
+        return name
+    if not name.isidentifier():
+        raise ValueError(f"{name!r} is not an example's middleware nor an allowed Django one")
+    return f"{EXAMPLE_MODULE}.{name}"
 
 
 def install_route(route: str, view: Any) -> None:

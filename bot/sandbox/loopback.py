@@ -116,6 +116,7 @@ class LoopbackDiscord:
     ) -> Interaction:
         """`/command` as typed in the client; "quiz schedule" runs a subcommand.
 
+        Positional-only, so that an option may be called `channel` or `command`.
         Channel, member and role options take the sandbox's objects and arrive resolved.
         `age`: seconds the interaction is already old when it reaches the bot (a backlog).
         """

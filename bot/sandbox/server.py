@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.sandbox import attachments
+from bot.sandbox.channel_history import ChannelHistory
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.interactions import Interactions
 from bot.sandbox.recording import API_PREFIX, Recorder, json_answer
@@ -24,6 +25,7 @@ class Server:
         self.app = web.Application(middlewares=[recorder.middleware])
         self.app[attachments.WORLD] = world
         self.app.add_routes(attachments.routes())
+        self.app.add_routes(ChannelHistory(world).routes())
         self.app.add_routes(Rest(world).routes())
         self.app.add_routes(Interactions(world).routes())
         self.app.add_routes(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.store import queries
+from bot.store import queries, quizzes
 
 _NAMED = re.compile(r"(?<![:\w]):([a-z_]+)\b")
 
@@ -63,23 +63,29 @@ SELECT split_part(p.exercise_id, '/', 1) AS pack_id,
 """
 
 LEADERBOARD = """
-SELECT a.member_id,
-       sum(a.points) AS points,
-       sum(a.correct) AS solves,
-       max(CASE WHEN a.points > 0 THEN a.answered_at END) AS last_scored_at
-  FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
- WHERE p.guild_id = %(guild)s
-   AND (%(since)s::timestamptz IS NULL OR a.answered_at >= %(since)s::timestamptz)
- GROUP BY a.member_id
-HAVING sum(a.points) > 0
- ORDER BY points DESC, last_scored_at ASC, a.member_id ASC
- LIMIT %(limit)s
+WITH board AS (
+    SELECT a.member_id,
+           sum(a.points) AS points,
+           sum(a.correct) AS solves,
+           max(CASE WHEN a.points > 0 THEN a.answered_at END) AS last_scored_at
+      FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
+     WHERE p.guild_id = %(guild)s
+       AND (%(since)s::timestamptz IS NULL OR a.answered_at >= %(since)s::timestamptz)
+     GROUP BY a.member_id
+    HAVING sum(a.points) > 0
+     ORDER BY points DESC, last_scored_at ASC, a.member_id ASC
+     LIMIT %(limit)s
+)
+SELECT board.*, n.display_name
+  FROM board LEFT JOIN member_names AS n
+    ON n.guild_id = %(guild)s AND n.member_id = board.member_id
+ ORDER BY points DESC, last_scored_at ASC, member_id ASC
 """
 
 PICK_RATES = """
 WITH counted AS (
     SELECT answer FROM attempts
-     WHERE post_id = %(post)s AND (NOT %(first_only)s OR attempt_number = 1)
+     WHERE post_id = %(post)s AND (%(first_only)s = 0 OR attempt_number = 1)
 )
 SELECT b.blank - 1 AS blank,
        substr(c.answer, b.blank, 1) AS option,
@@ -98,4 +104,18 @@ SELECT DISTINCT date_trunc('minute', a.answered_at) AS minute
 
 # SQLite's statements that PostgreSQL reads differently, in PostgreSQL's words, for the
 # SQLite code run through bot.store.pg_compat (keyed by the SQLite text).
-OVERRIDES: dict[str, str] = {}
+OVERRIDES: dict[str, str] = {
+    queries.PICK_RATES: PICK_RATES,  # PostgreSQL wants WITH RECURSIVE; generate_series does it
+    # Every column not aggregated must be grouped by in PostgreSQL.
+    quizzes._SCORERS: quizzes._SCORERS.replace("?", "%s").replace(
+        "GROUP BY a.member_id", "GROUP BY a.member_id, n.display_name"
+    ),
+    # A skipped day has no lease: '' in SQLite's text column, NULL in PostgreSQL's timestamptz.
+    "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at, "
+    "claimed_by, lease_until, note) VALUES (?, ?, ?, 'skipped', ?, '', '', ?) "
+    "ON CONFLICT (schedule_id, local_date) DO NOTHING": (
+        "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at,"
+        " claimed_by, lease_until, note) VALUES (%s, %s, %s, 'skipped', %s, '', NULL, %s)"
+        " ON CONFLICT (schedule_id, local_date) DO NOTHING"
+    ),
+}

@@ -27,7 +27,9 @@ from bot.metrics import STORE_WRITE_SECONDS
 from bot.progress import Period, PostContext, Streak
 from bot.store import pg_queries as sql
 from bot.store.errors import DatabaseNotWritable, StoreClosed, UnknownPost
+from bot.store.guilds import SqliteGuilds
 from bot.store.location import PostgresUrl
+from bot.store.pattern_tests import SqlitePatternTests
 from bot.store.pg_compat import Dialect, PooledReads, SqliteStyle, generated_keys
 from bot.store.pg_queries import OVERRIDES
 from bot.store.pg_schema import migrate
@@ -45,6 +47,7 @@ from bot.store.protocol import (
     PostProgress,
     Store,
 )
+from bot.store.quizzes import SqliteQuizzes
 from bot.store.rows import attempt_from_row, from_db, post_from_row
 from bot.store.server_sqlite import SqliteServers
 from exercises.model import LETTERS, MAX_BLANKS, Difficulty
@@ -76,6 +79,9 @@ class PostgresStore:
         self._dialect = dialect
         reads = cast(aiosqlite.Connection, PooledReads(pool, dialect))
         self.servers = SqliteServers(self._write_as_sqlite, reads)
+        self.quizzes = SqliteQuizzes(self._write_as_sqlite, reads)
+        self.guilds = SqliteGuilds(self._write_as_sqlite, reads)
+        self.pattern_tests = SqlitePatternTests(self._write_as_sqlite, reads)
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.url})"  # without the password
@@ -338,14 +344,20 @@ class PostgresStore:
         values = {"guild": guild_id, "since": since, "limit": limit}
         rows = await self._read(_all, sql.LEADERBOARD, values)
         return [
-            LeaderboardEntry(rank, row["member_id"], int(row["points"]), int(row["solves"]))
+            LeaderboardEntry(
+                rank,
+                row["member_id"],
+                int(row["points"]),
+                int(row["solves"]),
+                row["display_name"],
+            )
             for rank, row in enumerate(rows, start=1)
         ]
 
     async def pick_rates(
         self, post_id: int, *, first_answers_only: bool = False
     ) -> list[OptionPick]:
-        values = {"post": post_id, "first_only": first_answers_only}
+        values = {"post": post_id, "first_only": int(first_answers_only)}
         rows = await self._read(_all, sql.PICK_RATES, values)
         return [
             OptionPick(row["blank"], row["option"], row["picks"], row["picks"] / row["answers"])

@@ -15,6 +15,9 @@ from bot.progress import Period, PostContext, Streak
 from exercises.model import Difficulty
 
 if TYPE_CHECKING:
+    from bot.store.guilds import SqliteGuilds
+    from bot.store.pattern_tests import SqlitePatternTests
+    from bot.store.quizzes import SqliteQuizzes
     from bot.store.servers import ServerData
 
 
@@ -131,6 +134,7 @@ class LeaderboardEntry:
     member_id: int
     points: int
     solves: int  # correct answers in the period, including ones that earned no points
+    display_name: str | None = None  # as the member last showed it to the bot; None if never
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +157,13 @@ class Store(Protocol):
     def servers(self) -> ServerData:
         """Per-server settings, moderators' actions, reports and forgetting."""
         ...
+
+    quizzes: SqliteQuizzes
+    """Daily quiz schedules and their deliveries (bot.store.quizzes)."""
+    guilds: SqliteGuilds
+    """Members' display names, as they last showed them to the bot (bot.store.guilds)."""
+    pattern_tests: SqlitePatternTests
+    """/test runs and their answers (bot.store.pattern_tests)."""
 
     async def create_post(
         self,

@@ -106,16 +106,22 @@ SELECT CASE WHEN instr(p.exercise_id, '/') > 0
 # Points earned in a guild since a moment ("" for all time). Ties go to whoever reached
 # their points first, then to the lower member id so the order is always the same.
 LEADERBOARD = """
-SELECT a.member_id,
-       sum(a.points) AS points,
-       sum(a.correct) AS solves,
-       max(CASE WHEN a.points > 0 THEN a.answered_at END) AS last_scored_at
-  FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
- WHERE p.guild_id = ? AND a.answered_at >= ?
- GROUP BY a.member_id
-HAVING sum(a.points) > 0
- ORDER BY points DESC, last_scored_at ASC, a.member_id ASC
- LIMIT ?
+WITH board AS (
+    SELECT a.member_id,
+           p.guild_id,
+           sum(a.points) AS points,
+           sum(a.correct) AS solves,
+           max(CASE WHEN a.points > 0 THEN a.answered_at END) AS last_scored_at
+      FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
+     WHERE p.guild_id = ? AND a.answered_at >= ?
+     GROUP BY a.member_id
+    HAVING sum(a.points) > 0
+     ORDER BY points DESC, last_scored_at ASC, a.member_id ASC
+     LIMIT ?
+)
+SELECT board.*, n.display_name
+  FROM board LEFT JOIN member_names AS n USING (guild_id, member_id)
+ ORDER BY points DESC, last_scored_at ASC, member_id ASC
 """
 
 # How often each option was picked for each blank; the answer "ABD" picks A for blank 0,

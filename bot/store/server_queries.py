@@ -72,6 +72,7 @@ FORGET_REPORTS = "DELETE FROM reports WHERE guild_id = :guild AND member_id = :m
 _MEMBER_RUNS = "SELECT run_id FROM test_runs WHERE guild_id = :guild AND member_id = :member"
 FORGET_TEST_QUESTIONS = f"DELETE FROM test_run_questions WHERE run_id IN ({_MEMBER_RUNS})"
 FORGET_TEST_RUNS = "DELETE FROM test_runs WHERE guild_id = :guild AND member_id = :member"
+FORGET_NAME = "DELETE FROM member_names WHERE guild_id = :guild AND member_id = :member"
 REMEMBER_FORGOTTEN = """
 INSERT INTO forgotten_members (guild_id, member_id, forgotten_at) VALUES (:guild, :member, :at)
 ON CONFLICT (guild_id, member_id) DO UPDATE SET forgotten_at = excluded.forgotten_at
@@ -116,4 +117,5 @@ DELETE_SERVER = (
     "DELETE FROM moderator_actions WHERE guild_id = :guild",
     "DELETE FROM forgotten_members WHERE guild_id = :guild",
     "DELETE FROM departed_guilds WHERE guild_id = :guild",
+    "DELETE FROM member_names WHERE guild_id = :guild",
 )

@@ -179,6 +179,7 @@ class SqliteServers:
             await db.execute(sql.FORGET_TEST_QUESTIONS, values)
             async with db.execute(sql.FORGET_TEST_RUNS, values) as cursor:
                 runs = cursor.rowcount
+            await db.execute(sql.FORGET_NAME, values)
             await db.execute(sql.REMEMBER_FORGOTTEN, values)
             attempts, hints, reports = counts
             return Forgotten(attempts=attempts, hints=hints, test_runs=runs, reports=reports)

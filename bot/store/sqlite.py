@@ -21,6 +21,8 @@ from bot.metrics import STORE_WRITE_SECONDS
 from bot.progress import Period, PostContext, Streak
 from bot.store import queries
 from bot.store.errors import StoreClosed, UnknownPost
+from bot.store.guilds import SqliteGuilds
+from bot.store.pattern_tests import SqlitePatternTests
 from bot.store.protocol import (
     Attempt,
     AttemptOutcome,
@@ -35,6 +37,7 @@ from bot.store.protocol import (
     PostProgress,
     Store,
 )
+from bot.store.quizzes import SqliteQuizzes
 from bot.store.rows import attempt_from_row, from_db, post_from_row, to_db
 from bot.store.schema import connect, open_for_writing
 from bot.store.server_sqlite import SqliteServers
@@ -56,6 +59,9 @@ class SqliteStore:
         self._writes = writes
         self._reads = reads
         self._closed = False
+        self.quizzes = SqliteQuizzes(self._write, reads)
+        self.guilds = SqliteGuilds(self._write, reads)
+        self.pattern_tests = SqlitePatternTests(self._write, reads)
         self.servers = SqliteServers(self._write, reads)
 
     @classmethod
@@ -298,7 +304,9 @@ class SqliteStore:
         since = to_db(start, "period start") if start is not None else ""  # "" sorts first
         rows = await _all(self._reads, queries.LEADERBOARD, (guild_id, since, limit))
         return [
-            LeaderboardEntry(rank, row["member_id"], row["points"], row["solves"])
+            LeaderboardEntry(
+                rank, row["member_id"], row["points"], row["solves"], row["display_name"]
+            )
             for rank, row in enumerate(rows, start=1)
         ]
 

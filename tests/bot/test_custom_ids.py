@@ -11,6 +11,7 @@ from bot.custom_ids import (
     Hint,
     OpenPanel,
     PanelChoice,
+    PatternTestChoice,
     Report,
     RunIt,
     Submit,
@@ -23,6 +24,7 @@ EXAMPLES = [
     Submit(post_id=123456789012345678, chosen="ABC"),
     Hint(post_id=9),
     RunIt(post_id=5, answer="CAB"),
+    PatternTestChoice(run_id=3, position=9, chosen="A_"),
     Report(post_id=11),
     ForgetMe(member_id=18_446_744_073_709_551_615),
 ]
@@ -46,6 +48,7 @@ def test_the_longest_ids_fit_discords_limit() -> None:
         PanelChoice(longest_post, "ABC", 3, "D").to_id(),
         Submit(longest_post, "ABC").to_id(),
         RunIt(longest_post, "ABC").to_id(),
+        PatternTestChoice(longest_post, 99, "ABC").to_id(),
     ]
     assert max(len(custom_id) for custom_id in ids) <= 100
 

@@ -1,52 +1,142 @@
-"""`make run`'s launcher: without a token the tutor service runs, the member is told how to get
-a token, and SIGTERM stops everything cleanly; a tutor that cannot start, or one already
-running, ends it at once with one line."""
+"""`make run`'s launcher. Without a token: the sandbox. The tutor service, the loopback
+Discord with its page and the real bot start, each in its own process; one line gives the
+page's address and the sandbox's own database; SIGTERM stops all three. `python -m bot`
+without a token (or with the variable misspelt) is still an error: the sandbox starts only on
+purpose. With a token: a tutor that cannot start, or one already running, ends it at once
+with one line."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.sandbox import LoopbackDiscord
 from tests.e2e.bots import serving_tutor
 from tests.processes import clean_environment, free_port
 from tutor.config import TutorConfig
 
+START_WITHIN_SECONDS = 60.0  # "within a minute", on a loaded 2-core machine
 
-def test_without_a_token_the_tutor_runs_and_sigterm_stops_it() -> None:
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
-    env |= {"TUTOR_PORT": str(port)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.launch"],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+def without_token(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DISCORD_")}
+    return env | extra
+
+
+GOOD_PACKS = Path(__file__).parents[1] / "exercises" / "fixtures" / "good"
+
+
+@pytest.mark.parametrize(
+    ("command", "packs"),
+    [
+        (["bot.launch"], None),  # make run, without a token
+        (["bot.local_sandbox", "--packs", str(GOOD_PACKS)], {"demo"}),  # make preview PACK=...
+    ],
+    ids=["make-run", "make-preview"],
+)
+async def test_without_a_token_make_run_starts_the_sandbox_and_sigterm_stops_it(
+    tmp_path: Path, command: list[str], packs: set[str] | None
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        *command,
+        cwd=tmp_path,  # a clean folder: no .env, and data/ created there
+        env=without_token(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
+    assert process.stdout is not None
     try:
-        health = None
-        deadline = time.monotonic() + 30
-        while health is None and time.monotonic() < deadline:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).json()
-            except httpx.TransportError:
-                time.sleep(0.1)  # polling a starting process: nothing to await here
-        assert health is not None
-        assert health["status"] == "ok"
+        line = await asyncio.wait_for(process.stdout.readline(), START_WITHIN_SECONDS)
+        ready = re.fullmatch(
+            r"Sandbox ready: open (http://127\.0\.0\.1:\d+/) \(the bot's database: (.+); "
+            r"Ctrl-C stops it\)\n",
+            line.decode(),
+        )
+        assert ready is not None, line
+        page_url, database = ready.groups()
+        async with httpx.AsyncClient(base_url=page_url) as http:
+            page = await http.get("/")
+            people = (await http.get("/sandbox/people")).json()
+            alice = next(person["id"] for person in people if person["name"] == "alice")
+            state = (await http.get("/sandbox/state", params={"as": alice})).json()
     finally:
         process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
 
-    assert process.returncode == 0
-    assert "DISCORD_TOKEN is not set" in stderr
-    assert "only the tutor service runs" in stderr
+    assert process.returncode == 0, stderr.decode()
+    if packs is None:
+        assert "DISCORD_TOKEN is not set" in stderr.decode()
+    assert page.status_code == 200
+    assert "<title>Tutor sandbox</title>" in page.text
+    assert {person["name"] for person in people} >= {"alice", "bob", "mod"}
+    commands = {command["name"]: command for command in state["commands"]}
+    members_commands = {"practice", "preview", "stats", "help", "forget-me", "leaderboard"}
+    assert members_commands <= set(commands)  # synced at start
+    assert not {"tutor", "quiz"} & set(commands)  # moderators' commands: hidden from alice
+    (pack,) = [option for option in commands["practice"]["options"] if option["name"] == "pack"]
+    offered = {choice["value"] for choice in pack["choices"]}
+    assert offered == packs if packs else len(offered) > 1
+    assert Path(database) == tmp_path / "data" / "sandbox.sqlite3"
+    kept = files_in(tmp_path / "data")
+    assert "sandbox.sqlite3" in kept
+    assert "tutor.sqlite3" not in kept  # its own file, never a deployment's
+    async with httpx.AsyncClient() as http:  # stopped with it: the page no longer answers
+        try:
+            await http.get(page_url)
+            still_up = True
+        except httpx.TransportError:
+            still_up = False
+    assert not still_up
+
+
+async def test_python_m_bot_without_a_token_is_still_an_error(tmp_path: Path) -> None:
+    for env in (without_token(), without_token(DISCORD_TOKNE="abc")):
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 2
+        assert stderr.decode().startswith("error: DISCORD_TOKEN is not set")
+        assert b"Sandbox" not in stdout + stderr
+
+
+async def test_a_sandbox_that_cannot_start_says_why_and_stops(tmp_path: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.local_sandbox",
+        "--packs",
+        str(tmp_path / "no-such-packs"),
+        cwd=tmp_path,
+        env=without_token(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), START_WITHIN_SECONDS)
+
+    assert process.returncode == 1
+    assert b"Sandbox ready" not in stdout
+    assert "EXERCISES_PATH=" in stderr.decode()  # the bot names the setting
+    assert "error: the bot could not register its commands" in stderr.decode()
 
 
 async def launch(cwd: Path, settings: dict[str, str]) -> tuple[int, str]:
@@ -86,7 +176,8 @@ async def test_a_tutor_that_stops_at_start_ends_the_launch_before_the_bot(
 async def test_a_second_launch_names_the_running_one(tmp_path: Path) -> None:
     async with serving_tutor(TutorConfig()) as running:
         port = running.rsplit(":", 1)[1]
-        status, stderr = await launch(tmp_path, {"TUTOR_PORT": port})
+        # with a token: without one, make run starts the sandbox on ports of its own
+        status, stderr = await launch(tmp_path, {"TUTOR_PORT": port, "DISCORD_TOKEN": "any"})
 
     assert status == 2
     assert stderr.splitlines() == [

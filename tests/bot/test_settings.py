@@ -38,6 +38,8 @@ def test_a_missing_token_says_how_to_get_one() -> None:
         ("COUNTER_EDIT_SECONDS", "0", "must be more than 0"),
         ("EXERCISES_PATH", "/nowhere/at/all", "EXERCISES_PATH='/nowhere/at/all' is not a folder"),
         ("LOG_LEVEL", "loud", "LOG_LEVEL='LOUD' must be DEBUG"),
+        ("QUIZ_GRACE_MINUTES", "2h", "QUIZ_GRACE_MINUTES='2h' must be a whole number of minutes"),
+        ("QUIZ_GRACE_MINUTES", "1441", "from 0 to 1440, e.g. 120"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT='xml' must be text or json"),
         ("HEALTH_PORT", "http", "HEALTH_PORT='http' must be a TCP port"),
         ("HEALTH_PORT", "70000", "HEALTH_PORT='70000' must be a TCP port"),
@@ -56,6 +58,12 @@ def test_a_proxy_base_loses_its_trailing_slash() -> None:
     )
 
     assert settings.discord_api_base == "http://127.0.0.1:9/api/v10"
+
+
+def test_the_quiz_grace_window_defaults_to_two_hours() -> None:
+    assert Settings.from_environment({"DISCORD_TOKEN": "abc"}).quiz_grace_minutes == 120
+    custom = Settings.from_environment({"DISCORD_TOKEN": "abc", "QUIZ_GRACE_MINUTES": "30"})
+    assert custom.quiz_grace_minutes == 30
 
 
 @pytest.mark.parametrize(

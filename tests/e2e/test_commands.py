@@ -69,16 +69,16 @@ async def test_a_removed_command_gets_a_clear_private_answer(
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.command_sync")
     async with running_bot(loopback, scene, manual_clock, tmp_path / "tutor.sqlite3"):
-        discord_still_shows(loopback, {"name": "leaderboard", "description": "Top members"})
+        discord_still_shows(loopback, {"name": "scoreboard", "description": "Top members"})
         answer = await loopback.reply_to(
-            await loopback.run_command(scene.alice, scene.channel, "leaderboard")
+            await loopback.run_command(scene.alice, scene.channel, "scoreboard")
         )
 
     assert answer.ephemeral
     assert answer.content == COMMAND_UPDATED
     (line,) = stale_lines(caplog)
     assert line.levelno == logging.INFO
-    assert "/leaderboard" in line.getMessage()
+    assert "/scoreboard" in line.getMessage()
     assert "CommandNotFound" in line.getMessage()
     assert [r for r in caplog.records if r.levelno > logging.INFO or r.exc_info] == []
 
@@ -117,17 +117,17 @@ async def test_a_command_whose_options_changed_gets_a_clear_answer(
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.command_sync")
     async with running_bot(loopback, scene, manual_clock, tmp_path / "tutor.sqlite3") as bot:
-        # The bot's /quiz became a group of subcommands; Discord still shows the old /quiz.
-        quiz = app_commands.Group(name="quiz", description="Daily quizzes")
+        # The bot's /poll became a group of subcommands; Discord still shows the old /poll.
+        quiz = app_commands.Group(name="poll", description="Polls")
 
         @quiz.command(name="show", description="Show the schedule")
         async def show(interaction: discord.Interaction) -> None:
-            raise AssertionError("the stale /quiz must not reach a subcommand")
+            raise AssertionError("the stale /poll must not reach a subcommand")
 
         bot.tree.add_command(quiz)
-        discord_still_shows(loopback, {"name": "quiz", "description": "Daily quiz"})
+        discord_still_shows(loopback, {"name": "poll", "description": "A poll"})
         answer = await loopback.reply_to(
-            await loopback.run_command(scene.alice, scene.channel, "quiz")
+            await loopback.run_command(scene.alice, scene.channel, "poll")
         )
 
     assert answer.ephemeral
@@ -153,4 +153,13 @@ async def test_a_failed_sync_is_tried_again_at_the_next_start(
     assert refused == []
     assert "could not sync the slash commands" in caplog.text
     assert command_syncs(loopback) == 2
-    assert {c["name"] for c in synced} == {"practice", "stats", "help", "tutor", "forget-me"}
+    assert {c["name"] for c in synced} == {
+        "practice",
+        "stats",
+        "leaderboard",
+        "test",
+        "help",
+        "tutor",
+        "quiz",
+        "forget-me",
+    }

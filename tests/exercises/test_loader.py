@@ -39,7 +39,13 @@ EXPECTED_PROBLEMS = {
     "run-without-entry-point.toml": ("run", "entry point"),
     "bare-status.toml": ("run.expect", "must say what comes back"),
     "duplicate-id-b.toml": ("slug", "duplicate exercise id 'broken/same-slug'"),
+    # Checks across prose, code and options (exercises/content_checks.py):
+    "first-hint-names-answer.toml": ("hints[0]", "contains 'JsonResponse', the text of a correct"),
+    "same-options-b.toml": ("options", "the same as those of broken/same-options-a"),
+    "prelude-only-name.toml": ("options[1]", "uses asyncio, which only the hidden run.prelude"),
+    "csrf-without-middleware.toml": ("prompt", "names CSRF ('CSRF'), a middleware's behaviour"),
 }
+NOT_BROKEN_ALONE = {"pack.toml", "duplicate-id-a.toml", "same-options-a.toml"}
 
 
 @pytest.mark.parametrize(("file_name", "expected"), EXPECTED_PROBLEMS.items())
@@ -56,7 +62,7 @@ def test_each_broken_file_is_rejected_once_naming_its_field(
 
 
 def test_every_broken_file_is_covered() -> None:
-    files = {path.name for path in BROKEN.glob("*.toml")} - {"pack.toml", "duplicate-id-a.toml"}
+    files = {path.name for path in BROKEN.glob("*.toml")} - NOT_BROKEN_ALONE
     assert files == set(EXPECTED_PROBLEMS)
 
 
@@ -65,7 +71,7 @@ def test_loading_a_broken_folder_raises_with_every_problem() -> None:
         load_catalog(FIXTURES / "broken")
 
     assert len(raised.value.problems) == len(EXPECTED_PROBLEMS)
-    assert "14 problems in the exercises" in str(raised.value)
+    assert f"{len(EXPECTED_PROBLEMS)} problems in the exercises" in str(raised.value)
 
 
 def test_the_readme_examples_load_with_derived_letters_and_final_answers() -> None:
@@ -140,3 +146,17 @@ def test_the_content_hash_follows_the_content_not_the_formatting(tmp_path: Path)
 
     assert reformatted.content_hash == original.content_hash
     assert edited.content_hash != original.content_hash
+
+
+def test_a_run_may_declare_only_allow_listed_django_middleware(tmp_path: Path) -> None:
+    pack = tmp_path / "demo"
+    pack.mkdir()
+    (pack / "pack.toml").write_text('id = "demo"\ntitle = "T"\ntopic = "t"\ndescription = "d"\n')
+    text = (FIXTURES / "good" / "demo" / "return-json.toml").read_text()
+    declared = '[run]\nmiddleware = ["django.middleware.csrf.CsrfViewMiddleware", "os.system"]\n'
+    (pack / "return-json.toml").write_text(text.replace("[run]\n", declared))
+
+    (problem,) = check(tmp_path)
+
+    assert problem.field == "run.middleware[1]"
+    assert "'os.system' is neither a name the example defines" in problem.message

@@ -153,6 +153,68 @@ async def test_a_view_class_a_route_and_the_examples_middleware(tutor):
     assert sync_get.error.type == "ImproperlyConfigured"  # Django refuses mixed sync/async
 
 
+NOTE_VIEW = """
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+async def note(request):
+    return HttpResponse("stored")
+
+exempt_note = csrf_exempt(note)
+
+async def visits(request):
+    count = await request.session.aget("visits", 0)
+    await request.session.aset("visits", count + 1)
+    return HttpResponse(f"visit {count + 1}")
+"""
+CSRF = "django.middleware.csrf.CsrfViewMiddleware"
+SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
+
+
+def post_note(entry: str, middleware: tuple[str, ...]) -> ExampleJob:
+    return ExampleJob(
+        code=NOTE_VIEW,
+        entry=entry,
+        entry_kind="view",
+        route="note/",
+        middleware=middleware,
+        method="POST",
+        path="/note/",
+        body="hello",
+    )
+
+
+async def test_a_run_declaring_django_csrf_middleware_refuses_a_post_without_a_token(tutor):
+    refused = await tutor.runner.run(post_note("note", (CSRF,)))
+    exempt = await tutor.runner.run(post_note("exempt_note", (CSRF,)))
+    unchecked = await tutor.runner.run(post_note("note", ()))
+
+    assert refused.responses[0].status == 403
+    assert "CSRF verification failed" in refused.responses[0].body
+    assert (exempt.responses[0].status, exempt.responses[0].body) == (200, "stored")
+    assert (unchecked.responses[0].status, unchecked.responses[0].body) == (200, "stored")
+
+
+async def test_a_run_declaring_django_session_middleware_has_a_session(tutor):
+    with_sessions = await tutor.runner.run(post_note("visits", (SESSIONS,)))
+    without = await tutor.runner.run(post_note("visits", ()))
+
+    assert with_sessions.responses[0].body == "visit 1"
+    assert without.error is not None
+    assert without.error.type == "AttributeError"
+
+
+async def test_a_dotted_middleware_off_the_allow_list_is_never_imported(tutor):
+    job = post_note("note", ("django.contrib.auth.middleware.AuthenticationMiddleware",))
+
+    report = await tutor.runner.run(job)
+
+    assert report.error is not None
+    assert report.error.type == "ValueError"
+    assert "nor an allowed Django one" in report.error.message
+    assert not report.responses
+
+
 async def test_a_snippet_runs_whatever_the_choice(tutor):
     assert (await run(tutor, SNIPPET, "B")).responses[0].body == "hi"
 

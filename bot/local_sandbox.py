@@ -1,0 +1,179 @@
+"""`python -m bot.local_sandbox`: see the bot at work with no Discord account.
+
+What `make run` starts without DISCORD_TOKEN, and `make sandbox` (`make preview PACK=path`
+with an author's packs): the tutor service, the loopback Discord with its page
+(`python -m bot.sandbox.page`), and the real bot (`python -m bot --preview`, which adds the
+authors' /preview command) connected to the loopback as to Discord, each in its own process.
+The bot registers its commands there first (`python -m bot --preview sync`: the loopback
+starts empty each time) and keeps its own database (data/sandbox.sqlite3, never a
+deployment's); then one line gives the page's address.
+Ctrl-C or SIGTERM stops all three; if one stops, the others are stopped too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import httpx
+
+from bot.tutor_client import TutorClient, TutorServiceError
+
+SANDBOX_DATABASE = Path("data/sandbox.sqlite3")
+STOP_GRACE_SECONDS = 10.0
+TUTOR_WITHIN_SECONDS = 30.0
+
+
+class SandboxError(Exception):
+    """A part of the sandbox did not start; the message says which."""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _start(
+    module: str, *args: str, env: Mapping[str, str], stdout: int | None = None
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", module, *args, env=dict(env), stdout=stdout
+    )
+
+
+async def _stop(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is not None:
+        return
+    process.terminate()
+    try:
+        await asyncio.wait_for(process.wait(), STOP_GRACE_SECONDS)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
+async def _line(process: asyncio.subprocess.Process, what: str) -> dict[str, Any]:
+    """The next JSON line the page process prints; an error if it stops first."""
+    assert process.stdout is not None
+    line = await process.stdout.readline()
+    if not line:
+        raise SandboxError(f"the loopback Discord stopped before {what}")
+    answer: dict[str, Any] = json.loads(line)
+    return answer
+
+
+async def _connected(page: asyncio.subprocess.Process, bot: asyncio.subprocess.Process) -> None:
+    """Until the loopback Discord says the bot connected; an error if the bot stops first."""
+    ready = asyncio.create_task(_line(page, "the bot connected"))
+    stopped = asyncio.create_task(bot.wait())
+    done, _ = await asyncio.wait({ready, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if ready not in done:
+        ready.cancel()
+        raise SandboxError("the bot stopped before it connected (see its error above)")
+    ready.result()
+
+
+async def _tutor_answers(url: str) -> None:
+    async with httpx.AsyncClient() as http:
+        client = TutorClient(http, url, timeout=1.0)
+        deadline = asyncio.get_running_loop().time() + TUTOR_WITHIN_SECONDS
+        while True:
+            try:
+                await client.health()
+                return
+            except TutorServiceError:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise SandboxError(f"the tutor service at {url} did not answer") from None
+                await asyncio.sleep(0.2)  # polling a process that is starting
+
+
+def bot_environment(
+    base: Mapping[str, str], address: Mapping[str, Any], *, database: Path, tutor_url: str
+) -> dict[str, str]:
+    """The bot's settings in the sandbox: the loopback Discord instead of Discord, and the
+    sandbox's own database, whatever the environment or .env say for a deployment."""
+    env = dict(base)
+    env.update(
+        DISCORD_TOKEN=str(address["token"]),
+        DISCORD_API_BASE=str(address["api_base"]),
+        DISCORD_GATEWAY_URL=str(address["gateway_url"]),
+        DATABASE_PATH=str(database),
+        TUTOR_URL=tutor_url,
+    )
+    env.setdefault("LOG_LEVEL", "WARNING")  # the page's address stays in sight
+    return env
+
+
+async def run_sandbox(
+    *,
+    packs: Path | None = None,
+    database: Path = SANDBOX_DATABASE,
+    out: TextIO = sys.stdout,
+) -> int:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DISCORD_")}
+    if packs is not None:
+        env.update(EXERCISES_PATH=str(packs))
+    await asyncio.to_thread(database.parent.mkdir, parents=True, exist_ok=True)
+    tutor_port = _free_port()
+    tutor_url = f"http://127.0.0.1:{tutor_port}"
+    processes = [
+        await _start("tutor", "--port", str(tutor_port), env=env),
+        page := await _start("bot.sandbox.page", env=env, stdout=asyncio.subprocess.PIPE),
+    ]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(stop_signal, stop.set)
+    try:
+        address = await _line(page, "printing its address")
+        bot_env = bot_environment(env, address, database=database, tutor_url=tutor_url)
+        sync = await _start(
+            "bot", "--preview", "sync", env=bot_env, stdout=asyncio.subprocess.DEVNULL
+        )
+        if await sync.wait() != 0:
+            raise SandboxError("the bot could not register its commands with the loopback")
+        await _tutor_answers(tutor_url)
+        bot = await _start("bot", "--preview", env=bot_env)
+        processes.append(bot)
+        await _connected(page, bot)
+        print(
+            f"Sandbox ready: open {address['page_url']} (the bot's database: "
+            f"{Path(os.getcwd()) / database}; Ctrl-C stops it)",
+            file=out,
+            flush=True,
+        )
+        waits = [asyncio.create_task(process.wait()) for process in processes]
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait([*waits, stopping], return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+    except SandboxError as error:
+        if stop.is_set():  # Ctrl-C while starting: the parts stopped because of it
+            return 0
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await asyncio.gather(*(_stop(process) for process in processes))
+    failed = [process.returncode for process in processes if process.returncode not in (0, None)]
+    return 0 if stop.is_set() or not failed else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.local_sandbox", description=__doc__)
+    parser.add_argument("--packs", type=Path, help="a folder of packs (or one pack) to preview")
+    parser.add_argument("--database", type=Path, default=SANDBOX_DATABASE)
+    arguments = parser.parse_args(argv)
+    return asyncio.run(run_sandbox(packs=arguments.packs, database=arguments.database))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""/quiz schedule|edit|list|pause|resume|remove|now: parse options, ask QuizManager, reply.
+
+Moderators only: Discord hides the group from members without Manage Server
+(`default_permissions`), and because a server can override that, QuizManager checks again
+(bot.moderation.is_moderator: Manage Server, or the role set in `/tutor config`).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Awaitable, Callable
+from functools import cache
+
+import discord
+from discord import app_commands
+
+from bot.mod_commands import actor_of
+from bot.quiz.manage import QuizManager
+from bot.render import Rendered
+from bot.replies import reply
+from exercises import Difficulty
+
+NEEDED_TO_POST = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+    ("read_message_history", "Read Message History"),  # to never post a quiz twice
+)
+
+
+@cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def matching_zones(typed: str, limit: int = 25) -> list[str]:
+    """IANA names for the timezone option's autocomplete: those containing what was typed."""
+    needle = typed.strip().lower().replace(" ", "_")
+    starts = [name for name in _zone_names() if name.lower().startswith(needle)]
+    within = [name for name in _zone_names() if needle in name.lower() and name not in starts]
+    return (starts + within)[:limit]
+
+
+def missing_permissions(interaction: discord.Interaction, channel_id: int) -> list[str]:
+    """What the bot lacks to post quizzes in the channel, in Discord's words."""
+    guild = interaction.guild
+    channel = guild.get_channel(channel_id) if guild else None
+    if guild is None or channel is None or guild.me is None:
+        return []
+    granted = channel.permissions_for(guild.me)
+    return [label for flag, label in NEEDED_TO_POST if not getattr(granted, flag)]
+
+
+def install(tree: app_commands.CommandTree, manager: QuizManager) -> None:
+    pack_choices = [
+        app_commands.Choice(name=pack.title[:100], value=pack.id)
+        for pack in manager.catalog.packs.values()
+    ][:25]
+    difficulty_choices = [app_commands.Choice(name=d.value, value=d.value) for d in Difficulty]
+    quiz = app_commands.Group(
+        name="quiz",
+        description="Daily quizzes (moderators)",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    async def answer(interaction: discord.Interaction, work: Callable[[], Awaitable[str]]) -> None:
+        async def rendered() -> Rendered:
+            return Rendered(content=await work())
+
+        await reply(interaction, rendered())
+
+    async def zones(interaction: discord.Interaction, typed: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=name, value=name) for name in matching_zones(typed)]
+
+    def difficulty_of(choice: app_commands.Choice[str] | None) -> Difficulty | None:
+        return Difficulty(choice.value) if choice else None
+
+    @quiz.command(name="schedule", description="Post a quiz in a channel every day")
+    @app_commands.describe(
+        channel="Where to post",
+        time="Local time on a 24-hour clock, e.g. 09:30",
+        timezone="IANA time zone, e.g. Europe/Berlin (default: the server's)",
+        pack="Which topic (default: any)",
+        difficulty="easy, medium or hard (default: any)",
+        count="Questions per day",
+    )
+    @app_commands.choices(pack=pack_choices, difficulty=difficulty_choices)
+    @app_commands.autocomplete(timezone=zones)
+    async def schedule(
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        time: str,
+        timezone: str | None = None,
+        pack: app_commands.Choice[str] | None = None,
+        difficulty: app_commands.Choice[str] | None = None,
+        count: app_commands.Range[int, 1, 10] = 1,
+    ) -> None:
+        async def work() -> str:
+            return await manager.schedule(
+                guild_id=interaction.guild_id or 0,
+                channel_id=channel.id,
+                member_id=interaction.user.id,
+                actor=actor_of(interaction),
+                at=time,
+                zone=timezone,
+                pack=pack.value if pack else None,
+                difficulty=difficulty_of(difficulty),
+                count=count,
+                missing_permissions=missing_permissions(interaction, channel.id),
+            )
+
+        await answer(interaction, work)
+
+    @quiz.command(name="edit", description="Change a daily quiz")
+    @app_commands.describe(number="The quiz's number in /quiz list")
+    @app_commands.choices(pack=pack_choices, difficulty=difficulty_choices)
+    @app_commands.autocomplete(timezone=zones)
+    async def edit(
+        interaction: discord.Interaction,
+        number: int,
+        channel: discord.TextChannel | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
+        pack: app_commands.Choice[str] | None = None,
+        difficulty: app_commands.Choice[str] | None = None,
+        count: app_commands.Range[int, 1, 10] | None = None,
+    ) -> None:
+        async def work() -> str:
+            return await manager.edit(
+                guild_id=interaction.guild_id or 0,
+                schedule_id=number,
+                actor=actor_of(interaction),
+                channel_id=channel.id if channel else None,
+                at=time,
+                zone=timezone,
+                pack=pack.value if pack else None,
+                difficulty=difficulty_of(difficulty),
+                count=count,
+                missing_permissions=missing_permissions(interaction, channel.id) if channel else (),
+            )
+
+        await answer(interaction, work)
+
+    @quiz.command(name="list", description="Daily quizzes here: next time, state, last error")
+    async def list_(interaction: discord.Interaction) -> None:
+        async def work() -> str:
+            return await manager.list(
+                guild_id=interaction.guild_id or 0, actor=actor_of(interaction)
+            )
+
+        await answer(interaction, work)
+
+    def by_number(name: str, description: str, action: Callable[..., Awaitable[str]]) -> None:
+        @quiz.command(name=name, description=description)
+        @app_commands.describe(number="The quiz's number in /quiz list")
+        async def command(interaction: discord.Interaction, number: int) -> None:
+            async def work() -> str:
+                return await action(
+                    guild_id=interaction.guild_id or 0,
+                    schedule_id=number,
+                    actor=actor_of(interaction),
+                )
+
+            await answer(interaction, work)
+
+    by_number("pause", "Stop posting a daily quiz for now", manager.pause)
+    by_number("resume", "Start posting a paused daily quiz again", manager.resume)
+    by_number("remove", "Delete a daily quiz (its results are kept)", manager.remove)
+    by_number("now", "Post today's quiz at once instead of at its time", manager.now)
+    tree.add_command(quiz)
