@@ -119,6 +119,7 @@ class TutorBot(discord.AutoShardedClient):
             poster=DiscordPoster(self, store.servers),
             render_post=self._rendered_post,
             grace=quiz_grace,
+            serves=self.runs_shard_of,
         )
         self._run_quizzes = run_quizzes
         self._names: dict[tuple[int, int], str] = {}
@@ -147,6 +148,13 @@ class TutorBot(discord.AutoShardedClient):
         self._handling: set[asyncio.Task[Any]] = set()  # button handlers still running
         self._closing: asyncio.Task[None] | None = None
         self.connected = False  # to the gateway, as /health reports it
+
+    def runs_shard_of(self, guild_id: int) -> bool:
+        """Whether this process runs the shard that Discord sends a server's events to
+        ((guild_id >> 22) % shard count): always, unless SHARD_IDS gave it only some."""
+        if self.shard_ids is None or not self.shard_count:
+            return True
+        return (guild_id >> 22) % self.shard_count in self.shard_ids
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         """Note every interaction as it arrives, before any handler runs: its age on Discord's
