@@ -104,7 +104,15 @@ SELECT DISTINCT date_trunc('minute', a.answered_at) AS minute
 
 # SQLite's statements that PostgreSQL reads differently, in PostgreSQL's words, for the
 # SQLite code run through bot.store.pg_compat (keyed by the SQLite text).
+_NEXT_QUESTION = (
+    "UPDATE test_runs SET position = position + 1, finished_at = CASE WHEN "
+    "position + 1 >= (SELECT count(*) FROM test_run_questions WHERE run_id = ?) "
+    "THEN ? END WHERE run_id = ?"
+)
+
 OVERRIDES: dict[str, str] = {
+    # A CASE of untyped parameters is text to PostgreSQL: say the time is a time.
+    _NEXT_QUESTION: _NEXT_QUESTION.replace("THEN ?", "THEN ?::timestamptz").replace("?", "%s"),
     queries.PICK_RATES: PICK_RATES,  # PostgreSQL wants WITH RECURSIVE; generate_series does it
     # Every column not aggregated must be grouped by in PostgreSQL.
     quizzes._SCORERS: quizzes._SCORERS.replace("?", "%s").replace(

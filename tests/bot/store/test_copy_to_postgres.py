@@ -6,16 +6,17 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 from contextlib import closing
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from bot.progress import PostContext
+from bot.progress import Period, PostContext
 from bot.store import Audit, ServerSettings, SqliteStore
 from bot.store.copy_to_postgres import CopyFailed, _verify
 from bot.store.postgres import PostgresStore
+from bot.store.quizzes import Question
 from exercises.model import Difficulty
 from tests.postgres import fresh_schema
 from tests.processes import run_module
@@ -63,6 +64,38 @@ async def populate(path: Path) -> None:
         await store.servers.close_post(2, Audit(GUILD, MOD, "close", "post 2", NOON))
         await store.servers.forget_member(guild_id=GUILD, member_id=MEMBERS[4], now=NOON)
         await store.record_commands_synced(guild_id=None, tree_hash="abc", synced_at=NOON)
+        schedule = await store.quizzes.add_schedule(
+            guild_id=GUILD,
+            channel_id=CHANNEL,
+            local_time=time(9, 0),
+            time_zone="Europe/Paris",
+            pack="demo",
+            difficulty=None,
+            question_count=2,
+            created_by=MOD,
+            now=NOON,
+        )
+        claimed = await store.quizzes.claim(
+            schedule,
+            local_date=date(2025, 3, 12),
+            due_at=NOON,
+            questions=[Question("demo/q", "hq", Difficulty.EASY, 3)] * 2,
+            process="old-bot",
+            now=NOON,
+            lease_until=NOON + timedelta(minutes=2),
+        )
+        assert claimed is not None
+        await store.quizzes.skip(  # a day missed: no lease, '' in SQLite
+            schedule, local_date=date(2025, 3, 11), due_at=NOON, note="missed", now=NOON
+        )
+        await store.guilds.remember_name(GUILD, MEMBERS[0], "Dana", NOON)
+        await store.pattern_tests.start(
+            guild_id=GUILD,
+            member_id=MEMBERS[1],
+            pack="demo",
+            questions=[("demo/b", "h2", Difficulty.MEDIUM), ("demo/a", "h1", Difficulty.EASY)],
+            now=NOON,
+        )
 
 
 def migrate_to(path: Path, url: str) -> subprocess.CompletedProcess[str]:
@@ -81,7 +114,9 @@ async def test_migrate_to_copies_every_row_and_the_bot_goes_on_there(tmp_path):
         assert ran.returncode == 0, ran.stderr
         # 4 posts, 5 members with 2 answers each, less the 8 of the member who was forgotten
         assert "attempts: 32 rows copied, contents checked" in ran.stdout
-        assert "posts: 4 rows copied" in ran.stdout
+        assert "posts: 6 rows copied" in ran.stdout  # 4 practice posts, 2 of the quiz
+        assert "quiz_deliveries: 2 rows copied" in ran.stdout
+        assert "test_run_questions: 2 rows copied" in ran.stdout
         assert "moderator_actions: 2 rows copied" in ran.stdout
 
         async with await PostgresStore.open(url) as store:
@@ -94,6 +129,13 @@ async def test_migrate_to_copies_every_row_and_the_bot_goes_on_there(tmp_path):
                 assert await store.get_post(3) == await old.get_post(3)
                 assert await store.servers.settings(GUILD) == await old.servers.settings(GUILD)
                 assert await store.servers.closed_at(2) == NOON
+                assert await store.quizzes.deliveries(1) == await old.quizzes.deliveries(1)
+                assert await store.pattern_tests.current(
+                    guild_id=GUILD, member_id=MEMBERS[1]
+                ) == await old.pattern_tests.current(guild_id=GUILD, member_id=MEMBERS[1])
+                assert await store.leaderboard(
+                    guild_id=GUILD, period=Period.ALL_TIME, now=NOON, tz=UTC
+                ) == await old.leaderboard(guild_id=GUILD, period=Period.ALL_TIME, now=NOON, tz=UTC)
             # New ids follow the copied ones: the sequences were advanced.
             post = await store.create_post(
                 guild_id=GUILD,
@@ -105,7 +147,7 @@ async def test_migrate_to_copies_every_row_and_the_bot_goes_on_there(tmp_path):
                 attempt_limit=3,
                 posted_at=NOON,
             )
-            assert post.post_id == 5
+            assert post.post_id == 7
             answered = await store.record_attempt(
                 post_id=post.post_id,
                 member_id=MEMBERS[0],
