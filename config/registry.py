@@ -189,6 +189,27 @@ SETTINGS: tuple[Setting, ...] = (
         "characters of an example's response kept in a run report",
         Reader.TUTOR,
     ),
+    Setting(
+        "TUTOR_MEMBER_RUNS_PER_MINUTE",
+        "count",
+        "`30`",
+        "runs one member may start in any minute (beyond, the member is told to wait)",
+        Reader.TUTOR,
+    ),
+    Setting(
+        "TUTOR_MEMBER_RUNS_AT_ONCE",
+        "count",
+        "`4`",
+        "runs of one member in flight at once (a Run it click costs one or two)",
+        Reader.TUTOR,
+    ),
+    Setting(
+        "TUTOR_MAX_CONNECTIONS",
+        "count",
+        "`1024`",
+        "connections the tutor service serves at once; beyond, it answers 503",
+        Reader.TUTOR,
+    ),
 )
 
 BY_NAME: Mapping[str, Setting] = {setting.name: setting for setting in SETTINGS}

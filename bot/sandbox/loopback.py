@@ -11,14 +11,14 @@ from datetime import timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.sandbox import autocomplete, members, modals
 from bot.sandbox.faults import Faults
 from bot.sandbox.gateway import Gateway, Session
 from bot.sandbox.model import Channel, Guild, Member, Message, Role
 from bot.sandbox.recording import RecordedRequest, Recorder
 from bot.sandbox.server import Server
-from bot.sandbox.world import Clock, Interaction, World
+from bot.sandbox.world import Interaction, World
 
 if TYPE_CHECKING:
     from bot.sandbox.spec import DiscordSpec

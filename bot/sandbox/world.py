@@ -10,8 +10,9 @@ import itertools
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
+from bot.clock import Clock
 from bot.sandbox.feed import Feed
 from bot.sandbox.model import (
     EVERYONE_PERMISSIONS,
@@ -30,12 +31,6 @@ from bot.sandbox.model import (
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 BOT_PERMISSIONS = EVERYONE_PERMISSIONS | (1 << 13)  # and manage messages
-
-
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """An aware datetime; tests pass a clock they move by hand."""
-        ...
 
 
 @dataclass
