@@ -100,7 +100,7 @@ async def _send(interaction: discord.Interaction, rendered: Rendered, *, replace
         )
 
 
-ALREADY_ACKNOWLEDGED = 40060  # Discord: "Interaction has already been acknowledged."
+INTERACTION_ANSWERED_ALREADY = 40060  # Discord: "Interaction has already been acknowledged."
 
 
 def answered_by_another_process(error: BaseException) -> bool:
@@ -109,7 +109,7 @@ def answered_by_another_process(error: BaseException) -> bool:
     wins. The store counts the interaction once whichever process records it."""
     seen: BaseException | None = error
     while seen is not None:
-        if isinstance(seen, discord.HTTPException) and seen.code == ALREADY_ACKNOWLEDGED:
+        if isinstance(seen, discord.HTTPException) and seen.code == INTERACTION_ANSWERED_ALREADY:
             return True
         seen = getattr(seen, "original", None) or seen.__cause__
     return False

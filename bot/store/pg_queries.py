@@ -1,41 +1,35 @@
 """The SQL the PostgreSQL store runs: SQLite's statements where the dialects agree (turned
 from `?` and `:name` into psycopg's `%s` and `%(name)s`), PostgreSQL's own where they don't.
 
-Times are timestamptz parameters (aware datetimes from the bot's clock, never now()).
+Each is named PG_ and the name of SQLite's statement it stands for. Times are timestamptz
+parameters (aware datetimes from the bot's clock, never now()).
 """
 
 from __future__ import annotations
 
-import re
-
 from bot.store import queries, quizzes
-
-_NAMED = re.compile(r"(?<![:\w]):([a-z_]+)\b")
+from bot.store.pg_compat import translate
 
 
 def from_sqlite(statement: str) -> str:
-    """SQLite's placeholders in psycopg's style; the statement must not contain % or ::."""
-    if "%" in statement or "::" in statement:
-        raise ValueError(
-            f"cannot convert a statement with % or ::, write it for PostgreSQL: {statement}"
-        )
-    return _NAMED.sub(r"%(\1)s", statement.replace("?", "%s"))
+    """SQLite's placeholders in psycopg's style (bot.store.pg_compat.translate)."""
+    return translate(statement, ())[0]
 
 
 # The learner log
 
-POST = from_sqlite(queries.POST)
-INSERT_POST = from_sqlite(queries.INSERT_POST).rstrip() + " RETURNING *"
-SET_POST_MESSAGE = from_sqlite(queries.SET_POST_MESSAGE)
-ATTEMPT_BY_INTERACTION = from_sqlite(queries.ATTEMPT_BY_INTERACTION)
-SAME_ANSWER_BEFORE = from_sqlite(queries.SAME_ANSWER_BEFORE)
-STANDING = from_sqlite(queries.STANDING)
-ANSWERS_GIVEN = from_sqlite(queries.ANSWERS_GIVEN)
-INSERT_HINT = from_sqlite(queries.INSERT_HINT)
-HINTS_USED = from_sqlite(queries.HINTS_USED)
-POST_COUNTERS = from_sqlite(queries.POST_COUNTERS)
-SYNCED_COMMANDS = from_sqlite(queries.SYNCED_COMMANDS)
-RECORD_COMMAND_SYNC = from_sqlite(queries.RECORD_COMMAND_SYNC)
+PG_POST = from_sqlite(queries.POST)
+PG_INSERT_POST = from_sqlite(queries.INSERT_POST).rstrip() + " RETURNING *"
+PG_SET_POST_MESSAGE = from_sqlite(queries.SET_POST_MESSAGE)
+PG_ATTEMPT_BY_INTERACTION = from_sqlite(queries.ATTEMPT_BY_INTERACTION)
+PG_SAME_ANSWER_BEFORE = from_sqlite(queries.SAME_ANSWER_BEFORE)
+PG_STANDING = from_sqlite(queries.STANDING)
+PG_ANSWERS_GIVEN = from_sqlite(queries.ANSWERS_GIVEN)
+PG_INSERT_HINT = from_sqlite(queries.INSERT_HINT)
+PG_HINTS_USED = from_sqlite(queries.HINTS_USED)
+PG_POST_COUNTERS = from_sqlite(queries.POST_COUNTERS)
+PG_SYNCED_COMMANDS = from_sqlite(queries.SYNCED_COMMANDS)
+PG_RECORD_COMMAND_SYNC = from_sqlite(queries.RECORD_COMMAND_SYNC)
 
 # The number comes from the count the caller read; it must be within the post's limit, and
 # UNIQUE (post_id, member_id, attempt_number) refuses a second answer racing for it from
@@ -50,7 +44,7 @@ SELECT %(post)s, %(member)s, %(interaction)s, %(number)s, %(answer)s, %(correct)
 RETURNING attempt_id
 """
 
-MEMBER_STATS_BY_PACK = """
+PG_MEMBER_STATS_BY_PACK = """
 SELECT split_part(p.exercise_id, '/', 1) AS pack_id,
        count(*) AS attempts,
        sum(a.correct) AS correct,
@@ -62,7 +56,7 @@ SELECT split_part(p.exercise_id, '/', 1) AS pack_id,
  ORDER BY pack_id
 """
 
-LEADERBOARD = """
+PG_LEADERBOARD = """
 WITH board AS (
     SELECT a.member_id,
            sum(a.points) AS points,
@@ -82,7 +76,7 @@ SELECT board.*, n.display_name
  ORDER BY points DESC, last_scored_at ASC, member_id ASC
 """
 
-PICK_RATES = """
+PG_PICK_RATES = """
 WITH counted AS (
     SELECT answer FROM attempts
      WHERE post_id = %(post)s AND (%(first_only)s = 0 OR attempt_number = 1)
@@ -96,7 +90,7 @@ SELECT b.blank - 1 AS blank,
  ORDER BY 1, 2
 """
 
-SOLVE_MINUTES = """
+PG_SOLVE_MINUTES = """
 SELECT DISTINCT date_trunc('minute', a.answered_at) AS minute
   FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
  WHERE p.guild_id = %s AND a.member_id = %s AND a.correct = 1
@@ -112,10 +106,10 @@ _NEXT_QUESTION = (
 
 OVERRIDES: dict[str, str] = {
     # A CASE of untyped parameters is text to PostgreSQL: say the time is a time.
-    _NEXT_QUESTION: _NEXT_QUESTION.replace("THEN ?", "THEN ?::timestamptz").replace("?", "%s"),
-    queries.PICK_RATES: PICK_RATES,  # PostgreSQL wants WITH RECURSIVE; generate_series does it
+    _NEXT_QUESTION: from_sqlite(_NEXT_QUESTION.replace("THEN ?", "THEN ?::timestamptz")),
+    queries.PICK_RATES: PG_PICK_RATES,  # PostgreSQL wants WITH RECURSIVE; generate_series does it
     # Every column not aggregated must be grouped by in PostgreSQL.
-    quizzes._SCORERS: quizzes._SCORERS.replace("?", "%s").replace(
+    quizzes._SCORERS: from_sqlite(quizzes._SCORERS).replace(
         "GROUP BY a.member_id", "GROUP BY a.member_id, n.display_name"
     ),
     # A skipped day has no lease: '' in SQLite's text column, NULL in PostgreSQL's timestamptz.

@@ -169,7 +169,7 @@ class PostgresStore:
         )
 
         async def insert(db: Connection) -> Post:
-            row = await _one(db, sql.INSERT_POST, values)
+            row = await _one(db, sql.PG_INSERT_POST, values)
             assert row is not None
             return post_from_row(row)
 
@@ -177,7 +177,7 @@ class PostgresStore:
 
     async def set_post_message(self, post_id: int, message_id: int) -> Post:
         async def update(db: Connection) -> Post:
-            cursor = await db.execute(sql.SET_POST_MESSAGE, (message_id, post_id))
+            cursor = await db.execute(sql.PG_SET_POST_MESSAGE, (message_id, post_id))
             if cursor.rowcount == 0:
                 raise UnknownPost(post_id)
             return await _post(db, post_id)
@@ -185,7 +185,7 @@ class PostgresStore:
         return await self._write(update)
 
     async def get_post(self, post_id: int) -> Post | None:
-        row = await self._read(_one, sql.POST, (post_id,))
+        row = await self._read(_one, sql.PG_POST, (post_id,))
         return post_from_row(row) if row is not None else None
 
     # Attempts and hints
@@ -204,7 +204,7 @@ class PostgresStore:
         at = progress.require_aware(answered_at, "answered_at")
 
         async def record(db: Connection) -> AttemptResult:
-            original = await _one(db, sql.ATTEMPT_BY_INTERACTION, (interaction_id,))
+            original = await _one(db, sql.PG_ATTEMPT_BY_INTERACTION, (interaction_id,))
             if original is not None:
                 before = attempt_from_row(original)
                 standing = await _standing(db, before.post_id, before.member_id)
@@ -220,7 +220,7 @@ class PostgresStore:
                 return AttemptResult(AttemptOutcome.ALREADY_SOLVED, None, standing.attempts_left)
             if standing.attempts_left == 0:
                 return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
-            same = await _one(db, sql.SAME_ANSWER_BEFORE, (post_id, member_id, answer))
+            same = await _one(db, sql.PG_SAME_ANSWER_BEFORE, (post_id, member_id, answer))
             if same is not None:
                 return AttemptResult(
                     AttemptOutcome.REPEATED_ANSWER,
@@ -280,18 +280,18 @@ class PostgresStore:
         values = (post_id, member_id, hint_number, progress.require_aware(used_at, "used_at"))
 
         async def take(db: Connection) -> HintUse:
-            if await _one(db, sql.POST, (post_id,)) is None:
+            if await _one(db, sql.PG_POST, (post_id,)) is None:
                 raise UnknownPost(post_id)
-            cursor = await db.execute(sql.INSERT_HINT, values)
+            cursor = await db.execute(sql.PG_INSERT_HINT, values)
             newly_used = cursor.rowcount == 1
-            row = await _one(db, sql.HINTS_USED, (post_id, member_id))
+            row = await _one(db, sql.PG_HINTS_USED, (post_id, member_id))
             assert row is not None
             return HintUse(hint_number, newly_used, int(row["count"]))
 
         return await self._write(take)
 
     async def answers_given(self, *, post_id: int, member_id: int) -> list[str]:
-        rows = await self._read(_all, sql.ANSWERS_GIVEN, (post_id, member_id))
+        rows = await self._read(_all, sql.PG_ANSWERS_GIVEN, (post_id, member_id))
         return [str(row["answer"]) for row in rows]
 
     async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress:
@@ -310,12 +310,12 @@ class PostgresStore:
     # Computed from the log
 
     async def post_counters(self, post_id: int) -> PostCounters:
-        row = await self._read(_one, sql.POST_COUNTERS, (post_id,))
+        row = await self._read(_one, sql.PG_POST_COUNTERS, (post_id,))
         assert row is not None
         return PostCounters(answered=row["answered"], solved=row["solved"])
 
     async def member_stats(self, *, guild_id: int, member_id: int) -> MemberStats:
-        rows = await self._read(_all, sql.MEMBER_STATS_BY_PACK, (guild_id, member_id))
+        rows = await self._read(_all, sql.PG_MEMBER_STATS_BY_PACK, (guild_id, member_id))
         packs = tuple(
             PackStats(
                 row["pack_id"],
@@ -342,7 +342,7 @@ class PostgresStore:
         progress.require_aware(now, "now")
         since = progress.period_start(Period(period), now, tz)
         values = {"guild": guild_id, "since": since, "limit": limit}
-        rows = await self._read(_all, sql.LEADERBOARD, values)
+        rows = await self._read(_all, sql.PG_LEADERBOARD, values)
         return [
             LeaderboardEntry(
                 rank,
@@ -358,21 +358,21 @@ class PostgresStore:
         self, post_id: int, *, first_answers_only: bool = False
     ) -> list[OptionPick]:
         values = {"post": post_id, "first_only": int(first_answers_only)}
-        rows = await self._read(_all, sql.PICK_RATES, values)
+        rows = await self._read(_all, sql.PG_PICK_RATES, values)
         return [
             OptionPick(row["blank"], row["option"], row["picks"], row["picks"] / row["answers"])
             for row in rows
         ]
 
     async def streak(self, *, guild_id: int, member_id: int, now: datetime, tz: tzinfo) -> Streak:
-        rows = await self._read(_all, sql.SOLVE_MINUTES, (guild_id, member_id))
+        rows = await self._read(_all, sql.PG_SOLVE_MINUTES, (guild_id, member_id))
         days = {progress.local_date(from_db(row["minute"]), tz) for row in rows}
         return progress.streak(days, progress.local_date(now, tz))
 
     # Slash commands
 
     async def synced_commands(self, *, guild_id: int | None) -> str | None:
-        row = await self._read(_one, sql.SYNCED_COMMANDS, (guild_id or _GLOBAL,))
+        row = await self._read(_one, sql.PG_SYNCED_COMMANDS, (guild_id or _GLOBAL,))
         return str(row["tree_hash"]) if row is not None else None
 
     async def record_commands_synced(
@@ -381,7 +381,7 @@ class PostgresStore:
         values = (guild_id or _GLOBAL, tree_hash, progress.require_aware(synced_at, "synced_at"))
 
         async def record(db: Connection) -> None:
-            await db.execute(sql.RECORD_COMMAND_SYNC, values)
+            await db.execute(sql.PG_RECORD_COMMAND_SYNC, values)
 
         await self._write(record)
 
@@ -455,14 +455,14 @@ class _Standing:
 
 
 async def _standing(db: Connection, post_id: int, member_id: int) -> _Standing:
-    row = await _one(db, sql.STANDING, {"post": post_id, "member": member_id})
+    row = await _one(db, sql.PG_STANDING, {"post": post_id, "member": member_id})
     if row is None:
         raise UnknownPost(post_id)
     return _Standing(row)
 
 
 async def _post(db: Connection, post_id: int) -> Post:
-    row = await _one(db, sql.POST, (post_id,))
+    row = await _one(db, sql.PG_POST, (post_id,))
     if row is None:
         raise UnknownPost(post_id)
     return post_from_row(row)
