@@ -55,6 +55,29 @@ SETTINGS: tuple[Setting, ...] = (
         Reader.BOT,
     ),
     Setting(
+        "DATABASE_URL",
+        "URL",
+        "none",
+        "instead of `DATABASE_PATH`: `postgresql://USER:PASSWORD@HOST:PORT/DATABASE` for "
+        'PostgreSQL, or `sqlite:///PATH`; not both (README "Scaling past one process"); '
+        "its password is never logged",
+        Reader.BOT,
+    ),
+    Setting(
+        "SHARD_COUNT",
+        "count",
+        "as Discord advises",
+        "how many gateway shards the bot has in all, over every process",
+        Reader.BOT,
+    ),
+    Setting(
+        "SHARD_IDS",
+        "numbers",
+        "every shard",
+        "the shards this process runs, comma-separated (`0,1`); needs `SHARD_COUNT`",
+        Reader.BOT,
+    ),
+    Setting(
         "EXERCISES_PATH",
         "folder",
         "the shipped packs",

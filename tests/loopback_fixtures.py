@@ -74,8 +74,13 @@ async def loopback(
     logged_errors: LoggedErrors,
     before_loopback_starts: list[Callable[[LoopbackDiscord], None]],
 ) -> AsyncIterator[LoopbackDiscord]:
-    """The stand-in; using it also turns on the spec check and the ERROR guard."""
-    discord_in_tests = LoopbackDiscord(clock=manual_clock, spec=discord_spec)
+    """The stand-in; using it also turns on the spec check and the ERROR guard.
+
+    `@pytest.mark.loopback_shards(N)` makes it require N shards (GET /gateway/bot says N)."""
+    shards = request.node.get_closest_marker("loopback_shards")
+    discord_in_tests = LoopbackDiscord(
+        clock=manual_clock, spec=discord_spec, shard_count=shards.args[0] if shards else 1
+    )
     for add in before_loopback_starts:
         add(discord_in_tests)
     await discord_in_tests.start()
