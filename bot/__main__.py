@@ -1,5 +1,5 @@
 """`python -m bot`: wiring only. Settings -> catalog -> store -> bot; `python -m bot sync`;
-`python -m bot backup PATH`.
+`python -m bot backup PATH`; `python -m bot migrate-to URL`.
 
 The one place that reads the settings (`.env` and the environment, through the shared
 registry in `config`) and builds everything; nothing is built at import. Whatever stops it at
@@ -30,8 +30,11 @@ from bot.discord_target import point_discord_at
 from bot.health import Health, serving_health
 from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
-from bot.store import DatabaseUnusable, SqliteStore, StoreError
+from bot.store import DatabaseUnusable, StoreError
 from bot.store.backup import backup
+from bot.store.copy_to_postgres import copy_to_postgres
+from bot.store.location import BadDatabaseUrl, PostgresUrl, parse_location
+from bot.store.opening import OpenedStore, open_store
 from bot.tutor_client import TutorClient, TutorServiceError
 from config import read_environment, redact_url
 from exercises import ContentError, load_catalog
@@ -54,7 +57,7 @@ def tutor_client(http: httpx.AsyncClient, settings: Settings) -> TutorClient:
 async def run(settings: Settings, *, preview: bool = False) -> None:
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
-    store = await SqliteStore.open(settings.database_path)
+    store = await open_store(settings.database)
     http = httpx.AsyncClient()
     try:
         tutor = tutor_client(http, settings)
@@ -67,6 +70,8 @@ async def run(settings: Settings, *, preview: bool = False) -> None:
             counter_edit_seconds=settings.counter_edit_seconds,
             preview=preview,
             quiz_grace=timedelta(minutes=settings.quiz_grace_minutes),
+            shard_count=settings.shard_count,
+            shard_ids=settings.shard_ids,
         )
         stopping: list[asyncio.Task[None]] = []  # a reference, so the task is not collected
 
@@ -90,7 +95,7 @@ async def run(settings: Settings, *, preview: bool = False) -> None:
 
 @asynccontextmanager
 async def serving_health_if_asked(
-    bot: TutorBot, store: SqliteStore, settings: Settings
+    bot: TutorBot, store: OpenedStore, settings: Settings
 ) -> AsyncIterator[None]:
     """/health and /metrics on HEALTH_PORT, if set."""
     if settings.health_port is None:
@@ -125,7 +130,7 @@ async def sync(settings: Settings, guild_id: int | None, *, preview: bool = Fals
     """
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
-    store = await SqliteStore.open(settings.database_path)
+    store = await open_store(settings.database)
     try:
         clock = SystemClock()
         bot = TutorBot(
@@ -164,29 +169,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         "backup", help="copy the database consistently, even while the bot runs"
     )
     backup_parser.add_argument("path", type=Path, help="the file to write the copy to")
+    migrate_parser = commands.add_parser(
+        "migrate-to", help="copy the SQLite database into an empty PostgreSQL database"
+    )
+    migrate_parser.add_argument("url", help="postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
     arguments = parser.parse_args(argv)
     try:
-        settings = read_settings(need_token=arguments.command != "backup")
+        settings = read_settings(need_token=arguments.command not in ("backup", "migrate-to"))
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)  # before LOG_FORMAT is known to be good
         return 2
     logs.configure(settings.log_level, settings.log_format)
     try:
         if arguments.command == "backup":
+            if settings.database_url is not None:
+                return _failed(
+                    "backup copies the SQLite file; for PostgreSQL (DATABASE_URL) use pg_dump",
+                    settings,
+                )
             backup(settings.database_path, arguments.path)
             print(f"backed up {settings.database_path} to {arguments.path}")
+        elif arguments.command == "migrate-to":
+            return migrate_to(settings, arguments.url)
         elif arguments.command == "sync":
             asyncio.run(sync(settings, arguments.guild, preview=arguments.preview))
         else:
             asyncio.run(run(settings, preview=arguments.preview))
     except DatabaseUnusable as error:
-        return _failed(f"{error} (DATABASE_PATH)", settings)
+        setting = "DATABASE_URL" if settings.database_url is not None else "DATABASE_PATH"
+        return _failed(f"{error} ({setting})", settings)
     except (ContentError, StoreError) as error:
         return _failed(str(error), settings)
     except discord.LoginFailure:
         return _failed("Discord refused DISCORD_TOKEN; copy the bot's token again", settings)
     except aiohttp.ClientConnectionError as error:
         return _failed(unreachable(error), settings)
+    return 0
+
+
+def migrate_to(settings: Settings, url: str) -> int:
+    """Copy DATABASE_PATH's rows into the PostgreSQL database at `url`, and check them."""
+    if settings.database_url is not None:
+        return _failed(
+            "migrate-to copies the SQLite file of DATABASE_PATH; unset DATABASE_URL", settings
+        )
+    try:
+        target = parse_location(url)
+    except BadDatabaseUrl as error:
+        return _failed(str(error), settings)
+    if not isinstance(target, PostgresUrl):
+        return _failed(f"migrate-to needs a postgresql:// URL, not {url!r}", settings)
+    try:
+        copied = asyncio.run(copy_to_postgres(settings.database_path, target))
+    except DatabaseUnusable as error:  # names the URL without its password
+        return _failed(f"{error} (the URL given to migrate-to)", settings)
+    for table in copied:
+        print(f"{table.name}: {table.rows} rows copied, contents checked")
+    print(f"copied {settings.database_path} to {target}; now set DATABASE_URL to it")
     return 0
 
 

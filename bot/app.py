@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -65,7 +65,11 @@ PRUNE_AT = 1024
 """In-flight interactions at which `dispatch` first looks for answered ones left behind."""
 
 
-class TutorBot(discord.Client):
+class TutorBot(discord.AutoShardedClient):
+    """The tutor on Discord. Sharded as discord.py's AutoShardedClient: by default as many
+    shards as Discord advises, all in this process; `shard_count` and `shard_ids` let
+    several processes split them (each then serves only its own shards' servers)."""
+
     def __init__(
         self,
         *,
@@ -81,6 +85,8 @@ class TutorBot(discord.Client):
         quiz_grace: timedelta = DEFAULT_GRACE,
         run_quizzes: bool = True,
         preview: bool = False,
+        shard_count: int | None = None,
+        shard_ids: Sequence[int] | None = None,
     ) -> None:
         # The tutor never joins voice: no warning about voice libraries it will not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -90,6 +96,9 @@ class TutorBot(discord.Client):
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
+            shard_count=shard_count,
+            # discord.py defaults shard_ids to None, though its annotation says list[int]
+            shard_ids=list(shard_ids) if shard_ids is not None else None,  # type: ignore[arg-type]
         )
         self.interaction_ages = InteractionAges(clock)
         self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)
@@ -113,6 +122,7 @@ class TutorBot(discord.Client):
             poster=DiscordPoster(self, store.servers),
             render_post=self._rendered_post,
             grace=quiz_grace,
+            serves=self.runs_shard_of,
         )
         self._run_quizzes = run_quizzes
         self._names: dict[tuple[int, int], str] = {}
@@ -142,6 +152,13 @@ class TutorBot(discord.Client):
         self._handling: set[asyncio.Task[Any]] = set()  # button handlers still running
         self._closing: asyncio.Task[None] | None = None
         self.connected = False  # to the gateway, as /health reports it
+
+    def runs_shard_of(self, guild_id: int) -> bool:
+        """Whether this process runs the shard that Discord sends a server's events to
+        ((guild_id >> 22) % shard count): always, unless SHARD_IDS gave it only some."""
+        if self.shard_ids is None or not self.shard_count:
+            return True
+        return (guild_id >> 22) % self.shard_count in self.shard_ids
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         """Note every interaction as it arrives, before any handler runs: its age on Discord's

@@ -17,12 +17,10 @@ import sys
 import httpx
 
 from bot.__main__ import read_settings
-from bot.local_sandbox import run_sandbox
+from bot.local_sandbox import STOP_GRACE_SECONDS, run_sandbox
 from bot.settings import TOKEN_HELP, SettingsError
 from bot.tutor_client import TutorClient, TutorServiceError
 from config import redact_url
-
-STOP_GRACE_SECONDS = 10.0
 
 
 async def _start(*module: str) -> asyncio.subprocess.Process:

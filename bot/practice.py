@@ -249,6 +249,6 @@ class Practice:
         finished = progress.solved or progress.attempts_left == 0
         self.runner.claim(member, self.clock.now())
         try:
-            return await self.runner.compare(exercise, answer, show_correct=finished)
+            return await self.runner.compare(exercise, answer, show_correct=finished, member=member)
         except AnswerError as error:
             raise Refused(STALE_BUTTON) from error

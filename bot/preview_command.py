@@ -15,12 +15,11 @@ from discord import app_commands
 
 from bot.components import view_for
 from bot.errors import Refused
+from bot.server_settings import MAX_SUGGESTIONS
 from exercises import AnyExercise
 
 if TYPE_CHECKING:
     from bot.practice import Practice
-
-MAX_SUGGESTIONS = 25  # Discord's limit on autocomplete choices
 
 
 def matching(ids: list[str], typed: str) -> list[str]:

@@ -100,8 +100,26 @@ async def _send(interaction: discord.Interaction, rendered: Rendered, *, replace
         )
 
 
+INTERACTION_ANSWERED_ALREADY = 40060  # Discord: "Interaction has already been acknowledged."
+
+
+def answered_by_another_process(error: BaseException) -> bool:
+    """Discord refused our answer because one was already given: while two processes hold
+    the same shard (a rolling restart), both receive each interaction and the first answer
+    wins. The store counts the interaction once whichever process records it."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, discord.HTTPException) and seen.code == INTERACTION_ANSWERED_ALREADY:
+            return True
+        seen = getattr(seen, "original", None) or seen.__cause__
+    return False
+
+
 async def report(interaction: discord.Interaction, error: BaseException) -> None:
     """The one error handler: our refusals are told to the member, the rest logged."""
+    if answered_by_another_process(error):
+        log.info("interaction %s was answered by another process first", interaction.id)
+        return
     if isinstance(error, Refused):
         message = error.message
     else:

@@ -16,12 +16,40 @@ from datetime import datetime, timedelta
 
 from bot import metrics, render
 from bot.errors import Refused
-from bot.tutor_client import RunReport, TutorClient, TutorServiceError
+from bot.tutor_client import (
+    ExerciseChanged,
+    RunnerUnavailable,
+    TooManyRuns,
+    TutorClient,
+    TutorServiceError,
+)
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, check_answer
+from exercises.wire import RunReport
 
 log = logging.getLogger(__name__)
 
 RUNNER_UNAVAILABLE = "The example runner is unavailable right now; try again later."
+EXERCISE_UPDATED = (
+    "This exercise was updated since it was posted, so its example cannot be run as you saw it."
+    " Ask for a fresh post of it to run the new version."
+)
+RUN_REFUSED = "The example runner refused to run this (a problem on our side); it is logged."
+
+
+def too_many_runs(retry_after: float | None) -> str:
+    wait = f" in {retry_after:.0f} s" if retry_after else " in a minute"
+    return f"You have run many examples just now; you can run this one again{wait}."
+
+
+def refusal(error: TutorServiceError) -> str:
+    """What the member reads when the runner could not give a run, by what the service said."""
+    if isinstance(error, ExerciseChanged):
+        return EXERCISE_UPDATED
+    if isinstance(error, TooManyRuns):
+        return too_many_runs(error.retry_after)
+    if isinstance(error, RunnerUnavailable):
+        return RUNNER_UNAVAILABLE
+    return RUN_REFUSED
 
 
 class ExampleRunner:
@@ -39,9 +67,10 @@ class ExampleRunner:
         self._last_run[member_id] = now
 
     async def compare(
-        self, exercise: AnyExercise, answer: str, *, show_correct: bool
+        self, exercise: AnyExercise, answer: str, *, show_correct: bool, member: int | None = None
     ) -> render.Rendered:
-        """Run the member's answer; with `show_correct`, the correct one too, at once."""
+        """Run the member's answer; with `show_correct`, the correct one too, at once. The runs
+        are `member`'s (the service bounds runs per member), of the version the bot holds."""
         if exercise.run is None:
             return render.Rendered(content="This question has no example to run.")
         check_answer(exercise, answer)
@@ -49,25 +78,34 @@ class ExampleRunner:
             return render.Rendered(content=RUNNER_UNAVAILABLE)
         try:
             if not show_correct:
-                text = own_run(exercise, answer, await self._run(exercise, answer))
+                text = own_run(exercise, answer, await self._run(exercise, answer, member))
             elif answer == exercise.answer_key:
-                text = run_comparison(exercise, answer, await self._run(exercise, answer), None)
+                mine = await self._run(exercise, answer, member)
+                text = run_comparison(exercise, answer, mine, None)
             else:
                 mine, correct = await asyncio.gather(
-                    self._run(exercise, answer), self._run(exercise, exercise.answer_key)
+                    self._run(exercise, answer, member),
+                    self._run(exercise, exercise.answer_key, member),
                 )
                 text = run_comparison(exercise, answer, mine, correct)
         except TutorServiceError as error:
             log.warning("Run it for %s failed: %s", exercise.id, error)
-            return render.Rendered(content=RUNNER_UNAVAILABLE)
+            return render.Rendered(content=refusal(error))
         return render.Rendered(content=text)
 
-    async def _run(self, exercise: AnyExercise, letters: str) -> RunReport:
+    async def _run(self, exercise: AnyExercise, letters: str, member: int | None) -> RunReport:
         assert self.client is not None
+        version = exercise.content_hash or None
         async with metrics.timed_tutor_run():
             if isinstance(exercise, FillInTheBlank):
-                return await self.client.run(exercise.id, fill=letters)
-            return await self.client.run(exercise.id, choice=letters)
+                result = await self.client.run(
+                    exercise.id, fill=letters, member=member, content_hash=version
+                )
+            else:
+                result = await self.client.run(
+                    exercise.id, choice=letters, member=member, content_hash=version
+                )
+        return result.report
 
 
 def describe_choice(exercise: AnyExercise, letters: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.store.location import BadDatabaseUrl, Location, PostgresUrl, parse_location
 from config import Secret, SettingsError, exercises_path, redact_url, redacted_repr
 from exercises import SHIPPED_PACKS
 
@@ -40,6 +41,14 @@ class Settings:
     log_format: str = "text"
     health_port: int | None = None
     health_host: str = "127.0.0.1"
+    database_url: PostgresUrl | None = None  # PostgreSQL instead of the file database_path
+    shard_count: int | None = None  # None: one connection, or as many as Discord advises
+    shard_ids: tuple[int, ...] | None = None  # None: every shard of shard_count
+
+    @property
+    def database(self) -> Location:
+        """Where the store lives: the PostgreSQL URL if set, else the SQLite file."""
+        return self.database_url if self.database_url is not None else self.database_path
 
     def __repr__(self) -> str:
         return redacted_repr(self)
@@ -50,9 +59,14 @@ class Settings:
         if need_token and not token:
             raise SettingsError(TOKEN_HELP)
         secret = env.get("TUTOR_SECRET")
+        database = _database(env)
+        shard_count, shard_ids = _shards(env)
         return cls(
             discord_token=Secret(token),
-            database_path=Path(env.get("DATABASE_PATH") or cls.database_path),
+            database_path=database if isinstance(database, Path) else cls.database_path,
+            database_url=database if isinstance(database, PostgresUrl) else None,
+            shard_count=shard_count,
+            shard_ids=shard_ids,
             exercises_path=exercises_path(env) or SHIPPED_PACKS,
             tutor_url=_url(env, "TUTOR_URL", ("http://", "https://")) or tutor_url_from(env),
             tutor_secret=Secret(secret) if secret else None,
@@ -66,6 +80,44 @@ class Settings:
             health_port=_port(env, "HEALTH_PORT"),
             health_host=env.get("HEALTH_HOST") or cls.health_host,
         )
+
+
+def _database(env: Mapping[str, str]) -> Location:
+    """DATABASE_URL (an SQLite path or sqlite:///PATH, or postgresql://...) or DATABASE_PATH
+    (an SQLite path); not both, so that nobody wonders which one the bot uses."""
+    url, path = env.get("DATABASE_URL"), env.get("DATABASE_PATH")
+    if url and path:
+        raise SettingsError(
+            "DATABASE_URL and DATABASE_PATH are both set; set only one: DATABASE_URL for "
+            "PostgreSQL (postgresql://...) or SQLite (sqlite:///PATH), DATABASE_PATH for SQLite"
+        )
+    if not url:
+        return Path(path or Settings.database_path)
+    try:
+        return parse_location(url)
+    except BadDatabaseUrl as error:
+        raise SettingsError(f"DATABASE_URL: {error}") from None
+
+
+def _shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT (how many shards in all) and SHARD_IDS (this process's, e.g. "0,1")."""
+    count_text, ids_text = env.get("SHARD_COUNT"), env.get("SHARD_IDS")
+    if not count_text:
+        if ids_text:
+            raise SettingsError(f"SHARD_IDS={ids_text!r} needs SHARD_COUNT, the total")
+        return None, None
+    if not count_text.isdigit() or int(count_text) < 1:
+        raise SettingsError(f"SHARD_COUNT={count_text!r} must be a whole number, 1 or more")
+    count = int(count_text)
+    if not ids_text:
+        return count, None
+    parts = [part.strip() for part in ids_text.split(",")]
+    if not all(part.isdigit() and int(part) < count for part in parts):
+        raise SettingsError(
+            f"SHARD_IDS={ids_text!r} must list shard numbers from 0 to {count - 1} "
+            "(SHARD_COUNT - 1), separated by commas"
+        )
+    return count, tuple(sorted({int(part) for part in parts}))
 
 
 def tutor_url_from(env: Mapping[str, str]) -> str:

@@ -3,7 +3,9 @@
 exercises.TutorError
  └── TutorServiceError
       ├── RunnerUnavailable   down, slow, overloaded, or answering with errors: "Run it" says so
-      └── RunRejected         the service refused the request itself (unknown exercise, letters)
+      └── RunRejected         4xx: the service refused the request (unknown exercise, letters)
+           ├── ExerciseChanged   412: the service runs another version of the exercise
+           └── TooManyRuns       429: the member has run enough for now
 
 It takes an `httpx.AsyncClient`, so tests hand it one built on `httpx.ASGITransport` or a
 loopback server. Every call is bounded by `timeout` (waiting for a slot included) and at most
@@ -21,8 +23,7 @@ from urllib.parse import quote
 import httpx
 
 from exercises import TutorError
-
-SECRET_HEADER = "X-Tutor-Secret"
+from exercises.wire import MEMBER_HEADER, SECRET_HEADER, RunResult, WireError, content_tag
 
 
 class TutorServiceError(TutorError):
@@ -34,7 +35,8 @@ class RunnerUnavailable(TutorServiceError):
 
 
 class RunRejected(TutorServiceError):
-    """The service answered 4xx to a request it could never accept: a bug on our side."""
+    """The service refused the request itself (4xx). A status with no subclass here means a
+    request it could never accept: a bug on our side."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(f"{status}: {message}")
@@ -42,45 +44,22 @@ class RunRejected(TutorServiceError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class RunError:
-    """An exception the example raised, or its SyntaxError, at a line of the exercise's code."""
-
-    type: str
-    message: str
-    line: int | None
+class ExerciseChanged(RunRejected):
+    """412: the service holds another version of the exercise than the one we posted."""
 
 
-@dataclass(frozen=True)
-class RunResponse:
-    status: int
-    content_type: str
-    body: str
-    truncated: bool
+class TooManyRuns(RunRejected):
+    """429: this member (or everyone) has run enough for now; `retry_after` in seconds."""
+
+    def __init__(self, status: int, message: str, retry_after: float | None) -> None:
+        super().__init__(status, message)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
-class RunReport:
-    exercise: str
-    answer: str
-    correct: bool
-    compiled: bool
-    error: RunError | None
-    warnings: tuple[str, ...]
-    responses: tuple[RunResponse, ...]
-    returns: tuple[Any, ...]
-    elapsed: float
-    timed_out: bool
-    output: str
+class ServiceHealth:
+    """The tutor service's health as it reports it (not the bot's own, bot.health.Health)."""
 
-    @property
-    def response(self) -> RunResponse | None:
-        """The first response (all are identical requests), or None for a coroutine or error."""
-        return self.responses[0] if self.responses else None
-
-
-@dataclass(frozen=True)
-class Health:
     ok: bool
     exercises: int
     running: int
@@ -103,12 +82,12 @@ class TutorClient:
         self._slots = asyncio.Semaphore(max_concurrent)
         self._headers = {SECRET_HEADER: secret} if secret else {}
 
-    async def health(self) -> Health:
+    async def health(self) -> ServiceHealth:
         """The service's health; RunnerUnavailable if it cannot be reached at all."""
         data = await self._call("GET", "/api/health", accept=(200, 503))
         try:
             runs = data["runs"]
-            return Health(
+            return ServiceHealth(
                 ok=data["status"] == "ok",
                 exercises=int(data["exercises"]),
                 running=int(runs["running"]),
@@ -123,9 +102,13 @@ class TutorClient:
         *,
         fill: str | Mapping[int | str, str] | None = None,
         choice: str | None = None,
-    ) -> RunReport:
+        member: int | None = None,
+        content_hash: str | None = None,
+    ) -> RunResult:
         """Run the exercise's example with these letters: `fill="BC"` (or {1: "B", 2: "C"})
-        for fill-in-the-blank, `choice="C"` for multiple-choice."""
+        for fill-in-the-blank, `choice="C"` for multiple-choice. `member` is who the run is
+        for (the service bounds runs per member); `content_hash` is the version of the
+        exercise the member saw: another version on the service raises ExerciseChanged."""
         if (fill is None) == (choice is None):
             raise ValueError("give exactly one of fill or choice")
         if fill is not None:
@@ -133,17 +116,28 @@ class TutorClient:
             body: dict[str, Any] = {"fill": {str(key): value for key, value in letters.items()}}
         else:
             body = {"choice": choice}
+        headers = {}
+        if member is not None:
+            headers[MEMBER_HEADER] = str(member)
+        if content_hash is not None:
+            headers["If-Match"] = content_tag(content_hash)
         path = f"/api/exercises/{quote(exercise_id, safe='/')}/runs"
-        data = await self._call("POST", path, json=body)
+        data = await self._call("POST", path, json=body, headers=headers)
         if data.get("runner_error"):
             raise RunnerUnavailable(f"the run failed: {data['runner_error']}")
         try:
-            return _report(data)
-        except (KeyError, TypeError, ValueError) as error:
-            raise RunnerUnavailable(f"unexpected run report: {error!r}") from None
+            return RunResult.from_json(data)
+        except WireError as error:
+            raise RunnerUnavailable(f"unexpected run report: {error}") from None
 
     async def _call(
-        self, method: str, path: str, *, json: Any = None, accept: tuple[int, ...] = (200,)
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        accept: tuple[int, ...] = (200,),
     ) -> Any:
         try:
             async with asyncio.timeout(self.timeout), self._slots:
@@ -151,7 +145,7 @@ class TutorClient:
                     method,
                     self.base_url + path,
                     json=json,
-                    headers=self._headers,
+                    headers={**self._headers, **(headers or {})},
                     timeout=self.timeout,
                 )
         except TimeoutError:
@@ -164,32 +158,24 @@ class TutorClient:
             data = None
         if response.status_code in accept and isinstance(data, dict):
             return data
-        message = data.get("error", "") if isinstance(data, dict) else response.text[:200]
-        if 400 <= response.status_code < 500 and response.status_code != 401:
-            raise RunRejected(response.status_code, str(message))
-        raise RunnerUnavailable(f"{response.status_code}: {message}")
+        message = str(data.get("error", "")) if isinstance(data, dict) else response.text[:200]
+        raise _refusal(response, message)
 
 
-def _report(data: Mapping[str, Any]) -> RunReport:
-    error = data["error"]
-    return RunReport(
-        exercise=str(data["exercise"]),
-        answer=str(data["answer"]),
-        correct=bool(data["correct"]),
-        compiled=bool(data["compiled"]),
-        error=RunError(str(error["type"]), str(error["message"]), error["line"]) if error else None,
-        warnings=tuple(str(warning) for warning in data["warnings"]),
-        responses=tuple(
-            RunResponse(
-                int(item["status"]),
-                str(item["content_type"]),
-                str(item["body"]),
-                bool(item["truncated"]),
-            )
-            for item in data["responses"]
-        ),
-        returns=tuple(data["returns"]),
-        elapsed=float(data["elapsed"]),
-        timed_out=bool(data["timed_out"]),
-        output=str(data["output"]),
-    )
+def _refusal(response: httpx.Response, message: str) -> TutorServiceError:
+    """What a status other than the expected one means for us."""
+    status = response.status_code
+    if status == 412:
+        return ExerciseChanged(status, message)
+    if status == 429:
+        return TooManyRuns(status, message, _seconds(response.headers.get("Retry-After")))
+    if 400 <= status < 500 and status != 401:  # 401: our secret is wrong, nothing runs
+        return RunRejected(status, message)
+    return RunnerUnavailable(f"{status}: {message}")
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None

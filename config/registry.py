@@ -55,6 +55,29 @@ SETTINGS: tuple[Setting, ...] = (
         Reader.BOT,
     ),
     Setting(
+        "DATABASE_URL",
+        "URL",
+        "none",
+        "instead of `DATABASE_PATH`: `postgresql://USER:PASSWORD@HOST:PORT/DATABASE` for "
+        'PostgreSQL, or `sqlite:///PATH`; not both (README "Scaling past one process"); '
+        "its password is never logged",
+        Reader.BOT,
+    ),
+    Setting(
+        "SHARD_COUNT",
+        "count",
+        "as Discord advises",
+        "how many gateway shards the bot has in all, over every process",
+        Reader.BOT,
+    ),
+    Setting(
+        "SHARD_IDS",
+        "numbers",
+        "every shard",
+        "the shards this process runs, comma-separated (`0,1`); needs `SHARD_COUNT`",
+        Reader.BOT,
+    ),
+    Setting(
         "EXERCISES_PATH",
         "folder",
         "the shipped packs",
@@ -164,6 +187,27 @@ SETTINGS: tuple[Setting, ...] = (
         "count",
         "`4000`",
         "characters of an example's response kept in a run report",
+        Reader.TUTOR,
+    ),
+    Setting(
+        "TUTOR_MEMBER_RUNS_PER_MINUTE",
+        "count",
+        "`30`",
+        "runs one member may start in any minute (beyond, the member is told to wait)",
+        Reader.TUTOR,
+    ),
+    Setting(
+        "TUTOR_MEMBER_RUNS_AT_ONCE",
+        "count",
+        "`4`",
+        "runs of one member in flight at once (a Run it click costs one or two)",
+        Reader.TUTOR,
+    ),
+    Setting(
+        "TUTOR_MAX_CONNECTIONS",
+        "count",
+        "`1024`",
+        "connections the tutor service serves at once; beyond, it answers 503",
         Reader.TUTOR,
     ),
 )

@@ -34,6 +34,10 @@ class ManualClock:
     def now(self) -> datetime:
         return self._now
 
+    def seconds(self) -> float:
+        """The same moment as seconds, for code that takes a monotonic `now` (durations)."""
+        return self._now.timestamp()
+
     async def sleep(self, seconds: float) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._sleepers.append((self._now + timedelta(seconds=seconds), future))

@@ -4,6 +4,9 @@ Under CI=true a skipped test fails the run: a missing tool or service there is a
 `.ci/run`, which installs or starts what the tests need. A skip that has nothing to do with a
 missing tool (a property of the machine, such as running as root) is marked
 `@pytest.mark.skip_is_fine_in_ci("why")`.
+
+Tests marked `postgres` need a PostgreSQL server (tests/postgres.py). Where none answers and
+CI is not true, they are left out (deselected), with one line saying how to enable them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,38 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "skip_is_fine_in_ci(why): this test may skip under CI=true too; why it is no missing tool",
     )
+    config.addinivalue_line(
+        "markers", "postgres: needs the PostgreSQL server of TUTOR_TEST_POSTGRES_URL"
+    )
+    config.addinivalue_line(
+        "markers", "loopback_shards(n): the `loopback` fixture's Discord requires n shards"
+    )
+
+
+_NO_POSTGRES = pytest.StashKey[str]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PostgreSQL (and outside CI), leave its tests out and say so once."""
+    if os.environ.get("CI") == "true":
+        return  # they run, and fail for a missing server like any skip does
+    needing = [item for item in items if item.get_closest_marker("postgres") is not None]
+    if not needing:
+        return
+    from tests.postgres import why_not_enabled
+
+    why = why_not_enabled()
+    if why is None:
+        return
+    config.stash[_NO_POSTGRES] = f"{len(needing)} PostgreSQL tests not run: {why}"
+    config.hook.pytest_deselected(items=needing)
+    items[:] = [item for item in items if item.get_closest_marker("postgres") is None]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    line = terminalreporter.config.stash.get(_NO_POSTGRES, None)
+    if line is not None:
+        terminalreporter.write_line(line, yellow=True)
 
 
 @pytest.hookimpl(wrapper=True)

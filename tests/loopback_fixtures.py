@@ -31,7 +31,10 @@ SPEC_VARIABLE = "DISCORD_OPENAPI_SPEC"
 _LOOPBACKS = pytest.StashKey[list[LoopbackDiscord]]()
 _ERRORS = pytest.StashKey["LoggedErrors"]()
 _REJECTED = pytest.StashKey["RejectedBodies"]()
-_spec_note: list[str] = []
+SPEC_NOTE = (
+    f"{SPEC_VARIABLE} is not set: request bodies were NOT validated against Discord's "
+    "OpenAPI description (everything else ran)"
+)
 
 
 @pytest.fixture(scope="session")
@@ -39,17 +42,14 @@ def discord_spec() -> DiscordSpec | None:
     """Discord's OpenAPI description, or None (and a note in the summary) when not configured."""
     location = os.environ.get(SPEC_VARIABLE)
     if not location:
-        _spec_note.append(
-            f"{SPEC_VARIABLE} is not set: request bodies were NOT validated against Discord's "
-            "OpenAPI description (everything else ran)"
-        )
-        return None
+        return None  # and the summary says so
     return DiscordSpec.load(Path(location))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    for note in _spec_note:
-        terminalreporter.write_line(f"loopback Discord: {note}", yellow=True)
+    """Said by the process that prints the summary (with pytest-xdist, not a worker's)."""
+    if not os.environ.get(SPEC_VARIABLE):
+        terminalreporter.write_line(f"loopback Discord: {SPEC_NOTE}", yellow=True)
 
 
 @pytest.fixture
@@ -74,8 +74,13 @@ async def loopback(
     logged_errors: LoggedErrors,
     before_loopback_starts: list[Callable[[LoopbackDiscord], None]],
 ) -> AsyncIterator[LoopbackDiscord]:
-    """The stand-in; using it also turns on the spec check and the ERROR guard."""
-    discord_in_tests = LoopbackDiscord(clock=manual_clock, spec=discord_spec)
+    """The stand-in; using it also turns on the spec check and the ERROR guard.
+
+    `@pytest.mark.loopback_shards(N)` makes it require N shards (GET /gateway/bot says N)."""
+    shards = request.node.get_closest_marker("loopback_shards")
+    discord_in_tests = LoopbackDiscord(
+        clock=manual_clock, spec=discord_spec, shard_count=shards.args[0] if shards else 1
+    )
     for add in before_loopback_starts:
         add(discord_in_tests)
     await discord_in_tests.start()

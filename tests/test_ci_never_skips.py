@@ -31,7 +31,7 @@ def run_probe(tmp_path: Path, *, ci: bool) -> subprocess.CompletedProcess[str]:
     if ci:
         environment["CI"] = "true"
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-q", "-rA", str(probe)],
+        [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-n0", "-q", "-rA", str(probe)],
         capture_output=True,
         text=True,
         cwd=ROOT,

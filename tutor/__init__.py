@@ -6,18 +6,14 @@ running it. Examples run in forked worker processes, never in the API process.
 
 from tutor.config import ConfigError, TutorConfig
 from tutor.jobs import ExampleJob, NotRunnable, build_job
-from tutor.pool import Runner, RunnerUnavailable
-from tutor.report import ErrorReport, ResponseReport, RunReport
+from tutor.pool import Runner, WorkerUnavailable
 
 __all__ = [
     "ConfigError",
-    "ErrorReport",
     "ExampleJob",
     "NotRunnable",
-    "ResponseReport",
-    "RunReport",
     "Runner",
-    "RunnerUnavailable",
     "TutorConfig",
+    "WorkerUnavailable",
     "build_job",
 ]

@@ -5,6 +5,7 @@ Only letters the exercise has come out of here; nothing from the request is used
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,7 +38,7 @@ def _fill(exercise: FillInTheBlank, fill: Any) -> str:
     numbers = [str(blank.number) for blank in exercise.blanks]
     unknown = sorted(key for key in fill if key not in numbers)
     if unknown:
-        shown = ", ".join(repr(key)[:20] for key in unknown[:3])
+        shown = ", ".join(reprlib.repr(key)[:20] for key in unknown[:3])
         raise BadAnswer(f"{exercise.id} has blanks {', '.join(numbers)}; not {shown}")
     missing = [number for number in numbers if number not in fill]
     if missing:
@@ -47,6 +48,6 @@ def _fill(exercise: FillInTheBlank, fill: Any) -> str:
 
 def _letter(exercise: AnyExercise, letter: Any, where: str) -> str:
     if not isinstance(letter, str) or letter not in exercise.letters or len(letter) != 1:
-        shown = repr(letter)[:20]
+        shown = reprlib.repr(letter)[:20]  # bounded: a value nested deep is not walked
         raise BadAnswer(f"{where}: {shown} is not one of the letters {', '.join(exercise.letters)}")
     return letter

@@ -1,17 +1,25 @@
 """The ASGI app: Django for HTTP, with the Tutor in every scope; lifespan starts the runner.
 
+Here, in front of Django, headers over MAX_HEADER_BYTES are answered 431 and a body over
+MAX_BODY_BYTES 413, before the body is read: Django's handler would first spool the whole
+body to a temporary file, so a client could stream gigabytes to disk. The body limit holds
+for the declared Content-Length and, for a body sent without one (chunked) or longer than
+declared, while it streams.
+
 Build it with `TutorApp(tutor)` after `tutor.settings.configure(config)`; nothing is built
 at import time.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from django.core.handlers.asgi import ASGIHandler
 
 from tutor.service import SCOPE_KEY, Tutor
+from tutor.settings import MAX_BODY_BYTES, MAX_HEADER_BYTES
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -30,7 +38,17 @@ class TutorApp:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
         elif scope["type"] == "http":
-            await self.django({**scope, SCOPE_KEY: self.tutor}, receive, send)
+            if sum(len(name) + len(value) for name, value in scope["headers"]) > MAX_HEADER_BYTES:
+                await _refuse(send, 431, f"the headers are over {MAX_HEADER_BYTES} bytes")
+                return
+            try:
+                body = await _body_within(scope, receive, MAX_BODY_BYTES)
+            except _ClientGone:
+                return
+            if body is None:
+                await _refuse(send, 413, f"the body is over {MAX_BODY_BYTES} bytes")
+                return
+            await self.django({**scope, SCOPE_KEY: self.tutor}, _replay(body, receive), send)
         else:
             raise ValueError(f"the tutor serves HTTP only, not {scope['type']}")
 
@@ -50,3 +68,49 @@ class TutorApp:
                     await self.tutor.runner.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+class _ClientGone(Exception):
+    """The client disconnected before its body was complete."""
+
+
+async def _body_within(scope: Scope, receive: Receive, limit: int) -> bytes | None:
+    """The whole body if it is at most `limit` bytes; None as soon as it is known to be more.
+
+    What a client sends past the limit is never read: the answer goes out, and uvicorn closes
+    the connection rather than drain the rest."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            return None
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # http.disconnect: nobody waits for an answer
+            raise _ClientGone
+        body += message.get("body", b"")
+        if len(body) > limit:
+            return None
+        if not message.get("more_body", False):
+            return bytes(body)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands Django the body already read, then listens for the disconnect."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replayed() -> MutableMapping[str, Any]:
+        return pending.pop() if pending else await receive()
+
+    return replayed
+
+
+async def _refuse(send: Send, status: int, message: str) -> None:
+    """Answer without reading the body; `Connection: close` as what is unread must not stay."""
+    payload = json.dumps({"error": message}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})

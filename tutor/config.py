@@ -14,9 +14,6 @@ from typing import TypeVar
 
 from config import Secret, SettingsError, exercises_path, redacted_repr
 
-SECRET_HEADER = "X-Tutor-Secret"
-"""The header that must carry the shared secret when one is configured."""
-
 LOOPBACK = "127.0.0.1"
 
 
@@ -36,6 +33,12 @@ class TutorConfig:
     """Runs at once; more wait for a slot. Each run is a forked process that mostly sleeps."""
     report_body_chars: int = 4000
     """Characters of an example's response body kept in a run report."""
+    member_runs_per_minute: int = 30
+    """Runs one member may start in any minute (the bot's Run it costs one or two)."""
+    member_runs_at_once: int = 4
+    """Runs of one member in flight at once; more are refused, not queued."""
+    max_connections: int = 1024
+    """Connections (and requests in them) uvicorn serves at once; beyond, it answers 503."""
     packs: Path | None = None
     """Where the exercise files are (EXERCISES_PATH); None means the shipped packs."""
     log_format: str = "text"
@@ -97,6 +100,20 @@ class TutorConfig:
             ),
             report_body_chars=_number(
                 environ, "TUTOR_REPORT_BODY_CHARS", int, defaults.report_body_chars, 100, 10**6
+            ),
+            member_runs_per_minute=_number(
+                environ,
+                "TUTOR_MEMBER_RUNS_PER_MINUTE",
+                int,
+                defaults.member_runs_per_minute,
+                1,
+                10**6,
+            ),
+            member_runs_at_once=_number(
+                environ, "TUTOR_MEMBER_RUNS_AT_ONCE", int, defaults.member_runs_at_once, 1, 2000
+            ),
+            max_connections=_number(
+                environ, "TUTOR_MAX_CONNECTIONS", int, defaults.max_connections, 8, 100_000
             ),
             packs=exercises_path(environ),
             log_format=_log_format(environ),

@@ -22,10 +22,10 @@ from typing import Any, cast
 
 import httpx
 
+from exercises.wire import ErrorReport, ResponseReport, RunReport
 from tutor.example_project import HOST, install_example, install_route
 from tutor.jobs import ExampleJob
 from tutor.leaving_client import request_and_leave
-from tutor.report import ErrorReport, ResponseReport, RunReport, jsonable
 
 EXAMPLE_FILE = "<example>"
 PRELUDE_FILE = "<prelude>"
@@ -194,3 +194,16 @@ def _let_threads_finish() -> None:
     for thread in threading.enumerate():
         if thread is not threading.current_thread():
             thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def jsonable(value: Any, depth: int = 0) -> Any:
+    """A JSON-like copy of a value an example returned, for comparison with a TOML expectation."""
+    if depth > 20:
+        return repr(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [jsonable(item, depth + 1) for item in value]
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return {key: jsonable(item, depth + 1) for key, item in value.items()}
+    return repr(value)

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from exercises.model import Expectation
-from tutor.report import RunReport
+from exercises.wire import RunReport
 
 MIN_SLACK = 0.01
 """A run may measure this fraction under `min_seconds` (clock granularity), not more."""
@@ -139,8 +139,11 @@ def names_the_outcome(expect: Expectation, *, view: bool) -> bool:
     return expect.returns is not None
 
 
-def visibly_differ(one: RunReport, other: RunReport) -> bool:
-    """Would a learner see a difference: an error, a status or body, a value, a warning, a time?"""
+def visibly_differ(one: RunReport, other: RunReport, *, overhead: float = 0.0) -> bool:
+    """Would a learner see a difference: an error, a status or body, a value, a warning, a time?
+
+    Times are compared above `overhead`, the time a run awaiting nothing took beside them
+    (see `unmet`): load adds to both runs alike, and would hide a 2-to-1 ratio."""
     if (one.compiled, one.timed_out, one.runner_error) != (
         other.compiled,
         other.timed_out,
@@ -153,7 +156,7 @@ def visibly_differ(one: RunReport, other: RunReport) -> bool:
         return True
     if one.returns != other.returns or set(one.warnings) != set(other.warnings):
         return True
-    slow, fast = max(one.elapsed, other.elapsed), min(one.elapsed, other.elapsed)
+    slow, fast = sorted((max(0.0, run.elapsed - overhead) for run in (one, other)), reverse=True)
     return slow - fast >= TIME_GAP and slow >= fast * TIME_RATIO
 
 

@@ -12,8 +12,8 @@ import sys
 
 from pythonjsonlogger.json import JsonFormatter
 
-TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
+_TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 class _Json(JsonFormatter):
@@ -31,10 +31,10 @@ def configure(log_format: str, level: int = logging.INFO) -> None:
     """Once per process, before anything logs; forked workers inherit it."""
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "json":
-        handler.setFormatter(_Json(JSON_FIELDS, rename_fields={"levelname": "level"}))
+        handler.setFormatter(_Json(_JSON_FIELDS, rename_fields={"levelname": "level"}))
         sys.excepthook = _log_uncaught
     else:
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+        handler.setFormatter(logging.Formatter(_TEXT_FORMAT))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.captureWarnings(True)
 

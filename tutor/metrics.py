@@ -10,7 +10,8 @@ from prometheus_client import Counter, Histogram
 
 RUNS = Counter(
     "tutor_service_runs",
-    "Runs of an exercise's example, by outcome: ran, refused (bad request), unavailable",
+    "Runs of an exercise's example, by outcome: ran, refused (bad request), limited (the "
+    "member's bounds), unavailable",
     ["outcome"],
 )
 RUN_SECONDS = Histogram(
@@ -19,5 +20,5 @@ RUN_SECONDS = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16),
 )
 
-for outcome in ("ran", "refused", "unavailable"):
+for outcome in ("ran", "refused", "limited", "unavailable"):
     RUNS.labels(outcome)

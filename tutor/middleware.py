@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.decorators import async_only_middleware
 
-from tutor.config import SECRET_HEADER
+from exercises.wire import SECRET_HEADER
 from tutor.service import tutor_of
 
 GetResponse = Callable[[HttpRequest], Awaitable[HttpResponseBase]]

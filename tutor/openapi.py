@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from exercises.model import Difficulty, Kind
-from tutor.config import SECRET_HEADER
+from exercises.wire import MEMBER_HEADER, SECRET_HEADER
 
 _INT = {"type": "integer"}
 _TEXT = {"type": "string"}
@@ -74,7 +74,7 @@ SCHEMAS: dict[str, Any] = {
             ),
         ]
     },
-    "RunError": _object(
+    "ErrorReport": _object(
         {
             "type": {**_TEXT, "examples": ["NameError"]},
             "message": _TEXT,
@@ -85,7 +85,7 @@ SCHEMAS: dict[str, Any] = {
             "kinds": {"type": "array", "items": _TEXT},
         }
     ),
-    "Response": _object(
+    "ResponseReport": _object(
         {
             "status": _INT,
             "content_type": _TEXT,
@@ -93,17 +93,17 @@ SCHEMAS: dict[str, Any] = {
             "truncated": _BOOL,
         }
     ),
-    "RunReport": _object(
+    "RunResult": _object(
         {
             "exercise": _TEXT,
             "answer": {**_TEXT, "description": "the letters run, one per blank"},
             "correct": {**_BOOL, "description": "whether they are the answer key"},
             "compiled": _BOOL,
-            "error": {"oneOf": [_ref("RunError"), {"type": "null"}]},
+            "error": {"oneOf": [_ref("ErrorReport"), {"type": "null"}]},
             "warnings": {"type": "array", "items": _TEXT},
             "responses": {
                 "type": "array",
-                "items": _ref("Response"),
+                "items": _ref("ResponseReport"),
                 "description": "a view's responses, one per request the exercise makes",
             },
             "returns": {"type": "array", "description": "a coroutine's values, JSON-like"},
@@ -164,18 +164,43 @@ PATHS: dict[str, Any] = {
                     "required": True,
                     "schema": _TEXT,
                     "description": "pack/exercise, as listed by /api/exercises",
-                }
+                },
+                {
+                    "name": MEMBER_HEADER,
+                    "in": "header",
+                    "required": False,
+                    "schema": {**_TEXT, "minLength": 1, "maxLength": 64},
+                    "description": "the member the run is for: runs are bounded per member "
+                    "(without it, per address)",
+                },
+                {
+                    "name": "If-Match",
+                    "in": "header",
+                    "required": False,
+                    "schema": _TEXT,
+                    "description": "the exercise's content hash as an entity tag, e.g. "
+                    '"3f2a..."; another version on the service answers 412',
+                },
             ],
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": _ref("RunRequest")}},
             },
             "responses": {
-                "200": _json(_ref("RunReport"), "what really happened in the run"),
-                "400": _error("the body is not JSON, or names letters the exercise lacks"),
+                "200": _json(_ref("RunResult"), "what really happened in the run"),
+                "400": _error(
+                    f"the body is not JSON (or nested too deep), names letters the exercise "
+                    f"lacks, or {MEMBER_HEADER} is malformed"
+                ),
                 "401": _error(f"{SECRET_HEADER} missing or wrong"),
                 "404": _error("no such exercise"),
                 "409": _error("the exercise has no example to run"),
+                "412": _error("If-Match names another version of the exercise than the service's"),
+                "413": _error("the body is over 16 KB; it is refused before it is read"),
+                "429": {
+                    **_error("the member has as many runs in flight, or this minute, as allowed"),
+                    "headers": {"Retry-After": {"schema": _INT, "description": "seconds"}},
+                },
                 "503": _error("the example worker could not be started"),
             },
         }

@@ -17,8 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from exercises.wire import RunReport, WireError
 from tutor.jobs import ExampleJob
-from tutor.report import RunReport
 
 Reply = asyncio.Future[dict[str, Any]]
 READY_TIMEOUT = 60.0
@@ -27,8 +27,30 @@ GRACE = 2.0
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-class RunnerUnavailable(RuntimeError):
-    """The worker could not be started."""
+PASSED_ON = ("TZ",)
+"""The only variables of ours a run inherits (besides PYTHONPATH, where our code is found)."""
+
+
+def run_environment() -> dict[str, str]:
+    """The worker's whole environment, and so every run's: nothing of ours is inherited.
+
+    The examples run code from exercise files; a secret exported for the service or the bot
+    (TUTOR_SECRET, DISCORD_TOKEN, ...) must not be one `os.environ` away from them."""
+    inherited = {name: os.environ[name] for name in PASSED_ON if name in os.environ}
+    return {
+        **inherited,
+        "PATH": os.defpath,
+        "LC_ALL": "C.UTF-8",
+        "PYTHONUTF8": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
+
+
+class WorkerUnavailable(RuntimeError):
+    """The example worker could not be started."""
 
 
 class Runner:
@@ -76,10 +98,7 @@ class Runner:
             if self.ready:
                 return
             self._closed = False
-            env = dict(os.environ)
-            env["PYTHONPATH"] = os.pathsep.join(
-                filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])
-            )
+            env = run_environment()
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
@@ -101,7 +120,7 @@ class Runner:
                 with contextlib.suppress(ProcessLookupError):
                     process.kill()
                 await process.wait()
-                raise RunnerUnavailable("the example worker did not start")
+                raise WorkerUnavailable("the example worker did not start")
             self._process = process
             self._reader = asyncio.create_task(self._read(process), name="tutor-worker-reader")
 
@@ -153,7 +172,10 @@ class Runner:
             raise
         finally:
             self._pending.pop(run_id, None)
-        return RunReport.from_json(data)
+        try:
+            return RunReport.from_json(data)
+        except WireError as error:
+            return RunReport(runner_error=f"the worker's report is not one: {error}")
 
     @staticmethod
     def _cancel(process: asyncio.subprocess.Process, run_id: int) -> None:
@@ -173,4 +195,5 @@ class Runner:
             self._process = None
         for owner, reply in list(self._pending.values()):
             if owner is process and not reply.done():
-                reply.set_result({"runner_error": "the example worker stopped; it is restarted"})
+                stopped = RunReport(runner_error="the example worker stopped; it is restarted")
+                reply.set_result(stopped.to_json())

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 import uvicorn
 
 from tutor.asgi import TutorApp
+from tutor.settings import MAX_HEADER_BYTES
 
 START_TIMEOUT = 30.0
 
@@ -35,9 +36,19 @@ class _BackgroundServer(uvicorn.Server):
 
 
 def _config(app: TutorApp, log_level: str) -> uvicorn.Config:
-    # log_config=None: uvicorn's records go to the root handler (tutor.logs), not its own.
+    """Bounded: headers by size, connections by number (uvicorn answers 503 beyond), idle
+    connections by time. Bodies are bounded by the app itself, before Django reads them.
+    log_config=None: uvicorn's records go to the root handler (tutor.logs), not its own."""
     return uvicorn.Config(
-        app, lifespan="on", log_level=log_level, access_log=False, log_config=None
+        app,
+        lifespan="on",
+        log_level=log_level,
+        access_log=False,
+        log_config=None,
+        http="h11",
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        limit_concurrency=app.tutor.config.max_connections,
+        timeout_keep_alive=5,
     )
 
 

@@ -15,6 +15,9 @@ from django.conf import settings
 from tutor.config import TutorConfig
 
 MAX_BODY_BYTES = 16 * 1024
+"""A request body; beyond, the ASGI app answers 413 before Django reads it (tutor/asgi.py)."""
+MAX_HEADER_BYTES = 8 * 1024
+"""The request's headers together; beyond, 431 (and uvicorn's h11 stops buffering there)."""
 
 
 def django_settings(config: TutorConfig) -> dict[str, Any]:
@@ -40,12 +43,15 @@ def configure(config: TutorConfig) -> None:
     settings.configure(**django_settings(config))
     django.setup()
     _skip_database_signals()
-    logging.getLogger("django.request").addFilter(_not_example_api)
+    logging.getLogger("django.request").addFilter(_news)
 
 
-def _not_example_api(record: logging.LogRecord) -> bool:
-    """The example API answers 404 and 503 on purpose; only the tutor's own errors are news."""
+def _news(record: logging.LogRecord) -> bool:
+    """The example API answers 404 and 503 on purpose, and a flood of refused runs (429) would
+    drown the log; the tutor's other errors are news."""
     request = getattr(record, "request", None)
+    if getattr(record, "status_code", None) == 429:
+        return False
     return not str(getattr(request, "path", "")).startswith("/example-api/")
 
 

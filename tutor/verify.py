@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from exercises.model import AnyExercise, Expectation, FillInTheBlank, RunTarget
+from exercises.wire import RunReport
 from tutor.expectations import (
     names_the_outcome,
     summary,
@@ -25,7 +26,6 @@ from tutor.expectations import (
 )
 from tutor.jobs import ExampleJob, NotRunnable, build_job
 from tutor.pool import Runner
-from tutor.report import RunReport
 
 AT_ONCE = 48
 """Runs verify starts at once. Each run's start-up costs ~10 ms of CPU; far more at once on
@@ -43,7 +43,11 @@ class Variant:
 
 
 @dataclass(frozen=True)
-class Problem:
+class RunProblem:
+    """A problem that running an exercise shows, named by exercise and variant.
+
+    Not exercises.Problem, which names a file and a field of it: this one names a run."""
+
     exercise_id: str
     label: str
     message: str
@@ -77,12 +81,12 @@ def variants(exercise: AnyExercise) -> list[Variant]:
 
 async def verify(
     exercises: Iterable[AnyExercise], runner: Runner, *, at_once: int = AT_ONCE
-) -> list[Problem]:
+) -> list[RunProblem]:
     """Every problem found in these exercises; empty when all of them hold."""
     runnable = [exercise for exercise in exercises if exercise.run is not None]
     slots = asyncio.Semaphore(at_once)
     results = await asyncio.gather(*(_verify_one(exercise, runner, slots) for exercise in runnable))
-    problems: list[Problem] = []
+    problems: list[RunProblem] = []
     for exercise, found in zip(runnable, results, strict=True):
         if found:  # once more, alone, beside a baseline: the first pass ran many at once
             found = await _verify_one(
@@ -94,7 +98,7 @@ async def verify(
 
 async def _verify_one(
     exercise: AnyExercise, runner: Runner, slots: asyncio.Semaphore, *, baseline: bool = False
-) -> list[Problem]:
+) -> list[RunProblem]:
     tried = variants(exercise)
     runs = [_run(exercise, variant, runner, slots) for variant in tried]
     if not baseline:
@@ -144,16 +148,16 @@ def check(
     reports: Sequence[RunReport],
     *,
     overhead: float = 0.0,
-) -> list[Problem]:
+) -> list[RunProblem]:
     """The problems shown by these runs of the exercise's variants (the correct one first);
     `overhead` is the time a run awaiting nothing took beside them (see `unmet`)."""
     run = exercise.run
     assert run is not None
     assert tried[0].correct
-    problems: list[Problem] = []
+    problems: list[RunProblem] = []
 
     def problem(variant: Variant, message: str) -> None:
-        problems.append(Problem(exercise.id, variant.label, message))
+        problems.append(RunProblem(exercise.id, variant.label, message))
 
     correct, correct_report = tried[0], reports[0]
     if not names_the_outcome(run.expect, view=run.view is not None):
@@ -173,6 +177,8 @@ def check(
         if variant.expect is not None:
             for message in unmet(variant.expect, report, overhead=overhead):
                 problem(variant, message)
-        if correct_report.compiled and not visibly_differ(correct_report, report):
+        if correct_report.compiled and not visibly_differ(
+            correct_report, report, overhead=overhead
+        ):
             problem(variant, f"behaves like the correct answer ({summary(report)})")
     return problems

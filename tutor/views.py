@@ -8,18 +8,24 @@ the request's text is never run, imported or used as a name.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from exercises.model import AnyExercise
+from exercises.wire import MEMBER_HEADER, RunResult, content_tag
 from tutor import metrics
 from tutor.answers import BadAnswer, letters_from_request
 from tutor.jobs import NotRunnable, build_job
+from tutor.members import OverMemberLimit
 from tutor.openapi import DESCRIPTION
-from tutor.pool import RunnerUnavailable
+from tutor.pool import WorkerUnavailable
 from tutor.service import tutor_of
+
+MAX_MEMBER = 64
+"""Characters of a member's name in MEMBER_HEADER (Discord's ids have at most 20 digits)."""
 
 
 def _error(message: str, status: int) -> JsonResponse:
@@ -82,12 +88,16 @@ async def runs(request: HttpRequest, exercise_id: str) -> JsonResponse:
     exercise = tutor.exercises.get(exercise_id)
     if exercise is None:
         return _error("no such exercise", 404)
+    if not _same_version(request.headers.get("If-Match"), exercise):
+        metrics.RUNS.labels("refused").inc()
+        message = f"{exercise.id} has changed: this service runs version {exercise.content_hash}"
+        return _error(message, 412)
+    member = _member(request)
+    if member is None:
+        metrics.RUNS.labels("refused").inc()
+        return _error(f"{MEMBER_HEADER} must be 1 to {MAX_MEMBER} printable ASCII characters", 400)
     try:
-        data = json.loads(request.body)
-    except ValueError:
-        return _error('the body must be JSON: {"fill": {"1": "A"}} or {"choice": "A"}', 400)
-    try:
-        letters = letters_from_request(exercise, data)
+        letters = letters_from_request(exercise, _json(request.body))
         job = build_job(exercise, letters)
     except BadAnswer as error:
         metrics.RUNS.labels("refused").inc()
@@ -96,19 +106,46 @@ async def runs(request: HttpRequest, exercise_id: str) -> JsonResponse:
         metrics.RUNS.labels("refused").inc()
         return _error(str(error), 409)
     try:
-        with metrics.RUN_SECONDS.time():
+        with tutor.members.run_for(member), metrics.RUN_SECONDS.time():
             report = await tutor.runner.run(job)
-    except RunnerUnavailable as error:
+    except OverMemberLimit as error:
+        metrics.RUNS.labels("limited").inc()
+        response = _error(str(error), 429)
+        response["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
+        return response
+    except WorkerUnavailable as error:
         metrics.RUNS.labels("unavailable").inc()
         return _error(str(error), 503)
     metrics.RUNS.labels("ran").inc()
-    body = {
-        "exercise": exercise.id,
-        "answer": letters,
-        "correct": letters == exercise.answer_key,
-        **report.to_json(),
-    }
-    return JsonResponse(body)
+    result = RunResult(exercise.id, letters, letters == exercise.answer_key, report)
+    return JsonResponse(result.to_json())
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except RecursionError:  # not a ValueError: json gives up on deep nesting this way
+        raise BadAnswer("the body is nested too deep") from None
+    except ValueError:
+        raise BadAnswer('the body must be JSON: {"fill": {"1": "A"}} or {"choice": "A"}') from None
+
+
+def _same_version(if_match: str | None, exercise: AnyExercise) -> bool:
+    """No If-Match asks for no version; otherwise one of its tags must be this content's."""
+    if if_match is None:
+        return True
+    tags = {tag.strip() for tag in if_match.split(",")}
+    return "*" in tags or content_tag(exercise.content_hash) in tags
+
+
+def _member(request: HttpRequest) -> str | None:
+    """Whom the run is for: the member the bot names, else the address it came from."""
+    named = request.headers.get(MEMBER_HEADER)
+    if named is None:
+        return f"address {request.META.get('REMOTE_ADDR', '')}"
+    if not 0 < len(named) <= MAX_MEMBER or not (named.isascii() and named.isprintable()):
+        return None
+    return f"member {named}"
 
 
 async def openapi(request: HttpRequest) -> JsonResponse:

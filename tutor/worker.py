@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from exercises.wire import RunReport
+
 STDIN = 0
 NICENESS = 10
 MEMORY_LIMIT = 2 << 30
@@ -158,7 +160,8 @@ class Worker:
             payload = json.dumps(report.to_json()).encode()
             status = 0
         except BaseException as exc:
-            payload = json.dumps({"runner_error": f"the run failed: {exc!r}"[:500]}).encode()
+            failed = RunReport(runner_error=f"the run failed: {exc!r}"[:500])
+            payload = json.dumps(failed.to_json()).encode()
         finally:
             _write_all(write_fd, payload)
             os._exit(status)
@@ -175,7 +178,7 @@ class Worker:
         try:
             report = json.loads(raw)
         except ValueError:
-            report = {"runner_error": "the run's process died before it reported"}
+            report = RunReport(runner_error="the run's process died before it reported").to_json()
         self._send({"id": child.run_id, "report": report})
 
     def _expire(self) -> None:
@@ -183,7 +186,7 @@ class Worker:
         for child in [c for c in self.children.values() if c.deadline <= now]:
             _kill(child.pid)
             self._forget(child)
-            report = {"timed_out": True, "elapsed": child.timeout}
+            report = RunReport(timed_out=True, elapsed=child.timeout).to_json()
             self._send({"id": child.run_id, "report": report})
 
     def _cancel(self, run_id: int) -> None:

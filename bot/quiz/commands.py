@@ -20,7 +20,7 @@ from bot.render import Rendered
 from bot.replies import reply
 from exercises import Difficulty
 
-NEEDED_TO_POST = (
+NEEDED_FOR_QUIZZES = (
     ("view_channel", "View Channel"),
     ("send_messages", "Send Messages"),
     ("embed_links", "Embed Links"),
@@ -48,7 +48,7 @@ def missing_permissions(interaction: discord.Interaction, channel_id: int) -> li
     if guild is None or channel is None or guild.me is None:
         return []
     granted = channel.permissions_for(guild.me)
-    return [label for flag, label in NEEDED_TO_POST if not getattr(granted, flag)]
+    return [label for flag, label in NEEDED_FOR_QUIZZES if not getattr(granted, flag)]
 
 
 def install(tree: app_commands.CommandTree, manager: QuizManager) -> None:

@@ -21,14 +21,14 @@ from bot.store.servers import ServerData
 RECENT_MESSAGES = 50
 """How far back to look for a delivery's own posts: a quiz is at most a few messages."""
 
-UNKNOWN_CHANNEL = 10003
-MISSING_ACCESS = 50001
-MISSING_PERMISSIONS = 50013
+UNKNOWN_CHANNEL_CODE = 10003
+MISSING_ACCESS_CODE = 50001
+MISSING_PERMISSIONS_CODE = 50013
 
 
 def refusal(error: discord.HTTPException, channel_id: int) -> PostRefused | None:
     """The PostRefused for an error only a moderator can fix; None for anything else."""
-    if isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL:
+    if isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL_CODE:
         return PostRefused(f"the channel <#{channel_id}> no longer exists.")
     if isinstance(error, discord.Forbidden):
         return PostRefused(

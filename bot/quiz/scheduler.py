@@ -25,7 +25,7 @@ import contextlib
 import dataclasses
 import logging
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -99,8 +99,13 @@ class QuizScheduler:
         servers: ServerData,
         grace: timedelta = DEFAULT_GRACE,
         process: str | None = None,
+        serves: Callable[[int], bool] = lambda guild_id: True,
     ) -> None:
         self.quizzes = quizzes
+        self.serves = serves
+        """Whether this process runs a server's quizzes: with several processes (shards),
+        each runs only its own servers' schedules, so a quiz is never sent through a
+        connection that does not see its channel."""
         self.catalog = catalog
         self.clock = clock
         self.poster = poster
@@ -146,7 +151,7 @@ class QuizScheduler:
         now = self.clock.now()
         wait = POLL
         for schedule in await self.quizzes.schedules():
-            if not schedule.paused:
+            if not schedule.paused and self.serves(schedule.guild_id):
                 coming = due.next_due(now, schedule.local_time, ZoneInfo(schedule.time_zone))
                 wait = min(wait, coming.due_at - now)
         return max(wait.total_seconds(), 0.0)
@@ -169,7 +174,7 @@ class QuizScheduler:
         for stalled in await self.quizzes.stalled(self.clock.now()):
             await self._recover(stalled)
         for schedule in await self.quizzes.schedules():
-            if schedule.paused:
+            if schedule.paused or not self.serves(schedule.guild_id):
                 continue
             try:
                 await self._deliver_due(schedule)
@@ -270,6 +275,8 @@ class QuizScheduler:
     async def _recover(self, stalled: Delivery) -> None:
         now = self.clock.now()
         schedule = await self.quizzes.schedule(stalled.schedule_id)
+        if schedule is not None and not self.serves(schedule.guild_id):
+            return  # another process's server: that process completes it
         if schedule is None or schedule.paused or now - stalled.due_at > self.grace:
             note = "left unfinished by a stopped bot, and no longer due"
             await self.quizzes.finish(
@@ -342,6 +349,8 @@ class QuizScheduler:
     async def _close_due(self) -> None:
         now = self.clock.now()
         for delivery, schedule in await self.quizzes.posted():
+            if not self.serves(schedule.guild_id):
+                continue
             zone = ZoneInfo(schedule.time_zone)
             closing = summary.closes_at(
                 delivery.local_date, delivery.due_at, schedule.local_time, zone

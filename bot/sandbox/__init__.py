@@ -4,11 +4,12 @@ Tests, benchmarks and the no-token sandbox run it; it must never talk to the rea
 Request bodies are checked against Discord's OpenAPI description by `bot.sandbox.spec`.
 """
 
+from bot.clock import Clock
 from bot.sandbox.loopback import DEFAULT_TOKEN, LoopbackDiscord
 from bot.sandbox.members import DriverError
 from bot.sandbox.model import Channel, Guild, Member, Message, Role, User
 from bot.sandbox.recording import RecordedRequest
-from bot.sandbox.world import Clock, Interaction
+from bot.sandbox.world import Interaction
 
 __all__ = [
     "DEFAULT_TOKEN",

@@ -1,6 +1,12 @@
 """The gateway v10 over a websocket: HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats,
 RESUME with a replay of what was missed, and RECONNECT, INVALID_SESSION or a drop on demand.
 
+Sharding as Discord does it: IDENTIFY carries [shard_id, shard_count]; a session receives
+the events of the guilds with (guild_id >> 22) % shard_count == shard_id (events without a
+guild go to shard 0). A shard count other than the world's is refused with close code 4010
+(Invalid shard), and no shard at all where several are needed with 4011 (Sharding required).
+Two sessions may hold the same shard (a rolling restart); each then receives its events.
+
 JSON text frames only: the client asks for zlib-stream, and discord.py also reads plain text.
 """
 
@@ -23,6 +29,7 @@ log = logging.getLogger(__name__)
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT = 0, 1, 2, 6, 7
 INVALID_SESSION, HELLO, HEARTBEAT_ACK = 9, 10, 11
 AUTHENTICATION_FAILED = 4004
+INVALID_SHARD, SHARDING_REQUIRED = 4010, 4011
 HEARTBEAT_INTERVAL_MS = 41_250
 
 
@@ -32,6 +39,8 @@ class Session:
 
     id: str
     intents: int
+    shard_id: int = 0
+    shard_count: int = 1
     sequence: int = 0
     sent: list[dict[str, Any]] = field(default_factory=list, repr=False)
     socket: web.WebSocketResponse | None = field(default=None, repr=False)
@@ -67,10 +76,13 @@ class Gateway:
     def live(self) -> list[Session]:
         return [session for session in self.sessions.values() if session.connected]
 
-    async def dispatch(self, event: str, data: Any) -> None:
-        """Send an event to every session, as Discord does; one disconnected keeps it to resume."""
+    async def dispatch(self, event: str, data: Any, guild_id: int | None = None) -> None:
+        """Send an event to every session of the guild's shard, as Discord does; one
+        disconnected keeps it to resume."""
+        shard = self.world.shard_of(guild_id) if guild_id is not None else 0
         for session in list(self.sessions.values()):
-            await session.send(event, data)
+            if session.shard_id == shard:
+                await session.send(event, data)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse(autoping=True, max_msg_size=0)
@@ -110,30 +122,48 @@ class Gateway:
         if data.get("token") not in (self.world.token, f"Bot {self.world.token}"):
             await socket.close(code=AUTHENTICATION_FAILED, message=b"Authentication failed.")
             return None
-        session = Session(id=f"session-{next(self._session_ids)}", intents=data.get("intents", 0))
+        world = self.world
+        shard = data.get("shard") or [0, 1]
+        if not data.get("shard") and world.shard_count > 1:
+            await socket.close(code=SHARDING_REQUIRED, message=b"Sharding required.")
+            return None
+        if (
+            not isinstance(shard, list)
+            or len(shard) != 2
+            or shard[1] != world.shard_count
+            or not 0 <= shard[0] < shard[1]
+        ):
+            await socket.close(code=INVALID_SHARD, message=b"Invalid shard.")
+            return None
+        session = Session(
+            id=f"session-{next(self._session_ids)}",
+            intents=data.get("intents", 0),
+            shard_id=shard[0],
+            shard_count=shard[1],
+        )
         session.socket = socket
         self.sessions[session.id] = session
-        world = self.world
+        guilds = [
+            guild
+            for guild in world.guilds.values()
+            if world.has_bot(guild.id) and world.shard_of(guild.id) == session.shard_id
+        ]
         await session.send(
             "READY",
             {
                 "v": 10,
                 "user": world.bot.payload(),
-                "guilds": [
-                    {"id": str(guild_id), "unavailable": True}
-                    for guild_id in world.guilds
-                    if world.has_bot(guild_id)
-                ],
+                "guilds": [{"id": str(guild.id), "unavailable": True} for guild in guilds],
                 "session_id": session.id,
                 "resume_gateway_url": self.url,
                 "application": {"id": str(world.application_id), "flags": 0},
                 "private_channels": [],
                 "relationships": [],
+                "shard": [session.shard_id, session.shard_count],
             },
         )
-        for guild in world.guilds.values():
-            if world.has_bot(guild.id):
-                await session.send("GUILD_CREATE", guild.payload())
+        for guild in guilds:
+            await session.send("GUILD_CREATE", guild.payload())
         self.events.append(SessionEvent("ready", session))
         return session
 

@@ -11,14 +11,14 @@ from datetime import timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.sandbox import autocomplete, members, modals
 from bot.sandbox.faults import Faults
 from bot.sandbox.gateway import Gateway, Session
 from bot.sandbox.model import Channel, Guild, Member, Message, Role
 from bot.sandbox.recording import RecordedRequest, Recorder
 from bot.sandbox.server import Server
-from bot.sandbox.world import Clock, Interaction, World
+from bot.sandbox.world import Interaction, World
 
 if TYPE_CHECKING:
     from bot.sandbox.spec import DiscordSpec
@@ -34,10 +34,11 @@ class LoopbackDiscord:
         spec: DiscordSpec | None = None,
         token: str = DEFAULT_TOKEN,
         bot_name: str = "Tutor",
+        shard_count: int = 1,
     ) -> None:
         self.clock = clock or SystemClock()
         self.token = token
-        self.world = World(self.clock, token=token, bot_name=bot_name)
+        self.world = World(self.clock, token=token, bot_name=bot_name, shard_count=shard_count)
         self.gateway = Gateway(self.world)
         self.faults = Faults()
         self.recorder = Recorder(self.clock, self.faults, spec)
@@ -99,7 +100,7 @@ class LoopbackDiscord:
         in the channel's settings; a connected bot gets CHANNEL_UPDATE. Permissions in
         interactions are computed from these, as Discord does."""
         self.world.set_overwrite(channel, target, allow=allow, deny=deny)
-        await self.gateway.dispatch("CHANNEL_UPDATE", channel.payload())
+        await self.gateway.dispatch("CHANNEL_UPDATE", channel.payload(), channel.guild_id)
 
     # Acting as members.
 
@@ -194,19 +195,19 @@ class LoopbackDiscord:
     async def remove_bot(self, guild: Guild) -> None:
         """An admin removes the bot from a server: GUILD_DELETE, and it no longer sees it."""
         self.world.guilds[guild.id].members.pop(self.world.bot.id, None)
-        await self.gateway.dispatch("GUILD_DELETE", {"id": str(guild.id)})
+        await self.gateway.dispatch("GUILD_DELETE", {"id": str(guild.id)}, guild.id)
 
     async def add_bot_back(self, guild: Guild) -> None:
         """The bot is invited to a server again: GUILD_CREATE with the whole server."""
         self.world.join_bot(guild)
         joined = guild.payload()
         del joined["unavailable"]  # absent for a join; `false` means "available again"
-        await self.gateway.dispatch("GUILD_CREATE", joined)
+        await self.gateway.dispatch("GUILD_CREATE", joined, guild.id)
 
     async def say(self, member: Member, channel: Channel, content: str) -> Message:
         """A member writes in a channel (MESSAGE_CREATE reaches bots with that intent)."""
         message = self.world.post(channel, {"content": content}, author=member.user)
-        await self.gateway.dispatch("MESSAGE_CREATE", message.payload())
+        await self.gateway.dispatch("MESSAGE_CREATE", message.payload(), channel.guild_id)
         return message
 
     def _need_a_bot(self) -> None:
@@ -215,7 +216,7 @@ class LoopbackDiscord:
 
     async def _deliver(self, interaction: Interaction) -> None:
         payload = members.interaction_payload(self.world, interaction)
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload, interaction.guild_id)
 
     # Looking at what members see.
 

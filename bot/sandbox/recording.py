@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.clock import Clock
 from bot.sandbox.faults import Faults
 from bot.sandbox.feed import Feed
 from bot.sandbox.uploads import read_form
-from bot.sandbox.world import Clock
 
 if TYPE_CHECKING:
     from bot.sandbox.spec import DiscordSpec

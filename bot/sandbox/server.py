@@ -68,7 +68,7 @@ class Server:
         return json_answer(
             {
                 "url": self.gateway_url,
-                "shards": 1,
+                "shards": self.gateway.world.shard_count,
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 1000,

@@ -10,8 +10,9 @@ import itertools
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
+from bot.clock import Clock
 from bot.sandbox.feed import Feed
 from bot.sandbox.model import (
     EVERYONE_PERMISSIONS,
@@ -30,12 +31,6 @@ from bot.sandbox.model import (
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 BOT_PERMISSIONS = EVERYONE_PERMISSIONS | (1 << 13)  # and manage messages
-
-
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """An aware datetime; tests pass a clock they move by hand."""
-        ...
 
 
 @dataclass
@@ -69,9 +64,15 @@ class Interaction:
 
 
 class World:
-    def __init__(self, clock: Clock, *, token: str, bot_name: str = "Tutor") -> None:
+    def __init__(
+        self, clock: Clock, *, token: str, bot_name: str = "Tutor", shard_count: int = 1
+    ) -> None:
+        if shard_count < 1:
+            raise ValueError(f"a bot has at least one shard, got {shard_count}")
         self.clock = clock
         self.token = token
+        self.shard_count = shard_count  # GET /gateway/bot advises it; IDENTIFY must match
+        self._guild_ages = itertools.count()
         self._sequence = itertools.count(1)
         self.bot = User(self.snowflake(), bot_name, bot=True)
         self.application_id = self.bot.id
@@ -89,8 +90,14 @@ class World:
         milliseconds = int((at or self.clock.now()).timestamp() * 1000) - DISCORD_EPOCH_MS
         return (milliseconds << 22) | (next(self._sequence) & 0x3FFFFF)
 
+    def shard_of(self, guild_id: int) -> int:
+        """The shard whose session receives a guild's events, as Discord computes it."""
+        return (guild_id >> 22) % self.shard_count
+
     def add_guild(self, name: str) -> Guild:
-        guild_id = self.snowflake()
+        # Each server is a millisecond older than the one added after it, so that on a test
+        # clock that stands still their ids still spread across shards, as real ones do.
+        guild_id = self.snowflake(self.clock.now() - timedelta(milliseconds=next(self._guild_ages)))
         guild = Guild(guild_id, name, owner_id=0)
         guild.roles[guild_id] = Role(guild_id, "@everyone", EVERYONE_PERMISSIONS)
         self.guilds[guild_id] = guild

@@ -1,7 +1,8 @@
 """The learner store: what the bot remembers about posts, attempts, hints and quizzes.
 
-Use the `Store` protocol; `SqliteStore.open(path)` builds the SQLite implementation. Only
-`bot/__main__.py` (and tests) should open one; everything else receives it.
+Use the `Store` protocol; `open_store(location)` (bot.store.opening) builds the SQLite or
+the PostgreSQL implementation. Only `bot/__main__.py` (and tests) should open one;
+everything else receives it.
 """
 
 from bot.store.errors import (

@@ -1,20 +1,24 @@
 """What can go wrong with the learner store, as one tree of exceptions.
 
     StoreError
-     ├── DatabaseUnusable            the file cannot serve as the store; raised at start
-     │    ├── DatabaseNotWritable    the path cannot be opened or written
+     ├── DatabaseUnusable            the file or database cannot serve as the store; at start
+     │    ├── DatabaseNotWritable    the path cannot be opened or written, or no server answers
      │    ├── NotATutorDatabase      the file is not SQLite, or holds someone else's tables
      │    └── DatabaseFromNewerVersion
      ├── UnknownPost                 a write names a post that was never recorded
      └── StoreClosed                 a write arrived after close()
 
-Every DatabaseUnusable message names the path and what to do; none is ever "fixed" by
-recreating or overwriting the file.
+Every DatabaseUnusable message names the path (or the URL, without its password) and what
+to do; none is ever "fixed" by recreating or overwriting the file.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.store.location import PostgresUrl
 
 
 class StoreError(Exception):
@@ -22,8 +26,8 @@ class StoreError(Exception):
 
 
 class DatabaseUnusable(StoreError):
-    def __init__(self, path: Path, problem: str, what_to_do: str) -> None:
-        self.path = path
+    def __init__(self, path: Path | PostgresUrl, problem: str, what_to_do: str) -> None:
+        self.path = path  # a PostgresUrl shows itself without its password
         super().__init__(f"cannot use the database at {path}: {problem}. {what_to_do}")
 
 

@@ -16,6 +16,15 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 
 SET_POST_MESSAGE = "UPDATE posts SET message_id = ? WHERE post_id = ?"
 
+# The PostgreSQL store decides an attempt with these; SQLite's writer with RECORD_CHECKS.
+ATTEMPT_BY_INTERACTION = "SELECT * FROM attempts WHERE interaction_id = ?"
+
+# The member's earlier attempt with the same answer: a double click must not cost twice.
+SAME_ANSWER_BEFORE = """
+SELECT * FROM attempts WHERE post_id = ? AND member_id = ? AND answer = ?
+ ORDER BY attempt_number LIMIT 1
+"""
+
 
 # One member on one post: what the limit, points and no-farming rules need.
 # solution_seen_before: on another post of the same exercise in the same guild, the member

@@ -1,13 +1,16 @@
 """Converting between the store's rows and its records, and times to and from UTC text.
 
 Times are stored as UTC ISO 8601 text with microseconds and a Z, so that comparing the
-text compares the times; a naive datetime is refused, never guessed.
+text compares the times; a naive datetime is refused, never guessed. PostgreSQL's rows
+(dicts, with timestamptz read as aware datetimes) go through the same readers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from sqlite3 import Row
+from typing import Any
 
 from bot import progress
 from bot.progress import PostContext
@@ -17,7 +20,7 @@ from exercises.model import Difficulty
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
-def post_from_row(row: Row) -> Post:
+def post_from_row(row: Row | Mapping[str, Any]) -> Post:
     return Post(
         post_id=row["post_id"],
         guild_id=row["guild_id"],
@@ -32,7 +35,7 @@ def post_from_row(row: Row) -> Post:
     )
 
 
-def attempt_from_row(row: Row) -> Attempt:
+def attempt_from_row(row: Row | Mapping[str, Any]) -> Attempt:
     return Attempt(
         attempt_id=row["attempt_id"],
         post_id=row["post_id"],
@@ -50,5 +53,7 @@ def to_db(moment: datetime, name: str) -> str:
     return progress.require_aware(moment, name).astimezone(UTC).strftime(TIME_FORMAT)
 
 
-def from_db(text: str) -> datetime:
+def from_db(text: str | datetime) -> datetime:
+    if isinstance(text, datetime):  # PostgreSQL's timestamptz, in the session's zone
+        return text.astimezone(UTC)
     return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=UTC)

@@ -43,9 +43,12 @@ class Migration:
     sql: str
 
 
-def shipped_migrations() -> list[Migration]:
-    """The migrations in bot/store/migrations, in order; numbering must have no gaps."""
+def shipped_migrations(backend: str = "") -> list[Migration]:
+    """The migrations in bot/store/migrations (SQLite's) or in its subfolder `backend`
+    (e.g. "postgresql"), in order; numbering must have no gaps."""
     folder = resources.files("bot.store").joinpath("migrations")
+    if backend:
+        folder = folder.joinpath(backend)
     migrations = []
     for entry in folder.iterdir():
         if not entry.name.endswith(".sql"):

@@ -89,3 +89,61 @@ def test_the_bot_keeps_the_tutors_secret_to_send_it() -> None:
     assert settings.tutor_secret is not None
     assert settings.tutor_secret.reveal() == "s"
     assert Settings.from_environment({"DISCORD_TOKEN": "abc"}).tutor_secret is None
+
+
+def test_database_url_chooses_the_backend() -> None:
+    def database(**env: str) -> object:
+        return Settings.from_environment({"DISCORD_TOKEN": "abc", **env}).database
+
+    assert database() == Path("data/tutor.sqlite3")
+    assert database(DATABASE_PATH="x/t.sqlite3") == Path("x/t.sqlite3")
+    assert database(DATABASE_URL="x/t.sqlite3") == Path("x/t.sqlite3")
+    assert database(DATABASE_URL="sqlite:///x/t.sqlite3") == Path("x/t.sqlite3")
+    assert database(DATABASE_URL="sqlite:////var/t.sqlite3") == Path("/var/t.sqlite3")
+    postgres = database(DATABASE_URL="postgresql://tutor:s3cret@db:5432/tutor")
+    assert str(postgres) == "postgresql://tutor:***@db:5432/tutor"
+
+
+def test_database_url_and_database_path_together_are_refused() -> None:
+    with pytest.raises(SettingsError, match="DATABASE_URL and DATABASE_PATH are both set"):
+        Settings.from_environment(
+            {"DISCORD_TOKEN": "abc", "DATABASE_URL": "postgresql://db/t", "DATABASE_PATH": "x"}
+        )
+
+
+def test_a_database_password_never_shows_in_the_settings() -> None:
+    settings = Settings.from_environment(
+        {"DISCORD_TOKEN": "abc", "DATABASE_URL": "postgresql://tutor:s3cret@db/tutor"}
+    )
+    assert "s3cret" not in repr(settings)
+    assert "postgresql://tutor:***@db/tutor" in repr(settings)
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_environment({"DISCORD_TOKEN": "abc", "DATABASE_URL": "mysql://u:s3cret@h/d"})
+    assert "s3cret" not in str(raised.value)
+    assert "DATABASE_URL" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("env", "shards"),
+    [
+        ({}, (None, None)),
+        ({"SHARD_COUNT": "4"}, (4, None)),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "2, 0"}, (4, (0, 2))),
+    ],
+)
+def test_shards(env: dict[str, str], shards: tuple[object, object]) -> None:
+    settings = Settings.from_environment({"DISCORD_TOKEN": "abc", **env})
+    assert (settings.shard_count, settings.shard_ids) == shards
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"SHARD_IDS": "0"}, "SHARD_IDS='0' needs SHARD_COUNT"),
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT='0' must be a whole number"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "0,2"}, "from 0 to 1"),
+    ],
+)
+def test_bad_shard_settings_are_named(env: dict[str, str], words: str) -> None:
+    with pytest.raises(SettingsError, match=words):
+        Settings.from_environment({"DISCORD_TOKEN": "abc", **env})

@@ -28,6 +28,7 @@ ENV = {
     "TUTOR_URL": f"http://tutor:{PASSWORD}@127.0.0.1:9/",
     "DISCORD_API_BASE": f"https://bot:{PASSWORD}@proxy.example/api/v10",
     "DISCORD_GATEWAY_URL": f"wss://bot:{PASSWORD}@proxy.example/gateway",
+    "DATABASE_URL": f"postgresql://tutor:{PASSWORD}@db.example:5432/tutor?password={PASSWORD}",
 }
 SETTINGS_OBJECTS = [
     pytest.param(lambda: Settings.from_environment(ENV), id="bot Settings"),

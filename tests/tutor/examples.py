@@ -295,3 +295,20 @@ GREEDY = choice(
     expect=Expectation(returns=1),
 )
 """A asks for 4 GiB: more than a run may have."""
+
+NOSY = choice(
+    "t/nosy",
+    [
+        "async def peek():\n"
+        "    names = ('DISCORD_TOKEN', 'TUTOR_SECRET', 'EXAMPLE_MARKER')\n"
+        "    return {name: os.environ.get(name) for name in names}",
+        "async def peek():\n    return sorted(os.environ)",
+    ],
+    "A",
+    prelude="import os\n",
+    coroutine="peek",
+    expect=Expectation(
+        returns={"DISCORD_TOKEN": None, "TUTOR_SECRET": None, "EXAMPLE_MARKER": None}
+    ),
+)
+"""Example code that reads the environment: secrets exported for the service or bot."""

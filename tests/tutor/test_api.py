@@ -11,7 +11,7 @@ from django.test import AsyncClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from config import Secret
-from tutor.config import SECRET_HEADER
+from exercises.wire import MEMBER_HEADER, SECRET_HEADER
 from tutor.service import SCOPE_KEY, Tutor
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -76,6 +76,7 @@ async def test_metrics_beside_health_count_runs_and_their_time(client):
     assert moved == {
         "ran": 1,
         "refused": 1,
+        "limited": 0,
         "unavailable": 0,
         "tutor_service_run_seconds_count": 1,
     }
@@ -255,3 +256,39 @@ async def test_a_blocking_run_stalls_neither_other_runs_nor_health(client, tutor
     assert all(run.json()["error"] is None for run in runs)
     assert not blocked.done()  # the five 0.5 s runs did not wait for the blocked one
     assert (await blocked).json()["timed_out"] is True
+
+
+def with_version(tutor: Tutor, content_hash: str) -> Tutor:
+    echo = replace(tutor.exercises["t/echo"], content_hash=content_hash)
+    return replace(tutor, exercises={**tutor.exercises, "t/echo": echo})
+
+
+@pytest.mark.parametrize(
+    ("if_match", "status"),
+    [
+        (None, 200),  # no precondition asked
+        ('"v2"', 200),
+        ('"v1", "v2"', 200),
+        ("*", 200),
+        ('"v1"', 412),
+        ("v2", 412),  # an entity tag is quoted
+        ('""', 412),
+    ],
+)
+async def test_a_run_of_another_version_of_the_exercise_is_412(tutor, if_match, status):
+    """The bot sends the content hash of the post's exercise; 409 stays "not runnable"."""
+    client = client_for(with_version(tutor, "v2"))
+    headers = {"If-Match": if_match} if if_match is not None else {}
+    response = await post(client, "t/echo", {"fill": {"1": "B", "2": "A"}}, headers=headers)
+    assert response.status_code == status
+    if status == 412:
+        assert response.json() == {"error": "t/echo has changed: this service runs version v2"}
+
+
+@pytest.mark.parametrize("member", ["", "x" * 65, "caf\u00e9"])
+async def test_a_member_name_that_is_not_one_is_400(client, member):
+    response = await post(
+        client, "t/echo", {"fill": {"1": "B", "2": "A"}}, headers={MEMBER_HEADER: member}
+    )
+    assert response.status_code == 400
+    assert MEMBER_HEADER in response.json()["error"]

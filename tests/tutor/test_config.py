@@ -32,6 +32,9 @@ def test_everything_can_be_set(tmp_path: Path):
             "TUTOR_RUN_TIMEOUT": "2.5",
             "TUTOR_MAX_RUNS": "300",
             "TUTOR_REPORT_BODY_CHARS": "1000",
+            "TUTOR_MEMBER_RUNS_PER_MINUTE": "12",
+            "TUTOR_MEMBER_RUNS_AT_ONCE": "2",
+            "TUTOR_MAX_CONNECTIONS": "500",
             "EXERCISES_PATH": str(tmp_path),
         }
     )
@@ -43,6 +46,9 @@ def test_everything_can_be_set(tmp_path: Path):
         run_timeout=2.5,
         max_concurrent_runs=300,
         report_body_chars=1000,
+        member_runs_per_minute=12,
+        member_runs_at_once=2,
+        max_connections=500,
         packs=tmp_path,
     )
     assert config.example_api_url(9000) == "http://127.0.0.1:9000/example-api"
@@ -57,6 +63,9 @@ def test_everything_can_be_set(tmp_path: Path):
         ("TUTOR_RUN_TIMEOUT", "0", "outside"),
         ("TUTOR_MAX_RUNS", "1.5", "is not a whole number"),
         ("EXERCISES_PATH", "/nowhere/at/all", "EXERCISES_PATH='/nowhere/at/all' is not a folder"),
+        ("TUTOR_MEMBER_RUNS_PER_MINUTE", "0", "outside"),
+        ("TUTOR_MEMBER_RUNS_AT_ONCE", "many", "is not a whole number"),
+        ("TUTOR_MAX_CONNECTIONS", "1", "outside"),
     ],
 )
 def test_bad_values_are_named(name, value, message):

@@ -12,8 +12,8 @@ import json
 import pytest
 
 from exercises import load_catalog
+from exercises.wire import RunReport
 from tutor.jobs import ExampleJob, build_job
-from tutor.report import RunReport
 from tutor.service import Tutor
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from exercises.model import Expectation
+from exercises.wire import ErrorReport, ResponseReport, RunReport
 from tutor.expectations import names_the_outcome, summary, unmet, visibly_differ
-from tutor.report import ErrorReport, ResponseReport, RunReport
 
 
 def view(status=200, body='{"a": 1}', content_type="application/json", elapsed=0.01, **more):
@@ -126,3 +126,12 @@ def test_an_upper_bound_counts_only_the_time_above_the_machines_overhead():
 
 def test_a_lower_bound_is_never_eased_by_overhead():
     assert unmet(Expectation(min_seconds=1.0), view(elapsed=0.9), overhead=0.5)
+
+
+def test_two_times_are_compared_above_the_machines_overhead():
+    gathered, one_after_another = view(elapsed=1.7), view(elapsed=2.54)  # 1 s and 2 s, loaded
+
+    assert not visibly_differ(gathered, one_after_another)  # 1.49 times: hidden by the load
+    assert visibly_differ(gathered, one_after_another, overhead=0.7)
+    assert visibly_differ(one_after_another, gathered, overhead=0.7)  # in either order
+    assert not visibly_differ(view(elapsed=1.0), view(elapsed=1.1), overhead=0.7)

@@ -8,14 +8,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from jsonschema import Draft202012Validator
 
 from config import Secret
+from exercises.wire import MEMBER_HEADER, SECRET_HEADER
+from tests.clock import ManualClock
 from tests.tutor.test_api import client_for
-from tutor.config import SECRET_HEADER
+from tutor.asgi import TutorApp
 from tutor.openapi import DESCRIPTION
 from tutor.pool import Runner
+from tutor.settings import MAX_BODY_BYTES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,10 +46,10 @@ def check(path: str, method: str, response: Any, checked: set[tuple[str, str, st
     assert status in operation["responses"], f"{method} {path} answered {status}: undocumented"
     content = operation["responses"][status].get("content")
     if content is not None and "text/plain" in content:
-        assert response["Content-Type"].startswith("text/plain")
+        assert response.headers["Content-Type"].startswith("text/plain")
         assert "# HELP tutor_service_runs_total" in response.content.decode()
     elif content is not None:
-        assert response["Content-Type"] == "application/json"
+        assert response.headers["Content-Type"] == "application/json"
         schema = {**content["application/json"]["schema"], "components": DESCRIPTION["components"]}
         errors = [e.message for e in Draft202012Validator(schema).iter_errors(response.json())]
         assert errors == [], f"{method} {path} {status}: {errors}"
@@ -92,6 +96,25 @@ async def test_every_documented_endpoint_answers_as_documented(tutor):
         guarded, "t/echo", {"fill": {"1": "B", "2": "A"}}, **{SECRET_HEADER: SECRET}
     )
     check(runs, "post", allowed, checked)
+    other_version = await post(
+        client, "t/echo", {"fill": {"1": "B", "2": "A"}}, **{"If-Match": '"another"'}
+    )
+    check(runs, "post", other_version, checked)
+    one_a_minute = replace(tutor, config=replace(tutor.config, member_runs_per_minute=1))
+    limited = client_for(replace(one_a_minute, now=ManualClock().seconds))
+    for _ in range(2):
+        answer = await post(
+            limited, "t/echo", {"fill": {"1": "B", "2": "A"}}, **{MEMBER_HEADER: "7"}
+        )
+        check(runs, "post", answer, checked)
+    transport = httpx.ASGITransport(app=TutorApp(tutor, manage_runner=False))
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+        too_large = await http.post(
+            runs.format(exercise_id="t/echo"),
+            content=b" " * (MAX_BODY_BYTES + 1),
+            headers={"Content-Type": "application/json"},
+        )
+    check(runs, "post", too_large, checked)
 
     assert checked == documented() - set(NOT_CAUSED)
 

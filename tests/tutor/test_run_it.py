@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 
-from bot.run_it import CORRECT_RUN_LATER, RUNNER_UNAVAILABLE, ExampleRunner
+from bot.run_it import (
+    CORRECT_RUN_LATER,
+    EXERCISE_UPDATED,
+    RUN_REFUSED,
+    RUNNER_UNAVAILABLE,
+    ExampleRunner,
+)
 from bot.tutor_client import TutorClient
+from tests.clock import ManualClock
 from tests.tutor.examples import BY_ID
 from tests.tutor.test_tutor_client import closed_port
 from tutor.asgi import TutorApp
@@ -52,3 +61,40 @@ async def test_a_stopped_service_says_the_runner_is_unavailable():
         rendered = await runner.compare(BY_ID["t/json"], "B", show_correct=True)
 
     assert rendered.content == RUNNER_UNAVAILABLE
+
+
+async def test_an_exercise_updated_on_the_service_is_said_so(runner):
+    """The bot posted one version; the service runs another (its hash is not this one)."""
+    posted = replace(BY_ID["t/json"], content_hash="as-posted")
+    rendered = await runner.compare(posted, "B", show_correct=False, member=1)
+
+    assert rendered.content == EXERCISE_UPDATED
+    assert "updated" in rendered.content
+
+
+async def test_a_run_the_service_refuses_is_not_called_unavailable(runner):
+    unknown = replace(BY_ID["t/json"], id="t/not-on-the-service")
+    rendered = await runner.compare(unknown, "B", show_correct=True, member=1)
+
+    assert rendered.content == RUN_REFUSED
+    assert rendered.content != RUNNER_UNAVAILABLE
+
+
+async def test_a_member_over_their_runs_is_told_when_to_try_again(tutor):
+    clock = ManualClock()
+    three = replace(tutor, config=replace(tutor.config, member_runs_per_minute=3))
+    three = replace(three, now=clock.seconds)
+    transport = httpx.ASGITransport(app=TutorApp(three, manage_runner=False))
+    async with httpx.AsyncClient(transport=transport) as http:
+        runner = ExampleRunner(TutorClient(http, "http://127.0.0.1"))
+        first = await runner.compare(BY_ID["t/json"], "B", show_correct=True, member=1)  # two runs
+        second = await runner.compare(
+            BY_ID["t/json"], "B", show_correct=True, member=1
+        )  # one left, needs two
+        other = await runner.compare(BY_ID["t/json"], "B", show_correct=True, member=2)
+
+    assert first.content.startswith("**What really happens**")
+    assert (
+        second.content == "You have run many examples just now; you can run this one again in 60 s."
+    )
+    assert other.content.startswith("**What really happens**")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from exercises.wire import RunReport
 from tests.tutor.examples import (
     BOOKS,
     CALLS_API,
@@ -19,13 +20,13 @@ from tests.tutor.examples import (
     GREEDY,
     JSON_VIEW,
     MIDDLEWARE_AND_CLASS,
+    NOSY,
     POSTS_JSON,
     SLEEPERS,
     SNIPPET,
 )
 from tutor.jobs import ExampleJob, build_job
-from tutor.pool import Runner
-from tutor.report import RunReport
+from tutor.pool import Runner, run_environment
 from tutor.service import Tutor
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -313,3 +314,19 @@ async def test_a_dead_worker_fails_its_runs_and_is_replaced(tutor):
     report = await pending
     assert report.runner_error is not None
     assert (await run(tutor, JSON_VIEW, "A")).ok
+
+
+async def test_a_run_sees_none_of_the_services_environment(tutor, monkeypatch):
+    """Secrets exported for the service or the bot are not one os.environ away from examples."""
+    monkeypatch.setenv("DISCORD_TOKEN", "discord-token-of-the-bot")
+    monkeypatch.setenv("TUTOR_SECRET", "the-shared-secret")
+    monkeypatch.setenv("EXAMPLE_MARKER", "anything else exported")
+    async with Runner(example_api_url=tutor.runner.example_api_url) as runner:
+        peeked = await runner.run(build_job(NOSY, "A"))
+        names = await runner.run(build_job(NOSY, "B"))
+    assert peeked.returns == (
+        {"DISCORD_TOKEN": None, "TUTOR_SECRET": None, "EXAMPLE_MARKER": None},
+    )
+    (seen,) = names.returns
+    assert set(seen) <= set(run_environment())
+    assert "the-shared-secret" not in json.dumps(names.to_json())

@@ -10,14 +10,16 @@ import httpx
 import pytest
 
 from bot.tutor_client import (
-    Health,
-    RunError,
+    ExerciseChanged,
     RunnerUnavailable,
     RunRejected,
-    RunResponse,
+    ServiceHealth,
+    TooManyRuns,
     TutorClient,
 )
 from config import Secret
+from exercises.wire import ResponseReport
+from tests.clock import ManualClock
 from tutor.asgi import TutorApp
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -33,40 +35,46 @@ async def http(tutor):
 
 async def test_health(http, tutor):
     client = TutorClient(http, BASE)
-    assert await client.health() == Health(
+    assert await client.health() == ServiceHealth(
         ok=True, exercises=len(tutor.exercises), running=0, capacity=tutor.runner.max_concurrent
     )
 
 
 async def test_a_fill_given_as_letters_or_by_blank(http):
     client = TutorClient(http, BASE)
-    report = await client.run("t/echo", fill="BA")
-    assert report.correct
-    assert report.answer == "BA"
-    assert report.error is None
-    assert report.response == RunResponse(200, "application/json", '{"echo": "hello"}', False)
+    result = await client.run("t/echo", fill="BA")
+    assert result.correct
+    assert result.answer == "BA"
+    assert result.report.error is None
+    assert result.report.response == ResponseReport(
+        200, "application/json", '{"echo": "hello"}', False
+    )
     by_blank = await client.run("t/echo", fill={1: "B", 2: "A"})
-    assert replace(by_blank, elapsed=report.elapsed) == report
+    assert replace(by_blank.report, elapsed=result.report.elapsed) == result.report
 
 
 async def test_a_wrong_fill_shows_the_error(http):
-    report = await TutorClient(http, BASE).run("t/json", fill="B")
-    assert not report.correct
-    assert report.error == RunError("NameError", "name 'HttpResponse' is not defined", 5)
+    result = await TutorClient(http, BASE).run("t/json", fill="B")
+    assert not result.correct
+    report = result.report
+    assert report.error is not None
+    assert (report.error.type, report.error.line) == ("NameError", 5)
+    assert report.error.message == "name 'HttpResponse' is not defined"
+    assert report.error.is_a("Exception")
     assert report.response is not None
     assert report.response.status == 500
 
 
 async def test_a_choice_with_a_warning_and_a_value(http):
-    report = await TutorClient(http, BASE).run("t/gather", choice="B")
+    report = (await TutorClient(http, BASE).run("t/gather", choice="B")).report
     assert report.returns == ([[2, "two"]],)
     assert report.warnings
     assert report.response is None
 
 
 async def test_a_timed_out_run_is_a_report_not_an_error(http):
-    report = await TutorClient(http, BASE, timeout=10).run("t/sleepers", choice="C")
-    assert report.timed_out
+    result = await TutorClient(http, BASE, timeout=10).run("t/sleepers", choice="C")
+    assert result.report.timed_out
 
 
 @pytest.mark.parametrize(
@@ -137,7 +145,7 @@ async def test_calls_beyond_the_cap_wait_within_the_timeout(loopback):
     client = TutorClient(http, base, timeout=1.8, max_concurrent=1)
     first = asyncio.create_task(client.run("t/sleepers", choice="B"))  # 2 x 0.5 s in turn
     second = asyncio.create_task(client.run("t/sleepers", choice="B"))  # waits for the slot
-    assert (await first).elapsed >= 1.0
+    assert (await first).report.elapsed >= 1.0
     with pytest.raises(RunnerUnavailable):
         await second
 
@@ -157,3 +165,36 @@ async def test_a_service_answering_errors_or_nonsense_is_unavailable(answer):
     async with httpx.AsyncClient(transport=transport) as http:
         with pytest.raises(RunnerUnavailable):
             await TutorClient(http, BASE).run("t/echo", fill="BA")
+
+
+def serving_app(tutor) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=TutorApp(tutor, manage_runner=False))
+    )
+
+
+async def test_another_version_on_the_service_is_exercise_changed(tutor):
+    echo = replace(tutor.exercises["t/echo"], content_hash="v2")
+    newer = replace(tutor, exercises={**tutor.exercises, "t/echo": echo})
+    async with serving_app(newer) as http:
+        client = TutorClient(http, BASE)
+        assert (await client.run("t/echo", fill="BA", content_hash="v2")).correct
+        with pytest.raises(ExerciseChanged) as changed:
+            await client.run("t/echo", fill="BA", content_hash="v1")
+    assert changed.value.status == 412
+    assert "runs version v2" in changed.value.message
+
+
+async def test_runs_are_counted_for_the_member_named(tutor):
+    clock = ManualClock()
+    one_a_minute = replace(tutor, config=replace(tutor.config, member_runs_per_minute=1))
+    one_a_minute = replace(one_a_minute, now=clock.seconds)
+    async with serving_app(one_a_minute) as http:
+        client = TutorClient(http, BASE)
+        assert (await client.run("t/echo", fill="BA", member=5)).correct
+        with pytest.raises(TooManyRuns) as refused:
+            await client.run("t/echo", fill="BA", member=5)
+        assert (await client.run("t/echo", fill="BA", member=6)).correct
+    assert refused.value.status == 429
+    assert refused.value.retry_after == 60
+    assert not isinstance(refused.value, RunnerUnavailable)

@@ -1,7 +1,9 @@
-"""Which store implementations the contract suite runs against.
+"""Which store implementations the contract suite runs against: SQLite, and PostgreSQL in
+a schema of its own per test (tests/postgres.py; skipped, with one line saying how to
+enable it, where no PostgreSQL answers).
 
-To add one (PostgreSQL, say), add a Backend and list it in BACKENDS; every test in
-test_contract.py then runs against it too.
+To add one, add a Backend and list it in BACKENDS; every test in test_contract.py and
+test_servers.py then runs against it too.
 """
 
 from collections.abc import AsyncIterator
@@ -12,11 +14,19 @@ from typing import Protocol
 import pytest
 
 from bot.store import SqliteStore, Store
+from bot.store.location import PostgresUrl
+from bot.store.postgres import PostgresStore
+from tests.postgres import fresh_schema
 
 
 class Backend(Protocol):
     async def open(self) -> Store:
         """Open the same storage each time, so a test can close and reopen it."""
+        ...
+
+    @property
+    def location(self) -> str:
+        """What DATABASE_URL would say, for a test that starts another process on it."""
         ...
 
 
@@ -27,15 +37,30 @@ class SqliteBackend:
     async def open(self) -> Store:
         return await SqliteStore.open(self.path)
 
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
-BACKENDS = {
-    "sqlite": lambda tmp_path: SqliteBackend(tmp_path / "tutor.sqlite3"),
-}
+
+@dataclass
+class PostgresBackend:
+    url: PostgresUrl
+
+    async def open(self) -> Store:
+        return await PostgresStore.open(self.url, pool_size=4)
+
+    @property
+    def location(self) -> str:
+        return self.url.secret()
 
 
-@pytest.fixture(params=sorted(BACKENDS))
-def backend(request, tmp_path) -> Backend:
-    return BACKENDS[request.param](tmp_path)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def backend(request, tmp_path) -> AsyncIterator[Backend]:
+    if request.param == "sqlite":
+        yield SqliteBackend(tmp_path / "tutor.sqlite3")
+        return
+    async with fresh_schema() as url:
+        yield PostgresBackend(url)
 
 
 @pytest.fixture

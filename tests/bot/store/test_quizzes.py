@@ -43,8 +43,8 @@ async def claim(store: SqliteStore, schedule: Schedule, process: str) -> int | N
     return delivery.delivery_id if delivery else None
 
 
-async def test_a_day_is_claimed_once_with_its_posts(tmp_path: Path) -> None:
-    async with await SqliteStore.open(tmp_path / "t.sqlite3") as store:
+async def test_a_day_is_claimed_once_with_its_posts(backend) -> None:
+    async with await backend.open() as store:
         schedule = await a_schedule(store)
         first = await claim(store, schedule, "a")
         assert first is not None
@@ -61,11 +61,12 @@ async def test_a_day_is_claimed_once_with_its_posts(tmp_path: Path) -> None:
 _CLAIM_IN_A_PROCESS = """
 import asyncio, sys
 from datetime import UTC, datetime, timedelta
-from bot.store import SqliteStore
+from bot.store.location import parse_location
+from bot.store.opening import open_store
 from tests.bot.store.test_quizzes import claim
 
 async def main():
-    async with await SqliteStore.open(sys.argv[1]) as store:
+    async with await open_store(parse_location(sys.argv[1])) as store:
         (schedule,) = await store.quizzes.schedules()
         print(await claim(store, schedule, sys.argv[2]))
 
@@ -73,16 +74,17 @@ asyncio.run(main())
 """
 
 
-async def test_separate_processes_sharing_the_file_claim_a_day_once(tmp_path: Path) -> None:
-    database = tmp_path / "t.sqlite3"
-    async with await SqliteStore.open(database) as store:
+async def test_separate_processes_sharing_the_store_claim_a_day_once(
+    backend, tmp_path: Path
+) -> None:
+    async with await backend.open() as store:
         await a_schedule(store)
     processes = [
         await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
             _CLAIM_IN_A_PROCESS,
-            str(database),
+            backend.location,
             f"process-{n}",
             stdout=asyncio.subprocess.PIPE,
         )
@@ -92,8 +94,10 @@ async def test_separate_processes_sharing_the_file_claim_a_day_once(tmp_path: Pa
     assert sorted(outputs) == ["1", "None", "None", "None"]
 
 
-async def test_a_stalled_claim_is_taken_over_once_and_its_old_holder_stops(tmp_path: Path) -> None:
-    async with await SqliteStore.open(tmp_path / "t.sqlite3") as store:
+async def test_a_stalled_claim_is_taken_over_once_and_its_old_holder_stops(
+    backend, tmp_path: Path
+) -> None:
+    async with await backend.open() as store:
         quizzes = store.quizzes
         delivery_id = await claim(store, await a_schedule(store), "crashed")
         assert delivery_id is not None
@@ -113,8 +117,8 @@ async def test_a_stalled_claim_is_taken_over_once_and_its_old_holder_stops(tmp_p
         assert await quizzes.stalled(later + timedelta(hours=1)) == []
 
 
-async def test_resuming_makes_days_due_while_paused_not_owed(tmp_path: Path) -> None:
-    async with await SqliteStore.open(tmp_path / "t.sqlite3") as store:
+async def test_resuming_makes_days_due_while_paused_not_owed(backend) -> None:
+    async with await backend.open() as store:
         schedule = await a_schedule(store)
         paused = await store.quizzes.pause(schedule.schedule_id, reason="by mod", now=NOW)
         assert paused is not None
@@ -130,11 +134,43 @@ async def test_resuming_makes_days_due_while_paused_not_owed(tmp_path: Path) -> 
         assert await store.quizzes.schedule(schedule.schedule_id) is None
 
 
-async def test_forget_me_also_forgets_the_display_name(tmp_path: Path) -> None:
-    async with await SqliteStore.open(tmp_path / "t.sqlite3") as store:
+async def test_forget_me_also_forgets_the_display_name(backend) -> None:
+    async with await backend.open() as store:
         await store.guilds.remember_name(1, 7, "Dana", NOW)
         await store.guilds.remember_name(2, 7, "Dana elsewhere", NOW)
         assert await store.guilds.display_name(1, 7) == "Dana"
         await store.servers.forget_member(guild_id=1, member_id=7, now=NOW)
         assert await store.guilds.display_name(1, 7) is None
         assert await store.guilds.display_name(2, 7) == "Dana elsewhere"  # another server's
+
+
+async def test_a_deliverys_scorers_and_first_picks(backend) -> None:
+    async with await backend.open() as store:
+        schedule = await a_schedule(store)
+        delivery_id = await claim(store, schedule, "a")
+        delivery = await store.quizzes.delivery(delivery_id)
+        first, second = (post.post_id for post in delivery.posts)
+        await store.guilds.remember_name(1, 7, "Dana", NOW)
+        for interaction, (post, member, answer, correct) in enumerate(
+            [
+                (first, 7, "A", True),
+                (first, 8, "B", False),
+                (first, 8, "A", True),
+                (second, 8, "C", True),
+            ]
+        ):
+            await store.record_attempt(
+                post_id=post,
+                member_id=member,
+                interaction_id=100 + interaction,
+                answer=answer,
+                correct=correct,
+                answered_at=NOW + timedelta(seconds=interaction),
+            )
+        scorers = [
+            (r["member_id"], r["display_name"], r["solves"])
+            for r in await store.quizzes.scorers(delivery_id)
+        ]
+        assert scorers == [(7, "Dana", 1), (8, None, 2)]  # by points: 7 solved first time
+        picks = await store.quizzes.first_picks(first)
+        assert [(b, o, n) for b, o, n, _ in picks] == [(0, "A", 1), (0, "B", 1)]

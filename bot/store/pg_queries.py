@@ -1,0 +1,123 @@
+"""The SQL the PostgreSQL store runs: SQLite's statements where the dialects agree (turned
+from `?` and `:name` into psycopg's `%s` and `%(name)s`), PostgreSQL's own where they don't.
+
+Each is named PG_ and the name of SQLite's statement it stands for. Times are timestamptz
+parameters (aware datetimes from the bot's clock, never now()).
+"""
+
+from __future__ import annotations
+
+from bot.store import queries, quizzes
+from bot.store.pg_compat import translate
+
+
+def from_sqlite(statement: str) -> str:
+    """SQLite's placeholders in psycopg's style (bot.store.pg_compat.translate)."""
+    return translate(statement, ())[0]
+
+
+# The learner log
+
+PG_POST = from_sqlite(queries.POST)
+PG_INSERT_POST = from_sqlite(queries.INSERT_POST).rstrip() + " RETURNING *"
+PG_SET_POST_MESSAGE = from_sqlite(queries.SET_POST_MESSAGE)
+PG_ATTEMPT_BY_INTERACTION = from_sqlite(queries.ATTEMPT_BY_INTERACTION)
+PG_SAME_ANSWER_BEFORE = from_sqlite(queries.SAME_ANSWER_BEFORE)
+PG_STANDING = from_sqlite(queries.STANDING)
+PG_ANSWERS_GIVEN = from_sqlite(queries.ANSWERS_GIVEN)
+PG_INSERT_HINT = from_sqlite(queries.INSERT_HINT)
+PG_HINTS_USED = from_sqlite(queries.HINTS_USED)
+PG_POST_COUNTERS = from_sqlite(queries.POST_COUNTERS)
+PG_SYNCED_COMMANDS = from_sqlite(queries.SYNCED_COMMANDS)
+PG_RECORD_COMMAND_SYNC = from_sqlite(queries.RECORD_COMMAND_SYNC)
+
+# The number comes from the count the caller read; it must be within the post's limit, and
+# UNIQUE (post_id, member_id, attempt_number) refuses a second answer racing for it from
+# another transaction or process (a unique violation: the caller reads again).
+INSERT_ATTEMPT = """
+INSERT INTO attempts (post_id, member_id, interaction_id, attempt_number, answer, correct,
+                      points, answered_at)
+SELECT %(post)s, %(member)s, %(interaction)s, %(number)s, %(answer)s, %(correct)s,
+       %(points)s, %(at)s
+  FROM posts AS p
+ WHERE p.post_id = %(post)s AND %(number)s <= p.attempt_limit
+RETURNING attempt_id
+"""
+
+PG_MEMBER_STATS_BY_PACK = """
+SELECT split_part(p.exercise_id, '/', 1) AS pack_id,
+       count(*) AS attempts,
+       sum(a.correct) AS correct,
+       sum(a.points) AS points,
+       count(DISTINCT CASE WHEN a.correct = 1 THEN p.exercise_id END) AS solved
+  FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
+ WHERE p.guild_id = %s AND a.member_id = %s
+ GROUP BY pack_id
+ ORDER BY pack_id
+"""
+
+PG_LEADERBOARD = """
+WITH board AS (
+    SELECT a.member_id,
+           sum(a.points) AS points,
+           sum(a.correct) AS solves,
+           max(CASE WHEN a.points > 0 THEN a.answered_at END) AS last_scored_at
+      FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
+     WHERE p.guild_id = %(guild)s
+       AND (%(since)s::timestamptz IS NULL OR a.answered_at >= %(since)s::timestamptz)
+     GROUP BY a.member_id
+    HAVING sum(a.points) > 0
+     ORDER BY points DESC, last_scored_at ASC, a.member_id ASC
+     LIMIT %(limit)s
+)
+SELECT board.*, n.display_name
+  FROM board LEFT JOIN member_names AS n
+    ON n.guild_id = %(guild)s AND n.member_id = board.member_id
+ ORDER BY points DESC, last_scored_at ASC, member_id ASC
+"""
+
+PG_PICK_RATES = """
+WITH counted AS (
+    SELECT answer FROM attempts
+     WHERE post_id = %(post)s AND (%(first_only)s = 0 OR attempt_number = 1)
+)
+SELECT b.blank - 1 AS blank,
+       substr(c.answer, b.blank, 1) AS option,
+       count(*) AS picks,
+       (SELECT count(*) FROM counted) AS answers
+  FROM counted AS c CROSS JOIN LATERAL generate_series(1, length(c.answer)) AS b (blank)
+ GROUP BY 1, 2
+ ORDER BY 1, 2
+"""
+
+PG_SOLVE_MINUTES = """
+SELECT DISTINCT date_trunc('minute', a.answered_at) AS minute
+  FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
+ WHERE p.guild_id = %s AND a.member_id = %s AND a.correct = 1
+"""
+
+# SQLite's statements that PostgreSQL reads differently, in PostgreSQL's words, for the
+# SQLite code run through bot.store.pg_compat (keyed by the SQLite text).
+_NEXT_QUESTION = (
+    "UPDATE test_runs SET position = position + 1, finished_at = CASE WHEN "
+    "position + 1 >= (SELECT count(*) FROM test_run_questions WHERE run_id = ?) "
+    "THEN ? END WHERE run_id = ?"
+)
+
+OVERRIDES: dict[str, str] = {
+    # A CASE of untyped parameters is text to PostgreSQL: say the time is a time.
+    _NEXT_QUESTION: from_sqlite(_NEXT_QUESTION.replace("THEN ?", "THEN ?::timestamptz")),
+    queries.PICK_RATES: PG_PICK_RATES,  # PostgreSQL wants WITH RECURSIVE; generate_series does it
+    # Every column not aggregated must be grouped by in PostgreSQL.
+    quizzes._SCORERS: from_sqlite(quizzes._SCORERS).replace(
+        "GROUP BY a.member_id", "GROUP BY a.member_id, n.display_name"
+    ),
+    # A skipped day has no lease: '' in SQLite's text column, NULL in PostgreSQL's timestamptz.
+    "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at, "
+    "claimed_by, lease_until, note) VALUES (?, ?, ?, 'skipped', ?, '', '', ?) "
+    "ON CONFLICT (schedule_id, local_date) DO NOTHING": (
+        "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at,"
+        " claimed_by, lease_until, note) VALUES (%s, %s, %s, 'skipped', %s, '', NULL, %s)"
+        " ON CONFLICT (schedule_id, local_date) DO NOTHING"
+    ),
+}
