@@ -1,4 +1,4 @@
-"""Runs: 200 concurrent runs of an example whose own awaited time is 1 s
+"""Runs: 200 concurrent runs (by 200 members) of an example whose own awaited time is 1 s
 (django-async-views/sleep-then-respond), through the real tutor service under uvicorn
 (`python -m tutor`), against that 1 s itself. Then the service's memory after 10,000 requests
 in all, and its start-to-ready.
@@ -21,6 +21,7 @@ import httpx
 
 from bench.processes import spawn, stop, tree_pss_mb
 from bench.table import BenchFailed, Row
+from exercises.wire import MEMBER_HEADER
 
 EXERCISE = "django-async-views/sleep-then-respond"
 OWN_SECONDS = 1.0  # the example awaits asyncio.sleep(1)
@@ -53,9 +54,14 @@ async def _ready(http: httpx.AsyncClient, base: str, process: Any, within: float
     raise BenchFailed(f"the tutor service was not ready within {within} s")
 
 
-async def _one_run(http: httpx.AsyncClient, base: str) -> tuple[float, float]:
+async def _one_run(http: httpx.AsyncClient, base: str, member: int) -> tuple[float, float]:
+    """One member's run (the service bounds runs per member, as the bot names them)."""
     started = time.perf_counter()
-    answer = await http.post(f"{base}/api/exercises/{EXERCISE}/runs", json={"choice": "D"})
+    answer = await http.post(
+        f"{base}/api/exercises/{EXERCISE}/runs",
+        json={"choice": "D"},
+        headers={MEMBER_HEADER: str(member)},
+    )
     took = time.perf_counter() - started
     body = answer.json()
     responses = body.get("responses") or [{}]
@@ -76,9 +82,10 @@ async def run(plan: RunsPlan = RunsPlan()) -> list[Row]:
             async with httpx.AsyncClient(trust_env=False, timeout=60, limits=limits) as http:
                 await _ready(http, base, service)
                 ready = time.perf_counter() - started
-                await _one_run(http, base)  # warm: the first run imports what the rest share
+                await _one_run(http, base, 0)  # warm: the first run imports what the rest share
                 burst = time.perf_counter()
-                results = await asyncio.gather(*(_one_run(http, base) for _ in range(plan.runs)))
+                runs = (_one_run(http, base, member) for member in range(1, plan.runs + 1))
+                results = await asyncio.gather(*runs)
                 wall = time.perf_counter() - burst
             # a fresh pool: uvicorn closes connections idle for 5 s, and a pooled one it has
             # just closed would fail its next request

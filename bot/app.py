@@ -234,7 +234,7 @@ class TutorBot(discord.AutoShardedClient):
         button is on the clicked message; anything else (forged, stale) is refused. Modal
         submissions are routed here by their custom_id, like buttons. Every interaction
         also tells the bot the member's display name, for leaderboards."""
-        await self._remember_name(interaction)
+        self._remember_name(interaction)
         if interaction.type is discord.InteractionType.modal_submit and interaction.data:
             form = custom_ids.parse_form(str(interaction.data.get("custom_id", "")))
             if form is None:
@@ -265,8 +265,9 @@ class TutorBot(discord.AutoShardedClient):
             return
         await self.handle_button(interaction, button)
 
-    async def _remember_name(self, interaction: discord.Interaction) -> None:
-        """Written only when a member's name is new or changed since this process started."""
+    def _remember_name(self, interaction: discord.Interaction) -> None:
+        """Written only when a member's name is new or changed since this process started,
+        beside the interaction's own work: a member's first click waits for no extra write."""
         user = interaction.user
         if interaction.guild_id is None or not isinstance(user, discord.Member):
             return
@@ -275,7 +276,8 @@ class TutorBot(discord.AutoShardedClient):
             return
         self._names[key] = user.display_name
         now = self.practice.clock.now()
-        await self.practice.store.guilds.remember_name(*key, user.display_name, now)
+        names = self.practice.store.guilds
+        self._spawn(names.remember_name(*key, user.display_name, now), "remember a name")
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every click on one of our buttons lands here, already parsed from its custom_id."""
