@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 LOCK := uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock" --quiet
 
-.PHONY: run sync test lint typecheck pytest check-packs clean lock docker-test
+.PHONY: run sync test lint typecheck pytest check-packs clean lock docker-test bench
 
 $(STAMP): pyproject.toml requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -54,6 +54,12 @@ pytest: $(STAMP)
 docker-test: $(STAMP)
 	docker build -t discord-tutor:test .
 	$(PY) .ci/docker_env.py --docker discord-tutor:test
+
+# The speed of the click path, the store, the tutor's runs, memory and start, against fixed
+# baselines, in one table (a few minutes on 2 cores). A correctness check inside a benchmark
+# fails it; speed goals are reported beside the numbers. BENCH_ARGS="clicks --clicks-runs 3".
+bench: $(STAMP)
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

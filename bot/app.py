@@ -1,7 +1,8 @@
 """The Discord client: receives interactions, hands them to the practice flow, sends replies.
 
-Thin by design: parse, call the domain, render. Buttons are routed by DynamicItem templates
-(bot.components), so they keep working after a restart. Mentions are off for every message.
+Thin by design: parse, call the domain, render. Buttons are routed by `on_interaction`, which
+parses each custom_id once; a button's id holds all its state, so it works after a restart.
+Mentions are off for every message.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ from bot.store import Store
 from exercises import Catalog
 
 log = logging.getLogger(__name__)
+PRUNE_AT = 1024
+"""In-flight interactions at which `dispatch` first looks for answered ones left behind."""
 
 
 class TutorBot(discord.AutoShardedClient):
@@ -145,6 +148,7 @@ class TutorBot(discord.AutoShardedClient):
         self.sync_commands_at_start = sync_commands_at_start
         self.shutdown_grace_seconds = shutdown_grace_seconds
         self._unanswered: dict[int, discord.Interaction] = {}  # received, not yet handled
+        self._prune_at = PRUNE_AT
         self._handling: set[asyncio.Task[Any]] = set()  # button handlers still running
         self._closing: asyncio.Task[None] | None = None
         self.connected = False  # to the gateway, as /health reports it
@@ -161,9 +165,8 @@ class TutorBot(discord.AutoShardedClient):
         clock, and so that shutting down can wait for its answer; and whether the gateway is
         connected, for /health."""
         if event_name == "interaction" and args:
-            answered = [key for key, i in self._unanswered.items() if i.response.is_done()]
-            for key in answered:
-                del self._unanswered[key]
+            if len(self._unanswered) >= self._prune_at:
+                self._prune_unanswered()
             interaction = args[0]
             self.interaction_ages.arrived(interaction.created_at)  # each shows Discord's clock
             self._unanswered[interaction.id] = interaction
@@ -173,13 +176,20 @@ class TutorBot(discord.AutoShardedClient):
             self.connected = event_name != "disconnect"
         super().dispatch(event_name, *args, **kwargs)
 
+    def _prune_unanswered(self) -> None:
+        """Forget answered interactions that no handler settled (rare: every path settles its
+        own). Amortised: a scan of every entry only when the map has doubled since the last."""
+        answered = [key for key, i in self._unanswered.items() if i.response.is_done()]
+        for key in answered:
+            del self._unanswered[key]
+        self._prune_at = max(PRUNE_AT, 2 * len(self._unanswered))
+
     def _settled(self, interaction: discord.Interaction) -> None:
         """Its handler is done: answered, or (say, too late) never to be answered."""
         self._unanswered.pop(interaction.id, None)
 
     async def setup_hook(self) -> None:
-        """After login, before the gateway: buttons routed, slash commands synced if changed."""
-        self.add_dynamic_items(*components.BUTTONS)
+        """After login, before the gateway: slash commands synced if changed."""
         self._spawn(self.retention.run(), "retention sweeps")
         if self._run_quizzes:
             self._spawn(self._post_quizzes(), "daily quizzes")
@@ -220,11 +230,11 @@ class TutorBot(discord.AutoShardedClient):
         self._spawn(self.retention.returned(guild.id), f"in server {guild.id}")
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Answer the clicks no DynamicItem will: discord.py drops a custom_id that is not
-        ours or not on the clicked message (a forged or stale one) without a word. Modal
+        """Route every button click: its custom_id parsed once, strictly, and only if the
+        button is on the clicked message; anything else (forged, stale) is refused. Modal
         submissions are routed here by their custom_id, like buttons. Every interaction
         also tells the bot the member's display name, for leaderboards."""
-        await self._remember_name(interaction)
+        self._remember_name(interaction)
         if interaction.type is discord.InteractionType.modal_submit and interaction.data:
             form = custom_ids.parse_form(str(interaction.data.get("custom_id", "")))
             if form is None:
@@ -234,28 +244,30 @@ class TutorBot(discord.AutoShardedClient):
             return
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
+        data = interaction.data
+        custom_id = str(data.get("custom_id", ""))
+        button = custom_ids.parse(custom_id)
+        if data.get("component_type") != discord.ComponentType.button.value or not _on_message(
+            interaction.message, custom_id
+        ):
+            button = None  # we only send buttons, and a click names one on its message
         logs.about_interaction(
             guild_id=interaction.guild_id,
             member_id=interaction.user.id,
+            post_id=getattr(button, "post_id", None),  # /forget-me's button is on no post
             interaction_id=interaction.id,
         )
-        if interaction.data.get("component_type") != discord.ComponentType.button.value:
-            await report(interaction, Refused(STALE_BUTTON))  # we only ever send buttons
-            return
-        custom_id = str(interaction.data.get("custom_id", ""))
-        on_message = interaction.message is not None and any(
-            getattr(child, "custom_id", None) == custom_id
-            for row in interaction.message.components
-            for child in getattr(row, "children", [row])
-        )
-        if custom_ids.parse(custom_id) is None or not on_message:
+        if button is None:
             log.info("refused a click with custom_id %r", custom_id[:120])
             await report(interaction, Refused(STALE_BUTTON))
             metrics.INTERACTIONS.labels("refused").inc()
             self._settled(interaction)
+            return
+        await self.handle_button(interaction, button)
 
-    async def _remember_name(self, interaction: discord.Interaction) -> None:
-        """Written only when a member's name is new or changed since this process started."""
+    def _remember_name(self, interaction: discord.Interaction) -> None:
+        """Written only when a member's name is new or changed since this process started,
+        beside the interaction's own work: a member's first click waits for no extra write."""
         user = interaction.user
         if interaction.guild_id is None or not isinstance(user, discord.Member):
             return
@@ -264,16 +276,11 @@ class TutorBot(discord.AutoShardedClient):
             return
         self._names[key] = user.display_name
         now = self.practice.clock.now()
-        await self.practice.store.guilds.remember_name(*key, user.display_name, now)
+        names = self.practice.store.guilds
+        self._spawn(names.remember_name(*key, user.display_name, now), "remember a name")
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
-        """Every button click lands here, already parsed from its custom_id."""
-        logs.about_interaction(
-            guild_id=interaction.guild_id,
-            member_id=interaction.user.id,
-            post_id=getattr(button, "post_id", None),  # /forget-me's button is on no post
-            interaction_id=interaction.id,
-        )
+        """Every click on one of our buttons lands here, already parsed from its custom_id."""
         handler = asyncio.current_task()
         if handler is not None:
             self._handling.add(handler)
@@ -403,6 +410,17 @@ class TutorBot(discord.AutoShardedClient):
             sum(not i.response.is_done() for i in self._unanswered.values()),
             self.shutdown_grace_seconds,
         )
+
+
+def _on_message(message: discord.Message | None, custom_id: str) -> bool:
+    """Whether a button with this custom_id is on the message (a forged click's may not be)."""
+    if message is None:
+        return False
+    for row in message.components:
+        for child in getattr(row, "children", (row,)):
+            if getattr(child, "custom_id", None) == custom_id:
+                return True
+    return False
 
 
 def _answered(interaction: discord.Interaction) -> str:

@@ -193,7 +193,7 @@ def parse(custom_id: str) -> ButtonId | None:
 
 
 def from_match(kind: type[ButtonId], match: re.Match[str]) -> ButtonId:
-    """Build the typed id from a full match of `kind.TEMPLATE` (also used by DynamicItems).
+    """Build the typed id from a full match of `kind.TEMPLATE`.
 
     Each template's groups are named after its class's fields, so no kind needs its own code.
     """

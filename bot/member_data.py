@@ -31,7 +31,7 @@ def forget_prompt(member_id: int) -> Rendered:
         "its leaderboards and your `/stats` start again from nothing. Exercises posted before "
         "now will earn you no points. This cannot be undone.\n\n" + WHAT_IS_KEPT
     )
-    button = ButtonSpec("Forget me", ForgetMe(member_id).to_id(), Style.DANGER)
+    button = ButtonSpec("Forget me", ForgetMe(member_id), Style.DANGER)
     return Rendered(content=text, buttons=(button,))
 
 

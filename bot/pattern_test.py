@@ -180,7 +180,7 @@ def _buttons(exercise: AnyExercise, run: PatternTestRun, chosen: str) -> tuple[B
             letter,
             PatternTestChoice(
                 run.run_id, run.position, chosen[:index] + letter + chosen[index + 1 :]
-            ).to_id(),
+            ),
             Style.PRIMARY,
         )
         for letter in exercise.letters

@@ -202,7 +202,9 @@ class Practice:
             self.counters.post_changed(post.post_id)
         attempt = result.attempt
         assert attempt is not None, "a recorded attempt is returned"
-        recorded = grade(exercise, attempt.answer)  # a retried interaction shows the original
+        # The attempt holds the submitted answer, except for a retried interaction: that
+        # shows the answer first recorded for it, graded as it was then.
+        recorded = verdict if attempt.answer == answer else grade(exercise, attempt.answer)
         feedback = render.Feedback(
             verdict=recorded,
             attempts_left=result.attempts_left,

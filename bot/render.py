@@ -16,7 +16,16 @@ from enum import IntEnum
 import discord
 
 from bot import custom_ids
-from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Report, RunIt, Submit
+from bot.custom_ids import (
+    AnswerChoice,
+    ButtonId,
+    Hint,
+    OpenPanel,
+    PanelChoice,
+    Report,
+    RunIt,
+    Submit,
+)
 from bot.progress import Period, Streak
 from bot.store import LeaderboardEntry, MemberStats
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, Verdict, blank_marker
@@ -36,13 +45,17 @@ class Style(IntEnum):
 
 @dataclass(frozen=True)
 class ButtonSpec:
-    """A button to send: the Discord layer turns it into our DynamicItem by its custom_id."""
+    """A button to send, with its typed id: the Discord layer sends `custom_id` as it is."""
 
     label: str
-    custom_id: str
+    button: ButtonId
     style: Style = Style.SECONDARY
     row: int = 0
     disabled: bool = False
+
+    @property
+    def custom_id(self) -> str:
+        return self.button.to_id()
 
 
 @dataclass(frozen=True)
@@ -135,17 +148,17 @@ def post_buttons(exercise: AnyExercise, post_id: int) -> tuple[ButtonSpec, ...]:
         answers = [
             ButtonSpec(
                 _button_label(option.letter, option.text, option.is_code),
-                AnswerChoice(post_id, option.letter).to_id(),
+                AnswerChoice(post_id, option.letter),
                 Style.PRIMARY,
             )
             for option in exercise.options
         ]
     else:
-        answers = [ButtonSpec("Answer", OpenPanel(post_id).to_id(), Style.PRIMARY)]
+        answers = [ButtonSpec("Answer", OpenPanel(post_id), Style.PRIMARY)]
     return (
         *answers,
-        ButtonSpec("Hint", Hint(post_id).to_id(), Style.SECONDARY, row=1),
-        ButtonSpec("Report a problem", Report(post_id).to_id(), Style.SECONDARY, row=1),
+        ButtonSpec("Hint", Hint(post_id), Style.SECONDARY, row=1),
+        ButtonSpec("Report a problem", Report(post_id), Style.SECONDARY, row=1),
     )
 
 
@@ -167,7 +180,7 @@ def answer_panel(exercise: FillInTheBlank, post_id: int, chosen: str) -> Rendere
             buttons.append(
                 ButtonSpec(
                     label=f"{blank_marker(blank.number)} {option.letter}",
-                    custom_id=PanelChoice(post_id, chosen, blank.number, option.letter).to_id(),
+                    button=PanelChoice(post_id, chosen, blank.number, option.letter),
                     style=Style.SUCCESS if picked else Style.SECONDARY,
                     row=row,
                 )
@@ -178,7 +191,7 @@ def answer_panel(exercise: FillInTheBlank, post_id: int, chosen: str) -> Rendere
     buttons.append(
         ButtonSpec(
             "Submit",
-            Submit(post_id, chosen).to_id(),
+            Submit(post_id, chosen),
             Style.PRIMARY,
             row=len(exercise.blanks),
             disabled=not complete,
@@ -233,7 +246,7 @@ def feedback(exercise: AnyExercise, result: Feedback, *, post_id: int) -> Render
             lines.append(worked_solution(exercise))
     buttons: tuple[ButtonSpec, ...] = ()
     if exercise.run is not None:
-        buttons = (ButtonSpec("Run it", RunIt(post_id, verdict.answer).to_id(), Style.SECONDARY),)
+        buttons = (ButtonSpec("Run it", RunIt(post_id, verdict.answer), Style.SECONDARY),)
     return Rendered(content=_fit("\n".join(lines)), buttons=buttons)
 
 

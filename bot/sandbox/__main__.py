@@ -2,6 +2,7 @@
 
 Prints one JSON line with its addresses, the token and the ids of what it set up, then
 serves until SIGINT or SIGTERM. Wall-clock time; no spec validation (that is for tests).
+With `--control`, another process can act as members through bot.sandbox.control.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from bot.sandbox.control import Control
 from bot.sandbox.loopback import DEFAULT_TOKEN, LoopbackDiscord
 
 
@@ -23,6 +25,9 @@ async def serve(arguments: argparse.Namespace) -> None:
     people = {name: loopback.add_member(guild, name) for name in arguments.members}
     for name in arguments.moderators:
         people[name] = loopback.add_member(guild, name, moderator=True)
+    if arguments.control:  # before start: routes cannot be added to a running app
+        control = Control(loopback.world, loopback.gateway, loopback.recorder, guild, channel)
+        loopback.server.app.add_routes(control.routes())
     await loopback.start(arguments.host, arguments.port)
     address = {
         "api_base": loopback.api_base,
@@ -52,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--channel", default="practice")
     parser.add_argument("--members", nargs="*", default=["alice", "bob"])
     parser.add_argument("--moderators", nargs="*", default=["mod"])
+    parser.add_argument(
+        "--control", action="store_true", help="serve the control API under /control (benchmarks)"
+    )
     asyncio.run(serve(parser.parse_args(argv)))
     return 0
 

@@ -6,6 +6,7 @@ mention per row. Server settings are `store.servers` (bot.store.servers).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -32,8 +33,8 @@ class SqliteGuilds:
         name = display_name.strip()[:100] or str(member_id)
         at = to_db(now, "now")
 
-        async def upsert(db: aiosqlite.Connection) -> None:
-            await db.execute(
+        def upsert(db: sqlite3.Connection) -> None:
+            db.execute(
                 "INSERT INTO member_names (guild_id, member_id, display_name, seen_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, member_id) DO UPDATE SET "
                 "display_name = excluded.display_name, seen_at = excluded.seen_at",

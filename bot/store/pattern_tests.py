@@ -6,6 +6,7 @@ only once, in the same transaction that moves the run on (a double click records
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,19 +66,19 @@ class SqlitePatternTests:
         """A new run with its questions; an unfinished earlier run of the member is set aside."""
         at = to_db(now, "now")
 
-        async def insert(db: aiosqlite.Connection) -> PatternTestRun:
-            await db.execute(
+        def insert(db: sqlite3.Connection) -> PatternTestRun:
+            db.execute(
                 "UPDATE test_runs SET finished_at = ? "
                 "WHERE guild_id = ? AND member_id = ? AND finished_at IS NULL",
                 (at, guild_id, member_id),
             )
-            async with db.execute(
+            cursor = db.execute(
                 "INSERT INTO test_runs (guild_id, member_id, pack, started_at) VALUES (?, ?, ?, ?)",
                 (guild_id, member_id, pack, at),
-            ) as cursor:
-                run_id = cursor.lastrowid
+            )
+            run_id = cursor.lastrowid
             assert run_id is not None
-            await db.executemany(
+            db.executemany(
                 "INSERT INTO test_run_questions (run_id, position, exercise_id, content_hash, "
                 "difficulty) VALUES (?, ?, ?, ?, ?)",
                 [
@@ -85,7 +86,7 @@ class SqlitePatternTests:
                     for position, (exercise_id, content_hash, difficulty) in enumerate(questions)
                 ],
             )
-            run = await _run(db, run_id)
+            run = _run_now(db, run_id)
             assert run is not None
             return run
 
@@ -112,36 +113,50 @@ class SqlitePatternTests:
         current question any more (answered already, or the run is over)."""
         at = to_db(now, "now")
 
-        async def record(db: aiosqlite.Connection) -> PatternTestRun | None:
-            async with db.execute(
+        def record(db: sqlite3.Connection) -> PatternTestRun | None:
+            cursor = db.execute(
                 "UPDATE test_run_questions SET answer = ?, correct = ?, answered_at = ? "
                 "WHERE run_id = ? AND position = ? AND answer IS NULL AND position = "
                 "(SELECT position FROM test_runs WHERE run_id = ? AND finished_at IS NULL)",
                 (answer, int(correct), at, run_id, position, run_id),
-            ) as cursor:
-                if cursor.rowcount != 1:
-                    return None
-            await db.execute(
+            )
+            if cursor.rowcount != 1:
+                return None
+            db.execute(
                 "UPDATE test_runs SET position = position + 1, finished_at = CASE WHEN "
                 "position + 1 >= (SELECT count(*) FROM test_run_questions WHERE run_id = ?) "
                 "THEN ? END WHERE run_id = ?",
                 (run_id, at, run_id),
             )
-            return await _run(db, run_id)
+            return _run_now(db, run_id)
 
         result: PatternTestRun | None = await self._write(record)
         return result
 
 
+_RUN = "SELECT * FROM test_runs WHERE run_id = ?"
+_QUESTIONS = "SELECT * FROM test_run_questions WHERE run_id = ? ORDER BY position"
+
+
 async def _run(db: aiosqlite.Connection, run_id: int) -> PatternTestRun | None:
-    async with db.execute("SELECT * FROM test_runs WHERE run_id = ?", (run_id,)) as cursor:
+    async with db.execute(_RUN, (run_id,)) as cursor:
         row: Row | None = await cursor.fetchone()
     if row is None:
         return None
-    async with db.execute(
-        "SELECT * FROM test_run_questions WHERE run_id = ? ORDER BY position", (run_id,)
-    ) as cursor:
+    async with db.execute(_QUESTIONS, (run_id,)) as cursor:
         questions = list(await cursor.fetchall())
+    return _run_from(row, questions)
+
+
+def _run_now(db: sqlite3.Connection, run_id: int) -> PatternTestRun | None:
+    """As read inside a write job."""
+    row: Row | None = db.execute(_RUN, (run_id,)).fetchone()
+    if row is None:
+        return None
+    return _run_from(row, db.execute(_QUESTIONS, (run_id,)).fetchall())
+
+
+def _run_from(row: Row, questions: list[Row]) -> PatternTestRun:
     return PatternTestRun(
         run_id=row["run_id"],
         guild_id=row["guild_id"],

@@ -12,6 +12,7 @@ the timestamptz columns they are compared with or written to.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import (
     Awaitable,
@@ -168,6 +169,47 @@ class SqliteStyle:
     async def executemany(self, statement: str, parameters: Iterable[Any]) -> None:
         for each in parameters:
             await self._dialect.run(self._connection, statement, each)
+
+
+class SqliteStyleFromThread:
+    """One PostgreSQL connection (in the caller's transaction), spoken to as sqlite3's, by a
+    write job running in a worker thread: each statement runs on the event loop, which waits
+    for the job meanwhile, and the thread waits for the statement."""
+
+    def __init__(
+        self,
+        connection: psycopg.AsyncConnection[Any],
+        dialect: Dialect,
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        self._connection = connection
+        self._dialect = dialect
+        self._loop = loop
+
+    def execute(self, statement: str, parameters: Any = ()) -> Done:
+        run = self._dialect.run(self._connection, statement, parameters)
+        cursor = asyncio.run_coroutine_threadsafe(run, self._loop).result()
+        return Done(cursor._rows, cursor.rowcount, cursor.lastrowid)
+
+    def executemany(self, statement: str, parameters: Iterable[Any]) -> None:
+        for each in parameters:
+            self.execute(statement, each)
+
+
+class Done:
+    """A statement's outcome, read in full, as sqlite3's cursor shows it."""
+
+    def __init__(self, rows: list[Row], rowcount: int, lastrowid: int | None) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+        self.lastrowid = lastrowid
+
+    def fetchone(self) -> Row | None:
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self) -> list[Row]:
+        found, self._rows = self._rows, []
+        return found
 
 
 class PooledReads:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import datetime, tzinfo
 from types import TracebackType
@@ -30,7 +31,12 @@ from bot.store.errors import DatabaseNotWritable, StoreClosed, UnknownPost
 from bot.store.guilds import SqliteGuilds
 from bot.store.location import PostgresUrl
 from bot.store.pattern_tests import SqlitePatternTests
-from bot.store.pg_compat import Dialect, PooledReads, SqliteStyle, generated_keys
+from bot.store.pg_compat import (
+    Dialect,
+    PooledReads,
+    SqliteStyleFromThread,
+    generated_keys,
+)
 from bot.store.pg_queries import OVERRIDES
 from bot.store.pg_schema import migrate
 from bot.store.protocol import (
@@ -406,11 +412,14 @@ class PostgresStore:
         with STORE_WRITE_SECONDS.time():
             return await asyncio.shield(task)
 
-    async def _write_as_sqlite(self, job: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
-        """A write job written for SQLite, in its own transaction here."""
+    async def _write_as_sqlite(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        """A write job written for SQLite's writer (a function of a sqlite3 connection), in
+        its own transaction here: it runs in a worker thread, its statements on this loop."""
 
         async def run(db: Connection) -> T:
-            return await job(cast(aiosqlite.Connection, SqliteStyle(db, self._dialect)))
+            loop = asyncio.get_running_loop()
+            style = cast(sqlite3.Connection, SqliteStyleFromThread(db, self._dialect, loop))
+            return await asyncio.to_thread(job, style)
 
         return await self._write(run)
 

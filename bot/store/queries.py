@@ -16,6 +16,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 
 SET_POST_MESSAGE = "UPDATE posts SET message_id = ? WHERE post_id = ?"
 
+# The PostgreSQL store decides an attempt with these; SQLite's writer with RECORD_CHECKS.
 ATTEMPT_BY_INTERACTION = "SELECT * FROM attempts WHERE interaction_id = ?"
 
 # The member's earlier attempt with the same answer: a double click must not cost twice.
@@ -24,13 +25,14 @@ SELECT * FROM attempts WHERE post_id = ? AND member_id = ? AND answer = ?
  ORDER BY attempt_number LIMIT 1
 """
 
+
 # One member on one post: what the limit, points and no-farming rules need.
 # solution_seen_before: on another post of the same exercise in the same guild, the member
 # saw the solution: they answered it correctly or used every attempt. (Run it shows the
 # correct run only after one of these, so it needs no row of its own.)
 # forgotten_since_posted: the member used /forget-me after (or as) the post was made.
-STANDING = """
-SELECT p.attempt_limit,
+_STANDING_COLUMNS = """
+       p.attempt_limit,
        p.difficulty,
        (SELECT count(*) FROM attempts AS a
          WHERE a.post_id = p.post_id AND a.member_id = :member) AS attempts_used,
@@ -53,10 +55,25 @@ SELECT p.attempt_limit,
        ) AS solution_seen_before,
        EXISTS (SELECT 1 FROM forgotten_members AS f
                 WHERE f.guild_id = p.guild_id AND f.member_id = :member
-                  AND f.forgotten_at >= p.posted_at) AS forgotten_since_posted
+                  AND f.forgotten_at >= p.posted_at) AS forgotten_since_posted"""
+
+STANDING = f"SELECT {_STANDING_COLUMNS}\n  FROM posts AS p\n WHERE p.post_id = :post"
+
+# Everything recording an attempt decides on, in one statement: the standing, the attempt
+# this interaction already recorded (a retried click) and the member's earlier attempt with
+# the same answer (a double click must not cost twice).
+RECORD_CHECKS = f"""
+SELECT {_STANDING_COLUMNS},
+       (SELECT a.attempt_id FROM attempts AS a
+         WHERE a.interaction_id = :interaction) AS recorded_attempt_id,
+       (SELECT a.attempt_id FROM attempts AS a
+         WHERE a.post_id = p.post_id AND a.member_id = :member AND a.answer = :answer
+         ORDER BY a.attempt_number LIMIT 1) AS same_answer_attempt_id
   FROM posts AS p
  WHERE p.post_id = :post
 """
+
+ATTEMPT = "SELECT * FROM attempts WHERE attempt_id = ?"
 
 # The attempt limit is part of the INSERT: no row when the member has used every attempt.
 INSERT_ATTEMPT_IF_ALLOWED = """

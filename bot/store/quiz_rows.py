@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -99,22 +100,41 @@ def schedule_from_row(row: Row) -> Schedule:
     )
 
 
+_SCHEDULE = "SELECT * FROM quiz_schedules WHERE schedule_id = ? AND removed_at IS NULL"
+_DELIVERY = "SELECT * FROM quiz_deliveries WHERE delivery_id = ?"
+_DELIVERY_POSTS = (
+    "SELECT d.position, p.post_id, p.exercise_id, p.message_id FROM quiz_delivery_posts d "
+    "JOIN posts p USING (post_id) WHERE d.delivery_id = ? ORDER BY d.position"
+)
+
+
 async def live_schedule(db: aiosqlite.Connection, schedule_id: int) -> Schedule | None:
-    sql = "SELECT * FROM quiz_schedules WHERE schedule_id = ? AND removed_at IS NULL"
-    row = await one(db, sql, (schedule_id,))
+    row = await one(db, _SCHEDULE, (schedule_id,))
+    return schedule_from_row(row) if row is not None else None
+
+
+def live_schedule_now(db: sqlite3.Connection, schedule_id: int) -> Schedule | None:
+    """As read inside a write job."""
+    row = db.execute(_SCHEDULE, (schedule_id,)).fetchone()
     return schedule_from_row(row) if row is not None else None
 
 
 async def delivery_by_id(db: aiosqlite.Connection, delivery_id: int) -> Delivery | None:
-    row = await one(db, "SELECT * FROM quiz_deliveries WHERE delivery_id = ?", (delivery_id,))
+    row = await one(db, _DELIVERY, (delivery_id,))
     if row is None:
         return None
-    posts = await all_rows(
-        db,
-        "SELECT d.position, p.post_id, p.exercise_id, p.message_id FROM quiz_delivery_posts d "
-        "JOIN posts p USING (post_id) WHERE d.delivery_id = ? ORDER BY d.position",
-        (delivery_id,),
-    )
+    return _delivery_from(row, await all_rows(db, _DELIVERY_POSTS, (delivery_id,)))
+
+
+def delivery_by_id_now(db: sqlite3.Connection, delivery_id: int) -> Delivery | None:
+    """As read inside a write job."""
+    row = db.execute(_DELIVERY, (delivery_id,)).fetchone()
+    if row is None:
+        return None
+    return _delivery_from(row, db.execute(_DELIVERY_POSTS, (delivery_id,)).fetchall())
+
+
+def _delivery_from(row: Row, posts: list[Row]) -> Delivery:
     return Delivery(
         delivery_id=row["delivery_id"],
         schedule_id=row["schedule_id"],

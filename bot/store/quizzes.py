@@ -8,6 +8,7 @@ its lease may be taken over. No Discord here.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, time
 from sqlite3 import Row
@@ -25,7 +26,9 @@ from bot.store.quiz_rows import (
     Schedule,
     all_rows,
     delivery_by_id,
+    delivery_by_id_now,
     live_schedule,
+    live_schedule_now,
     one,
     schedule_from_row,
 )
@@ -34,7 +37,8 @@ from bot.store.writer import WriteJob
 from exercises.model import Difficulty
 
 Write = Callable[[WriteJob[Any]], Awaitable[Any]]
-"""The store's `_write`: runs a job in its own transaction on the one writer."""
+"""The store's `_write`: runs a job (a function of the writer's sqlite3 connection) in the
+next batch of the one writer, in a SAVEPOINT of its own."""
 
 
 class SqliteQuizzes:
@@ -73,16 +77,16 @@ class SqliteQuizzes:
             at,
         )
 
-        async def insert(db: aiosqlite.Connection) -> Schedule:
-            async with db.execute(
+        def insert(db: sqlite3.Connection) -> Schedule:
+            cursor = db.execute(
                 "INSERT INTO quiz_schedules (guild_id, channel_id, local_time, time_zone, pack, "
                 "difficulty, question_count, created_by, created_at, active_since) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 values,
-            ) as cursor:
-                schedule_id = cursor.lastrowid
+            )
+            schedule_id = cursor.lastrowid
             assert schedule_id is not None
-            found = await live_schedule(db, schedule_id)
+            found = live_schedule_now(db, schedule_id)
             assert found is not None
             return found
 
@@ -133,9 +137,9 @@ class SqliteQuizzes:
     async def _update(self, schedule_id: int, sets: str, values: dict[str, Any]) -> Schedule | None:
         sql = f"UPDATE quiz_schedules SET {sets} WHERE schedule_id = :id AND removed_at IS NULL"
 
-        async def update(db: aiosqlite.Connection) -> Schedule | None:
-            await db.execute(sql, {**values, "id": schedule_id})
-            return await live_schedule(db, schedule_id)
+        def update(db: sqlite3.Connection) -> Schedule | None:
+            db.execute(sql, {**values, "id": schedule_id})
+            return live_schedule_now(db, schedule_id)
 
         result: Schedule | None = await self._write(update)
         return result
@@ -175,18 +179,18 @@ class SqliteQuizzes:
             to_db(lease_until, "lease_until"),
         )
 
-        async def insert(db: aiosqlite.Connection) -> Delivery | None:
-            async with db.execute(
+        def insert(db: sqlite3.Connection) -> Delivery | None:
+            cursor = db.execute(
                 "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, claimed_at, "
                 "claimed_by, lease_until) VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (schedule_id, local_date) DO NOTHING",
                 claim,
-            ) as cursor:
-                delivery_id = cursor.lastrowid if cursor.rowcount == 1 else None
+            )
+            delivery_id = cursor.lastrowid if cursor.rowcount == 1 else None
             if delivery_id is None:
                 return None
             for position, question in enumerate(questions):
-                async with db.execute(
+                cursor = db.execute(
                     "INSERT INTO posts (guild_id, channel_id, exercise_id, content_hash, "
                     "difficulty, context, attempt_limit, posted_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -200,14 +204,14 @@ class SqliteQuizzes:
                         question.attempt_limit,
                         at,
                     ),
-                ) as cursor:
-                    post_id = cursor.lastrowid
-                await db.execute(
+                )
+                post_id = cursor.lastrowid
+                db.execute(
                     "INSERT INTO quiz_delivery_posts (delivery_id, position, post_id) "
                     "VALUES (?, ?, ?)",
                     (delivery_id, position, post_id),
                 )
-            return await delivery_by_id(db, delivery_id)
+            return delivery_by_id_now(db, delivery_id)
 
         result: Delivery | None = await self._write(insert)
         return result
@@ -224,14 +228,14 @@ class SqliteQuizzes:
         at = to_db(now, "now")
         values = (schedule.schedule_id, local_date.isoformat(), to_db(due_at, "due_at"), at, note)
 
-        async def insert(db: aiosqlite.Connection) -> bool:
-            async with db.execute(
+        def insert(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
                 "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at, "
                 "claimed_by, lease_until, note) VALUES (?, ?, ?, 'skipped', ?, '', '', ?) "
                 "ON CONFLICT (schedule_id, local_date) DO NOTHING",
                 values,
-            ) as cursor:
-                return cursor.rowcount == 1
+            )
+            return cursor.rowcount == 1
 
         result: bool = await self._write(insert)
         return result
@@ -251,14 +255,14 @@ class SqliteQuizzes:
         """Hold a stalled claim: None if another process took it over or it was finished."""
         values = (process, to_db(lease_until, "lease_until"), delivery_id, to_db(now, "now"))
 
-        async def update(db: aiosqlite.Connection) -> Delivery | None:
-            async with db.execute(
+        def update(db: sqlite3.Connection) -> Delivery | None:
+            cursor = db.execute(
                 "UPDATE quiz_deliveries SET claimed_by = ?, lease_until = ? "
                 "WHERE delivery_id = ? AND status = 'claimed' AND lease_until <= ?",
                 values,
-            ) as cursor:
-                taken = cursor.rowcount == 1
-            return await delivery_by_id(db, delivery_id) if taken else None
+            )
+            taken = cursor.rowcount == 1
+            return delivery_by_id_now(db, delivery_id) if taken else None
 
         result: Delivery | None = await self._write(update)
         return result
@@ -267,13 +271,13 @@ class SqliteQuizzes:
         """Extend the lease before each post; False if this process no longer holds the claim."""
         values = (to_db(lease_until, "lease_until"), delivery_id, process)
 
-        async def update(db: aiosqlite.Connection) -> bool:
-            async with db.execute(
+        def update(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
                 "UPDATE quiz_deliveries SET lease_until = ? "
                 "WHERE delivery_id = ? AND status = 'claimed' AND claimed_by = ?",
                 values,
-            ) as cursor:
-                return cursor.rowcount == 1
+            )
+            return cursor.rowcount == 1
 
         result: bool = await self._write(update)
         return result
@@ -283,15 +287,15 @@ class SqliteQuizzes:
         `retry_at`, when any process (this one included) may take it over and try again."""
         values = (to_db(retry_at, "retry_at"), delivery_id, process)
 
-        async def update(db: aiosqlite.Connection) -> int:
-            await db.execute(
+        def update(db: sqlite3.Connection) -> int:
+            db.execute(
                 "UPDATE quiz_deliveries SET failures = failures + 1, lease_until = ? "
                 "WHERE delivery_id = ? AND status = 'claimed' AND claimed_by = ?",
                 values,
             )
-            row = await one(
-                db, "SELECT failures FROM quiz_deliveries WHERE delivery_id = ?", (delivery_id,)
-            )
+            row = db.execute(
+                "SELECT failures FROM quiz_deliveries WHERE delivery_id = ?", (delivery_id,)
+            ).fetchone()
             return int(row[0]) if row is not None else 0
 
         result: int = await self._write(update)
@@ -303,8 +307,8 @@ class SqliteQuizzes:
         at = to_db(now, "now")
         posted_at = at if status is DeliveryStatus.POSTED else None
 
-        async def update(db: aiosqlite.Connection) -> None:
-            await db.execute(
+        def update(db: sqlite3.Connection) -> None:
+            db.execute(
                 "UPDATE quiz_deliveries SET status = ?, posted_at = coalesce(?, posted_at), "
                 "note = ? WHERE delivery_id = ?",
                 (status.value, posted_at, note, delivery_id),
@@ -313,10 +317,8 @@ class SqliteQuizzes:
         await self._write(update)
 
     async def set_post_message(self, post_id: int, message_id: int) -> None:
-        async def update(db: aiosqlite.Connection) -> None:
-            await db.execute(
-                "UPDATE posts SET message_id = ? WHERE post_id = ?", (message_id, post_id)
-            )
+        def update(db: sqlite3.Connection) -> None:
+            db.execute("UPDATE posts SET message_id = ? WHERE post_id = ?", (message_id, post_id))
 
         await self._write(update)
 
@@ -343,13 +345,13 @@ class SqliteQuizzes:
         """Claim the closing: True for the one process that closes the delivery."""
         values = (to_db(now, "now"), delivery_id)
 
-        async def update(db: aiosqlite.Connection) -> bool:
-            async with db.execute(
+        def update(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
                 "UPDATE quiz_deliveries SET status = 'closed', closed_at = ? "
                 "WHERE delivery_id = ? AND status = 'posted'",
                 values,
-            ) as cursor:
-                return cursor.rowcount == 1
+            )
+            return cursor.rowcount == 1
 
         result: bool = await self._write(update)
         return result
@@ -363,8 +365,8 @@ class SqliteQuizzes:
         return await one(self._reads, sql, (post_id,)) is not None
 
     async def set_summary_message(self, delivery_id: int, message_id: int) -> None:
-        async def update(db: aiosqlite.Connection) -> None:
-            await db.execute(
+        def update(db: sqlite3.Connection) -> None:
+            db.execute(
                 "UPDATE quiz_deliveries SET summary_message_id = ? WHERE delivery_id = ?",
                 (message_id, delivery_id),
             )

@@ -30,6 +30,7 @@ from bot.store.errors import (
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
+LOOKUP_BUSY_TIMEOUT_MS = 100
 """How long a write waits for another process's lock (e.g. two bots overlapping in a deploy)."""
 
 _FILE_NAME = re.compile(r"(?P<version>\d{4})_(?P<name>[a-z0-9_]+)\.sql")
@@ -105,6 +106,19 @@ async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connectio
     except BaseException:
         await connection.close()
         raise
+    return connection
+
+
+def connect_for_lookups(path: Path) -> sqlite3.Connection:
+    """A read-only plain connection for lookups by primary key, made on the event loop itself.
+
+    In WAL mode a reader never waits for the writer; a short busy timeout bounds the rare wait
+    (the WAL index being rebuilt after a crash) so the loop cannot stall for long.
+    """
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    connection.execute(f"PRAGMA busy_timeout = {LOOKUP_BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA query_only = ON")
     return connection
 
 

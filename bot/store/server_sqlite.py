@@ -6,6 +6,7 @@ is one job, and a moderator's action is recorded in the same transaction as its 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from sqlite3 import Row
@@ -26,7 +27,7 @@ from bot.store.servers import (
 )
 
 T = TypeVar("T")
-Submit = Callable[[Callable[[aiosqlite.Connection], Awaitable[T]]], Awaitable[T]]
+Submit = Callable[[Callable[[sqlite3.Connection], T]], Awaitable[T]]
 
 
 class SqliteServers:
@@ -61,12 +62,12 @@ class SqliteServers:
             "at": to_db(audit.acted_at, "acted_at"),
         }
 
-        async def save(db: aiosqlite.Connection) -> None:
-            await db.execute(sql.SAVE_SETTINGS, values)
-            await db.execute(sql.CLEAR_PRACTICE_CHANNELS, (settings.guild_id,))
+        def save(db: sqlite3.Connection) -> None:
+            db.execute(sql.SAVE_SETTINGS, values)
+            db.execute(sql.CLEAR_PRACTICE_CHANNELS, (settings.guild_id,))
             for channel_id in sorted(settings.practice_channel_ids):
-                await db.execute(sql.ADD_PRACTICE_CHANNEL, (settings.guild_id, channel_id))
-            await _record(db, audit)
+                db.execute(sql.ADD_PRACTICE_CHANNEL, (settings.guild_id, channel_id))
+            _record(db, audit)
 
         await self._write(save)
         return settings
@@ -76,11 +77,10 @@ class SqliteServers:
         return post_from_row(row) if row is not None else None
 
     async def reset_attempts(self, *, post_id: int, member_id: int, audit: Audit) -> int:
-        async def reset(db: aiosqlite.Connection) -> int:
-            await db.execute(sql.RESET_HINTS, (post_id, member_id))
-            async with db.execute(sql.RESET_ATTEMPTS, (post_id, member_id)) as cursor:
-                deleted = cursor.rowcount
-            await _record(db, audit)
+        def reset(db: sqlite3.Connection) -> int:
+            db.execute(sql.RESET_HINTS, (post_id, member_id))
+            deleted = db.execute(sql.RESET_ATTEMPTS, (post_id, member_id)).rowcount
+            _record(db, audit)
             return deleted
 
         result: int = await self._write(reset)
@@ -89,11 +89,10 @@ class SqliteServers:
     async def close_post(self, post_id: int, audit: Audit) -> bool:
         values = (post_id, audit.moderator_id, to_db(audit.acted_at, "acted_at"))
 
-        async def close(db: aiosqlite.Connection) -> bool:
-            async with db.execute(sql.CLOSE_POST, values) as cursor:
-                closed = cursor.rowcount == 1
+        def close(db: sqlite3.Connection) -> bool:
+            closed = db.execute(sql.CLOSE_POST, values).rowcount == 1
             if closed:
-                await _record(db, audit)
+                _record(db, audit)
             return closed
 
         result: bool = await self._write(close)
@@ -108,16 +107,15 @@ class SqliteServers:
     ) -> bool:
         at = to_db(audit.acted_at, "acted_at")
 
-        async def change(db: aiosqlite.Connection) -> bool:
+        def change(db: sqlite3.Connection) -> bool:
             if disabled:
                 values: tuple[Any, ...] = (guild_id, exercise_id, audit.moderator_id, at)
                 statement = sql.DISABLE_EXERCISE
             else:
                 values, statement = (guild_id, exercise_id), sql.ENABLE_EXERCISE
-            async with db.execute(statement, values) as cursor:
-                changed = cursor.rowcount == 1
+            changed = db.execute(statement, values).rowcount == 1
             if changed:
-                await _record(db, audit)
+                _record(db, audit)
             return changed
 
         result: bool = await self._write(change)
@@ -137,9 +135,9 @@ class SqliteServers:
         version = (post.guild_id, post.exercise_id, post.content_hash)
         values = (post.guild_id, post.post_id, post.exercise_id, post.content_hash)
 
-        async def add(db: aiosqlite.Connection) -> int:
-            await db.execute(sql.ADD_REPORT, (*values, member_id, reason, at))
-            row = await _one(db, sql.REPORT_COUNT, version)
+        def add(db: sqlite3.Connection) -> int:
+            db.execute(sql.ADD_REPORT, (*values, member_id, reason, at))
+            row = db.execute(sql.REPORT_COUNT, version).fetchone()
             return int(row[0]) if row is not None else 0
 
         result: int = await self._write(add)
@@ -171,16 +169,15 @@ class SqliteServers:
     async def forget_member(self, *, guild_id: int, member_id: int, now: datetime) -> Forgotten:
         values = {"guild": guild_id, "member": member_id, "at": to_db(now, "now")}
 
-        async def forget(db: aiosqlite.Connection) -> Forgotten:
-            counts = []
-            for statement in (sql.FORGET_ATTEMPTS, sql.FORGET_HINTS, sql.FORGET_REPORTS):
-                async with db.execute(statement, values) as cursor:
-                    counts.append(cursor.rowcount)
-            await db.execute(sql.FORGET_TEST_QUESTIONS, values)
-            async with db.execute(sql.FORGET_TEST_RUNS, values) as cursor:
-                runs = cursor.rowcount
-            await db.execute(sql.FORGET_NAME, values)
-            await db.execute(sql.REMEMBER_FORGOTTEN, values)
+        def forget(db: sqlite3.Connection) -> Forgotten:
+            counts = [
+                db.execute(statement, values).rowcount
+                for statement in (sql.FORGET_ATTEMPTS, sql.FORGET_HINTS, sql.FORGET_REPORTS)
+            ]
+            db.execute(sql.FORGET_TEST_QUESTIONS, values)
+            runs = db.execute(sql.FORGET_TEST_RUNS, values).rowcount
+            db.execute(sql.FORGET_NAME, values)
+            db.execute(sql.REMEMBER_FORGOTTEN, values)
             attempts, hints, reports = counts
             return Forgotten(attempts=attempts, hints=hints, test_runs=runs, reports=reports)
 
@@ -194,15 +191,14 @@ class SqliteServers:
     async def server_left(self, guild_id: int, now: datetime) -> None:
         values = (guild_id, to_db(now, "now"))
 
-        async def left(db: aiosqlite.Connection) -> None:
-            await db.execute(sql.SERVER_LEFT, values)
+        def left(db: sqlite3.Connection) -> None:
+            db.execute(sql.SERVER_LEFT, values)
 
         await self._write(left)
 
     async def server_returned(self, guild_id: int) -> bool:
-        async def returned(db: aiosqlite.Connection) -> bool:
-            async with db.execute(sql.SERVER_RETURNED, (guild_id,)) as cursor:
-                return cursor.rowcount == 1
+        def returned(db: sqlite3.Connection) -> bool:
+            return db.execute(sql.SERVER_RETURNED, (guild_id,)).rowcount == 1
 
         result: bool = await self._write(returned)
         return result
@@ -210,25 +206,25 @@ class SqliteServers:
     async def delete_departed_servers(self, now: datetime) -> list[int]:
         to_db(now, "now")  # refuses a naive time before anything is deleted
 
-        async def delete(db: aiosqlite.Connection) -> list[int]:
+        def delete(db: sqlite3.Connection) -> list[int]:
             due = []
             values = {"default_days": DEFAULT_FORGET_AFTER_DAYS}
-            for row in await _all(db, sql.DEPARTED, values):
+            for row in db.execute(sql.DEPARTED, values).fetchall():
                 if from_db(row["left_at"]) + timedelta(days=row["days"]) <= now:
                     due.append(int(row["guild_id"]))
             for guild_id in due:
                 for statement in sql.DELETE_SERVER:
-                    await db.execute(statement, {"guild": guild_id})
+                    db.execute(statement, {"guild": guild_id})
             return due
 
         result: list[int] = await self._write(delete)
         return result
 
 
-async def _record(db: aiosqlite.Connection, audit: Audit) -> None:
+def _record(db: sqlite3.Connection, audit: Audit) -> None:
     at = to_db(audit.acted_at, "acted_at")
     values = (audit.guild_id, audit.moderator_id, audit.action, audit.detail[:300], at)
-    await db.execute(sql.AUDIT, values)
+    db.execute(sql.AUDIT, values)
 
 
 async def _one(db: aiosqlite.Connection, statement: str, values: Any) -> Row | None:

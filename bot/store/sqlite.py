@@ -1,12 +1,15 @@
 """The learner store in one SQLite file: one writer connection, one read connection (WAL).
 
-Every write goes through `Writer` in its own transaction, and each rule that needs the
-current count (the attempt limit, no farming) is checked inside that same transaction,
-never read first and written after an await elsewhere. No Discord, Django or HTTP here.
+Every write is a job for `Writer` (a plain function of a sqlite3 connection, run in its own
+SAVEPOINT of a batch's transaction), and each rule that needs the current count (the attempt
+limit, no farming) is checked inside that same job, never read first and written after an
+await elsewhere. Reads go through aiosqlite. No Discord, Django or HTTP here.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -39,7 +42,7 @@ from bot.store.protocol import (
 )
 from bot.store.quizzes import SqliteQuizzes
 from bot.store.rows import attempt_from_row, from_db, post_from_row, to_db
-from bot.store.schema import connect, open_for_writing
+from bot.store.schema import connect, connect_for_lookups, open_for_writing
 from bot.store.server_sqlite import SqliteServers
 from bot.store.writer import WriteJob, Writer
 from exercises.model import LETTERS, MAX_BLANKS, Difficulty
@@ -52,12 +55,16 @@ class SqliteStore:
     """Implements bot.store.Store. Open with `await SqliteStore.open(path)`, then close()."""
 
     def __init__(
-        self, path: Path, writer: Writer, writes: aiosqlite.Connection, reads: aiosqlite.Connection
+        self,
+        path: Path,
+        writer: Writer,
+        reads: aiosqlite.Connection,
+        lookups: sqlite3.Connection,
     ) -> None:
         self.path = path
         self._writer = writer
-        self._writes = writes
         self._reads = reads
+        self._lookups = lookups
         self._closed = False
         self.quizzes = SqliteQuizzes(self._write, reads)
         self.guilds = SqliteGuilds(self._write, reads)
@@ -65,22 +72,25 @@ class SqliteStore:
         self.servers = SqliteServers(self._write, reads)
 
     @classmethod
-    async def open(cls, path: Path | str) -> SqliteStore:
+    async def open(
+        cls, path: Path | str, *, before_commit: Callable[[sqlite3.Connection], None] | None = None
+    ) -> SqliteStore:
         """Open or create the database at `path` and bring its schema up to date.
 
         Raises DatabaseUnusable (naming the path and what to do) and leaves the file as it
         was if it cannot be written, is not this bot's database, or is from a newer release.
+        `before_commit` is for tests only (see Writer.open).
         """
         path = Path(path)
-        writes = await open_for_writing(path)
+        checked = await open_for_writing(path)  # refusals, backup, WAL and migrations
+        await checked.close()  # the writer writes on a connection of its own thread
+        writer = await Writer.open(path, before_commit=before_commit)
         try:
             reads = await connect(path, read_only=True)
         except BaseException:
-            await writes.close()
+            await writer.stop()
             raise
-        writer = Writer(writes)
-        writer.start()
-        return cls(path, writer, writes, reads)
+        return cls(path, writer, reads, connect_for_lookups(path))
 
     async def close(self) -> None:
         if self._closed:
@@ -89,8 +99,8 @@ class SqliteStore:
         try:
             await self._writer.stop()
         finally:
+            self._lookups.close()
             await self._reads.close()
-            await self._writes.close()
 
     async def __aenter__(self) -> SqliteStore:
         return self
@@ -132,25 +142,25 @@ class SqliteStore:
             to_db(posted_at, "posted_at"),
         )
 
-        async def insert(db: aiosqlite.Connection) -> Post:
-            async with db.execute(queries.INSERT_POST, values) as cursor:
-                post_id = cursor.lastrowid
+        def insert(db: sqlite3.Connection) -> Post:
+            post_id = db.execute(queries.INSERT_POST, values).lastrowid
             assert post_id is not None
-            return await _post(db, post_id)
+            return _post(db, post_id)
 
         return await self._write(insert)
 
     async def set_post_message(self, post_id: int, message_id: int) -> Post:
-        async def update(db: aiosqlite.Connection) -> Post:
-            async with db.execute(queries.SET_POST_MESSAGE, (message_id, post_id)) as cursor:
-                if cursor.rowcount == 0:
-                    raise UnknownPost(post_id)
-            return await _post(db, post_id)
+        def update(db: sqlite3.Connection) -> Post:
+            if db.execute(queries.SET_POST_MESSAGE, (message_id, post_id)).rowcount == 0:
+                raise UnknownPost(post_id)
+            return _post(db, post_id)
 
         return await self._write(update)
 
     async def get_post(self, post_id: int) -> Post | None:
-        row = await _one(self._reads, queries.POST, (post_id,))
+        """A lookup by primary key, on the event loop: a few microseconds in WAL, where a hop
+        to the read connection's thread costs far more on a busy loop (every click reads)."""
+        row = self._lookups.execute(queries.POST, (post_id,)).fetchone()
         return post_from_row(row) if row is not None else None
 
     # Attempts and hints
@@ -168,11 +178,14 @@ class SqliteStore:
         _check_answer(answer)
         at = to_db(answered_at, "answered_at")
 
-        async def record(db: aiosqlite.Connection) -> AttemptResult:
-            original = await _one(db, queries.ATTEMPT_BY_INTERACTION, (interaction_id,))
-            if original is not None:
-                before = attempt_from_row(original)
-                standing = await _standing(db, before.post_id, before.member_id)
+        def record(db: sqlite3.Connection) -> AttemptResult:
+            checks = {"post": post_id, "member": member_id, "interaction": interaction_id}
+            row = db.execute(queries.RECORD_CHECKS, {**checks, "answer": answer}).fetchone()
+            standing = _standing_from(row, post_id)
+            if row["recorded_attempt_id"] is not None:
+                before = _attempt(db, row["recorded_attempt_id"])
+                if (before.post_id, before.member_id) != (post_id, member_id):
+                    standing = _standing_now(db, before.post_id, before.member_id)
                 return AttemptResult(
                     AttemptOutcome.ALREADY_RECORDED,
                     before,
@@ -180,17 +193,14 @@ class SqliteStore:
                     standing.solution_seen_before,
                     standing.forgotten_since_posted,
                 )
-            standing = await _standing(db, post_id, member_id)
             if standing.solved:
                 return AttemptResult(AttemptOutcome.ALREADY_SOLVED, None, standing.attempts_left)
             if standing.attempts_left == 0:
                 return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
-            same = await _one(db, queries.SAME_ANSWER_BEFORE, (post_id, member_id, answer))
-            if same is not None:
-                repeated = attempt_from_row(same)
+            if row["same_answer_attempt_id"] is not None:
                 return AttemptResult(
                     AttemptOutcome.REPEATED_ANSWER,
-                    repeated,
+                    _attempt(db, row["same_answer_attempt_id"]),
                     standing.attempts_left,
                     standing.solution_seen_before,
                     standing.forgotten_since_posted,
@@ -216,8 +226,8 @@ class SqliteStore:
                 "points": points,
                 "at": at,
             }
-            async with db.execute(queries.INSERT_ATTEMPT_IF_ALLOWED, values) as cursor:
-                attempt_id = cursor.lastrowid if cursor.rowcount == 1 else None
+            cursor = db.execute(queries.INSERT_ATTEMPT_IF_ALLOWED, values)
+            attempt_id = cursor.lastrowid if cursor.rowcount == 1 else None
             if attempt_id is None:
                 return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
             recorded = Attempt(
@@ -249,12 +259,11 @@ class SqliteStore:
             raise ValueError(f"hints are numbered from 1, got {hint_number}")
         values = (post_id, member_id, hint_number, to_db(used_at, "used_at"))
 
-        async def take(db: aiosqlite.Connection) -> HintUse:
-            if await _one(db, queries.POST, (post_id,)) is None:
+        def take(db: sqlite3.Connection) -> HintUse:
+            if db.execute(queries.POST, (post_id,)).fetchone() is None:
                 raise UnknownPost(post_id)
-            async with db.execute(queries.INSERT_HINT, values) as cursor:
-                newly_used = cursor.rowcount == 1
-            row = await _one(db, queries.HINTS_USED, (post_id, member_id))
+            newly_used = db.execute(queries.INSERT_HINT, values).rowcount == 1
+            row = db.execute(queries.HINTS_USED, (post_id, member_id)).fetchone()
             assert row is not None
             return HintUse(hint_number, newly_used, int(row[0]))
 
@@ -336,8 +345,8 @@ class SqliteStore:
     ) -> None:
         values = (guild_id or _GLOBAL, tree_hash, to_db(synced_at, "synced_at"))
 
-        async def record(db: aiosqlite.Connection) -> None:
-            await db.execute(queries.RECORD_COMMAND_SYNC, values)
+        def record(db: sqlite3.Connection) -> None:
+            db.execute(queries.RECORD_COMMAND_SYNC, values)
 
         await self._write(record)
 
@@ -350,7 +359,7 @@ class SqliteStore:
     async def check_writable(self) -> None:
         """Take the write lock and commit nothing: raises if the store cannot write now."""
 
-        async def nothing(db: aiosqlite.Connection) -> None:
+        def nothing(db: sqlite3.Connection) -> None:
             return None
 
         await self._write(nothing)
@@ -375,7 +384,19 @@ class _Standing:
 
 
 async def _standing(db: aiosqlite.Connection, post_id: int, member_id: int) -> _Standing:
-    row = await _one(db, queries.STANDING, {"post": post_id, "member": member_id})
+    """As read on the read connection."""
+    return _standing_from(
+        await _one(db, queries.STANDING, {"post": post_id, "member": member_id}), post_id
+    )
+
+
+def _standing_now(db: sqlite3.Connection, post_id: int, member_id: int) -> _Standing:
+    """As read inside a write job's transaction."""
+    row = db.execute(queries.STANDING, {"post": post_id, "member": member_id}).fetchone()
+    return _standing_from(row, post_id)
+
+
+def _standing_from(row: Row | None, post_id: int) -> _Standing:
     if row is None:
         raise UnknownPost(post_id)
     return _Standing(
@@ -390,8 +411,14 @@ async def _standing(db: aiosqlite.Connection, post_id: int, member_id: int) -> _
     )
 
 
-async def _post(db: aiosqlite.Connection, post_id: int) -> Post:
-    row = await _one(db, queries.POST, (post_id,))
+def _attempt(db: sqlite3.Connection, attempt_id: int) -> Attempt:
+    row = db.execute(queries.ATTEMPT, (attempt_id,)).fetchone()
+    assert row is not None, "read in the same transaction that found its id"
+    return attempt_from_row(row)
+
+
+def _post(db: sqlite3.Connection, post_id: int) -> Post:
+    row = db.execute(queries.POST, (post_id,)).fetchone()
     if row is None:
         raise UnknownPost(post_id)
     return post_from_row(row)

@@ -1,19 +1,28 @@
-"""The one writer: a task that drains a queue of write jobs onto one SQLite connection.
+"""The one writer: every waiting write job runs in one batch, on one thread, with one COMMIT.
 
-Each job runs in its own BEGIN IMMEDIATE transaction and its caller hears back only after
-that COMMIT. Nothing else may write on this connection, and no job may await anything but
-its own statements (it holds the database's write lock while it runs).
+A write job is a plain function of a `sqlite3.Connection`. The writer owns that connection
+on a thread of its own; it takes every job queued so far, runs them in one BEGIN IMMEDIATE
+transaction, each inside its own SAVEPOINT (a job that raises is rolled back alone, and its
+caller gets the exception), then commits once. Callers hear back only after that COMMIT:
+an attempt is never reported recorded before it is. Nothing else may write on this
+connection, and a job may not begin, commit or roll back itself.
+
+Why not aiosqlite for writes: its public API runs one statement per hop to its thread (about
+70 us each here), and cannot run a function of ours on that thread; a click's job of four
+statements then cost more in hops than in SQLite. One hop per batch costs the same as one
+statement. The read connection stays aiosqlite (see sqlite.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, TypeVar
-
-import aiosqlite
 
 from bot.store.errors import StoreClosed
 
@@ -21,8 +30,11 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-WriteJob = Callable[[aiosqlite.Connection], Awaitable[T]]
-"""Statements for one caller; they run inside a transaction the writer opens and commits."""
+WriteJob = Callable[[sqlite3.Connection], T]
+"""Statements for one caller; they run inside a SAVEPOINT of a transaction the writer commits."""
+
+MAX_BATCH = 512
+"""Jobs per transaction at most: a burst commits in a few batches, each answered at once."""
 
 
 @dataclass(slots=True)
@@ -31,24 +43,54 @@ class _Queued(Generic[T]):
     done: asyncio.Future[T]
 
 
-class Writer:
-    """Serialises writes. A later issue may commit several queued jobs at once (a SAVEPOINT
-    each, one COMMIT for the batch) without changing `submit`'s promise."""
+@dataclass(slots=True)
+class _Outcome:
+    result: Any = None
+    error: BaseException | None = None
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+
+class Writer:
+    """Serialises writes: one batch at a time, one COMMIT per batch."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        thread: ThreadPoolExecutor,
+        *,
+        before_commit: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> None:
         self._connection = connection
+        self._thread = thread
+        self._before_commit = before_commit
         self._queue: asyncio.Queue[_Queued[Any] | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._drain(), name="store-writer")
+    @classmethod
+    async def open(
+        cls, path: Path, *, before_commit: Callable[[sqlite3.Connection], None] | None = None
+    ) -> Writer:
+        """A writer on its own thread and connection to `path` (already migrated, in WAL).
+
+        `before_commit(connection)` is for tests only: it runs on the writer's thread after a
+        batch's jobs and before its COMMIT, seeing the batch's writes (a test kills the
+        process there)."""
+        thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
+        loop = asyncio.get_running_loop()
+        try:
+            connection = await loop.run_in_executor(thread, _connect, path)
+        except BaseException:
+            thread.shutdown(wait=False)
+            raise
+        writer = cls(connection, thread, before_commit=before_commit)
+        writer._task = asyncio.create_task(writer._drain(), name="store-writer")
+        return writer
 
     async def submit(self, job: WriteJob[T]) -> T:
-        """Run `job` in its own transaction; return its result once committed.
+        """Run `job` in the next batch; return its result once that batch is committed.
 
         A caller cancelled while waiting does not cancel the write: an answered click is a
-        fact, and the writer runs every job it has queued (see _commit).
+        fact, and the writer runs every job it has queued.
         """
         if self._closing or self._task is None:
             raise StoreClosed()
@@ -57,45 +99,92 @@ class Writer:
         return await done
 
     async def stop(self) -> None:
-        """Refuse new jobs, finish the queued ones, then return."""
+        """Refuse new jobs, commit the queued ones, close the connection and the thread."""
         if self._closing:
             return
         self._closing = True
         self._queue.put_nowait(None)
-        if self._task is not None:
-            await self._task
+        try:
+            if self._task is not None:
+                await self._task
+        finally:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._thread, self._connection.close)
+            self._thread.shutdown(wait=True)
 
     async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        stopping = False
+        batch: list[_Queued[Any]] = []
         try:
-            while (queued := await self._queue.get()) is not None:
-                await self._commit(queued)
+            while not stopping:
+                first = await self._queue.get()
+                if first is None:
+                    break
+                batch = [first]
+                while len(batch) < MAX_BATCH and not self._queue.empty():
+                    queued = self._queue.get_nowait()
+                    if queued is None:
+                        stopping = True
+                        break
+                    batch.append(queued)
+                jobs = [queued.job for queued in batch]
+                outcomes = await loop.run_in_executor(self._thread, self._run_batch, jobs)
+                for queued, outcome in zip(batch, outcomes, strict=True):
+                    if queued.done.done():  # its caller stopped waiting
+                        continue
+                    if outcome.error is not None:
+                        queued.done.set_exception(outcome.error)
+                    else:
+                        queued.done.set_result(outcome.result)
+                batch = []
         finally:
             # Only reached early if the task itself was cancelled: nobody must wait forever.
-            while not self._queue.empty():
-                left = self._queue.get_nowait()
-                if left is not None and not left.done.done():
+            for left in batch:
+                if not left.done.done():
                     left.done.set_exception(StoreClosed())
+            while not self._queue.empty():
+                queued_left = self._queue.get_nowait()
+                if queued_left is not None and not queued_left.done.done():
+                    queued_left.done.set_exception(StoreClosed())
 
-    async def _commit(self, queued: _Queued[Any]) -> None:
-        # Runs even if the caller has stopped waiting (its future is then cancelled).
-        connection = self._connection
+    def _run_batch(self, jobs: list[WriteJob[Any]]) -> list[_Outcome]:
+        """On the writer's thread: every job in its SAVEPOINT, then one COMMIT."""
+        db = self._connection
+        outcomes: list[_Outcome] = []
         try:
-            await connection.execute("BEGIN IMMEDIATE")
-            result = await queued.job(connection)
-            await connection.execute("COMMIT")
-        except Exception as error:
-            if connection.in_transaction:
+            db.execute("BEGIN IMMEDIATE")
+            for job in jobs:
+                db.execute("SAVEPOINT job")
                 try:
-                    await connection.execute("ROLLBACK")
-                except Exception:
-                    log.exception("rolling back a failed write failed too")
-            if not queued.done.done():
-                queued.done.set_exception(error)
-        except BaseException:
-            # The writer task itself is being cancelled: its caller must not wait forever.
-            if not queued.done.done():
-                queued.done.set_exception(StoreClosed())
-            raise
-        else:
-            if not queued.done.done():
-                queued.done.set_result(result)
+                    result = job(db)
+                except Exception as error:
+                    db.execute("ROLLBACK TO job")  # this job's statements only
+                    db.execute("RELEASE job")
+                    outcomes.append(_Outcome(error=error))
+                else:
+                    db.execute("RELEASE job")
+                    outcomes.append(_Outcome(result=result))
+            if self._before_commit is not None:
+                self._before_commit(db)
+            db.execute("COMMIT")
+        except Exception as error:  # BEGIN or COMMIT failed: nothing of the batch is stored
+            if db.in_transaction:
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    log.exception("rolling back a failed batch failed too")
+            return [_Outcome(error=error) for _ in jobs]
+        return outcomes
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The writer's connection, opened on its own thread (and only ever used there)."""
+    from bot.store.schema import BUSY_TIMEOUT_MS
+
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA synchronous = NORMAL")  # WAL is the file's own, set at open
+    return connection

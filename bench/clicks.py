@@ -1,0 +1,218 @@
+"""Clicks: our bot (`python -m bot`, default settings) against a bare discord.py bot.
+
+Each bot runs in its own process against its own stand-in Discord (its own process, spec
+validation off). Bursts alternate between the two: distinct members each click an answer on
+a fresh multiple-choice post (ours) or on a message with the same buttons (the bare bot's).
+Then a paced run at `per_second` gives the tail latency a steady stream of clicks sees.
+
+Fails (BenchFailed) if any click is not answered exactly once, if the attempts in our
+database differ from the clicks answered, or if our bot does not stop cleanly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import statistics
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.processes import StandIn, rss_mb, spawn, stand_in, stop
+from bench.table import BenchFailed, Row
+
+
+@dataclass(frozen=True)
+class ClickPlan:
+    bursts: int = 10  # per bot; 10 x 1000 = the 10,000 interactions memory is measured after
+    burst: int = 1000
+    paced: int = 900
+    per_second: float = 300.0
+
+
+@dataclass
+class Side:
+    """One bot under test, its stand-in, and what its bursts measured."""
+
+    name: str
+    stand_in: StandIn
+    crowd: list[str] = field(default_factory=list)
+    throughputs: list[float] = field(default_factory=list)
+    burst_latencies: list[float] = field(default_factory=list)
+    paced_latencies: list[float] = field(default_factory=list)
+    answered: int = 0
+    start_seconds: float = 0.0
+
+    async def clicks(
+        self, message: dict[str, Any], custom_id: str, members: list[str], **how: Any
+    ) -> dict[str, Any]:
+        clicks = [[member, custom_id] for member in members]
+        result: dict[str, Any] = await self.stand_in.call(
+            "clicks", {"message": message["id"], "clicks": clicks, "within": 30, **how}, within=60
+        )
+        problems = {key: result[key] for key in ("unanswered", "answered_twice") if result[key]}
+        if result["answered"] != result["sent"] or problems:
+            raise BenchFailed(
+                f"{self.name}: {result['sent']} clicks, {result['answered']} answered exactly once"
+                f" ({problems or 'no answer counted'})"
+            )
+        self.answered += result["answered"]
+        return result
+
+
+async def run(plan: ClickPlan = ClickPlan()) -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="bench-clicks-") as folder, _kept_log(folder):
+        work = Path(folder)
+        async with stand_in() as ours_discord, stand_in() as bare_discord:
+            ours, bare = Side("ours", ours_discord), Side("bare discord.py", bare_discord)
+            for side in (ours, bare):
+                side.crowd = (await side.stand_in.call("crowd", {"count": plan.burst}))["members"]
+            database = work / "tutor.sqlite3"
+            bot = await _start(
+                ours,
+                "bot",
+                work,
+                DATABASE_PATH=str(database),
+                TUTOR_URL="http://127.0.0.1:9",
+                command="practice",
+            )
+            try:
+                bare_bot = await _start(bare, "bench.bare_bot", work, command=None)
+                try:
+                    await _bursts(plan, ours, bare)
+                    bot_rss, bare_rss = rss_mb(bot.pid), rss_mb(bare_bot.pid)
+                finally:
+                    await stop(bare_bot)
+            finally:
+                status = await stop(bot)
+            if status != 0:
+                log = (work / "bot.log").read_text()[-2000:]
+                raise BenchFailed(f"our bot exited with status {status} on SIGTERM:\n{log}")
+            with sqlite3.connect(database) as db:
+                (attempts,) = db.execute("SELECT count(*) FROM attempts").fetchone()
+            if attempts != ours.answered:
+                raise BenchFailed(
+                    f"{ours.answered} clicks were answered but {attempts} attempts are recorded"
+                )
+    return _rows(plan, ours, bare, bot_rss, bare_rss)
+
+
+async def _start(
+    side: Side, module: str, work: Path, *, command: str | None, **env: str
+) -> asyncio.subprocess.Process:
+    started = asyncio.get_running_loop().time()
+    environment = {**side.stand_in.bot_environment(), **env}
+    process = await spawn(module, environment, cwd=work, log=work / f"{module}.log")
+    try:
+        await side.stand_in.call("ready", {"command": command, "within": 30}, within=30)
+    except BaseException:
+        await stop(process)
+        raise
+    side.start_seconds = asyncio.get_running_loop().time() - started
+    return process
+
+
+async def _bursts(plan: ClickPlan, ours: Side, bare: Side) -> None:
+    posters = iter(ours.crowd)
+    for _ in range(plan.bursts):
+        post, answer_id = await _multiple_choice_post(ours, posters)
+        result = await ours.clicks(post, answer_id, ours.crowd[: plan.burst])
+        ours.throughputs.append(result["sent"] / result["seconds"])
+        ours.burst_latencies += result["latencies_ms"]
+        same = (await bare.stand_in.call("post", {"message": post}))["message"]
+        result = await bare.clicks(same, answer_id, bare.crowd[: plan.burst])
+        bare.throughputs.append(result["sent"] / result["seconds"])
+        bare.burst_latencies += result["latencies_ms"]
+    paced = plan.paced
+    post, answer_id = await _multiple_choice_post(ours, posters)
+    result = await ours.clicks(post, answer_id, ours.crowd[:paced], per_second=plan.per_second)
+    ours.paced_latencies = result["latencies_ms"]
+    same = (await bare.stand_in.call("post", {"message": post}))["message"]
+    result = await bare.clicks(same, answer_id, bare.crowd[:paced], per_second=plan.per_second)
+    bare.paced_latencies = result["latencies_ms"]
+
+
+async def _multiple_choice_post(ours: Side, posters: Any) -> tuple[dict[str, Any], str]:
+    """/practice (by a new member each time: it has a cooldown) until it posts a
+    multiple-choice exercise; the post and its first answer button."""
+    for _ in range(50):
+        asked = {"member": next(posters), "command": "practice", "within": 10}
+        post = (await ours.stand_in.call("command", asked))["message"]
+        answers = [custom_id for custom_id in post["custom_ids"] if custom_id.startswith("t1:a:")]
+        if answers:
+            return post, answers[0]
+    raise BenchFailed("/practice never posted a multiple-choice exercise in 50 tries")
+
+
+@contextlib.contextmanager
+def _kept_log(folder: str) -> Iterator[None]:
+    """On a failure, our bot's log is kept (its path printed) with its first warnings shown:
+    what it said is the first clue."""
+    try:
+        yield
+    except BenchFailed:
+        log = Path(folder, "bot.log")
+        if log.exists():
+            kept = Path(tempfile.mkstemp(prefix="bench-bot-", suffix=".log")[1])
+            kept.write_text(log.read_text())
+            lines = [line for line in log.read_text().splitlines() if " INFO " not in line]
+            print("\n".join(lines[:20]), f"\n(our bot's whole log: {kept})", file=sys.stderr)
+        raise
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def _rows(plan: ClickPlan, ours: Side, bare: Side, bot_rss: float, bare_rss: float) -> list[Row]:
+    ratios = [o / b for o, b in zip(ours.throughputs, bare.throughputs, strict=True)]
+    return [
+        Row(
+            f"clicks/s, bursts of {plan.burst} (median of {plan.bursts}; ratio = median of pairs)",
+            statistics.median(ours.throughputs),
+            statistics.median(bare.throughputs),
+            "clicks/s",
+            ">= 0.7x",
+            ratio_override=statistics.median(ratios),
+        ),
+        Row(
+            f"p99 click to answer, in bursts of {plan.burst}",
+            percentile(ours.burst_latencies, 0.99),
+            percentile(bare.burst_latencies, 0.99),
+            "ms",
+            "(under 3 s)",
+            higher_is_better=False,
+        ),
+        Row(
+            f"p99 click to answer, paced {plan.per_second:.0f}/s ({plan.paced} clicks)",
+            percentile(ours.paced_latencies, 0.99),
+            percentile(bare.paced_latencies, 0.99),
+            "ms",
+            "< 50 ms",
+            higher_is_better=False,
+        ),
+        Row(
+            f"bot RSS after {plan.bursts * plan.burst + plan.paced:,} clicks",
+            bot_rss,
+            bare_rss,
+            "MB",
+            "< 150 MB",
+            higher_is_better=False,
+        ),
+        Row(
+            "bot start to ready (commands synced)",
+            ours.start_seconds,
+            bare.start_seconds,
+            "s",
+            "< 3 s",
+            higher_is_better=False,
+        ),
+    ]
+
+
+SMOKE = ClickPlan(bursts=1, burst=20, paced=10, per_second=100.0)

@@ -1,0 +1,66 @@
+"""A small version of each benchmark, so that `make bench` never rots: its processes start,
+its correctness checks pass, and it gives every row of the table. Speed is not checked here."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import __main__ as bench_main
+from bench import clicks, runs, store
+from bench.table import BenchFailed, Row, render
+
+
+def by_unit(rows: list[Row]) -> dict[str, list[Row]]:
+    found: dict[str, list[Row]] = {}
+    for row in rows:
+        found.setdefault(row.unit, []).append(row)
+    return found
+
+
+async def test_the_clicks_benchmark_answers_every_click_once_and_records_each() -> None:
+    rows = await clicks.run(clicks.SMOKE)  # raises BenchFailed otherwise
+
+    units = by_unit(rows)
+    assert [row.unit for row in rows] == ["clicks/s", "ms", "ms", "MB", "s"]
+    assert all(row.ours > 0 and row.baseline for row in rows)
+    assert units["clicks/s"][0].ratio is not None
+
+
+async def test_the_store_benchmark_leaves_one_row_per_operation_in_both_databases() -> None:
+    [row] = await store.run(store.SMOKE)
+
+    assert row.unit == "ops/s"
+    assert row.ours > 0
+    assert row.baseline
+
+
+async def test_the_runs_benchmark_gets_the_examples_own_response_from_every_run() -> None:
+    rows = await runs.run(runs.SMOKE)
+
+    wall = rows[0]
+    assert wall.unit == "s"
+    assert wall.ours >= runs.OWN_SECONDS  # the example awaits a whole second
+    assert [row.unit for row in rows[1:]] == ["ms", "MB", "s"]
+
+
+def test_the_table_names_the_machine_and_the_ratio_against_the_baseline() -> None:
+    rows = [
+        Row("faster", 300, 100, "ops/s", ">= 0.5x"),
+        Row("slower", 4.0, 2.0, "ms", "< 5 ms", higher_is_better=False),
+    ]
+
+    table = render(rows)
+
+    assert "cores" in table.splitlines()[0]
+    assert "| 3.00x |" in table
+    assert "| 0.50x |" in table
+
+
+def test_a_failed_check_fails_make_bench(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    async def unanswered(*args: object, **kwargs: object) -> list[Row]:
+        raise BenchFailed("ours: 20 clicks, 19 answered exactly once")
+
+    monkeypatch.setattr(store, "run", unanswered)
+
+    assert bench_main.main(["store"]) == 1
+    assert "19 answered exactly once" in capsys.readouterr().err

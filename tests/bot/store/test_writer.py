@@ -1,0 +1,141 @@
+"""The writer's batches: waiting jobs share one transaction and one COMMIT, each in its own
+SAVEPOINT, and no caller hears back before that COMMIT."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.store.writer import Writer
+
+
+def numbers_table(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("CREATE TABLE numbers (n INTEGER PRIMARY KEY)")
+
+
+def stored(path: Path) -> list[int]:
+    with sqlite3.connect(path) as db:
+        return [row[0] for row in db.execute("SELECT n FROM numbers ORDER BY n")]
+
+
+def insert(n: int):
+    def job(db: sqlite3.Connection) -> int:
+        db.execute("INSERT INTO numbers (n) VALUES (?)", (n,))
+        return n
+
+    return job
+
+
+def insert_then_fail(n: int):
+    def job(db: sqlite3.Connection) -> int:
+        db.execute("INSERT INTO numbers (n) VALUES (?)", (n,))
+        raise ValueError(f"job {n} fails after its insert")
+
+    return job
+
+
+async def test_a_failing_job_in_a_batch_does_not_lose_the_others(tmp_path):
+    path = tmp_path / "w.sqlite3"
+    numbers_table(path)
+    commits: list[int] = []  # how many rows each batch held as it committed
+    writer = await Writer.open(
+        path,
+        before_commit=lambda db: commits.append(
+            db.execute("SELECT count(*) FROM numbers").fetchone()[0]
+        ),
+    )
+    try:
+        jobs = [insert(n) for n in range(1, 51)]
+        jobs[24] = insert_then_fail(25)
+        outcomes = await asyncio.gather(
+            *(writer.submit(job) for job in jobs), return_exceptions=True
+        )
+    finally:
+        await writer.stop()
+
+    assert commits == [49]  # all fifty in one batch: one COMMIT
+    assert isinstance(outcomes[24], ValueError)
+    assert [o for o in outcomes if not isinstance(o, BaseException)] == [
+        n for n in range(1, 51) if n != 25
+    ]
+    assert stored(path) == [n for n in range(1, 51) if n != 25]  # its own insert undone only
+
+
+async def test_a_job_that_breaks_a_constraint_fails_alone(tmp_path):
+    path = tmp_path / "w.sqlite3"
+    numbers_table(path)
+    writer = await Writer.open(path)
+    try:
+        outcomes = await asyncio.gather(
+            writer.submit(insert(1)),
+            writer.submit(insert(1)),  # the same key again
+            writer.submit(insert(2)),
+            return_exceptions=True,
+        )
+    finally:
+        await writer.stop()
+
+    assert outcomes[0] == 1
+    assert isinstance(outcomes[1], sqlite3.IntegrityError)
+    assert outcomes[2] == 2
+    assert stored(path) == [1, 2]
+
+
+async def test_no_caller_hears_back_before_its_batch_is_committed(tmp_path):
+    path = tmp_path / "w.sqlite3"
+    numbers_table(path)
+    heard: list[int] = []
+    seen_before_commit: list[list[int]] = []
+
+    def before_commit(db: sqlite3.Connection) -> None:
+        seen_before_commit.append(list(heard))  # nobody has been told yet
+
+    writer = await Writer.open(path, before_commit=before_commit)
+
+    async def submit(n: int) -> None:
+        heard.append(await writer.submit(insert(n)))
+
+    try:
+        await asyncio.gather(*(submit(n) for n in range(1, 11)))
+    finally:
+        await writer.stop()
+
+    assert seen_before_commit == [[]]
+    assert sorted(heard) == list(range(1, 11))
+
+
+async def test_a_batch_whose_commit_fails_fails_every_caller_and_stores_nothing(tmp_path):
+    path = tmp_path / "w.sqlite3"
+    numbers_table(path)
+
+    def refuse(db: sqlite3.Connection) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    writer = await Writer.open(path, before_commit=refuse)
+    try:
+        outcomes = await asyncio.gather(
+            *(writer.submit(insert(n)) for n in (1, 2)), return_exceptions=True
+        )
+    finally:
+        await writer.stop()
+
+    assert all(isinstance(o, sqlite3.OperationalError) for o in outcomes)
+    assert stored(path) == []
+
+
+@pytest.mark.parametrize("jobs", [1, 600])
+async def test_stopping_commits_every_queued_job(tmp_path, jobs):
+    path = tmp_path / "w.sqlite3"
+    numbers_table(path)
+    writer = await Writer.open(path)
+    pending = [asyncio.create_task(writer.submit(insert(n))) for n in range(1, jobs + 1)]
+    await asyncio.sleep(0)  # every submit has queued its job
+    await writer.stop()
+
+    assert sorted(await asyncio.gather(*pending)) == list(range(1, jobs + 1))
+    assert len(stored(path)) == jobs

@@ -1,0 +1,42 @@
+"""`python -m tests.e2e.killed_before_commit N`: `python -m bot`, except that its store's
+writer SIGKILLs this process just before committing the batch that would hold attempt N+1.
+
+The fixed point is reached through the writer's test-only `before_commit` hook, which sees the
+batch's uncommitted writes on the writer's own connection.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot import __main__ as bot_main
+from bot.store import SqliteStore
+
+
+def kill_before_commit(limit: int) -> Any:
+    def before_commit(db: sqlite3.Connection) -> None:
+        (attempts,) = db.execute("SELECT count(*) FROM attempts").fetchone()
+        if attempts > limit:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return before_commit
+
+
+def main() -> int:
+    limit = int(sys.argv[1])
+    opened = SqliteStore.open
+
+    async def open_with_hook(path: Path | str) -> SqliteStore:
+        return await opened(path, before_commit=kill_before_commit(limit))
+
+    SqliteStore.open = open_with_hook  # type: ignore[method-assign,assignment]  # this process only
+    return bot_main.main([])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
