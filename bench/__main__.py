@@ -1,5 +1,7 @@
-"""`python -m bench [clicks|store|runs ...] [--clicks-runs N] [--burst N] [--smoke]`: run the
-benchmarks and print one table. Exit status 1 when a correctness check inside one failed."""
+"""`python -m bench [clicks|store|runs ...] [--clicks-runs N] [--burst N] [--postgres URL]
+[--smoke]`: run the benchmarks and print one table. Exit status 1 when a correctness check
+inside one failed. With `--postgres`, the clicks benchmark runs once more with our bot's store
+on that PostgreSQL server (in a schema of its own), reported beside SQLite's rows."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ async def measure(
     smoke: bool,
     clicks_runs: int,
     burst: int | None = None,
+    postgres: str | None = None,
     rows: list[Row] | None = None,
 ) -> list[Row]:
     """Each benchmark's rows are appended to `rows` as it finishes (kept if a later fails)."""
@@ -34,6 +37,8 @@ async def measure(
                 if clicks_runs > 1:
                     found = [row.numbered(number) for row in found]
                 rows += found
+            if postgres:
+                rows += await clicks.run(plan, postgres=postgres)
         elif name == "store":
             rows += await store.run(store.SMOKE if smoke else store.StorePlan())
         elif name == "runs":
@@ -49,6 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--burst", type=int, help="clicks per burst (default 1000, 10,000 clicks in all)"
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also run the clicks benchmark with the store on this PostgreSQL server",
+    )
     arguments = parser.parse_args(argv)
     names = arguments.names or list(NAMES)
     if unknown := set(names) - set(NAMES):
@@ -61,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 smoke=arguments.smoke,
                 clicks_runs=arguments.clicks_runs,
                 burst=arguments.burst,
+                postgres=arguments.postgres,
                 rows=rows,
             )
         )

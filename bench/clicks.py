@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.postgres import count_attempts, fresh_schema
 from bench.processes import StandIn, rss_mb, spawn, stand_in, stop
 from bench.table import BenchFailed, Row
 
@@ -64,7 +65,18 @@ class Side:
         return result
 
 
-async def run(plan: ClickPlan = ClickPlan()) -> list[Row]:
+async def run(plan: ClickPlan = ClickPlan(), *, postgres: str | None = None) -> list[Row]:
+    """With `postgres` (a server's URL) our bot keeps its store there, in a fresh schema,
+    instead of in a SQLite file: the same run, the other backend."""
+    async with contextlib.AsyncExitStack() as stack:
+        database_url = await stack.enter_async_context(fresh_schema(postgres)) if postgres else None
+        rows = await _run(plan, database_url)
+    if postgres:
+        rows = [row.on_backend("PostgreSQL") for row in rows]
+    return rows
+
+
+async def _run(plan: ClickPlan, database_url: str | None) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="bench-clicks-") as folder, _kept_log(folder):
         work = Path(folder)
         async with stand_in() as ours_discord, stand_in() as bare_discord:
@@ -72,11 +84,12 @@ async def run(plan: ClickPlan = ClickPlan()) -> list[Row]:
             for side in (ours, bare):
                 side.crowd = (await side.stand_in.call("crowd", {"count": plan.burst}))["members"]
             database = work / "tutor.sqlite3"
+            store = {"DATABASE_URL": database_url} if database_url else {}
             bot = await _start(
                 ours,
                 "bot",
                 work,
-                DATABASE_PATH=str(database),
+                **(store or {"DATABASE_PATH": str(database)}),
                 TUTOR_URL="http://127.0.0.1:9",
                 command="practice",
             )
@@ -92,8 +105,11 @@ async def run(plan: ClickPlan = ClickPlan()) -> list[Row]:
             if status != 0:
                 log = (work / "bot.log").read_text()[-2000:]
                 raise BenchFailed(f"our bot exited with status {status} on SIGTERM:\n{log}")
-            with sqlite3.connect(database) as db:
-                (attempts,) = db.execute("SELECT count(*) FROM attempts").fetchone()
+            if database_url:
+                attempts = await count_attempts(database_url)
+            else:
+                with sqlite3.connect(database) as db:
+                    (attempts,) = db.execute("SELECT count(*) FROM attempts").fetchone()
             if attempts != ours.answered:
                 raise BenchFailed(
                     f"{ours.answered} clicks were answered but {attempts} attempts are recorded"

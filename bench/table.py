@@ -25,6 +25,10 @@ class Row:
     def numbered(self, number: int) -> Row:
         return dataclasses.replace(self, what=f"{self.what} [run {number}]")
 
+    def on_backend(self, backend: str) -> Row:
+        """The same measurement with our store on another backend, e.g. PostgreSQL."""
+        return dataclasses.replace(self, what=f"{self.what} [{backend}]")
+
     @property
     def ratio(self) -> float | None:
         """How ours compares: > 1 is better than the baseline, whichever way the unit goes."""

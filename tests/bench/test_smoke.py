@@ -8,6 +8,7 @@ import pytest
 from bench import __main__ as bench_main
 from bench import clicks, runs, store
 from bench.table import BenchFailed, Row, render
+from tests.postgres import require_postgres, server_url
 
 
 def by_unit(rows: list[Row]) -> dict[str, list[Row]]:
@@ -64,3 +65,13 @@ def test_a_failed_check_fails_make_bench(monkeypatch: pytest.MonkeyPatch, capsys
 
     assert bench_main.main(["store"]) == 1
     assert "19 answered exactly once" in capsys.readouterr().err
+
+
+async def test_the_clicks_benchmark_runs_with_the_store_on_postgresql_too() -> None:
+    require_postgres()
+
+    rows = await clicks.run(clicks.SMOKE, postgres=server_url())  # BenchFailed otherwise
+
+    assert [row.unit for row in rows] == ["clicks/s", "ms", "ms", "MB", "s"]
+    assert all(row.what.endswith("[PostgreSQL]") for row in rows)
+    assert all(row.ours > 0 and row.baseline for row in rows)
