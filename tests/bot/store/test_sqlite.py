@@ -4,6 +4,7 @@ import asyncio
 import hashlib
 import os
 import sqlite3
+import threading
 from contextlib import closing
 from datetime import UTC, datetime
 
@@ -282,8 +283,17 @@ async def test_a_failed_write_is_rolled_back_and_the_next_one_succeeds(tmp_path)
 
 
 async def test_an_answer_whose_caller_gave_up_is_still_recorded(tmp_path):
+    """The caller is cancelled while its write waits for the batch's COMMIT (held there by
+    the writer's test-only hook), so the cancel always comes before the write is done."""
     path = tmp_path / "cancel.sqlite3"
-    async with await SqliteStore.open(path) as store:
+    armed, holding, released = threading.Event(), threading.Event(), threading.Event()
+
+    def hold_the_commit(db):
+        if armed.is_set():
+            holding.set()
+            released.wait(30)  # bounded: the test releases it right after cancelling
+
+    async with await SqliteStore.open(path, before_commit=hold_the_commit) as store:
         hard = await store.create_post(
             guild_id=1,
             channel_id=2,
@@ -294,6 +304,7 @@ async def test_an_answer_whose_caller_gave_up_is_still_recorded(tmp_path):
             attempt_limit=3,
             posted_at=NOON,
         )
+        armed.set()
         click = asyncio.create_task(
             store.record_attempt(
                 post_id=hard.post_id,
@@ -304,10 +315,11 @@ async def test_an_answer_whose_caller_gave_up_is_still_recorded(tmp_path):
                 answered_at=NOON,
             )
         )
-        await asyncio.sleep(0)  # one turn of the loop: the click's job is queued, not committed
+        assert await asyncio.to_thread(holding.wait, 30)  # the click's batch awaits its COMMIT
         click.cancel()
         with pytest.raises(asyncio.CancelledError):
             await click
+        released.set()
     async with await SqliteStore.open(path) as reopened:
         progress = await reopened.progress_on_post(post_id=hard.post_id, member_id=5)
         assert (progress.attempts_used, progress.solved, progress.points) == (1, True, 30)
