@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.sandbox.members import (
-    SUB_COMMAND,
-    SUB_COMMAND_GROUP,
     DriverError,
     Invoked,
+    command_data,
     definitions_at,
     find_command,
     resolve,
@@ -55,19 +54,7 @@ def autocomplete_interaction(
         for key, value in options.items()
     ]
     values.append({"type": target["type"], "name": focused, "value": typed, "focused": True})
-    for depth in reversed(range(len(path))):
-        kind = SUB_COMMAND if depth == len(path) - 1 else SUB_COMMAND_GROUP
-        values = [{"type": kind, "name": path[depth], "options": values}]
-    data: dict[str, Any] = {
-        "id": registered["id"],
-        "name": name,
-        "type": registered.get("type", 1),
-        "options": values,
-    }
-    if "guild_id" in registered:
-        data["guild_id"] = registered["guild_id"]
-    if resolved:
-        data["resolved"] = resolved
+    data = command_data(registered, name, path, values, resolved)
     return world.new_interaction(APPLICATION_COMMAND_AUTOCOMPLETE, member, channel, data)
 
 

@@ -54,19 +54,7 @@ def command_interaction(
     resolved: dict[str, dict[str, Any]] = {}
     asked = definitions_at(definitions, path, command)
     values = _values(world, asked, options, resolved, Invoked(member, channel))
-    for depth in reversed(range(len(path))):
-        kind = SUB_COMMAND if depth == len(path) - 1 else SUB_COMMAND_GROUP
-        values = [{"type": kind, "name": path[depth], "options": values}]
-    data: dict[str, Any] = {
-        "id": registered["id"],
-        "name": name,
-        "type": registered.get("type", 1),
-        "options": values,
-    }
-    if "guild_id" in registered:
-        data["guild_id"] = registered["guild_id"]
-    if resolved:
-        data["resolved"] = resolved
+    data = command_data(registered, name, path, values, resolved)
     return world.new_interaction(APPLICATION_COMMAND, member, channel, data, age=age)
 
 
@@ -200,3 +188,27 @@ def interaction_payload(world: World, interaction: Interaction) -> dict[str, Any
     if interaction.message_id is not None:
         payload["message"] = world.messages[interaction.message_id].payload()
     return payload
+
+
+def command_data(
+    registered: dict[str, Any],
+    name: str,
+    path: list[str],
+    values: list[dict[str, Any]],
+    resolved: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """An application command's interaction data, its options nested in their subcommands."""
+    for depth in reversed(range(len(path))):
+        kind = SUB_COMMAND if depth == len(path) - 1 else SUB_COMMAND_GROUP
+        values = [{"type": kind, "name": path[depth], "options": values}]
+    data: dict[str, Any] = {
+        "id": registered["id"],
+        "name": name,
+        "type": registered.get("type", 1),
+        "options": values,
+    }
+    if "guild_id" in registered:
+        data["guild_id"] = registered["guild_id"]
+    if resolved:
+        data["resolved"] = resolved
+    return data
