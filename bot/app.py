@@ -58,6 +58,7 @@ from bot.reports import Reports
 from bot.retention import Retention
 from bot.run_it import ExampleRunner
 from bot.store import Store
+from bot.undelivered import Undelivered
 from exercises import Catalog
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class TutorBot(discord.AutoShardedClient):
             shard_ids=list(shard_ids) if shard_ids is not None else None,  # type: ignore[arg-type]
         )
         self.interaction_ages = InteractionAges(clock)
+        self.undelivered = Undelivered(clock)  # answers Discord would not take, summed up
         self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)
         self.practice = Practice(
             store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
@@ -259,8 +261,8 @@ class TutorBot(discord.AutoShardedClient):
         )
         if button is None:
             log.info("refused a click with custom_id %r", custom_id[:120])
-            await report(interaction, Refused(STALE_BUTTON))
-            metrics.INTERACTIONS.labels("refused").inc()
+            lost = await report(interaction, Refused(STALE_BUTTON))
+            metrics.INTERACTIONS.labels(metrics.LOST_OUTCOMES[lost] if lost else "refused").inc()
             self._settled(interaction)
             return
         await self.handle_button(interaction, button)
@@ -351,8 +353,10 @@ class TutorBot(discord.AutoShardedClient):
                 outcome.append("failed")
                 raise
 
-        await reply(interaction, observed(), replace=replace, defer_first=defer_first)
-        if not outcome:
+        lost = await reply(interaction, observed(), replace=replace, defer_first=defer_first)
+        if lost is not None:
+            outcome.insert(0, metrics.LOST_OUTCOMES[lost])
+        elif not outcome:
             outcome.append(_answered(interaction))
         metrics.INTERACTIONS.labels(outcome[0]).inc()
 
@@ -391,6 +395,7 @@ class TutorBot(discord.AutoShardedClient):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
         await self.counters.flush()  # while the connection is still there to edit with
+        self.undelivered.close()
         await super().close()
 
     async def _answer_in_flight(self) -> None:
