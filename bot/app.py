@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import discord
+import yarl
 from discord import app_commands
 
 from bot import (
@@ -43,6 +44,7 @@ from bot.custom_ids import (
     Submit,
 )
 from bot.errors import STALE_BUTTON, Refused
+from bot.gateway_start import wait_for_gateway
 from bot.interaction_age import InteractionAges
 from bot.member_data import MemberData
 from bot.moderation import Moderation
@@ -153,6 +155,7 @@ class TutorBot(discord.AutoShardedClient):
         self._prune_at = PRUNE_AT
         self._handling: set[asyncio.Task[Any]] = set()  # button handlers still running
         self._closing: asyncio.Task[None] | None = None
+        self._reaching_gateway: asyncio.Future[None] | None = None  # at start (launch_shard)
         self.connected = False  # to the gateway, as /health reports it
 
     def runs_shard_of(self, guild_id: int) -> bool:
@@ -189,6 +192,23 @@ class TutorBot(discord.AutoShardedClient):
     def _settled(self, interaction: discord.Interaction) -> None:
         """Its handler is done: answered, or (say, too late) never to be answered."""
         self._unanswered.pop(interaction.id, None)
+
+    async def launch_shard(
+        self, gateway: yarl.URL, shard_id: int, *, initial: bool = False
+    ) -> None:
+        """The first connection of this process: reachable within about two minutes, or
+        GatewayUnreachable (bot.gateway_start), not discord.py's endless retries."""
+        if initial:
+            self._reaching_gateway = asyncio.ensure_future(
+                wait_for_gateway(gateway, self.practice.clock)
+            )
+            try:
+                await self._reaching_gateway
+            except asyncio.CancelledError:
+                if self._closing is None:
+                    raise
+                return  # stopped while waiting for the gateway: nothing to connect
+        await super().launch_shard(gateway, shard_id, initial=initial)
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: slash commands synced if changed."""
@@ -390,6 +410,8 @@ class TutorBot(discord.AutoShardedClient):
         await asyncio.shield(self._closing)
 
     async def _close(self) -> None:
+        if self._reaching_gateway is not None:
+            self._reaching_gateway.cancel()  # a stop while the gateway is unreachable
         await self._answer_in_flight()
         for task in self._background:  # store work of gateway events: the store closes next
             task.cancel()
