@@ -23,8 +23,8 @@ from bot.clock import Clock
 
 log = logging.getLogger(__name__)
 
-UNKNOWN_INTERACTION = 10062  # Discord: "Unknown interaction" (its 3 s or 15 min are over)
-INTERACTION_ANSWERED_ALREADY = 40060  # Discord: "Interaction has already been acknowledged."
+UNKNOWN_INTERACTION_CODE = 10062  # Discord: "Unknown interaction" (its 3 s or 15 min are over)
+ANSWERED_ALREADY_CODE = 40060  # Discord: "Interaction has already been acknowledged."
 
 
 class Lost(StrEnum):
@@ -41,9 +41,9 @@ def lost_because(error: BaseException) -> Lost | None:
     seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, discord.HTTPException):
-            if seen.code == UNKNOWN_INTERACTION:
+            if seen.code == UNKNOWN_INTERACTION_CODE:
                 return Lost.EXPIRED
-            if seen.code == INTERACTION_ANSWERED_ALREADY:
+            if seen.code == ANSWERED_ALREADY_CODE:
                 return Lost.ANSWERED_ELSEWHERE
             if seen.status == 429 or seen.status >= 500:
                 return Lost.DISCORD_ERROR
