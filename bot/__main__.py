@@ -27,6 +27,7 @@ from bot.app import TutorBot
 from bot.clock import SystemClock
 from bot.command_sync import sync_if_changed
 from bot.discord_target import point_discord_at
+from bot.gateway_start import GatewayUnreachable
 from bot.health import Health, serving_health
 from bot.run_it import ExampleRunner
 from bot.settings import Settings, SettingsError
@@ -204,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _failed("Discord refused DISCORD_TOKEN; copy the bot's token again", settings)
     except aiohttp.ClientConnectionError as error:
         return _failed(unreachable(error), settings)
+    except GatewayUnreachable as error:
+        return _failed(str(error), settings)
     return 0
 
 

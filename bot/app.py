@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import discord
+import yarl
 from discord import app_commands
 
 from bot import (
@@ -43,6 +44,7 @@ from bot.custom_ids import (
     Submit,
 )
 from bot.errors import STALE_BUTTON, Refused
+from bot.gateway_start import wait_for_gateway
 from bot.interaction_age import InteractionAges
 from bot.member_data import MemberData
 from bot.moderation import Moderation
@@ -58,6 +60,7 @@ from bot.reports import Reports
 from bot.retention import Retention
 from bot.run_it import ExampleRunner
 from bot.store import Store
+from bot.undelivered import Undelivered
 from exercises import Catalog
 
 log = logging.getLogger(__name__)
@@ -101,6 +104,7 @@ class TutorBot(discord.AutoShardedClient):
             shard_ids=list(shard_ids) if shard_ids is not None else None,  # type: ignore[arg-type]
         )
         self.interaction_ages = InteractionAges(clock)
+        self.undelivered = Undelivered(clock)  # answers Discord would not take, summed up
         self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)
         self.practice = Practice(
             store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
@@ -151,6 +155,7 @@ class TutorBot(discord.AutoShardedClient):
         self._prune_at = PRUNE_AT
         self._handling: set[asyncio.Task[Any]] = set()  # button handlers still running
         self._closing: asyncio.Task[None] | None = None
+        self._reaching_gateway: asyncio.Future[None] | None = None  # at start (launch_shard)
         self.connected = False  # to the gateway, as /health reports it
 
     def runs_shard_of(self, guild_id: int) -> bool:
@@ -187,6 +192,23 @@ class TutorBot(discord.AutoShardedClient):
     def _settled(self, interaction: discord.Interaction) -> None:
         """Its handler is done: answered, or (say, too late) never to be answered."""
         self._unanswered.pop(interaction.id, None)
+
+    async def launch_shard(
+        self, gateway: yarl.URL, shard_id: int, *, initial: bool = False
+    ) -> None:
+        """The first connection of this process: reachable within about two minutes, or
+        GatewayUnreachable (bot.gateway_start), not discord.py's endless retries."""
+        if initial:
+            self._reaching_gateway = asyncio.ensure_future(
+                wait_for_gateway(gateway, self.practice.clock)
+            )
+            try:
+                await self._reaching_gateway
+            except asyncio.CancelledError:
+                if self._closing is None:
+                    raise
+                return  # stopped while waiting for the gateway: nothing to connect
+        await super().launch_shard(gateway, shard_id, initial=initial)
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: slash commands synced if changed."""
@@ -259,8 +281,8 @@ class TutorBot(discord.AutoShardedClient):
         )
         if button is None:
             log.info("refused a click with custom_id %r", custom_id[:120])
-            await report(interaction, Refused(STALE_BUTTON))
-            metrics.INTERACTIONS.labels("refused").inc()
+            lost = await report(interaction, Refused(STALE_BUTTON))
+            metrics.INTERACTIONS.labels(metrics.LOST_OUTCOMES[lost] if lost else "refused").inc()
             self._settled(interaction)
             return
         await self.handle_button(interaction, button)
@@ -351,8 +373,10 @@ class TutorBot(discord.AutoShardedClient):
                 outcome.append("failed")
                 raise
 
-        await reply(interaction, observed(), replace=replace, defer_first=defer_first)
-        if not outcome:
+        lost = await reply(interaction, observed(), replace=replace, defer_first=defer_first)
+        if lost is not None:
+            outcome.insert(0, metrics.LOST_OUTCOMES[lost])
+        elif not outcome:
             outcome.append(_answered(interaction))
         metrics.INTERACTIONS.labels(outcome[0]).inc()
 
@@ -386,11 +410,14 @@ class TutorBot(discord.AutoShardedClient):
         await asyncio.shield(self._closing)
 
     async def _close(self) -> None:
+        if self._reaching_gateway is not None:
+            self._reaching_gateway.cancel()  # a stop while the gateway is unreachable
         await self._answer_in_flight()
         for task in self._background:  # store work of gateway events: the store closes next
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
         await self.counters.flush()  # while the connection is still there to edit with
+        self.undelivered.close()
         await super().close()
 
     async def _answer_in_flight(self) -> None:

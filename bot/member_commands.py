@@ -15,7 +15,7 @@ from discord import app_commands
 from bot.custom_ids import ReportForm
 from bot.member_data import MemberData, forget_prompt
 from bot.render import Rendered
-from bot.replies import reply
+from bot.replies import reply, report
 from bot.reports import MAX_REASON, Reports
 
 if TYPE_CHECKING:
@@ -80,7 +80,10 @@ async def _tell_moderators(client: discord.Client, channel_id: int, line: str) -
 
 
 async def open_report(interaction: discord.Interaction, post_id: int) -> None:
-    await interaction.response.send_modal(ReportModal(post_id))
+    try:
+        await interaction.response.send_modal(ReportModal(post_id))
+    except discord.HTTPException as error:  # too late, say: counted, not raised
+        await report(interaction, error)
 
 
 async def confirm_forget(

@@ -12,12 +12,22 @@ from contextlib import asynccontextmanager
 
 from prometheus_client import Counter, Gauge, Histogram
 
-OUTCOMES = ("answered", "deferred", "refused", "failed")
+from bot.undelivered import Lost
+
+OUTCOMES = ("answered", "deferred", "refused", "failed", "expired", "answered_elsewhere")
+LOST_OUTCOMES = {
+    Lost.EXPIRED: "expired",
+    Lost.ANSWERED_ELSEWHERE: "answered_elsewhere",
+    Lost.DISCORD_ERROR: "failed",
+}
+"""The outcome of a click whose answer Discord would not take (bot.undelivered)."""
 
 INTERACTIONS = Counter(
     "tutor_bot_interactions",
     "Button clicks handled, by outcome: answered within Discord's 3 s, answered after a "
-    "defer, refused with a short private message, or failed (logged, member told)",
+    "defer, refused with a short private message, failed (logged; the member told if "
+    "Discord still takes an answer), expired (answered after Discord's 3 s: nothing sent) "
+    "or answered_elsewhere (another process of the bot answered first)",
     ["outcome"],
 )
 STORE_WRITE_SECONDS = Histogram(

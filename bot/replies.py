@@ -18,6 +18,7 @@ from bot.components import view_for
 from bot.errors import Refused
 from bot.interaction_age import InteractionAges
 from bot.render import Rendered
+from bot.undelivered import Lost, Undelivered, lost_because
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +30,11 @@ SOMETHING_WENT_WRONG = (
 
 
 class AnswersInTime(Protocol):
-    """The client: it knows how old an interaction is on Discord's clock."""
+    """The client: it knows how old an interaction is on Discord's clock, and counts the
+    answers Discord would not take."""
 
     interaction_ages: InteractionAges
+    undelivered: Undelivered
 
 
 async def reply(
@@ -40,10 +43,11 @@ async def reply(
     *,
     replace: bool = False,
     defer_first: bool = False,
-) -> None:
+) -> Lost | None:
     """Send what `work` renders: privately, or in place of the clicked message (`replace`).
 
-    `defer_first` is for work that may well be slow (a call to the tutor service).
+    `defer_first` is for work that may well be slow (a call to the tutor service). Returns
+    why the answer was lost when Discord would not take it (see `report`), else None.
     """
     task = asyncio.ensure_future(work)
     try:
@@ -63,7 +67,10 @@ async def reply(
     except Exception as error:  # one place turns every failure into a short private message
         if not task.done():
             task.cancel()  # the defer failed: nobody will see this work's result
-        await report(interaction, error)
+        elif not task.cancelled():
+            task.exception()  # seen: it is not "never retrieved"; the answer is lost anyway
+        return await report(interaction, error)
+    return None
 
 
 def time_to_answer(age: float) -> float:
@@ -100,35 +107,30 @@ async def _send(interaction: discord.Interaction, rendered: Rendered, *, replace
         )
 
 
-INTERACTION_ANSWERED_ALREADY = 40060  # Discord: "Interaction has already been acknowledged."
-
-
-def answered_by_another_process(error: BaseException) -> bool:
-    """Discord refused our answer because one was already given: while two processes hold
-    the same shard (a rolling restart), both receive each interaction and the first answer
-    wins. The store counts the interaction once whichever process records it."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, discord.HTTPException) and seen.code == INTERACTION_ANSWERED_ALREADY:
-            return True
-        seen = getattr(seen, "original", None) or seen.__cause__
-    return False
-
-
-async def report(interaction: discord.Interaction, error: BaseException) -> None:
-    """The one error handler: our refusals are told to the member, the rest logged."""
-    if answered_by_another_process(error):
-        log.info("interaction %s was answered by another process first", interaction.id)
-        return
-    if isinstance(error, Refused):
-        message = error.message
-    else:
-        log.error("interaction %s failed", interaction.id, exc_info=error)
-        message = SOMETHING_WENT_WRONG
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
+async def report(interaction: discord.Interaction, error: BaseException) -> Lost | None:
+    """The one error handler: our refusals are told to the member, our failures logged and
+    apologised for. An answer Discord would not take (the interaction expired, another
+    process answered it, Discord rate limited us or failed) is only counted: nothing more
+    can reach the member, and a traceback, an apology or a retry for each of a burst of
+    them would add load where there is too much already. Returns why it was lost, if it was.
+    """
+    lost = lost_because(error)
+    if lost is None:
+        if isinstance(error, Refused):
+            message = error.message
         else:
-            await interaction.response.send_message(message, ephemeral=True)
-    except discord.HTTPException:
-        log.warning("could not tell member about a failed interaction %s", interaction.id)
+            log.error("interaction %s failed", interaction.id, exc_info=error)
+            message = SOMETHING_WENT_WRONG
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(message, ephemeral=True)
+            else:
+                await interaction.response.send_message(message, ephemeral=True)
+            return None
+        except discord.HTTPException as failed:
+            lost = lost_because(failed)
+            if lost is None:
+                log.warning("could not tell member about a failed interaction %s", interaction.id)
+                return None
+    cast(AnswersInTime, interaction.client).undelivered.note(lost, interaction.id)
+    return lost
