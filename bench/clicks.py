@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.postgres import count_attempts, fresh_schema
-from bench.processes import StandIn, rss_mb, spawn, stand_in, stop
+from bench.processes import StandIn, cpu_seconds, rss_mb, spawn, stand_in, stop
 from bench.table import BenchFailed, Row
 
 
@@ -47,14 +47,21 @@ class Side:
     paced_latencies: list[float] = field(default_factory=list)
     answered: int = 0
     start_seconds: float = 0.0
+    pid: int = 0
+    burst_cpu_seconds: float = 0.0  # the bot process's CPU over its bursts
+    burst_clicks: int = 0
 
     async def clicks(
         self, message: dict[str, Any], custom_id: str, members: list[str], **how: Any
     ) -> dict[str, Any]:
         clicks = [[member, custom_id] for member in members]
+        cpu_before = cpu_seconds(self.pid)
         result: dict[str, Any] = await self.stand_in.call(
             "clicks", {"message": message["id"], "clicks": clicks, "within": 30, **how}, within=60
         )
+        if not how:  # a burst: the CPU it cost the bot, per click
+            self.burst_cpu_seconds += cpu_seconds(self.pid) - cpu_before
+            self.burst_clicks += len(members)
         problems = {key: result[key] for key in ("unanswered", "answered_twice") if result[key]}
         if result["answered"] != result["sent"] or problems:
             raise BenchFailed(
@@ -63,6 +70,10 @@ class Side:
             )
         self.answered += result["answered"]
         return result
+
+    @property
+    def cpu_ms_per_click(self) -> float:
+        return 1000 * self.burst_cpu_seconds / self.burst_clicks if self.burst_clicks else 0.0
 
 
 async def run(plan: ClickPlan = ClickPlan(), *, postgres: str | None = None) -> list[Row]:
@@ -123,6 +134,7 @@ async def _start(
     started = asyncio.get_running_loop().time()
     environment = {**side.stand_in.bot_environment(), **env}
     process = await spawn(module, environment, cwd=work, log=work / f"{module}.log")
+    side.pid = process.pid
     try:
         await side.stand_in.call("ready", {"command": command, "within": 30}, within=30)
     except BaseException:
@@ -210,6 +222,14 @@ def _rows(plan: ClickPlan, ours: Side, bare: Side, bot_rss: float, bare_rss: flo
             percentile(bare.paced_latencies, 0.99),
             "ms",
             "< 50 ms",
+            higher_is_better=False,
+        ),
+        Row(
+            f"bot CPU per click, in bursts of {plan.burst} (user + system)",
+            ours.cpu_ms_per_click,
+            bare.cpu_ms_per_click,
+            "ms CPU",
+            "(>= 0.7x)",
             higher_is_better=False,
         ),
         Row(

@@ -113,6 +113,13 @@ def rss_mb(pid: int) -> float:
     raise BenchFailed(f"no VmRSS for process {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user + system, all its threads), in seconds: the
+    measure of work done that a loaded machine distorts least."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def tree_pss_mb(pid: int) -> float:
     """Proportional memory (PSS) of a process and all its descendants, in MB: pages shared
     by forked children are counted once in all, not once per child as RSS would."""

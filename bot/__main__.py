@@ -22,7 +22,7 @@ import aiohttp
 import discord
 import httpx
 
-from bot import logs, metrics
+from bot import heap, logs, metrics
 from bot.app import TutorBot
 from bot.clock import SystemClock
 from bot.command_sync import sync_if_changed
@@ -87,6 +87,7 @@ async def run(settings: Settings, *, preview: bool = False) -> None:
         async with bot, serving_health_if_asked(bot, store, settings):
             exercises, packs = len(catalog.exercises), len(catalog.packs)
             log.info("starting with %d exercises in %d packs", exercises, packs)
+            heap.settle()
             await bot.start(settings.discord_token.reveal())
         await asyncio.gather(*stopping)
     finally:  # the writer commits every queued write before the file is closed

@@ -11,6 +11,7 @@ view would wait 15 minutes in its store.) The client parses each custom_id exact
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import discord
 
@@ -28,9 +29,16 @@ class SendOnlyView(discord.ui.View):
 
 
 def view_for(specs: Sequence[ButtonSpec]) -> discord.ui.View | None:
-    """A view of our buttons; None when there are none."""
-    if not specs:
-        return None
+    """A view of our buttons; None when there are none.
+
+    The same buttons get the same view: a send-only view is never stored, timed out or
+    changed by discord.py (it only reads its components to send them), and building one
+    costs more than a click's own work does (a burst's replies repeat a few button sets)."""
+    return _view(tuple(specs)) if specs else None
+
+
+@lru_cache(maxsize=1024)
+def _view(specs: tuple[ButtonSpec, ...]) -> discord.ui.View:
     view = SendOnlyView(timeout=None)
     for spec in specs:
         view.add_item(

@@ -44,9 +44,16 @@ next batch of the one writer, in a SAVEPOINT of its own."""
 class SqliteQuizzes:
     """The quiz tables of a SqliteStore: `store.quizzes`."""
 
-    def __init__(self, write: Write, reads: aiosqlite.Connection) -> None:
+    def __init__(
+        self,
+        write: Write,
+        reads: aiosqlite.Connection,
+        lookups: sqlite3.Connection | None = None,
+    ) -> None:
+        """`lookups`: as for SqliteServers, for the lookup every click on a quiz post makes."""
         self._write = write
         self._reads = reads
+        self._lookups = lookups
 
     # Schedules
 
@@ -362,6 +369,8 @@ class SqliteQuizzes:
             "SELECT 1 FROM quiz_delivery_posts AS d JOIN quiz_deliveries AS q USING (delivery_id) "
             "WHERE d.post_id = ? AND q.status = 'closed'"
         )
+        if self._lookups is not None:
+            return self._lookups.execute(sql, (post_id,)).fetchone() is not None
         return await one(self._reads, sql, (post_id,)) is not None
 
     async def set_summary_message(self, delivery_id: int, message_id: int) -> None:

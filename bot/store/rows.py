@@ -56,4 +56,10 @@ def to_db(moment: datetime, name: str) -> str:
 def from_db(text: str | datetime) -> datetime:
     if isinstance(text, datetime):  # PostgreSQL's timestamptz, in the session's zone
         return text.astimezone(UTC)
+    if len(text) == _TIME_LENGTH and text[-1] == "Z" and text[10] == "T":
+        # What to_db writes, read ~10x faster than by strptime (a post is read per click).
+        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=UTC)
+
+
+_TIME_LENGTH = len("2026-01-31T23:59:59.123456Z")

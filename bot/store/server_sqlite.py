@@ -31,9 +31,18 @@ Submit = Callable[[Callable[[sqlite3.Connection], T]], Awaitable[T]]
 
 
 class SqliteServers:
-    def __init__(self, write: Submit[Any], reads: aiosqlite.Connection) -> None:
+    def __init__(
+        self,
+        write: Submit[Any],
+        reads: aiosqlite.Connection,
+        lookups: sqlite3.Connection | None = None,
+    ) -> None:
+        """`lookups`, when given, is a plain read-only connection for the lookups by key that
+        every click makes (is its post closed?), run on the event loop: a hop to the read
+        connection's thread costs far more than the lookup (see SqliteStore.get_post)."""
         self._write = write
         self._reads = reads
+        self._lookups = lookups
 
     async def settings(self, guild_id: int) -> ServerSettings:
         row = await _one(self._reads, sql.SETTINGS, (guild_id,))
@@ -99,7 +108,10 @@ class SqliteServers:
         return result
 
     async def closed_at(self, post_id: int) -> datetime | None:
-        row = await _one(self._reads, sql.CLOSED_AT, (post_id,))
+        if self._lookups is not None:
+            row = self._lookups.execute(sql.CLOSED_AT, (post_id,)).fetchone()
+        else:
+            row = await _one(self._reads, sql.CLOSED_AT, (post_id,))
         return from_db(row[0]) if row is not None else None
 
     async def set_exercise_disabled(

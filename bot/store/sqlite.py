@@ -66,10 +66,10 @@ class SqliteStore:
         self._reads = reads
         self._lookups = lookups
         self._closed = False
-        self.quizzes = SqliteQuizzes(self._write, reads)
+        self.quizzes = SqliteQuizzes(self._write, reads, lookups)
         self.guilds = SqliteGuilds(self._write, reads)
         self.pattern_tests = SqlitePatternTests(self._write, reads)
-        self.servers = SqliteServers(self._write, reads)
+        self.servers = SqliteServers(self._write, reads, lookups)
 
     @classmethod
     async def open(

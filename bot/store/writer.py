@@ -11,6 +11,12 @@ Why not aiosqlite for writes: its public API runs one statement per hop to its t
 70 us each here), and cannot run a function of ours on that thread; a click's job of four
 statements then cost more in hops than in SQLite. One hop per batch costs the same as one
 statement. The read connection stays aiosqlite (see sqlite.py).
+
+While a batch runs, the GIL's switch interval is lowered (`BATCH_SWITCH_INTERVAL`): sqlite3
+releases the GIL around every statement, and with the default 5 ms a busy event loop kept
+it for up to 5 ms after each of the writer's statements, so that a batch advanced only when
+the loop went idle (a burst's answers waited for it). The thread stays: a COMMIT, or the
+checkpoint that follows one now and then, may wait for the disk, and the gateway must not.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +43,37 @@ WriteJob = Callable[[sqlite3.Connection], T]
 
 MAX_BATCH = 512
 """Jobs per transaction at most: a burst commits in a few batches, each answered at once."""
+
+BATCH_SWITCH_INTERVAL = 0.0002
+"""Seconds a thread that wants the GIL waits before asking its holder to let go, while a
+batch runs (Python's default, restored after, is 0.005). Measured on 2 loaded cores, bursts
+of 300 clicks: ~0.55-0.70x the bare bot's clicks/s with the default, ~0.71-0.77x with this."""
+
+
+class _QuickSwitches:
+    """The lowered switch interval while any writer's batch runs (several stores may share a
+    process, in tests): set by the first, restored by the last."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._restore = sys.getswitchinterval()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._running == 0:
+                self._restore = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._restore, BATCH_SWITCH_INTERVAL))
+            self._running += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            self._running -= 1
+            if self._running == 0:
+                sys.setswitchinterval(self._restore)
+
+
+_QUICK_SWITCHES = _QuickSwitches()
 
 
 @dataclass(slots=True)
@@ -129,7 +168,8 @@ class Writer:
                         break
                     batch.append(queued)
                 jobs = [queued.job for queued in batch]
-                outcomes = await loop.run_in_executor(self._thread, self._run_batch, jobs)
+                with _QUICK_SWITCHES:
+                    outcomes = await loop.run_in_executor(self._thread, self._run_batch, jobs)
                 for queued, outcome in zip(batch, outcomes, strict=True):
                     if queued.done.done():  # its caller stopped waiting
                         continue

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
 
-from bot.store.writer import Writer
+from bot.store.writer import BATCH_SWITCH_INTERVAL, Writer
 
 
 def numbers_table(path: Path) -> None:
@@ -139,3 +140,29 @@ async def test_stopping_commits_every_queued_job(tmp_path, jobs):
 
     assert sorted(await asyncio.gather(*pending)) == list(range(1, jobs + 1))
     assert len(stored(path)) == jobs
+
+
+async def test_the_gil_switch_interval_is_quick_only_while_batches_run(tmp_path):
+    """Lowered for the writer's batches (so a busy loop lets the writer on), and Python's
+    own again once no batch runs, also when two writers' batches overlap."""
+    paths = [tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"]
+    for path in paths:
+        numbers_table(path)
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    writers = [
+        await Writer.open(path, before_commit=lambda db: seen.append(sys.getswitchinterval()))
+        for path in paths
+    ]
+    try:
+        await asyncio.gather(
+            *(writer.submit(insert(n)) for n in range(1, 21) for writer in writers)
+        )
+    finally:
+        for writer in writers:
+            await writer.stop()
+
+    assert seen
+    assert all(interval == pytest.approx(BATCH_SWITCH_INTERVAL) for interval in seen)
+    assert sys.getswitchinterval() == before
+    assert stored(paths[0]) == stored(paths[1]) == list(range(1, 21))
