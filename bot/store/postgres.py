@@ -31,17 +31,23 @@ from bot.store.errors import DatabaseNotWritable, StoreClosed, UnknownPost
 from bot.store.guilds import SqliteGuilds
 from bot.store.location import PostgresUrl
 from bot.store.pattern_tests import SqlitePatternTests
+from bot.store.pg_attempts import (
+    AttemptBatches,
+    AttemptRequest,
+    BeforeCommit,
+    Standing,
+    read_standing,
+)
 from bot.store.pg_compat import (
     Dialect,
     PooledReads,
     SqliteStyleFromThread,
     generated_keys,
 )
+from bot.store.pg_lookups import ClickLookups, PostgresQuizzes, PostgresServers
 from bot.store.pg_queries import OVERRIDES
 from bot.store.pg_schema import migrate
 from bot.store.protocol import (
-    Attempt,
-    AttemptOutcome,
     AttemptResult,
     HintUse,
     LeaderboardEntry,
@@ -54,8 +60,7 @@ from bot.store.protocol import (
     Store,
 )
 from bot.store.quizzes import SqliteQuizzes
-from bot.store.rows import attempt_from_row, from_db, post_from_row
-from bot.store.server_sqlite import SqliteServers
+from bot.store.rows import from_db, post_from_row
 from exercises.model import LETTERS, MAX_BLANKS, Difficulty
 
 log = logging.getLogger(__name__)
@@ -67,25 +72,30 @@ Job = Callable[[Connection], Awaitable[T]]
 CONNECT_TIMEOUT_SECONDS = 10
 POOL_SIZE = 10
 _GLOBAL = 0  # the scope of the global slash commands in command_syncs
-_RACES_BEFORE_GIVING_UP = 100  # each lost race means another answer was stored
-_ONE_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
 
 
 class PostgresStore:
     """Implements bot.store.Store. Open with `await PostgresStore.open(url)`, then close()."""
 
     def __init__(
-        self, url: PostgresUrl, pool: AsyncConnectionPool[Connection], dialect: Dialect
+        self,
+        url: PostgresUrl,
+        pool: AsyncConnectionPool[Connection],
+        dialect: Dialect,
+        *,
+        before_commit: BeforeCommit | None = None,
     ) -> None:
         self.url = url
         self._pool = pool
         self._closed = False
         self._writes: set[asyncio.Task[Any]] = set()
+        self._attempts = AttemptBatches(pool, before_commit=before_commit)
+        self._lookups = ClickLookups(pool)  # a click's reads, coalesced
         # Where both dialects agree, the SQLite code runs here as it is (bot.store.pg_compat).
         self._dialect = dialect
         reads = cast(aiosqlite.Connection, PooledReads(pool, dialect))
-        self.servers = SqliteServers(self._write_as_sqlite, reads)
-        self.quizzes = SqliteQuizzes(self._write_as_sqlite, reads)
+        self.servers = PostgresServers(self._lookups, self._write_as_sqlite, reads)
+        self.quizzes: SqliteQuizzes = PostgresQuizzes(self._lookups, self._write_as_sqlite, reads)
         self.guilds = SqliteGuilds(self._write_as_sqlite, reads)
         self.pattern_tests = SqlitePatternTests(self._write_as_sqlite, reads)
 
@@ -93,11 +103,18 @@ class PostgresStore:
         return f"PostgresStore({self.url})"  # without the password
 
     @classmethod
-    async def open(cls, url: PostgresUrl, *, pool_size: int = POOL_SIZE) -> PostgresStore:
+    async def open(
+        cls,
+        url: PostgresUrl,
+        *,
+        pool_size: int = POOL_SIZE,
+        before_commit: BeforeCommit | None = None,
+    ) -> PostgresStore:
         """Connect, bring the schema up to date, and open the pool.
 
         Raises DatabaseUnusable (naming the URL without its password, and what to do) if no
         server answers, or the database is someone else's or from a newer release.
+        `before_commit` is for tests only (see AttemptBatches).
         """
         try:
             async with await psycopg.AsyncConnection.connect(
@@ -121,7 +138,7 @@ class PostgresStore:
             name="tutor-store",
         )
         await pool.open(wait=True, timeout=CONNECT_TIMEOUT_SECONDS)
-        return cls(url, pool, dialect)
+        return cls(url, pool, dialect, before_commit=before_commit)
 
     async def close(self) -> None:
         """Finish the writes already accepted, then close the pool."""
@@ -129,8 +146,10 @@ class PostgresStore:
             return
         self._closed = True
         try:
+            await self._attempts.stop()
             if self._writes:
                 await asyncio.gather(*self._writes, return_exceptions=True)
+            await self._lookups.wait()
         finally:
             await self._pool.close()
 
@@ -191,8 +210,9 @@ class PostgresStore:
         return await self._write(update)
 
     async def get_post(self, post_id: int) -> Post | None:
-        row = await self._read(_one, sql.PG_POST, (post_id,))
-        return post_from_row(row) if row is not None else None
+        if self._closed:
+            raise StoreClosed()
+        return await self._lookups.posts.get(post_id)
 
     # Attempts and hints
 
@@ -208,75 +228,9 @@ class PostgresStore:
     ) -> AttemptResult:
         _check_answer(answer)
         at = progress.require_aware(answered_at, "answered_at")
-
-        async def record(db: Connection) -> AttemptResult:
-            original = await _one(db, sql.PG_ATTEMPT_BY_INTERACTION, (interaction_id,))
-            if original is not None:
-                before = attempt_from_row(original)
-                standing = await _standing(db, before.post_id, before.member_id)
-                return AttemptResult(
-                    AttemptOutcome.ALREADY_RECORDED,
-                    before,
-                    standing.attempts_left,
-                    standing.solution_seen_before,
-                    standing.forgotten_since_posted,
-                )
-            standing = await _standing(db, post_id, member_id)
-            if standing.solved:
-                return AttemptResult(AttemptOutcome.ALREADY_SOLVED, None, standing.attempts_left)
-            if standing.attempts_left == 0:
-                return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
-            same = await _one(db, sql.PG_SAME_ANSWER_BEFORE, (post_id, member_id, answer))
-            if same is not None:
-                return AttemptResult(
-                    AttemptOutcome.REPEATED_ANSWER,
-                    attempt_from_row(same),
-                    standing.attempts_left,
-                    standing.solution_seen_before,
-                    standing.forgotten_since_posted,
-                )
-            number = standing.attempts_used + 1
-            points = 0
-            if correct and not standing.forgotten_since_posted:
-                points = progress.points_for_correct_answer(
-                    standing.difficulty,
-                    attempt_number=number,
-                    hints_used=standing.hints_used,
-                    solution_seen_before=standing.solution_seen_before,
-                )
-            values = {
-                "post": post_id,
-                "member": member_id,
-                "interaction": interaction_id,
-                "number": number,
-                "answer": answer,
-                "correct": int(correct),
-                "points": points,
-                "at": at,
-            }
-            row = await _one(db, sql.INSERT_ATTEMPT, values)
-            if row is None:
-                return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
-            recorded = Attempt(
-                row["attempt_id"],
-                post_id,
-                member_id,
-                interaction_id,
-                number,
-                answer,
-                correct,
-                points,
-                from_db(at),
-            )
-            return AttemptResult(
-                AttemptOutcome.RECORDED,
-                recorded,
-                progress.attempts_left(standing.attempt_limit, number),
-                standing.solution_seen_before,
-                standing.forgotten_since_posted,
-            )
-
-        return await self._write(record, retry_lost_races=True)
+        request = AttemptRequest(post_id, member_id, interaction_id, answer, correct, at)
+        with STORE_WRITE_SECONDS.time():
+            return await self._attempts.record(request)
 
     async def use_hint(
         self, *, post_id: int, member_id: int, hint_number: int, used_at: datetime
@@ -301,8 +255,8 @@ class PostgresStore:
         return [str(row["answer"]) for row in rows]
 
     async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress:
-        async def read(db: Connection) -> _Standing:
-            return await _standing(db, post_id, member_id)
+        async def read(db: Connection) -> Standing:
+            return await read_standing(db, post_id, member_id)
 
         standing = await self._read_with(read)
         return PostProgress(
@@ -401,12 +355,12 @@ class PostgresStore:
 
     # Running statements
 
-    async def _write(self, job: Job[T], *, retry_lost_races: bool = False) -> T:
+    async def _write(self, job: Job[T]) -> T:
         """Run `job` in its own transaction. A caller that stops waiting does not cancel
         the write (an answered click is a fact); close() waits for it."""
         if self._closed:
             raise StoreClosed()
-        task = asyncio.create_task(self._transaction(job, retry_lost_races))
+        task = asyncio.create_task(self._transaction(job))
         self._writes.add(task)
         task.add_done_callback(self._writes.discard)
         with STORE_WRITE_SECONDS.time():
@@ -423,18 +377,9 @@ class PostgresStore:
 
         return await self._write(run)
 
-    async def _transaction(self, job: Job[T], retry_lost_races: bool) -> T:
-        for _ in range(_RACES_BEFORE_GIVING_UP):
-            try:
-                async with self._pool.connection() as db, db.transaction():
-                    if retry_lost_races:  # every read in the job sees one snapshot
-                        await db.execute(_ONE_SNAPSHOT)
-                    return await job(db)
-            except (psycopg.errors.UniqueViolation, psycopg.errors.SerializationFailure):
-                if not retry_lost_races:
-                    raise
-                # Another transaction stored a row this one wanted: read again, decide again.
-        raise RuntimeError("gave up after losing every race; the database is too busy")
+    async def _transaction(self, job: Job[T]) -> T:
+        async with self._pool.connection() as db, db.transaction():
+            return await job(db)
 
     async def _read(self, query: Callable[..., Awaitable[T]], *args: Any) -> T:
         async with self._pool.connection() as db:
@@ -443,31 +388,6 @@ class PostgresStore:
     async def _read_with(self, job: Job[T]) -> T:
         async with self._pool.connection() as db:
             return await job(db)
-
-
-class _Standing:
-    """One member on one post, read in the caller's transaction."""
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        self.attempt_limit: int = row["attempt_limit"]
-        self.difficulty = Difficulty(row["difficulty"])
-        self.attempts_used: int = row["attempts_used"]
-        self.hints_used: int = row["hints_used"]
-        self.solved = bool(row["solved"])
-        self.solution_seen_before = bool(row["solution_seen_before"])
-        self.points = int(row["points"])
-        self.forgotten_since_posted = bool(row["forgotten_since_posted"])
-
-    @property
-    def attempts_left(self) -> int:
-        return progress.attempts_left(self.attempt_limit, self.attempts_used)
-
-
-async def _standing(db: Connection, post_id: int, member_id: int) -> _Standing:
-    row = await _one(db, sql.PG_STANDING, {"post": post_id, "member": member_id})
-    if row is None:
-        raise UnknownPost(post_id)
-    return _Standing(row)
 
 
 async def _post(db: Connection, post_id: int) -> Post:

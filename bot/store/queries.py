@@ -16,22 +16,13 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 
 SET_POST_MESSAGE = "UPDATE posts SET message_id = ? WHERE post_id = ?"
 
-# The PostgreSQL store decides an attempt with these; SQLite's writer with RECORD_CHECKS.
-ATTEMPT_BY_INTERACTION = "SELECT * FROM attempts WHERE interaction_id = ?"
-
-# The member's earlier attempt with the same answer: a double click must not cost twice.
-SAME_ANSWER_BEFORE = """
-SELECT * FROM attempts WHERE post_id = ? AND member_id = ? AND answer = ?
- ORDER BY attempt_number LIMIT 1
-"""
-
-
 # One member on one post: what the limit, points and no-farming rules need.
 # solution_seen_before: on another post of the same exercise in the same guild, the member
 # saw the solution: they answered it correctly or used every attempt. (Run it shows the
 # correct run only after one of these, so it needs no row of its own.)
 # forgotten_since_posted: the member used /forget-me after (or as) the post was made.
-_STANDING_COLUMNS = """
+# `:member` is the member's id; PostgreSQL's batched checks put a column there (pg_queries).
+STANDING_COLUMNS = """
        p.attempt_limit,
        p.difficulty,
        (SELECT count(*) FROM attempts AS a
@@ -57,13 +48,13 @@ _STANDING_COLUMNS = """
                 WHERE f.guild_id = p.guild_id AND f.member_id = :member
                   AND f.forgotten_at >= p.posted_at) AS forgotten_since_posted"""
 
-STANDING = f"SELECT {_STANDING_COLUMNS}\n  FROM posts AS p\n WHERE p.post_id = :post"
+STANDING = f"SELECT {STANDING_COLUMNS}\n  FROM posts AS p\n WHERE p.post_id = :post"
 
 # Everything recording an attempt decides on, in one statement: the standing, the attempt
 # this interaction already recorded (a retried click) and the member's earlier attempt with
 # the same answer (a double click must not cost twice).
 RECORD_CHECKS = f"""
-SELECT {_STANDING_COLUMNS},
+SELECT {STANDING_COLUMNS},
        (SELECT a.attempt_id FROM attempts AS a
          WHERE a.interaction_id = :interaction) AS recorded_attempt_id,
        (SELECT a.attempt_id FROM attempts AS a
