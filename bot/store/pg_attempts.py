@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 Connection = psycopg.AsyncConnection[dict[str, Any]]
 BeforeCommit = Callable[[Connection], Awaitable[None]]
 
-MAX_BATCH = 512
+ATTEMPTS_PER_BATCH = 512
 """Attempts per batch at most: a burst is stored in a few batches, each answered at once."""
 
 RACES_BEFORE_GIVING_UP = 100  # each lost race means another answer was stored
@@ -176,7 +176,7 @@ class AttemptBatches:
         later: list[_Waiting] = []
         taken: set[tuple[int, int]] = set()
         interactions: set[int] = set()
-        while self._waiting and len(batch) < MAX_BATCH:
+        while self._waiting and len(batch) < ATTEMPTS_PER_BATCH:
             waiting = self._waiting.popleft()
             request = waiting.request
             pair = (request.post_id, request.member_id)

@@ -1,11 +1,15 @@
 """The learner store in PostgreSQL, shared by several bot processes (shards, or an old and
 a new process during a rolling restart).
 
-psycopg 3 with its connection pool. Each write is one transaction on a pooled connection;
-the rules that need a count (the attempt limit, a double click) are enforced by UNIQUE
-constraints, not by locks held in this process: a unique violation means another
-transaction, perhaps in another process, got there first, so the write reads again and
-decides again (usually: refused). Times come from the bot's clock, never from now().
+psycopg 3 with its connection pool. The rules that need a count (the attempt limit, a
+double click) are enforced by UNIQUE constraints, not by locks held in this process: an
+attempt turned away by one means another transaction, perhaps in another process, got
+there first, so it is read and decided again (usually: refused). Times come from the bot's
+clock, never from now().
+
+The click path has modules of its own: attempts are recorded a batch at a time
+(pg_attempts.py), the post and its closed state are read coalesced (pg_lookups.py). The
+learner log's other reads are in pg_log_reads.py; every other write is one transaction.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
-from datetime import datetime, tzinfo
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -25,42 +29,26 @@ from psycopg_pool import AsyncConnectionPool
 
 from bot import progress
 from bot.metrics import STORE_WRITE_SECONDS
-from bot.progress import Period, PostContext, Streak
+from bot.progress import PostContext
 from bot.store import pg_queries as sql
 from bot.store.errors import DatabaseNotWritable, StoreClosed, UnknownPost
 from bot.store.guilds import SqliteGuilds
 from bot.store.location import PostgresUrl
 from bot.store.pattern_tests import SqlitePatternTests
-from bot.store.pg_attempts import (
-    AttemptBatches,
-    AttemptRequest,
-    BeforeCommit,
-    Standing,
-    read_standing,
-)
+from bot.store.pg_attempts import AttemptBatches, AttemptRequest, BeforeCommit
 from bot.store.pg_compat import (
     Dialect,
     PooledReads,
     SqliteStyleFromThread,
     generated_keys,
 )
+from bot.store.pg_log_reads import LogReads, one
 from bot.store.pg_lookups import ClickLookups, PostgresQuizzes, PostgresServers
 from bot.store.pg_queries import OVERRIDES
 from bot.store.pg_schema import migrate
-from bot.store.protocol import (
-    AttemptResult,
-    HintUse,
-    LeaderboardEntry,
-    MemberStats,
-    OptionPick,
-    PackStats,
-    Post,
-    PostCounters,
-    PostProgress,
-    Store,
-)
+from bot.store.protocol import AttemptResult, HintUse, Post, Store
 from bot.store.quizzes import SqliteQuizzes
-from bot.store.rows import from_db, post_from_row
+from bot.store.rows import post_from_row
 from exercises.model import LETTERS, MAX_BLANKS, Difficulty
 
 log = logging.getLogger(__name__)
@@ -74,7 +62,7 @@ POOL_SIZE = 10
 _GLOBAL = 0  # the scope of the global slash commands in command_syncs
 
 
-class PostgresStore:
+class PostgresStore(LogReads):
     """Implements bot.store.Store. Open with `await PostgresStore.open(url)`, then close()."""
 
     def __init__(
@@ -194,7 +182,7 @@ class PostgresStore:
         )
 
         async def insert(db: Connection) -> Post:
-            row = await _one(db, sql.PG_INSERT_POST, values)
+            row = await one(db, sql.PG_INSERT_POST, values)
             assert row is not None
             return post_from_row(row)
 
@@ -240,99 +228,20 @@ class PostgresStore:
         values = (post_id, member_id, hint_number, progress.require_aware(used_at, "used_at"))
 
         async def take(db: Connection) -> HintUse:
-            if await _one(db, sql.PG_POST, (post_id,)) is None:
+            if await one(db, sql.PG_POST, (post_id,)) is None:
                 raise UnknownPost(post_id)
             cursor = await db.execute(sql.PG_INSERT_HINT, values)
             newly_used = cursor.rowcount == 1
-            row = await _one(db, sql.PG_HINTS_USED, (post_id, member_id))
+            row = await one(db, sql.PG_HINTS_USED, (post_id, member_id))
             assert row is not None
             return HintUse(hint_number, newly_used, int(row["count"]))
 
         return await self._write(take)
 
-    async def answers_given(self, *, post_id: int, member_id: int) -> list[str]:
-        rows = await self._read(_all, sql.PG_ANSWERS_GIVEN, (post_id, member_id))
-        return [str(row["answer"]) for row in rows]
-
-    async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress:
-        async def read(db: Connection) -> Standing:
-            return await read_standing(db, post_id, member_id)
-
-        standing = await self._read_with(read)
-        return PostProgress(
-            attempts_used=standing.attempts_used,
-            attempts_left=standing.attempts_left,
-            hints_used=standing.hints_used,
-            solved=standing.solved,
-            points=standing.points,
-        )
-
-    # Computed from the log
-
-    async def post_counters(self, post_id: int) -> PostCounters:
-        row = await self._read(_one, sql.PG_POST_COUNTERS, (post_id,))
-        assert row is not None
-        return PostCounters(answered=row["answered"], solved=row["solved"])
-
-    async def member_stats(self, *, guild_id: int, member_id: int) -> MemberStats:
-        rows = await self._read(_all, sql.PG_MEMBER_STATS_BY_PACK, (guild_id, member_id))
-        packs = tuple(
-            PackStats(
-                row["pack_id"],
-                row["attempts"],
-                int(row["correct"]),
-                int(row["points"]),
-                row["solved"],
-            )
-            for row in rows
-        )
-        return MemberStats(
-            attempts=sum(pack.attempts for pack in packs),
-            correct=sum(pack.correct for pack in packs),
-            points=sum(pack.points for pack in packs),
-            solved=sum(pack.solved for pack in packs),
-            packs=packs,
-        )
-
-    async def leaderboard(
-        self, *, guild_id: int, period: Period, now: datetime, tz: tzinfo, limit: int = 10
-    ) -> list[LeaderboardEntry]:
-        if limit < 1:
-            raise ValueError(f"a leaderboard shows at least one member, got limit={limit}")
-        progress.require_aware(now, "now")
-        since = progress.period_start(Period(period), now, tz)
-        values = {"guild": guild_id, "since": since, "limit": limit}
-        rows = await self._read(_all, sql.PG_LEADERBOARD, values)
-        return [
-            LeaderboardEntry(
-                rank,
-                row["member_id"],
-                int(row["points"]),
-                int(row["solves"]),
-                row["display_name"],
-            )
-            for rank, row in enumerate(rows, start=1)
-        ]
-
-    async def pick_rates(
-        self, post_id: int, *, first_answers_only: bool = False
-    ) -> list[OptionPick]:
-        values = {"post": post_id, "first_only": int(first_answers_only)}
-        rows = await self._read(_all, sql.PG_PICK_RATES, values)
-        return [
-            OptionPick(row["blank"], row["option"], row["picks"], row["picks"] / row["answers"])
-            for row in rows
-        ]
-
-    async def streak(self, *, guild_id: int, member_id: int, now: datetime, tz: tzinfo) -> Streak:
-        rows = await self._read(_all, sql.PG_SOLVE_MINUTES, (guild_id, member_id))
-        days = {progress.local_date(from_db(row["minute"]), tz) for row in rows}
-        return progress.streak(days, progress.local_date(now, tz))
-
     # Slash commands
 
     async def synced_commands(self, *, guild_id: int | None) -> str | None:
-        row = await self._read(_one, sql.PG_SYNCED_COMMANDS, (guild_id or _GLOBAL,))
+        row = await self._read(one, sql.PG_SYNCED_COMMANDS, (guild_id or _GLOBAL,))
         return str(row["tree_hash"]) if row is not None else None
 
     async def record_commands_synced(
@@ -381,30 +290,12 @@ class PostgresStore:
         async with self._pool.connection() as db, db.transaction():
             return await job(db)
 
-    async def _read(self, query: Callable[..., Awaitable[T]], *args: Any) -> T:
-        async with self._pool.connection() as db:
-            return await query(db, *args)
-
-    async def _read_with(self, job: Job[T]) -> T:
-        async with self._pool.connection() as db:
-            return await job(db)
-
 
 async def _post(db: Connection, post_id: int) -> Post:
-    row = await _one(db, sql.PG_POST, (post_id,))
+    row = await one(db, sql.PG_POST, (post_id,))
     if row is None:
         raise UnknownPost(post_id)
     return post_from_row(row)
-
-
-async def _one(db: Connection, statement: str, values: Any) -> dict[str, Any] | None:
-    cursor = await db.execute(statement, values)
-    return await cursor.fetchone()
-
-
-async def _all(db: Connection, statement: str, values: Any) -> list[dict[str, Any]]:
-    cursor = await db.execute(statement, values)
-    return await cursor.fetchall()
 
 
 def _first_line(error: Exception) -> str:
