@@ -7,7 +7,7 @@ parameters (aware datetimes from the bot's clock, never now()).
 
 from __future__ import annotations
 
-from bot.store import queries, quizzes
+from bot.store import queries
 from bot.store.pg_compat import translate
 
 
@@ -132,48 +132,10 @@ SELECT board.*, n.display_name
  ORDER BY points DESC, last_scored_at ASC, member_id ASC
 """
 
-PG_PICK_RATES = """
-WITH counted AS (
-    SELECT answer FROM attempts
-     WHERE post_id = %(post)s AND (%(first_only)s = 0 OR attempt_number = 1)
-)
-SELECT b.blank - 1 AS blank,
-       substr(c.answer, b.blank, 1) AS option,
-       count(*) AS picks,
-       (SELECT count(*) FROM counted) AS answers
-  FROM counted AS c CROSS JOIN LATERAL generate_series(1, length(c.answer)) AS b (blank)
- GROUP BY 1, 2
- ORDER BY 1, 2
-"""
+PG_PICK_RATES = from_sqlite(queries.PICK_RATES.postgresql)
 
 PG_SOLVE_MINUTES = """
 SELECT DISTINCT date_trunc('minute', a.answered_at) AS minute
   FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
  WHERE p.guild_id = %s AND a.member_id = %s AND a.correct = 1
 """
-
-# SQLite's statements that PostgreSQL reads differently, in PostgreSQL's words, for the
-# SQLite code run through bot.store.pg_compat (keyed by the SQLite text).
-_NEXT_QUESTION = (
-    "UPDATE test_runs SET position = position + 1, finished_at = CASE WHEN "
-    "position + 1 >= (SELECT count(*) FROM test_run_questions WHERE run_id = ?) "
-    "THEN ? END WHERE run_id = ?"
-)
-
-OVERRIDES: dict[str, str] = {
-    # A CASE of untyped parameters is text to PostgreSQL: say the time is a time.
-    _NEXT_QUESTION: from_sqlite(_NEXT_QUESTION.replace("THEN ?", "THEN ?::timestamptz")),
-    queries.PICK_RATES: PG_PICK_RATES,  # PostgreSQL wants WITH RECURSIVE; generate_series does it
-    # Every column not aggregated must be grouped by in PostgreSQL.
-    quizzes._SCORERS: from_sqlite(quizzes._SCORERS).replace(
-        "GROUP BY a.member_id", "GROUP BY a.member_id, n.display_name"
-    ),
-    # A skipped day has no lease: '' in SQLite's text column, NULL in PostgreSQL's timestamptz.
-    "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at, "
-    "claimed_by, lease_until, note) VALUES (?, ?, ?, 'skipped', ?, '', '', ?) "
-    "ON CONFLICT (schedule_id, local_date) DO NOTHING": (
-        "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at,"
-        " claimed_by, lease_until, note) VALUES (%s, %s, %s, 'skipped', %s, '', NULL, %s)"
-        " ON CONFLICT (schedule_id, local_date) DO NOTHING"
-    ),
-}

@@ -44,7 +44,6 @@ from bot.store.pg_compat import (
 )
 from bot.store.pg_log_reads import LogReads, one
 from bot.store.pg_lookups import ClickLookups, PostgresQuizzes, PostgresServers
-from bot.store.pg_queries import OVERRIDES
 from bot.store.pg_schema import migrate
 from bot.store.protocol import AttemptResult, HintUse, Post, Store
 from bot.store.quizzes import SqliteQuizzes
@@ -109,7 +108,7 @@ class PostgresStore(LogReads):
                 url.secret(), autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
             ) as connection:
                 await migrate(connection, url)
-                dialect = Dialect(await generated_keys(connection), overrides=OVERRIDES)
+                dialect = Dialect(await generated_keys(connection))
         except psycopg.OperationalError as error:
             raise DatabaseNotWritable(
                 url,

@@ -6,6 +6,8 @@ Statements only: no connections and no rules. Times are compared as UTC ISO 8601
 
 from __future__ import annotations
 
+from bot.store.dialects import BothDialects
+
 POST = "SELECT * FROM posts WHERE post_id = ?"
 
 INSERT_POST = """
@@ -134,7 +136,9 @@ SELECT board.*, n.display_name
 
 # How often each option was picked for each blank; the answer "ABD" picks A for blank 0,
 # B for blank 1 and D for blank 2. `answers` is the number of answers counted on the post.
-PICK_RATES = """
+# PostgreSQL numbers the blanks with generate_series (it would want WITH RECURSIVE).
+PICK_RATES = BothDialects(
+    """
 WITH counted AS (
     SELECT answer FROM attempts
      WHERE post_id = :post AND (:first_only = 0 OR attempt_number = 1)
@@ -151,7 +155,21 @@ SELECT b.blank - 1 AS blank,
   FROM counted AS c JOIN blanks AS b ON b.blank <= length(c.answer)
  GROUP BY b.blank, option
  ORDER BY b.blank, option
-"""
+""",
+    postgresql="""
+WITH counted AS (
+    SELECT answer FROM attempts
+     WHERE post_id = :post AND (:first_only = 0 OR attempt_number = 1)
+)
+SELECT b.blank - 1 AS blank,
+       substr(c.answer, b.blank, 1) AS option,
+       count(*) AS picks,
+       (SELECT count(*) FROM counted) AS answers
+  FROM counted AS c CROSS JOIN LATERAL generate_series(1, length(c.answer)) AS b (blank)
+ GROUP BY 1, 2
+ ORDER BY 1, 2
+""",
+)
 
 # The minutes (UTC, "YYYY-MM-DDTHH:MM") in which a member solved something in a guild.
 # Every time zone's offset is whole minutes, so minutes are enough to find local dates.
