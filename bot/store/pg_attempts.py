@@ -209,12 +209,15 @@ class AttemptBatches:
                 stored = await self._insert(db, decided.inserts)
         for waiting, result in decided.results:
             _settle(waiting, result)
+        lost = []
         for insert in decided.inserts:
-            attempt_id = stored.get(insert.waiting.request.interaction_id)
+            attempt_id = stored.get(insert.request.interaction_id)
             if attempt_id is not None:
                 _settle(insert.waiting, _recorded(insert, attempt_id))
             else:
-                self._lost_a_race(insert.waiting)
+                lost.append(insert.waiting)
+        for waiting in reversed(lost):  # first in line again, in their order
+            self._lost_a_race(waiting)
 
     async def _insert(self, db: Connection, inserts: list[_Insert]) -> dict[int, int]:
         """interaction id -> attempt id, for the attempts stored (and committed)."""
