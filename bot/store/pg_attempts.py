@@ -1,11 +1,13 @@
 """Recording attempts on PostgreSQL a batch at a time: every "record an attempt" waiting at
 that moment is decided by one SELECT and stored by one INSERT, whatever the batch's size.
 
-A click used to cost seven round trips here (BEGIN, a snapshot, three reads, an INSERT,
-COMMIT); a batch now costs two, shared by every click in it. The rules hold as before:
+Recording an attempt used to cost seven round trips here (BEGIN, a snapshot, three reads,
+an INSERT, COMMIT); a batch now costs two, shared by every click in it. The rules hold as
+before:
 
-- No caller hears back before its attempt is committed: the INSERT and its COMMIT go in
-  one pipelined round trip, and callers are told only once it has returned.
+- No caller hears back before its attempt is committed: the INSERT is one statement in a
+  transaction of its own (autocommit), committed before its result comes back, and
+  callers are told only once it has. It is all of the batch or none of it.
 - Exactly once, and the attempt limit, across processes: the INSERT turns away (ON CONFLICT
   DO NOTHING) an attempt whose interaction is already stored or whose number another
   transaction took; that attempt is decided again in the next batch, from a fresh read.
@@ -41,7 +43,7 @@ from exercises.model import Difficulty
 log = logging.getLogger(__name__)
 
 Connection = psycopg.AsyncConnection[dict[str, Any]]
-BeforeCommit = Callable[[Connection], Awaitable[None]]
+BeforeAnswering = Callable[[Connection], Awaitable[None]]
 
 ATTEMPTS_PER_BATCH = 512
 """Attempts per batch at most: a burst is stored in a few batches, each answered at once."""
@@ -117,12 +119,12 @@ class AttemptBatches:
         self,
         pool: AsyncConnectionPool[Connection],
         *,
-        before_commit: BeforeCommit | None = None,
+        before_answering: BeforeAnswering | None = None,
     ) -> None:
-        """`before_commit(connection)` is for tests only: it runs after a batch's INSERT
-        and before its COMMIT, inside that transaction (an extra round trip)."""
+        """`before_answering(connection)` is for tests only: it runs after a batch's
+        INSERT has returned (committed), before any of its callers is told."""
         self._pool = pool
-        self._before_commit = before_commit
+        self._before_answering = before_answering
         self._waiting: deque[_Waiting] = deque()
         self._draining: asyncio.Task[None] | None = None
         self._closed = False
@@ -233,12 +235,13 @@ class AttemptBatches:
             "points": [insert.points for insert in inserts],
             "at": [r.answered_at for r in requests],
         }
-        # BEGIN, INSERT and COMMIT in one round trip: the pipeline sends them together.
-        async with db.pipeline(), db.transaction():
-            cursor = await db.execute(sql.INSERT_ATTEMPTS, values)
-            if self._before_commit is not None:
-                await self._before_commit(db)
-        return {row["interaction_id"]: row["attempt_id"] for row in await cursor.fetchall()}
+        # One statement, one round trip: PostgreSQL commits it (at the protocol's Sync)
+        # before it sends the result, and psycopg returns only once it has all of it.
+        cursor = await db.execute(sql.INSERT_ATTEMPTS, values)
+        rows = await cursor.fetchall()
+        if self._before_answering is not None:
+            await self._before_answering(db)
+        return {row["interaction_id"]: row["attempt_id"] for row in rows}
 
     def _lost_a_race(self, waiting: _Waiting) -> None:
         """Another transaction stored an attempt this one needed: decide again, next batch."""

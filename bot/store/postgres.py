@@ -35,7 +35,7 @@ from bot.store.errors import DatabaseNotWritable, StoreClosed, UnknownPost
 from bot.store.guilds import SqliteGuilds
 from bot.store.location import PostgresUrl
 from bot.store.pattern_tests import SqlitePatternTests
-from bot.store.pg_attempts import AttemptBatches, AttemptRequest, BeforeCommit
+from bot.store.pg_attempts import AttemptBatches, AttemptRequest, BeforeAnswering
 from bot.store.pg_compat import (
     Dialect,
     PooledReads,
@@ -70,13 +70,13 @@ class PostgresStore(LogReads):
         pool: AsyncConnectionPool[Connection],
         dialect: Dialect,
         *,
-        before_commit: BeforeCommit | None = None,
+        before_answering: BeforeAnswering | None = None,
     ) -> None:
         self.url = url
         self._pool = pool
         self._closed = False
         self._writes: set[asyncio.Task[Any]] = set()
-        self._attempts = AttemptBatches(pool, before_commit=before_commit)
+        self._attempts = AttemptBatches(pool, before_answering=before_answering)
         self._lookups = ClickLookups(pool)  # a click's reads, coalesced
         # Where both dialects agree, the SQLite code runs here as it is (bot.store.pg_compat).
         self._dialect = dialect
@@ -95,13 +95,13 @@ class PostgresStore(LogReads):
         url: PostgresUrl,
         *,
         pool_size: int = POOL_SIZE,
-        before_commit: BeforeCommit | None = None,
+        before_answering: BeforeAnswering | None = None,
     ) -> PostgresStore:
         """Connect, bring the schema up to date, and open the pool.
 
         Raises DatabaseUnusable (naming the URL without its password, and what to do) if no
         server answers, or the database is someone else's or from a newer release.
-        `before_commit` is for tests only (see AttemptBatches).
+        `before_answering` is for tests only (see AttemptBatches).
         """
         try:
             async with await psycopg.AsyncConnection.connect(
@@ -125,7 +125,7 @@ class PostgresStore(LogReads):
             name="tutor-store",
         )
         await pool.open(wait=True, timeout=CONNECT_TIMEOUT_SECONDS)
-        return cls(url, pool, dialect, before_commit=before_commit)
+        return cls(url, pool, dialect, before_answering=before_answering)
 
     async def close(self) -> None:
         """Finish the writes already accepted, then close the pool."""

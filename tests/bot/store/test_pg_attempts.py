@@ -1,6 +1,6 @@
 """PostgreSQL's attempt batches (bot/store/pg_attempts.py), as tests/bot/store/test_writer.py
-tests SQLite's writer: waiting attempts share one INSERT and one COMMIT, a failing one does
-not lose the others, and no caller hears back before that COMMIT."""
+tests SQLite's writer: waiting attempts share one INSERT (its own transaction), a failing
+one does not lose the others, and no caller hears back before that INSERT is committed."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from bot.progress import PostContext
 from bot.store import AttemptOutcome, StoreClosed, UnknownPost
 from bot.store.location import PostgresUrl
-from bot.store.pg_attempts import BeforeCommit
+from bot.store.pg_attempts import BeforeAnswering
 from bot.store.postgres import PostgresStore
 from exercises.model import Difficulty
 from tests.postgres import fresh_schema
@@ -28,11 +28,11 @@ FAILING_INTERACTION = 25
 
 @asynccontextmanager
 async def opened(
-    before_commit: BeforeCommit | None = None,
+    before_answering: BeforeAnswering | None = None,
 ) -> AsyncIterator[tuple[PostgresStore, PostgresUrl, int]]:
     """A store on a fresh schema, and a post allowing three attempts."""
     async with fresh_schema() as url:
-        store = await PostgresStore.open(url, pool_size=4, before_commit=before_commit)
+        store = await PostgresStore.open(url, pool_size=4, before_answering=before_answering)
         try:
             post = await store.create_post(
                 guild_id=1,
@@ -68,28 +68,35 @@ async def stored(url: PostgresUrl) -> list[int]:
         return [row[0] for row in await cursor.fetchall()]
 
 
-async def refuse_one_interaction(url: PostgresUrl, interaction_id: int) -> None:
-    """The database refuses that one attempt's row, as it would a row it cannot store."""
+async def refuse(url: PostgresUrl, *, interaction_id: int | None = None) -> None:
+    """The database refuses that one attempt's row, as it would a row it cannot store; or,
+    without one, refuses to COMMIT any transaction that stored an attempt."""
     async with await psycopg.AsyncConnection.connect(url.secret(), autocommit=True) as db:
         await db.execute(
             "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$"
             " BEGIN RAISE EXCEPTION 'refused: interaction %', NEW.interaction_id; END $$"
         )
-        await db.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON attempts FOR EACH ROW"
-            f" WHEN (NEW.interaction_id = {interaction_id}) EXECUTE FUNCTION refuse()"
-        )
+        if interaction_id is not None:
+            await db.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON attempts FOR EACH ROW"
+                f" WHEN (NEW.interaction_id = {interaction_id}) EXECUTE FUNCTION refuse()"
+            )
+        else:  # a deferred constraint trigger runs as the transaction commits
+            await db.execute(
+                "CREATE CONSTRAINT TRIGGER refuse AFTER INSERT ON attempts"
+                " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
 
 
 async def test_waiting_attempts_share_one_insert_and_one_commit():
-    batches: list[int] = []  # how many rows each batch's transaction held before its COMMIT
+    batches: list[int] = []  # how many rows were committed as each batch's INSERT returned
+    url_of_store: list[PostgresUrl] = []
 
     async def count(db: psycopg.AsyncConnection[dict[str, object]]) -> None:
-        row = await (await db.execute("SELECT count(*) AS n FROM attempts")).fetchone()
-        assert row is not None
-        batches.append(int(str(row["n"])))
+        batches.append(len(await stored(url_of_store[0])))
 
     async with opened(count) as (store, url, post_id):
+        url_of_store.append(url)
         results = await asyncio.gather(*(click(store, post_id, n) for n in range(1, 51)))
         assert batches == [50]
         assert {r.outcome for r in results} == {AttemptOutcome.RECORDED}
@@ -98,7 +105,7 @@ async def test_waiting_attempts_share_one_insert_and_one_commit():
 
 async def test_a_failing_job_in_a_batch_does_not_lose_the_others():
     async with opened() as (store, url, post_id):
-        await refuse_one_interaction(url, FAILING_INTERACTION)
+        await refuse(url, interaction_id=FAILING_INTERACTION)
         outcomes = await asyncio.gather(
             *(click(store, post_id, n) for n in range(1, 51)), return_exceptions=True
         )
@@ -127,14 +134,14 @@ async def test_an_attempt_on_an_unknown_post_fails_alone():
 
 async def test_no_caller_hears_back_before_its_batch_is_committed():
     heard: list[int] = []
-    seen_before_commit: list[tuple[list[int], list[int]]] = []
+    seen_before_answering: list[tuple[list[int], list[int]]] = []
     url_of_store: list[PostgresUrl] = []
 
-    async def before_commit(db: psycopg.AsyncConnection[dict[str, object]]) -> None:
-        # Nobody has been told yet, and no other connection sees the batch yet.
-        seen_before_commit.append((list(heard), await stored(url_of_store[0])))
+    async def before_answering(db: psycopg.AsyncConnection[dict[str, object]]) -> None:
+        # Nobody has been told yet, and every other connection sees the batch already.
+        seen_before_answering.append((list(heard), await stored(url_of_store[0])))
 
-    async with opened(before_commit) as (store, url, post_id):
+    async with opened(before_answering) as (store, url, post_id):
         url_of_store.append(url)
 
         async def answer(n: int) -> None:
@@ -143,21 +150,36 @@ async def test_no_caller_hears_back_before_its_batch_is_committed():
             heard.append(result.attempt.interaction_id)
 
         await asyncio.gather(*(answer(n) for n in range(1, 11)))
-        assert seen_before_commit == [([], [])]
+        assert seen_before_answering == [([], list(range(1, 11)))]
         assert sorted(heard) == list(range(1, 11))
         assert await stored(url) == list(range(1, 11))
 
 
 async def test_a_batch_whose_commit_fails_fails_every_caller_and_stores_nothing():
-    async def refuse(db: psycopg.AsyncConnection[dict[str, object]]) -> None:
+    async with opened() as (store, url, post_id):
+        await refuse(url)
+        outcomes = await asyncio.gather(
+            click(store, post_id, 1), click(store, post_id, 2), return_exceptions=True
+        )
+        assert all(isinstance(o, psycopg.Error) and "refused" in str(o) for o in outcomes)
+        assert await stored(url) == []
+
+
+async def test_a_database_gone_fails_the_batch_at_once():
+    """A lost connection fails every caller of the batch, without trying each alone."""
+    tries = 0
+
+    async def lose(db: psycopg.AsyncConnection[dict[str, object]]) -> None:
+        nonlocal tries
+        tries += 1
         raise psycopg.OperationalError("server closed the connection unexpectedly")
 
-    async with opened(refuse) as (store, url, post_id):
+    async with opened(lose) as (store, _url, post_id):
         outcomes = await asyncio.gather(
             click(store, post_id, 1), click(store, post_id, 2), return_exceptions=True
         )
         assert all(isinstance(o, psycopg.OperationalError) for o in outcomes)
-        assert await stored(url) == []
+        assert tries == 1
 
 
 async def test_one_members_clicks_in_one_burst_are_decided_in_turn():
