@@ -15,11 +15,23 @@ from typing import Any
 
 import aiosqlite
 
+from bot.store.dialects import BothDialects
 from bot.store.rows import from_db, to_db
 from bot.store.writer import WriteJob
 from exercises.model import Difficulty
 
 Write = Callable[[WriteJob[Any]], Awaitable[Any]]
+
+# Move the run on; it is finished when that was its last question. A CASE of untyped
+# parameters is text to PostgreSQL, so there the time is said to be a time.
+_NEXT_QUESTION = BothDialects(
+    "UPDATE test_runs SET position = position + 1, finished_at = CASE WHEN "
+    "position + 1 >= (SELECT count(*) FROM test_run_questions WHERE run_id = ?) "
+    "THEN ? END WHERE run_id = ?",
+    postgresql="UPDATE test_runs SET position = position + 1, finished_at = CASE WHEN "
+    "position + 1 >= (SELECT count(*) FROM test_run_questions WHERE run_id = ?) "
+    "THEN ?::timestamptz END WHERE run_id = ?",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +134,7 @@ class SqlitePatternTests:
             )
             if cursor.rowcount != 1:
                 return None
-            db.execute(
-                "UPDATE test_runs SET position = position + 1, finished_at = CASE WHEN "
-                "position + 1 >= (SELECT count(*) FROM test_run_questions WHERE run_id = ?) "
-                "THEN ? END WHERE run_id = ?",
-                (run_id, at, run_id),
-            )
+            db.execute(_NEXT_QUESTION, (run_id, at, run_id))
             return _run_now(db, run_id)
 
         result: PatternTestRun | None = await self._write(record)

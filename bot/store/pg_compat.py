@@ -5,7 +5,8 @@ two dialects agree.
 `?` and `:name` placeholders become psycopg's; an INSERT into a table whose key PostgreSQL
 generates gets `RETURNING key`, which becomes the cursor's `lastrowid`; rows answer both
 `row[0]` and `row["name"]`, like sqlite3.Row. A statement whose SQL PostgreSQL reads
-differently is given in PostgreSQL's words in `overrides` (keyed by SQLite's text).
+differently carries PostgreSQL's words with it (bot.store.dialects.BothDialects), and
+those run instead.
 Parameters are passed as they are: SQLite's UTC ISO text times are cast by PostgreSQL to
 the timestamptz columns they are compared with or written to.
 """
@@ -135,17 +136,20 @@ class _Execution:
 
 
 class Dialect:
-    """How SQLite's statements are run on PostgreSQL: generated keys and overrides."""
+    """How SQLite's statements are run on PostgreSQL: its generated keys, and each
+    statement's own PostgreSQL form where it has one."""
 
-    def __init__(self, generated_keys: Mapping[str, str], overrides: Mapping[str, str]) -> None:
+    def __init__(self, generated_keys: Mapping[str, str]) -> None:
         self._keys = tuple(sorted(generated_keys.items()))
-        self._overrides = overrides
+
+    def postgresql(self, statement: str) -> tuple[str, bool]:
+        """`statement` as PostgreSQL runs it; True if RETURNING was added for a key."""
+        return translate(getattr(statement, "postgresql", statement), self._keys)
 
     async def run(
         self, connection: psycopg.AsyncConnection[Any], statement: str, parameters: Any
     ) -> Cursor:
-        text = self._overrides.get(statement)
-        sql, returns_key = (text, False) if text else translate(statement, self._keys)
+        sql, returns_key = self.postgresql(statement)
         async with connection.cursor(row_factory=rows) as cursor:
             await cursor.execute(sql, parameters or None)
             found = await cursor.fetchall() if cursor.description else []

@@ -7,7 +7,7 @@ parameters (aware datetimes from the bot's clock, never now()).
 
 from __future__ import annotations
 
-from bot.store import queries, quizzes
+from bot.store import queries
 from bot.store.pg_compat import translate
 
 
@@ -21,8 +21,6 @@ def from_sqlite(statement: str) -> str:
 PG_POST = from_sqlite(queries.POST)
 PG_INSERT_POST = from_sqlite(queries.INSERT_POST).rstrip() + " RETURNING *"
 PG_SET_POST_MESSAGE = from_sqlite(queries.SET_POST_MESSAGE)
-PG_ATTEMPT_BY_INTERACTION = from_sqlite(queries.ATTEMPT_BY_INTERACTION)
-PG_SAME_ANSWER_BEFORE = from_sqlite(queries.SAME_ANSWER_BEFORE)
 PG_STANDING = from_sqlite(queries.STANDING)
 PG_ANSWERS_GIVEN = from_sqlite(queries.ANSWERS_GIVEN)
 PG_INSERT_HINT = from_sqlite(queries.INSERT_HINT)
@@ -31,17 +29,75 @@ PG_POST_COUNTERS = from_sqlite(queries.POST_COUNTERS)
 PG_SYNCED_COMMANDS = from_sqlite(queries.SYNCED_COMMANDS)
 PG_RECORD_COMMAND_SYNC = from_sqlite(queries.RECORD_COMMAND_SYNC)
 
-# The number comes from the count the caller read; it must be within the post's limit, and
-# UNIQUE (post_id, member_id, attempt_number) refuses a second answer racing for it from
-# another transaction or process (a unique violation: the caller reads again).
-INSERT_ATTEMPT = """
+# Recording attempts, a batch at a time (bot.store.pg_attempts): one read decides every
+# waiting attempt, one INSERT stores the batch's new ones.
+_ATTEMPT_COLUMNS = (
+    "attempt_id",
+    "post_id",
+    "member_id",
+    "interaction_id",
+    "attempt_number",
+    "answer",
+    "correct",
+    "points",
+    "answered_at",
+)
+
+
+def _columns_of(table: str) -> str:
+    """An attempt's columns from `table`, each named `table_column` (r_answer, s_answer...)."""
+    return ", ".join(f"{table}.{column} AS {table}_{column}" for column in _ATTEMPT_COLUMNS)
+
+
+# Per job (in the order given): whether its post exists, the member's standing on it (as
+# SQLite's STANDING, the same SQL), the attempt its interaction already recorded (r_, a
+# retried click) and the member's earlier attempt with the same answer (s_, a double click).
+RECORD_CHECKS_BATCH = f"""
+SELECT j.job,
+       p.post_id IS NOT NULL AS post_found,
+       {queries.STANDING_COLUMNS.replace(":member", "j.member_id").strip()},
+       {_columns_of("r")},
+       {_columns_of("s")}
+  FROM unnest(%(posts)s::bigint[], %(members)s::bigint[], %(interactions)s::bigint[],
+              %(answers)s::text[]) WITH ORDINALITY
+       AS j (post_id, member_id, interaction_id, answer, job)
+  LEFT JOIN posts AS p ON p.post_id = j.post_id
+  LEFT JOIN attempts AS r ON r.interaction_id = j.interaction_id
+  LEFT JOIN LATERAL (
+        SELECT * FROM attempts AS a
+         WHERE a.post_id = j.post_id AND a.member_id = j.member_id AND a.answer = j.answer
+         ORDER BY a.attempt_number LIMIT 1) AS s ON true
+ ORDER BY j.job
+"""
+
+# The batch's new attempts in one statement. Each number comes from the count the checks
+# read; it must be within the post's limit, and UNIQUE (post_id, member_id, attempt_number)
+# and UNIQUE (interaction_id) turn away an answer that lost a race to another transaction
+# (perhaps in another process): no row comes back for it, and it is decided again. Rows go
+# in in the order given (sorted by post and member), so that two batches take the same keys
+# in the same order and cannot deadlock.
+INSERT_ATTEMPTS = """
 INSERT INTO attempts (post_id, member_id, interaction_id, attempt_number, answer, correct,
                       points, answered_at)
-SELECT %(post)s, %(member)s, %(interaction)s, %(number)s, %(answer)s, %(correct)s,
-       %(points)s, %(at)s
-  FROM posts AS p
- WHERE p.post_id = %(post)s AND %(number)s <= p.attempt_limit
-RETURNING attempt_id
+SELECT j.post_id, j.member_id, j.interaction_id, j.attempt_number, j.answer, j.correct,
+       j.points, j.answered_at
+  FROM unnest(%(posts)s::bigint[], %(members)s::bigint[], %(interactions)s::bigint[],
+              %(numbers)s::integer[], %(answers)s::text[], %(correct)s::integer[],
+              %(points)s::integer[], %(at)s::timestamptz[]) WITH ORDINALITY
+       AS j (post_id, member_id, interaction_id, attempt_number, answer, correct, points,
+             answered_at, job)
+  JOIN posts AS p ON p.post_id = j.post_id AND j.attempt_number <= p.attempt_limit
+ ORDER BY j.job
+ON CONFLICT DO NOTHING
+RETURNING interaction_id, attempt_id
+"""
+
+# Reads on every click, coalesced (bot.store.pg_lookups): every waiting key in one statement.
+POSTS_BY_ID = "SELECT * FROM posts WHERE post_id = ANY(%s::bigint[])"
+CLOSED_AT_BY_POST = "SELECT post_id, closed_at FROM closed_posts WHERE post_id = ANY(%s::bigint[])"
+CLOSED_QUIZ_POSTS = """
+SELECT d.post_id FROM quiz_delivery_posts AS d JOIN quiz_deliveries AS q USING (delivery_id)
+ WHERE d.post_id = ANY(%s::bigint[]) AND q.status = 'closed'
 """
 
 PG_MEMBER_STATS_BY_PACK = """
@@ -76,48 +132,10 @@ SELECT board.*, n.display_name
  ORDER BY points DESC, last_scored_at ASC, member_id ASC
 """
 
-PG_PICK_RATES = """
-WITH counted AS (
-    SELECT answer FROM attempts
-     WHERE post_id = %(post)s AND (%(first_only)s = 0 OR attempt_number = 1)
-)
-SELECT b.blank - 1 AS blank,
-       substr(c.answer, b.blank, 1) AS option,
-       count(*) AS picks,
-       (SELECT count(*) FROM counted) AS answers
-  FROM counted AS c CROSS JOIN LATERAL generate_series(1, length(c.answer)) AS b (blank)
- GROUP BY 1, 2
- ORDER BY 1, 2
-"""
+PG_PICK_RATES = from_sqlite(queries.PICK_RATES.postgresql)
 
 PG_SOLVE_MINUTES = """
 SELECT DISTINCT date_trunc('minute', a.answered_at) AS minute
   FROM attempts AS a JOIN posts AS p ON p.post_id = a.post_id
  WHERE p.guild_id = %s AND a.member_id = %s AND a.correct = 1
 """
-
-# SQLite's statements that PostgreSQL reads differently, in PostgreSQL's words, for the
-# SQLite code run through bot.store.pg_compat (keyed by the SQLite text).
-_NEXT_QUESTION = (
-    "UPDATE test_runs SET position = position + 1, finished_at = CASE WHEN "
-    "position + 1 >= (SELECT count(*) FROM test_run_questions WHERE run_id = ?) "
-    "THEN ? END WHERE run_id = ?"
-)
-
-OVERRIDES: dict[str, str] = {
-    # A CASE of untyped parameters is text to PostgreSQL: say the time is a time.
-    _NEXT_QUESTION: from_sqlite(_NEXT_QUESTION.replace("THEN ?", "THEN ?::timestamptz")),
-    queries.PICK_RATES: PG_PICK_RATES,  # PostgreSQL wants WITH RECURSIVE; generate_series does it
-    # Every column not aggregated must be grouped by in PostgreSQL.
-    quizzes._SCORERS: from_sqlite(quizzes._SCORERS).replace(
-        "GROUP BY a.member_id", "GROUP BY a.member_id, n.display_name"
-    ),
-    # A skipped day has no lease: '' in SQLite's text column, NULL in PostgreSQL's timestamptz.
-    "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at, "
-    "claimed_by, lease_until, note) VALUES (?, ?, ?, 'skipped', ?, '', '', ?) "
-    "ON CONFLICT (schedule_id, local_date) DO NOTHING": (
-        "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at,"
-        " claimed_by, lease_until, note) VALUES (%s, %s, %s, 'skipped', %s, '', NULL, %s)"
-        " ON CONFLICT (schedule_id, local_date) DO NOTHING"
-    ),
-}

@@ -1,11 +1,15 @@
 """The learner store in PostgreSQL, shared by several bot processes (shards, or an old and
 a new process during a rolling restart).
 
-psycopg 3 with its connection pool. Each write is one transaction on a pooled connection;
-the rules that need a count (the attempt limit, a double click) are enforced by UNIQUE
-constraints, not by locks held in this process: a unique violation means another
-transaction, perhaps in another process, got there first, so the write reads again and
-decides again (usually: refused). Times come from the bot's clock, never from now().
+psycopg 3 with its connection pool. The rules that need a count (the attempt limit, a
+double click) are enforced by UNIQUE constraints, not by locks held in this process: an
+attempt turned away by one means another transaction, perhaps in another process, got
+there first, so it is read and decided again (usually: refused). Times come from the bot's
+clock, never from now().
+
+The click path has modules of its own: attempts are recorded a batch at a time
+(pg_attempts.py), the post and its closed state are read coalesced (pg_lookups.py). The
+learner log's other reads are in pg_log_reads.py; every other write is one transaction.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
-from datetime import datetime, tzinfo
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -25,37 +29,25 @@ from psycopg_pool import AsyncConnectionPool
 
 from bot import progress
 from bot.metrics import STORE_WRITE_SECONDS
-from bot.progress import Period, PostContext, Streak
+from bot.progress import PostContext
 from bot.store import pg_queries as sql
 from bot.store.errors import DatabaseNotWritable, StoreClosed, UnknownPost
 from bot.store.guilds import SqliteGuilds
 from bot.store.location import PostgresUrl
 from bot.store.pattern_tests import SqlitePatternTests
+from bot.store.pg_attempts import AttemptBatches, AttemptRequest, BeforeAnswering
 from bot.store.pg_compat import (
     Dialect,
     PooledReads,
     SqliteStyleFromThread,
     generated_keys,
 )
-from bot.store.pg_queries import OVERRIDES
+from bot.store.pg_log_reads import LogReads, one
+from bot.store.pg_lookups import ClickLookups, PostgresQuizzes, PostgresServers
 from bot.store.pg_schema import migrate
-from bot.store.protocol import (
-    Attempt,
-    AttemptOutcome,
-    AttemptResult,
-    HintUse,
-    LeaderboardEntry,
-    MemberStats,
-    OptionPick,
-    PackStats,
-    Post,
-    PostCounters,
-    PostProgress,
-    Store,
-)
+from bot.store.protocol import AttemptResult, HintUse, Post, Store
 from bot.store.quizzes import SqliteQuizzes
-from bot.store.rows import attempt_from_row, from_db, post_from_row
-from bot.store.server_sqlite import SqliteServers
+from bot.store.rows import post_from_row
 from exercises.model import LETTERS, MAX_BLANKS, Difficulty
 
 log = logging.getLogger(__name__)
@@ -67,25 +59,30 @@ Job = Callable[[Connection], Awaitable[T]]
 CONNECT_TIMEOUT_SECONDS = 10
 POOL_SIZE = 10
 _GLOBAL = 0  # the scope of the global slash commands in command_syncs
-_RACES_BEFORE_GIVING_UP = 100  # each lost race means another answer was stored
-_ONE_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
 
 
-class PostgresStore:
+class PostgresStore(LogReads):
     """Implements bot.store.Store. Open with `await PostgresStore.open(url)`, then close()."""
 
     def __init__(
-        self, url: PostgresUrl, pool: AsyncConnectionPool[Connection], dialect: Dialect
+        self,
+        url: PostgresUrl,
+        pool: AsyncConnectionPool[Connection],
+        dialect: Dialect,
+        *,
+        before_answering: BeforeAnswering | None = None,
     ) -> None:
         self.url = url
         self._pool = pool
         self._closed = False
         self._writes: set[asyncio.Task[Any]] = set()
+        self._attempts = AttemptBatches(pool, before_answering=before_answering)
+        self._lookups = ClickLookups(pool)  # a click's reads, coalesced
         # Where both dialects agree, the SQLite code runs here as it is (bot.store.pg_compat).
         self._dialect = dialect
         reads = cast(aiosqlite.Connection, PooledReads(pool, dialect))
-        self.servers = SqliteServers(self._write_as_sqlite, reads)
-        self.quizzes = SqliteQuizzes(self._write_as_sqlite, reads)
+        self.servers = PostgresServers(self._lookups, self._write_as_sqlite, reads)
+        self.quizzes: SqliteQuizzes = PostgresQuizzes(self._lookups, self._write_as_sqlite, reads)
         self.guilds = SqliteGuilds(self._write_as_sqlite, reads)
         self.pattern_tests = SqlitePatternTests(self._write_as_sqlite, reads)
 
@@ -93,18 +90,25 @@ class PostgresStore:
         return f"PostgresStore({self.url})"  # without the password
 
     @classmethod
-    async def open(cls, url: PostgresUrl, *, pool_size: int = POOL_SIZE) -> PostgresStore:
+    async def open(
+        cls,
+        url: PostgresUrl,
+        *,
+        pool_size: int = POOL_SIZE,
+        before_answering: BeforeAnswering | None = None,
+    ) -> PostgresStore:
         """Connect, bring the schema up to date, and open the pool.
 
         Raises DatabaseUnusable (naming the URL without its password, and what to do) if no
         server answers, or the database is someone else's or from a newer release.
+        `before_answering` is for tests only (see AttemptBatches).
         """
         try:
             async with await psycopg.AsyncConnection.connect(
                 url.secret(), autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
             ) as connection:
                 await migrate(connection, url)
-                dialect = Dialect(await generated_keys(connection), overrides=OVERRIDES)
+                dialect = Dialect(await generated_keys(connection))
         except psycopg.OperationalError as error:
             raise DatabaseNotWritable(
                 url,
@@ -121,7 +125,7 @@ class PostgresStore:
             name="tutor-store",
         )
         await pool.open(wait=True, timeout=CONNECT_TIMEOUT_SECONDS)
-        return cls(url, pool, dialect)
+        return cls(url, pool, dialect, before_answering=before_answering)
 
     async def close(self) -> None:
         """Finish the writes already accepted, then close the pool."""
@@ -129,8 +133,10 @@ class PostgresStore:
             return
         self._closed = True
         try:
+            await self._attempts.stop()
             if self._writes:
                 await asyncio.gather(*self._writes, return_exceptions=True)
+            await self._lookups.wait()
         finally:
             await self._pool.close()
 
@@ -175,7 +181,7 @@ class PostgresStore:
         )
 
         async def insert(db: Connection) -> Post:
-            row = await _one(db, sql.PG_INSERT_POST, values)
+            row = await one(db, sql.PG_INSERT_POST, values)
             assert row is not None
             return post_from_row(row)
 
@@ -191,8 +197,9 @@ class PostgresStore:
         return await self._write(update)
 
     async def get_post(self, post_id: int) -> Post | None:
-        row = await self._read(_one, sql.PG_POST, (post_id,))
-        return post_from_row(row) if row is not None else None
+        if self._closed:
+            raise StoreClosed()
+        return await self._lookups.posts.get(post_id)
 
     # Attempts and hints
 
@@ -208,75 +215,9 @@ class PostgresStore:
     ) -> AttemptResult:
         _check_answer(answer)
         at = progress.require_aware(answered_at, "answered_at")
-
-        async def record(db: Connection) -> AttemptResult:
-            original = await _one(db, sql.PG_ATTEMPT_BY_INTERACTION, (interaction_id,))
-            if original is not None:
-                before = attempt_from_row(original)
-                standing = await _standing(db, before.post_id, before.member_id)
-                return AttemptResult(
-                    AttemptOutcome.ALREADY_RECORDED,
-                    before,
-                    standing.attempts_left,
-                    standing.solution_seen_before,
-                    standing.forgotten_since_posted,
-                )
-            standing = await _standing(db, post_id, member_id)
-            if standing.solved:
-                return AttemptResult(AttemptOutcome.ALREADY_SOLVED, None, standing.attempts_left)
-            if standing.attempts_left == 0:
-                return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
-            same = await _one(db, sql.PG_SAME_ANSWER_BEFORE, (post_id, member_id, answer))
-            if same is not None:
-                return AttemptResult(
-                    AttemptOutcome.REPEATED_ANSWER,
-                    attempt_from_row(same),
-                    standing.attempts_left,
-                    standing.solution_seen_before,
-                    standing.forgotten_since_posted,
-                )
-            number = standing.attempts_used + 1
-            points = 0
-            if correct and not standing.forgotten_since_posted:
-                points = progress.points_for_correct_answer(
-                    standing.difficulty,
-                    attempt_number=number,
-                    hints_used=standing.hints_used,
-                    solution_seen_before=standing.solution_seen_before,
-                )
-            values = {
-                "post": post_id,
-                "member": member_id,
-                "interaction": interaction_id,
-                "number": number,
-                "answer": answer,
-                "correct": int(correct),
-                "points": points,
-                "at": at,
-            }
-            row = await _one(db, sql.INSERT_ATTEMPT, values)
-            if row is None:
-                return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
-            recorded = Attempt(
-                row["attempt_id"],
-                post_id,
-                member_id,
-                interaction_id,
-                number,
-                answer,
-                correct,
-                points,
-                from_db(at),
-            )
-            return AttemptResult(
-                AttemptOutcome.RECORDED,
-                recorded,
-                progress.attempts_left(standing.attempt_limit, number),
-                standing.solution_seen_before,
-                standing.forgotten_since_posted,
-            )
-
-        return await self._write(record, retry_lost_races=True)
+        request = AttemptRequest(post_id, member_id, interaction_id, answer, correct, at)
+        with STORE_WRITE_SECONDS.time():
+            return await self._attempts.record(request)
 
     async def use_hint(
         self, *, post_id: int, member_id: int, hint_number: int, used_at: datetime
@@ -286,99 +227,20 @@ class PostgresStore:
         values = (post_id, member_id, hint_number, progress.require_aware(used_at, "used_at"))
 
         async def take(db: Connection) -> HintUse:
-            if await _one(db, sql.PG_POST, (post_id,)) is None:
+            if await one(db, sql.PG_POST, (post_id,)) is None:
                 raise UnknownPost(post_id)
             cursor = await db.execute(sql.PG_INSERT_HINT, values)
             newly_used = cursor.rowcount == 1
-            row = await _one(db, sql.PG_HINTS_USED, (post_id, member_id))
+            row = await one(db, sql.PG_HINTS_USED, (post_id, member_id))
             assert row is not None
             return HintUse(hint_number, newly_used, int(row["count"]))
 
         return await self._write(take)
 
-    async def answers_given(self, *, post_id: int, member_id: int) -> list[str]:
-        rows = await self._read(_all, sql.PG_ANSWERS_GIVEN, (post_id, member_id))
-        return [str(row["answer"]) for row in rows]
-
-    async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress:
-        async def read(db: Connection) -> _Standing:
-            return await _standing(db, post_id, member_id)
-
-        standing = await self._read_with(read)
-        return PostProgress(
-            attempts_used=standing.attempts_used,
-            attempts_left=standing.attempts_left,
-            hints_used=standing.hints_used,
-            solved=standing.solved,
-            points=standing.points,
-        )
-
-    # Computed from the log
-
-    async def post_counters(self, post_id: int) -> PostCounters:
-        row = await self._read(_one, sql.PG_POST_COUNTERS, (post_id,))
-        assert row is not None
-        return PostCounters(answered=row["answered"], solved=row["solved"])
-
-    async def member_stats(self, *, guild_id: int, member_id: int) -> MemberStats:
-        rows = await self._read(_all, sql.PG_MEMBER_STATS_BY_PACK, (guild_id, member_id))
-        packs = tuple(
-            PackStats(
-                row["pack_id"],
-                row["attempts"],
-                int(row["correct"]),
-                int(row["points"]),
-                row["solved"],
-            )
-            for row in rows
-        )
-        return MemberStats(
-            attempts=sum(pack.attempts for pack in packs),
-            correct=sum(pack.correct for pack in packs),
-            points=sum(pack.points for pack in packs),
-            solved=sum(pack.solved for pack in packs),
-            packs=packs,
-        )
-
-    async def leaderboard(
-        self, *, guild_id: int, period: Period, now: datetime, tz: tzinfo, limit: int = 10
-    ) -> list[LeaderboardEntry]:
-        if limit < 1:
-            raise ValueError(f"a leaderboard shows at least one member, got limit={limit}")
-        progress.require_aware(now, "now")
-        since = progress.period_start(Period(period), now, tz)
-        values = {"guild": guild_id, "since": since, "limit": limit}
-        rows = await self._read(_all, sql.PG_LEADERBOARD, values)
-        return [
-            LeaderboardEntry(
-                rank,
-                row["member_id"],
-                int(row["points"]),
-                int(row["solves"]),
-                row["display_name"],
-            )
-            for rank, row in enumerate(rows, start=1)
-        ]
-
-    async def pick_rates(
-        self, post_id: int, *, first_answers_only: bool = False
-    ) -> list[OptionPick]:
-        values = {"post": post_id, "first_only": int(first_answers_only)}
-        rows = await self._read(_all, sql.PG_PICK_RATES, values)
-        return [
-            OptionPick(row["blank"], row["option"], row["picks"], row["picks"] / row["answers"])
-            for row in rows
-        ]
-
-    async def streak(self, *, guild_id: int, member_id: int, now: datetime, tz: tzinfo) -> Streak:
-        rows = await self._read(_all, sql.PG_SOLVE_MINUTES, (guild_id, member_id))
-        days = {progress.local_date(from_db(row["minute"]), tz) for row in rows}
-        return progress.streak(days, progress.local_date(now, tz))
-
     # Slash commands
 
     async def synced_commands(self, *, guild_id: int | None) -> str | None:
-        row = await self._read(_one, sql.PG_SYNCED_COMMANDS, (guild_id or _GLOBAL,))
+        row = await self._read(one, sql.PG_SYNCED_COMMANDS, (guild_id or _GLOBAL,))
         return str(row["tree_hash"]) if row is not None else None
 
     async def record_commands_synced(
@@ -401,12 +263,12 @@ class PostgresStore:
 
     # Running statements
 
-    async def _write(self, job: Job[T], *, retry_lost_races: bool = False) -> T:
+    async def _write(self, job: Job[T]) -> T:
         """Run `job` in its own transaction. A caller that stops waiting does not cancel
         the write (an answered click is a fact); close() waits for it."""
         if self._closed:
             raise StoreClosed()
-        task = asyncio.create_task(self._transaction(job, retry_lost_races))
+        task = asyncio.create_task(self._transaction(job))
         self._writes.add(task)
         task.add_done_callback(self._writes.discard)
         with STORE_WRITE_SECONDS.time():
@@ -423,68 +285,16 @@ class PostgresStore:
 
         return await self._write(run)
 
-    async def _transaction(self, job: Job[T], retry_lost_races: bool) -> T:
-        for _ in range(_RACES_BEFORE_GIVING_UP):
-            try:
-                async with self._pool.connection() as db, db.transaction():
-                    if retry_lost_races:  # every read in the job sees one snapshot
-                        await db.execute(_ONE_SNAPSHOT)
-                    return await job(db)
-            except (psycopg.errors.UniqueViolation, psycopg.errors.SerializationFailure):
-                if not retry_lost_races:
-                    raise
-                # Another transaction stored a row this one wanted: read again, decide again.
-        raise RuntimeError("gave up after losing every race; the database is too busy")
-
-    async def _read(self, query: Callable[..., Awaitable[T]], *args: Any) -> T:
-        async with self._pool.connection() as db:
-            return await query(db, *args)
-
-    async def _read_with(self, job: Job[T]) -> T:
-        async with self._pool.connection() as db:
+    async def _transaction(self, job: Job[T]) -> T:
+        async with self._pool.connection() as db, db.transaction():
             return await job(db)
 
 
-class _Standing:
-    """One member on one post, read in the caller's transaction."""
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        self.attempt_limit: int = row["attempt_limit"]
-        self.difficulty = Difficulty(row["difficulty"])
-        self.attempts_used: int = row["attempts_used"]
-        self.hints_used: int = row["hints_used"]
-        self.solved = bool(row["solved"])
-        self.solution_seen_before = bool(row["solution_seen_before"])
-        self.points = int(row["points"])
-        self.forgotten_since_posted = bool(row["forgotten_since_posted"])
-
-    @property
-    def attempts_left(self) -> int:
-        return progress.attempts_left(self.attempt_limit, self.attempts_used)
-
-
-async def _standing(db: Connection, post_id: int, member_id: int) -> _Standing:
-    row = await _one(db, sql.PG_STANDING, {"post": post_id, "member": member_id})
-    if row is None:
-        raise UnknownPost(post_id)
-    return _Standing(row)
-
-
 async def _post(db: Connection, post_id: int) -> Post:
-    row = await _one(db, sql.PG_POST, (post_id,))
+    row = await one(db, sql.PG_POST, (post_id,))
     if row is None:
         raise UnknownPost(post_id)
     return post_from_row(row)
-
-
-async def _one(db: Connection, statement: str, values: Any) -> dict[str, Any] | None:
-    cursor = await db.execute(statement, values)
-    return await cursor.fetchone()
-
-
-async def _all(db: Connection, statement: str, values: Any) -> list[dict[str, Any]]:
-    cursor = await db.execute(statement, values)
-    return await cursor.fetchall()
 
 
 def _first_line(error: Exception) -> str:

@@ -6,6 +6,8 @@ Statements only: no connections and no rules. Times are compared as UTC ISO 8601
 
 from __future__ import annotations
 
+from bot.store.dialects import BothDialects
+
 POST = "SELECT * FROM posts WHERE post_id = ?"
 
 INSERT_POST = """
@@ -16,22 +18,13 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 
 SET_POST_MESSAGE = "UPDATE posts SET message_id = ? WHERE post_id = ?"
 
-# The PostgreSQL store decides an attempt with these; SQLite's writer with RECORD_CHECKS.
-ATTEMPT_BY_INTERACTION = "SELECT * FROM attempts WHERE interaction_id = ?"
-
-# The member's earlier attempt with the same answer: a double click must not cost twice.
-SAME_ANSWER_BEFORE = """
-SELECT * FROM attempts WHERE post_id = ? AND member_id = ? AND answer = ?
- ORDER BY attempt_number LIMIT 1
-"""
-
-
 # One member on one post: what the limit, points and no-farming rules need.
 # solution_seen_before: on another post of the same exercise in the same guild, the member
 # saw the solution: they answered it correctly or used every attempt. (Run it shows the
 # correct run only after one of these, so it needs no row of its own.)
 # forgotten_since_posted: the member used /forget-me after (or as) the post was made.
-_STANDING_COLUMNS = """
+# `:member` is the member's id; PostgreSQL's batched checks put a column there (pg_queries).
+STANDING_COLUMNS = """
        p.attempt_limit,
        p.difficulty,
        (SELECT count(*) FROM attempts AS a
@@ -57,13 +50,13 @@ _STANDING_COLUMNS = """
                 WHERE f.guild_id = p.guild_id AND f.member_id = :member
                   AND f.forgotten_at >= p.posted_at) AS forgotten_since_posted"""
 
-STANDING = f"SELECT {_STANDING_COLUMNS}\n  FROM posts AS p\n WHERE p.post_id = :post"
+STANDING = f"SELECT {STANDING_COLUMNS}\n  FROM posts AS p\n WHERE p.post_id = :post"
 
 # Everything recording an attempt decides on, in one statement: the standing, the attempt
 # this interaction already recorded (a retried click) and the member's earlier attempt with
 # the same answer (a double click must not cost twice).
 RECORD_CHECKS = f"""
-SELECT {_STANDING_COLUMNS},
+SELECT {STANDING_COLUMNS},
        (SELECT a.attempt_id FROM attempts AS a
          WHERE a.interaction_id = :interaction) AS recorded_attempt_id,
        (SELECT a.attempt_id FROM attempts AS a
@@ -143,7 +136,9 @@ SELECT board.*, n.display_name
 
 # How often each option was picked for each blank; the answer "ABD" picks A for blank 0,
 # B for blank 1 and D for blank 2. `answers` is the number of answers counted on the post.
-PICK_RATES = """
+# PostgreSQL numbers the blanks with generate_series (it would want WITH RECURSIVE).
+PICK_RATES = BothDialects(
+    """
 WITH counted AS (
     SELECT answer FROM attempts
      WHERE post_id = :post AND (:first_only = 0 OR attempt_number = 1)
@@ -160,7 +155,21 @@ SELECT b.blank - 1 AS blank,
   FROM counted AS c JOIN blanks AS b ON b.blank <= length(c.answer)
  GROUP BY b.blank, option
  ORDER BY b.blank, option
-"""
+""",
+    postgresql="""
+WITH counted AS (
+    SELECT answer FROM attempts
+     WHERE post_id = :post AND (:first_only = 0 OR attempt_number = 1)
+)
+SELECT b.blank - 1 AS blank,
+       substr(c.answer, b.blank, 1) AS option,
+       count(*) AS picks,
+       (SELECT count(*) FROM counted) AS answers
+  FROM counted AS c CROSS JOIN LATERAL generate_series(1, length(c.answer)) AS b (blank)
+ GROUP BY 1, 2
+ ORDER BY 1, 2
+""",
+)
 
 # The minutes (UTC, "YYYY-MM-DDTHH:MM") in which a member solved something in a guild.
 # Every time zone's offset is whole minutes, so minutes are enough to find local dates.

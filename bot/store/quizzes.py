@@ -18,6 +18,7 @@ import aiosqlite
 
 from bot.progress import PostContext
 from bot.store import queries
+from bot.store.dialects import BothDialects
 from bot.store.quiz_rows import (
     Delivery,
     DeliveryPost,
@@ -236,13 +237,7 @@ class SqliteQuizzes:
         values = (schedule.schedule_id, local_date.isoformat(), to_db(due_at, "due_at"), at, note)
 
         def insert(db: sqlite3.Connection) -> bool:
-            cursor = db.execute(
-                "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at, "
-                "claimed_by, lease_until, note) VALUES (?, ?, ?, 'skipped', ?, '', '', ?) "
-                "ON CONFLICT (schedule_id, local_date) DO NOTHING",
-                values,
-            )
-            return cursor.rowcount == 1
+            return db.execute(_SKIP_DAY, values).rowcount == 1
 
         result: bool = await self._write(insert)
         return result
@@ -411,6 +406,17 @@ class SqliteQuizzes:
         return [delivery for delivery in found if delivery is not None]
 
 
+# A skipped day has no lease: '' in SQLite's text column, NULL in PostgreSQL's timestamptz.
+_SKIP_DAY = BothDialects(
+    "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at, "
+    "claimed_by, lease_until, note) VALUES (?, ?, ?, 'skipped', ?, '', '', ?) "
+    "ON CONFLICT (schedule_id, local_date) DO NOTHING",
+    postgresql="INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, "
+    "claimed_at, claimed_by, lease_until, note) VALUES (?, ?, ?, 'skipped', ?, '', NULL, ?) "
+    "ON CONFLICT (schedule_id, local_date) DO NOTHING",
+)
+
+# Grouped by the name too: one per member in a server, and PostgreSQL asks for it.
 _SCORERS = """
 SELECT a.member_id, n.display_name, sum(a.points) AS points, sum(a.correct) AS solves
   FROM quiz_delivery_posts AS d
@@ -418,7 +424,7 @@ SELECT a.member_id, n.display_name, sum(a.points) AS points, sum(a.correct) AS s
   JOIN posts AS p ON p.post_id = a.post_id
   LEFT JOIN member_names AS n ON n.guild_id = p.guild_id AND n.member_id = a.member_id
  WHERE d.delivery_id = ?
- GROUP BY a.member_id
+ GROUP BY a.member_id, n.display_name
  ORDER BY points DESC, min(a.answered_at) ASC, a.member_id ASC
 """
 
