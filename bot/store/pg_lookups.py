@@ -109,10 +109,10 @@ class PostgresServers(SqliteServers):
 
     def __init__(self, lookups: ClickLookups, *args: Any) -> None:
         super().__init__(*args)
-        self._lookups = lookups
+        self._coalesced = lookups
 
     async def closed_at(self, post_id: int) -> datetime | None:
-        return await self._lookups.closed_at.get(post_id)
+        return await self._coalesced.closed_at.get(post_id)
 
 
 class PostgresQuizzes(SqliteQuizzes):
@@ -121,7 +121,7 @@ class PostgresQuizzes(SqliteQuizzes):
 
     def __init__(self, lookups: ClickLookups, *args: Any) -> None:
         super().__init__(*args)
-        self._lookups = lookups
+        self._coalesced = lookups
 
     async def is_closed(self, post_id: int) -> bool:
-        return bool(await self._lookups.quiz_closed.get(post_id))
+        return bool(await self._coalesced.quiz_closed.get(post_id))
