@@ -45,6 +45,7 @@ from bot.custom_ids import (
 )
 from bot.errors import STALE_BUTTON, Refused
 from bot.gateway_start import wait_for_gateway
+from bot.in_flight import InFlight
 from bot.interaction_age import InteractionAges
 from bot.member_data import MemberData
 from bot.moderation import Moderation
@@ -64,8 +65,6 @@ from bot.undelivered import Undelivered
 from exercises import Catalog
 
 log = logging.getLogger(__name__)
-PRUNE_AT = 1024
-"""In-flight interactions at which `dispatch` first looks for answered ones left behind."""
 
 
 class TutorBot(discord.AutoShardedClient):
@@ -151,9 +150,7 @@ class TutorBot(discord.AutoShardedClient):
             preview_command.install(self.tree, self.practice)
         self.sync_commands_at_start = sync_commands_at_start
         self.shutdown_grace_seconds = shutdown_grace_seconds
-        self._unanswered: dict[int, discord.Interaction] = {}  # received, not yet handled
-        self._prune_at = PRUNE_AT
-        self._handling: set[asyncio.Task[Any]] = set()  # button handlers still running
+        self.in_flight = InFlight()  # received, not yet answered: a stop answers them first
         self._closing: asyncio.Task[None] | None = None
         self._reaching_gateway: asyncio.Future[None] | None = None  # at start (launch_shard)
         self.connected = False  # to the gateway, as /health reports it
@@ -170,28 +167,14 @@ class TutorBot(discord.AutoShardedClient):
         clock, and so that shutting down can wait for its answer; and whether the gateway is
         connected, for /health."""
         if event_name == "interaction" and args:
-            if len(self._unanswered) >= self._prune_at:
-                self._prune_unanswered()
             interaction = args[0]
             self.interaction_ages.arrived(interaction.created_at)  # each shows Discord's clock
-            self._unanswered[interaction.id] = interaction
+            self.in_flight.arrived(interaction)
         elif event_name == "app_command_completion" and args:
-            self._settled(args[0])
+            self.in_flight.settled(args[0])
         elif event_name in ("ready", "resumed", "disconnect"):
             self.connected = event_name != "disconnect"
         super().dispatch(event_name, *args, **kwargs)
-
-    def _prune_unanswered(self) -> None:
-        """Forget answered interactions that no handler settled (rare: every path settles its
-        own). Amortised: a scan of every entry only when the map has doubled since the last."""
-        answered = [key for key, i in self._unanswered.items() if i.response.is_done()]
-        for key in answered:
-            del self._unanswered[key]
-        self._prune_at = max(PRUNE_AT, 2 * len(self._unanswered))
-
-    def _settled(self, interaction: discord.Interaction) -> None:
-        """Its handler is done: answered, or (say, too late) never to be answered."""
-        self._unanswered.pop(interaction.id, None)
 
     async def launch_shard(
         self, gateway: yarl.URL, shard_id: int, *, initial: bool = False
@@ -268,10 +251,9 @@ class TutorBot(discord.AutoShardedClient):
             return
         data = interaction.data
         custom_id = str(data.get("custom_id", ""))
+        is_button = data.get("component_type") == discord.ComponentType.button.value
         button = custom_ids.parse(custom_id)
-        if data.get("component_type") != discord.ComponentType.button.value or not _on_message(
-            interaction.message, custom_id
-        ):
+        if not is_button or not components.is_on(interaction.message, custom_id):
             button = None  # we only send buttons, and a click names one on its message
         logs.about_interaction(
             guild_id=interaction.guild_id,
@@ -283,7 +265,7 @@ class TutorBot(discord.AutoShardedClient):
             log.info("refused a click with custom_id %r", custom_id[:120])
             lost = await report(interaction, Refused(STALE_BUTTON))
             metrics.INTERACTIONS.labels(metrics.LOST_OUTCOMES[lost] if lost else "refused").inc()
-            self._settled(interaction)
+            self.in_flight.settled(interaction)
             return
         await self.handle_button(interaction, button)
 
@@ -303,14 +285,11 @@ class TutorBot(discord.AutoShardedClient):
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every click on one of our buttons lands here, already parsed from its custom_id."""
-        handler = asyncio.current_task()
-        if handler is not None:
-            self._handling.add(handler)
-            handler.add_done_callback(self._handling.discard)
+        self.in_flight.handled_by(asyncio.current_task())
         try:
             await self._handle_button(interaction, button)
         finally:
-            self._settled(interaction)
+            self.in_flight.settled(interaction)
 
     async def _handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         if isinstance(button, ForgetMe):
@@ -377,7 +356,7 @@ class TutorBot(discord.AutoShardedClient):
         if lost is not None:
             outcome.insert(0, metrics.LOST_OUTCOMES[lost])
         elif not outcome:
-            outcome.append(_answered(interaction))
+            outcome.append(metrics.answered_outcome(interaction))
         metrics.INTERACTIONS.labels(outcome[0]).inc()
 
     async def refresh_post(self, post_id: int) -> None:
@@ -400,7 +379,7 @@ class TutorBot(discord.AutoShardedClient):
             await report(interaction, commands.check_refusal(cause))
         else:
             await report(interaction, cause)
-        self._settled(interaction)
+        self.in_flight.settled(interaction)
 
     async def close(self) -> None:
         """Shut down gracefully (SIGTERM, Ctrl-C): answer every interaction already received,
@@ -412,50 +391,10 @@ class TutorBot(discord.AutoShardedClient):
     async def _close(self) -> None:
         if self._reaching_gateway is not None:
             self._reaching_gateway.cancel()  # a stop while the gateway is unreachable
-        await self._answer_in_flight()
+        await self.in_flight.answer_all(self.shutdown_grace_seconds)
         for task in self._background:  # store work of gateway events: the store closes next
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
         await self.counters.flush()  # while the connection is still there to edit with
         self.undelivered.close()
         await super().close()
-
-    async def _answer_in_flight(self) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.shutdown_grace_seconds
-        while loop.time() < deadline:
-            await asyncio.sleep(0)  # let interactions already read start their handlers
-            waiting = [i for i in self._unanswered.values() if not i.response.is_done()]
-            if not waiting and not self._handling:
-                return
-            if self._handling:
-                await asyncio.wait(set(self._handling), timeout=0.05)
-            else:  # received, but its handler has not started yet: look again shortly
-                await asyncio.sleep(0.05)
-        log.warning(
-            "shutting down with %d interactions unanswered after %.0f s",
-            sum(not i.response.is_done() for i in self._unanswered.values()),
-            self.shutdown_grace_seconds,
-        )
-
-
-def _on_message(message: discord.Message | None, custom_id: str) -> bool:
-    """Whether a button with this custom_id is on the message (a forged click's may not be)."""
-    if message is None:
-        return False
-    for row in message.components:
-        for child in getattr(row, "children", (row,)):
-            if getattr(child, "custom_id", None) == custom_id:
-                return True
-    return False
-
-
-def _answered(interaction: discord.Interaction) -> str:
-    kind = interaction.response.type
-    if kind is None:
-        return "failed"  # the answer itself could not be sent
-    deferred = (
-        discord.InteractionResponseType.deferred_channel_message,
-        discord.InteractionResponseType.deferred_message_update,
-    )
-    return "deferred" if kind in deferred else "answered"

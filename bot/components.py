@@ -51,3 +51,14 @@ def _view(specs: tuple[ButtonSpec, ...]) -> discord.ui.View:
             )
         )
     return view
+
+
+def is_on(message: discord.Message | None, custom_id: str) -> bool:
+    """Whether a button with this custom_id is on the message (a forged click's may not be)."""
+    if message is None:
+        return False
+    for row in message.components:
+        for child in getattr(row, "children", (row,)):
+            if getattr(child, "custom_id", None) == custom_id:
+                return True
+    return False
