@@ -1,8 +1,11 @@
 """Run one example job in this process and report what really happened.
 
-Only ever called in a forked child of the worker: it installs the example as a module, sets
-Django settings and catches warnings process-wide, which is safe because the child runs one job
-and exits.
+A fresh run (`main_for_child`) is only ever called in a forked child of the worker: it
+installs the example as a module, sets Django settings and catches warnings process-wide,
+which is safe because the child runs one job and exits. A shared run (`shared=True`, in
+tutor/shared.py) touches no process-wide state across an await: its Django handler, with its
+middleware and its one URL pattern, is built synchronously for it alone (example_project),
+and what it logs reaches it through tutor/run_context.py.
 """
 
 from __future__ import annotations
@@ -21,11 +24,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 import httpx
+from asgiref.sync import ThreadSensitiveContext
 
 from exercises.wire import ErrorReport, ResponseReport, RunReport
-from tutor.example_project import HOST, install_example, install_route
+from tutor.example_project import (
+    HOST,
+    check_middleware,
+    install_example,
+    install_route,
+    run_handler,
+)
 from tutor.jobs import ExampleJob
 from tutor.leaving_client import request_and_leave
+from tutor.run_context import CURRENT
 
 EXAMPLE_FILE = "<example>"
 PRELUDE_FILE = "<prelude>"
@@ -62,20 +73,25 @@ def describe(exc: BaseException) -> ErrorReport:
     return ErrorReport(type(exc).__name__, message[:500], line, kinds)
 
 
-async def execute(job: ExampleJob, *, body_limit: int) -> RunReport:
-    """Compile and run the job; warnings and printed output are `main_for_child`'s to collect."""
+async def execute(job: ExampleJob, *, body_limit: int, shared: bool = False) -> RunReport:
+    """Compile and run the job; warnings and printed output are `main_for_child`'s to collect
+    (or, shared, tutor.run_context's, whose current RunState collects the logged errors)."""
     try:
         prelude = compile(job.prelude, PRELUDE_FILE, "exec")
         code = compile(job.code, EXAMPLE_FILE, "exec")
     except SyntaxError as exc:
         return RunReport(compiled=False, error=describe(exc))
     module = types.ModuleType("example")
+    if shared:
+        state = CURRENT.get()
+        assert state is not None, "a shared run has a RunState"
+        return await _execute(job, module, prelude, code, state.errors, body_limit, shared)
     errors = _ErrorLog()
     django_log = logging.getLogger("django")
     django_log.addHandler(errors)
     django_log.propagate = False
     try:
-        return await _execute(job, module, prelude, code, errors, body_limit)
+        return await _execute(job, module, prelude, code, errors.exceptions, body_limit, shared)
     finally:
         errors.exceptions.clear()
 
@@ -85,18 +101,26 @@ async def _execute(
     module: types.ModuleType,
     prelude: types.CodeType,
     code: types.CodeType,
-    errors: _ErrorLog,
+    errors: list[BaseException],
     body_limit: int,
+    shared: bool,
 ) -> RunReport:
     try:
-        install_example(module, job.middleware)
+        if shared:
+            check_middleware(job.middleware)
+        else:
+            install_example(module, job.middleware)
         exec(prelude, module.__dict__)
         exec(code, module.__dict__)
         entry = module.__dict__.get(job.entry)
         if entry is None:
             raise NameError(f"the example defines no {job.entry!r}")
         if job.entry_kind == "view":
-            return await _run_view(job, entry, errors, body_limit)
+            app = run_handler(module, job, entry) if shared else None
+            return await _run_view(job, entry, errors, body_limit, app)
+        if shared:  # its own thread for sync_to_async, as Django gives each request
+            async with ThreadSensitiveContext():
+                return await _run_coroutine(job, entry)
         return await _run_coroutine(job, entry)
     except Exception as exc:
         return RunReport(error=describe(exc))
@@ -120,13 +144,16 @@ async def _run_coroutine(job: ExampleJob, entry: Any) -> RunReport:
     return RunReport(returns=tuple(jsonable(value) for value in results), elapsed=elapsed)
 
 
-async def _run_view(job: ExampleJob, entry: Any, errors: _ErrorLog, body_limit: int) -> RunReport:
+async def _run_view(
+    job: ExampleJob, entry: Any, errors: list[BaseException], body_limit: int, app: Any
+) -> RunReport:
     from django.core.handlers.asgi import ASGIHandler
     from django.views import View
 
-    view = entry.as_view() if isinstance(entry, type) and issubclass(entry, View) else entry
-    install_route(job.route, view)
-    app = cast(_ASGIApp, ASGIHandler())
+    if app is None:
+        view = entry.as_view() if isinstance(entry, type) and issubclass(entry, View) else entry
+        install_route(job.route, view)
+        app = cast(_ASGIApp, ASGIHandler())
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
         transport=transport, base_url=f"http://{HOST}", trust_env=False
@@ -148,7 +175,7 @@ async def _run_view(job: ExampleJob, entry: Any, errors: _ErrorLog, body_limit: 
 
         results, elapsed = await _timed([call] * job.concurrent)
     failures = [result for result in results if isinstance(result, BaseException)]
-    failures += errors.exceptions
+    failures += errors
     responses = tuple(
         _response(result, body_limit) for result in results if isinstance(result, httpx.Response)
     )
