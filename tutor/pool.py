@@ -24,7 +24,7 @@ from typing import Any
 from exercises.wire import RunReport, WireError
 from tutor.jobs import ExampleJob
 from tutor.shared_client import SharedProcess
-from tutor.shared_runs import job_key, shareable_keys
+from tutor.shared_runs import job_key
 
 Reply = asyncio.Future[dict[str, Any]]
 READY_TIMEOUT = 60.0
@@ -69,18 +69,20 @@ class Runner:
         timeout: float = 8.0,
         max_concurrent: int = 256,
         body_limit: int = 4000,
-        shareable: Collection[str] | None = None,
+        shareable: Collection[str] = (),
     ) -> None:
-        """`shareable`: the keys (tutor.shared_runs.job_key) of jobs that may share a process;
-        by default those `python -m tutor verify --record` recorded; empty: none shares."""
+        """`shareable`: the keys (tutor.shared_runs.job_key) of jobs that may share a process
+        (`python -m tutor` passes those `python -m tutor verify --record` recorded); by
+        default none does, and every run has a fresh child."""
         self.example_api_url = example_api_url
         self.timeout = timeout
         self.max_concurrent = max_concurrent
         self.body_limit = body_limit
-        self.shareable = frozenset(shareable_keys() if shareable is None else shareable)
+        self.shareable = frozenset(shareable)
         self.shared = SharedProcess(
             example_api_url=example_api_url, body_limit=body_limit, env=run_environment()
         )
+        self._starting_shared: asyncio.Task[bool] | None = None
         self.rerun = 0
         """Shared runs run again in a fresh child (the shared process could not vouch)."""
         self._slots = asyncio.Semaphore(max_concurrent)
@@ -138,11 +140,14 @@ class Runner:
                 raise WorkerUnavailable("the example worker did not start")
             self._process = process
             self._reader = asyncio.create_task(self._read(process), name="tutor-worker-reader")
-        if self.shareable:
-            await self.shared.start()
+        if self.shareable and self._starting_shared is None:  # beside, not before, ready
+            self._starting_shared = asyncio.create_task(self.shared.start())
 
     async def close(self) -> None:
         self._closed = True
+        starting, self._starting_shared = self._starting_shared, None
+        if starting is not None:
+            await starting
         await self.shared.close()
         process, self._process = self._process, None
         if process is None:

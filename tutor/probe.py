@@ -30,6 +30,10 @@ from tutor.run_context import CURRENT, Guards, RunState
 PROBE_STALL = 0.1
 """Seconds one loop callback of a shareable run may take (compiling an example takes
 milliseconds; a blocking call that a lesson shows takes half a second or more)."""
+HELD = "held the loop"
+LOOP_EXECUTOR = "asyncio_"
+"""The names of the loop's default executor's threads (its DNS look-ups, run_in_executor):
+the process's, kept for the next run as in any asyncio program, not a run's own."""
 SETTLE = 20
 """Loop turns after the runs, for what they cancelled to finish."""
 
@@ -64,8 +68,12 @@ async def _probe(job: ExampleJob, body_limit: int, guards: Guards) -> dict[str, 
         guards.leftover(state)
         reasons += state.tripped
     if stall > PROBE_STALL:
-        reasons.append(f"held the loop for {stall:.3f} s at once")
-    left = [t.name for t in threading.enumerate() if t.ident not in threads and t.is_alive()]
+        reasons.append(f"{HELD} for {stall:.3f} s at once")
+    left = [
+        thread.name
+        for thread in threading.enumerate()
+        if thread.ident not in threads and not thread.name.startswith(LOOP_EXECUTOR)
+    ]
     if left:
         reasons.append(f"left threads running: {', '.join(left)}")
     after = fingerprint(loop)
