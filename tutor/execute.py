@@ -36,7 +36,7 @@ from tutor.example_project import (
 )
 from tutor.jobs import ExampleJob
 from tutor.leaving_client import request_and_leave
-from tutor.run_context import CURRENT
+from tutor.run_context import CURRENT, lent_thread
 
 EXAMPLE_FILE = "<example>"
 PRELUDE_FILE = "<prelude>"
@@ -85,7 +85,9 @@ async def execute(job: ExampleJob, *, body_limit: int, shared: bool = False) -> 
     if shared:
         state = CURRENT.get()
         assert state is not None, "a shared run has a RunState"
-        return await _execute(job, module, prelude, code, state.errors, body_limit, shared)
+        with lent_thread() as thread:  # Django's own ThreadSensitiveContext then uses it
+            async with ThreadSensitiveContext(executor=thread):
+                return await _execute(job, module, prelude, code, state.errors, body_limit, shared)
     errors = _ErrorLog()
     django_log = logging.getLogger("django")
     django_log.addHandler(errors)
@@ -118,9 +120,6 @@ async def _execute(
         if job.entry_kind == "view":
             app = run_handler(module, job, entry) if shared else None
             return await _run_view(job, entry, errors, body_limit, app)
-        if shared:  # its own thread for sync_to_async, as Django gives each request
-            async with ThreadSensitiveContext():
-                return await _run_coroutine(job, entry)
         return await _run_coroutine(job, entry)
     except Exception as exc:
         return RunReport(error=describe(exc))

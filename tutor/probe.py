@@ -25,15 +25,15 @@ from typing import Any
 from exercises.wire import RunReport
 from tutor.execute import execute
 from tutor.jobs import ExampleJob
-from tutor.run_context import CURRENT, Guards, RunState
+from tutor.run_context import CURRENT, RUN_THREAD, Guards, RunState
 
 PROBE_STALL = 0.1
 """Seconds one loop callback of a shareable run may take (compiling an example takes
 milliseconds; a blocking call that a lesson shows takes half a second or more)."""
 HELD = "held the loop"
-LOOP_EXECUTOR = "asyncio_"
-"""The names of the loop's default executor's threads (its DNS look-ups, run_in_executor):
-the process's, kept for the next run as in any asyncio program, not a run's own."""
+PROCESS_THREADS = ("asyncio_", RUN_THREAD)
+"""Threads of the process, not of a run: the loop's default executor's (DNS look-ups,
+run_in_executor) and those lent to runs for their sync code (run_context.lent_thread)."""
 SETTLE = 20
 """Loop turns after the runs, for what they cancelled to finish."""
 
@@ -72,7 +72,7 @@ async def _probe(job: ExampleJob, body_limit: int, guards: Guards) -> dict[str, 
     left = [
         thread.name
         for thread in threading.enumerate()
-        if thread.ident not in threads and not thread.name.startswith(LOOP_EXECUTOR)
+        if thread.ident not in threads and not thread.name.startswith(PROCESS_THREADS)
     ]
     if left:
         reasons.append(f"left threads running: {', '.join(left)}")

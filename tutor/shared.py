@@ -28,7 +28,7 @@ from typing import Any
 
 from tutor.execute import execute
 from tutor.jobs import ExampleJob
-from tutor.run_context import CURRENT, Guards, RunState
+from tutor.run_context import CURRENT, Guards, RunState, start_threads
 from tutor.worker import MEMORY_LIMIT, READY, prepare
 
 SHARED_MEMORY_LIMIT = 2 * MEMORY_LIMIT
@@ -114,6 +114,7 @@ def main(argv: list[str]) -> int:
     os.dup2(devnull, 1)
     guards = Guards(on_anomaly=anomaly)
     guards.install()
+    start_threads()
     try:
         asyncio.run(serve(int(body_limit), guards, out_fd))
     except MemoryError:
