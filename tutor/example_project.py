@@ -79,15 +79,24 @@ def run_handler(module: types.ModuleType, job: Any, entry: Any) -> Any:
     Built synchronously, so no other run of the process (each an asyncio task) can see the
     moment `example` and MIDDLEWARE are the ones Django's loader reads; both are put back
     before it returns. The handler resolves with its own URL patterns, never ROOT_URLCONF."""
+    from asgiref.sync import ThreadSensitiveContext
     from django.core.handlers.asgi import ASGIHandler
     from django.urls import URLResolver, path
     from django.urls.resolvers import RegexPattern
     from django.views import View
 
+    from tutor.run_context import lent_thread
+
     view = entry.as_view() if isinstance(entry, type) and issubclass(entry, View) else entry
     resolver = URLResolver(RegexPattern(r"^/"), [path(job.route, view)])
 
     class RunHandler(ASGIHandler):
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            """A thread of its own per request, as Django gives it, but one started ahead."""
+            with lent_thread() as thread:
+                async with ThreadSensitiveContext(executor=thread):
+                    await super().__call__(scope, receive, send)
+
         def resolve_request(self, request: Any) -> Any:
             match = resolver.resolve(request.path_info)
             request.resolver_match = match

@@ -90,9 +90,7 @@ async def execute(job: ExampleJob, *, body_limit: int, shared: bool = False) -> 
     if shared:
         state = CURRENT.get()
         assert state is not None, "a shared run has a RunState"
-        with lent_thread() as thread:  # Django's own ThreadSensitiveContext then uses it
-            async with ThreadSensitiveContext(executor=thread):
-                return await _execute(job, module, prelude, code, state.errors, body_limit, shared)
+        return await _execute(job, module, prelude, code, state.errors, body_limit, shared)
     errors = _ErrorLog()
     django_log = logging.getLogger("django")
     django_log.addHandler(errors)
@@ -132,6 +130,10 @@ async def _execute(
         if job.entry_kind == "view":
             app = run_handler(module, job, entry) if shared else None
             return await _run_view(job, entry, errors, body_limit, app)
+        if shared:  # one thread for its sync_to_async calls, as a fresh child has
+            with lent_thread() as thread:
+                async with ThreadSensitiveContext(executor=thread):
+                    return await _run_coroutine(job, entry)
         return await _run_coroutine(job, entry)
     except Exception as exc:
         return RunReport(error=describe(exc))

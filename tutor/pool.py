@@ -80,7 +80,11 @@ class Runner:
         self.body_limit = body_limit
         self.shareable = frozenset(shareable)
         self.shared = SharedProcess(
-            example_api_url=example_api_url, body_limit=body_limit, env=run_environment()
+            example_api_url=example_api_url,
+            body_limit=body_limit,
+            env=run_environment(),
+            ready_timeout=READY_TIMEOUT,
+            grace=GRACE,
         )
         self._starting_shared: asyncio.Task[bool] | None = None
         self.rerun = 0

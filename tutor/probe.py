@@ -1,10 +1,11 @@
 """verify's probe: run one job shared, in a fresh child of the worker, and say what it did.
 
 The child installs the shared process's hooks (tutor/run_context.py) without their exit, runs
-the job once (to warm what it imports), takes a fingerprint of the process, runs it twice at
-once as shared runs, lets the loop settle, collects garbage (an unawaited coroutine warns
-then) and fingerprints again. Its answer: the three reports and every reason it saw not to
-share the job; tutor/sharing.py compares the reports with a fresh run's and decides.
+two neutral jobs of our own, takes a fingerprint of the process, runs the job once, then twice
+at once, lets the loop settle, collects garbage (an unawaited coroutine warns then) and
+fingerprints again: what existed before the job first ran must be as it was. Its answer: the
+three reports and every reason it saw not to share the job; tutor/sharing.py compares the
+reports with a fresh run's and decides.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import socket
 import sqlite3
 import sys
 import threading
+import types
 import warnings
 from typing import Any
 
@@ -51,9 +53,16 @@ async def _shared_run(job: ExampleJob, run_id: int, body_limit: int) -> tuple[Ru
 async def _probe(job: ExampleJob, body_limit: int, guards: Guards) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
     guards.install_loop(loop)
-    warm, _ = await _shared_run(job, 0, body_limit)
+    for neutral in NEUTRAL:  # Django's and httpx's own first-use state, set before we look
+        await _shared_run(neutral, -1, body_limit)
     await _settle()
     gc.collect()
+    original = fingerprint(loop)
+    warm, warm_state = await _shared_run(job, 0, body_limit)
+    await _settle()
+    gc.collect()
+    guards.leftover(warm_state)
+    reasons = [*warm_state.tripped, *(f"outside the run: {r}" for r in guards.unattributed)]
     threads = {thread.ident for thread in threading.enumerate()}
     before = fingerprint(loop)
     await asyncio.sleep(0)  # the callback that took the fingerprint ends here, before the reset
@@ -63,7 +72,7 @@ async def _probe(job: ExampleJob, body_limit: int, guards: Guards) -> dict[str, 
     await _settle()
     gc.collect()
     await _settle()
-    reasons = [f"outside the run: {reason}" for reason in guards.unattributed]
+    reasons += [f"outside the run: {reason}" for reason in guards.unattributed]
     for _, state in pair:
         guards.leftover(state)
         reasons += state.tripped
@@ -77,14 +86,46 @@ async def _probe(job: ExampleJob, body_limit: int, guards: Guards) -> dict[str, 
     if left:
         reasons.append(f"left threads running: {', '.join(left)}")
     after = fingerprint(loop)
-    reasons += [f"changed {name}" for name in before if before[name] != after.get(name)]
+    # What existed before the job first ran must be as it was (a module it imports for the
+    # first time is new, not changed); and nothing may change from one run to the next.
+    reasons += [
+        _changed(name, original, after) for name in original if original[name] != after.get(name)
+    ]
+    reasons += [
+        _changed(name, before, after)
+        for name in before
+        if name not in original and before[name] != after.get(name)
+    ]
     reasons += [f"added {name}" for name in after if name not in before]
     if job.disconnect_after is not None:
         reasons.append("its client leaves mid-request")
     return {
         "reports": [warm.to_json(), *(report.to_json() for report, _ in pair)],
-        "reasons": reasons,
+        "reasons": list(dict.fromkeys(reasons)),
     }
+
+
+NEUTRAL = (
+    ExampleJob(
+        code="from django.http import HttpResponse\n\nasync def idle(request):\n"
+        "    return HttpResponse('')\n",
+        entry="idle",
+        entry_kind="view",
+        route="idle/",
+        path="/idle/",
+    ),
+    ExampleJob(code="async def idle():\n    return None\n", entry="idle", entry_kind="coroutine"),
+)
+"""Runs of our own before the fingerprint, so that what any first request sets up (Django's,
+httpx's) is not taken for what the job left behind."""
+
+
+def _changed(name: str, then: dict[str, Any], now: dict[str, Any]) -> str:
+    old, new = then[name], now.get(name)
+    if isinstance(old, tuple) and isinstance(new, tuple) and isinstance(old[-1], frozenset):
+        names = sorted({key for key, _ in old[-1] ^ new[-1]})[:3]
+        return f"changed {name} ({', '.join(names)})"
+    return f"changed {name}"
 
 
 async def _settle() -> None:
@@ -123,7 +164,6 @@ def fingerprint(loop: asyncio.AbstractEventLoop) -> dict[str, Any]:
         loop.get_exception_handler(),
         loop.get_task_factory(),
         loop.slow_callback_duration,
-        getattr(loop, "_default_executor", None),
     )
     return found
 
@@ -131,6 +171,8 @@ def fingerprint(loop: asyncio.AbstractEventLoop) -> dict[str, Any]:
 def _names(module: Any, name: str) -> frozenset[tuple[str, int]]:
     names: set[tuple[str, int]] = set()
     for key, value in list(getattr(module, "__dict__", {}).items()):
+        if isinstance(value, types.ModuleType):
+            continue  # importing a submodule binds it in its package: a cache, not state
         names.add((key, id(value)))
         if isinstance(value, type) and value.__module__ == name:
             names.update((f"{key}.{attr}", id(item)) for attr, item in list(vars(value).items()))

@@ -19,9 +19,6 @@ from typing import Any
 from exercises.wire import RunReport, WireError
 from tutor.jobs import ExampleJob
 
-READY_TIMEOUT = 60.0
-GRACE = 2.0
-"""Seconds past a run's timeout that we wait for the shared process's own answer."""
 ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
 """Beside the worker's: glibc reserves 64 MB of address space per arena, and the shared
 process runs many threads at once under its own address-space limit."""
@@ -30,8 +27,20 @@ log = logging.getLogger("tutor.shared")
 
 
 class SharedProcess:
-    def __init__(self, *, example_api_url: str, body_limit: int, env: dict[str, str]) -> None:
+    def __init__(
+        self,
+        *,
+        example_api_url: str,
+        body_limit: int,
+        env: dict[str, str],
+        ready_timeout: float,
+        grace: float,
+    ) -> None:
+        """`grace`: seconds past a run's timeout that we wait for the shared process's own
+        answer; `ready_timeout`: for it to start."""
         self.example_api_url = example_api_url
+        self.ready_timeout = ready_timeout
+        self.grace = grace
         self.body_limit = body_limit
         self.env = {**env, **ENVIRONMENT}
         self.pids: list[int] = []
@@ -63,7 +72,7 @@ class SharedProcess:
             )
             assert process.stdout is not None
             try:
-                line = await asyncio.wait_for(process.stdout.readline(), READY_TIMEOUT)
+                line = await asyncio.wait_for(process.stdout.readline(), self.ready_timeout)
             except TimeoutError:
                 line = b""
             if not line or json.loads(line) != {"ready": True}:
@@ -106,7 +115,7 @@ class SharedProcess:
         try:
             process.stdin.write(json.dumps(message).encode() + b"\n")
             await process.stdin.drain()
-            data = await asyncio.wait_for(reply, seconds + GRACE)
+            data = await asyncio.wait_for(reply, seconds + self.grace)
         except (TimeoutError, ConnectionError):
             self._cancel(process, run_id)
             return None

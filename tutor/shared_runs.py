@@ -26,7 +26,7 @@ def job_key(job: ExampleJob) -> str:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class SharingVerdict:
     """Whether one variant's run may share a process, and if not, the first reason."""
 
     key: str
@@ -36,7 +36,7 @@ class Verdict:
     why: str = ""
 
 
-def write(verdicts: Iterable[Verdict], path: Path = RECORD) -> None:
+def write(verdicts: Iterable[SharingVerdict], path: Path = RECORD) -> None:
     runs = {
         verdict.key: {
             "exercise": verdict.exercise,
@@ -50,12 +50,12 @@ def write(verdicts: Iterable[Verdict], path: Path = RECORD) -> None:
     path.write_text(json.dumps({"note": note, "runs": runs}, indent=1) + "\n")
 
 
-def read(path: Path = RECORD) -> dict[str, Verdict]:
+def read(path: Path = RECORD) -> dict[str, SharingVerdict]:
     if not path.exists():
         return {}
     runs = json.loads(path.read_text())["runs"]
     return {
-        key: Verdict(key, run["exercise"], run["variant"], run["shared"], run.get("why", ""))
+        key: SharingVerdict(key, run["exercise"], run["variant"], run["shared"], run.get("why", ""))
         for key, run in runs.items()
     }
 

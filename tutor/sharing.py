@@ -12,7 +12,8 @@ share only when every one of these holds:
   over PROBE_STALL, no task or thread left running, no change to any module's names, class
   attributes, settings, the database's rows, the environment or the event loop;
 - each of the probe's three reports is the fresh report in everything a learner sees
-  (error, responses, values, warnings, output), and not visibly slower or faster.
+  (error, responses, values, warnings, output), and not visibly slower (faster is fine: a
+  fresh child's first call to the example API opens its connection, a warm process's not).
 
 A job judged unshareable while the record says it shares is judged once more, alone, before
 verify reports it: load on a shared machine stretches callbacks, a real problem stays.
@@ -30,10 +31,10 @@ from tutor.expectations import visibly_differ
 from tutor.jobs import ExampleJob, NotRunnable, build_job
 from tutor.pool import Runner
 from tutor.probe import HELD
-from tutor.shared_runs import Verdict, job_key
+from tutor.shared_runs import SharingVerdict, job_key
 from tutor.verify import RunProblem, variants
 
-AT_ONCE = 8
+JUDGED_AT_ONCE = 8
 """Jobs judged at once: each is a fresh run and a probe (three runs and two fingerprints of
 the process), and a loaded machine stretches callbacks toward PROBE_STALL."""
 
@@ -55,12 +56,12 @@ def reasons_not_to_share(fresh: RunReport, probe: dict[str, object] | None) -> l
     shared = [RunReport.from_json(data) for data in probe["reports"]]  # type: ignore[attr-defined]
     if any(_seen(report) != _seen(fresh) for report in shared):
         found.append("reports something else when shared")
-    elif any(visibly_differ(report, fresh) for report in shared):
-        found.append(f"{SLOWER} when shared")
+    elif any(report.elapsed > fresh.elapsed and visibly_differ(report, fresh) for report in shared):
+        found.append(f"{SLOWER} when shared")  # faster is a warm process, not a difference
     return found
 
 
-SLOWER = "takes another time"
+SLOWER = "is slower"
 SOFT = (SLOWER, HELD)
 """Reasons that load alone can give: a verdict with no others is judged again, alone."""
 
@@ -91,7 +92,7 @@ def jobs_of(exercises: Iterable[AnyExercise]) -> list[_Job]:
     return list(found.values())
 
 
-async def judge(exercises: Iterable[AnyExercise], runner: Runner) -> list[Verdict]:
+async def judge(exercises: Iterable[AnyExercise], runner: Runner) -> list[SharingVerdict]:
     """A verdict for every job of these exercises; one refused for load-like reasons alone is
     judged once more, on its own."""
     items = jobs_of(exercises)
@@ -103,7 +104,7 @@ async def judge(exercises: Iterable[AnyExercise], runner: Runner) -> list[Verdic
 
 
 async def check_record(
-    exercises: Iterable[AnyExercise], runner: Runner, recorded: dict[str, Verdict]
+    exercises: Iterable[AnyExercise], runner: Runner, recorded: dict[str, SharingVerdict]
 ) -> list[RunProblem]:
     """Problems: a job recorded as shared that is not (judged twice), a job not recorded."""
     items = jobs_of(exercises)
@@ -125,15 +126,17 @@ async def check_record(
 RERECORD = "run `python -m tutor verify --record`"
 
 
-async def _judge_jobs(items: list[_Job], runner: Runner) -> list[Verdict]:
-    slots = asyncio.Semaphore(AT_ONCE)
+async def _judge_jobs(items: list[_Job], runner: Runner) -> list[SharingVerdict]:
+    slots = asyncio.Semaphore(JUDGED_AT_ONCE)
 
-    async def one(item: _Job) -> Verdict:
+    async def one(item: _Job) -> SharingVerdict:
         async with slots:
             fresh, probe = await asyncio.gather(
                 runner.run(item.job, fresh=True), runner.probe(item.job)
             )
         reasons = list(dict.fromkeys(reasons_not_to_share(fresh, probe)))
-        return Verdict(item.key, item.exercise, item.variant, not reasons, "; ".join(reasons))
+        return SharingVerdict(
+            item.key, item.exercise, item.variant, not reasons, "; ".join(reasons)
+        )
 
     return list(await asyncio.gather(*(one(item) for item in items)))
