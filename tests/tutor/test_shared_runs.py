@@ -14,7 +14,7 @@ from tutor.service import Tutor
 from tutor.shared_runs import RECORD, SharingVerdict, job_key, read, shareable_keys, write
 from tutor.sharing import jobs_of, judge, reasons_not_to_share
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+ASYNC = pytest.mark.asyncio(loop_scope="module")
 SHIPPED = load_catalog(None).exercises
 
 
@@ -109,6 +109,7 @@ BLOCKS_BRIEFLY = choice(
 )
 
 
+@ASYNC
 async def test_the_judge_shares_only_what_it_saw_to_be_safe(tutor: Tutor):
     exercises = [LEAVES_STATE, BLOCKS_BRIEFLY, COROUTINE]
     verdicts = {
@@ -130,6 +131,7 @@ async def test_the_judge_shares_only_what_it_saw_to_be_safe(tutor: Tutor):
         assert why in verdicts[which].why
 
 
+@ASYNC
 async def test_a_write_to_the_example_database_never_shares(tutor: Tutor):
     job = build_job(BOOKS, "D")
     probe = await tutor.runner.probe(job)
