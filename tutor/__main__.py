@@ -1,5 +1,7 @@
 """`python -m tutor [--host H] [--port P]` serves the API (127.0.0.1:8765 by default);
-`python -m tutor verify [PATH]` runs every exercise's example and prints one line per problem.
+`python -m tutor verify [PATH]` runs every exercise's example and prints one line per problem;
+on the shipped packs it also checks tutor/shared_runs.json, which `--record` writes (which
+runs may share a process: tutor/sharing.py).
 
 Wiring only: settings from `.env` and the environment (the shared registry in `config`),
 exercises from EXERCISES_PATH, a runner, the app. A bad setting or a port in use is one line
@@ -21,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from config import SettingsError, read_environment
-from exercises import AnyExercise, ContentError, load_catalog
+from exercises import SHIPPED_PACKS, AnyExercise, ContentError, load_catalog
 from tutor.config import LOOPBACK, ConfigError, TutorConfig
 from tutor.logs import configure as configure_logs
 from tutor.pool import Runner
@@ -29,11 +31,14 @@ from tutor.service import Tutor
 
 
 def _runner(config: TutorConfig, example_api_url: str) -> Runner:
+    from tutor.shared_runs import shareable_keys
+
     return Runner(
         example_api_url=example_api_url,
         timeout=config.run_timeout,
         max_concurrent=config.max_concurrent_runs,
         body_limit=config.report_body_chars,
+        shareable=shareable_keys(),
     )
 
 
@@ -63,10 +68,15 @@ async def serve(config: TutorConfig) -> int:
     return 0
 
 
-async def verify_command(config: TutorConfig, path: Path | None) -> int:
+async def verify_command(
+    config: TutorConfig, path: Path | None, *, record: bool = False, shipped: bool = False
+) -> int:
+    """`shipped`: these are the shipped packs, whose shared runs tutor/shared_runs.json records."""
+    from tutor import shared_runs
     from tutor.asgi import TutorApp
     from tutor.server import bind, serving
     from tutor.settings import configure
+    from tutor.sharing import check_record, judge
     from tutor.verify import verify
 
     exercises = _exercises(path)
@@ -79,6 +89,13 @@ async def verify_command(config: TutorConfig, path: Path | None) -> int:
     started = time.perf_counter()
     async with runner, serving(app, sock):
         problems = await verify(exercises.values(), runner)
+        if record:
+            verdicts = await judge(exercises.values(), runner)
+            shared_runs.write(verdicts)
+            shared = sum(verdict.shared for verdict in verdicts)
+            print(f"recorded {shared} of {len(verdicts)} runs as shared", file=sys.stderr)
+        elif shipped:
+            problems += await check_record(exercises.values(), runner, shared_runs.read())
     for problem in problems:
         print(problem)
     took = time.perf_counter() - started
@@ -115,6 +132,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     commands = parser.add_subparsers(dest="command")
     check = commands.add_parser("verify", help="run every exercise and check its outcomes")
     check.add_argument("path", nargs="?", type=Path, help="a folder of packs or one pack")
+    check.add_argument(
+        "--record", action="store_true", help="write tutor/shared_runs.json: runs that may share"
+    )
     args = parser.parse_args(argv)
     try:
         config = TutorConfig.from_environ(read_environment(environ))
@@ -128,7 +148,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.command == "verify":
-        return asyncio.run(verify_command(config, args.path or config.packs))
+        packs = args.path or config.packs
+        shipped = packs is None or packs.resolve() == SHIPPED_PACKS.resolve()
+        return asyncio.run(verify_command(config, packs, record=args.record, shipped=shipped))
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it: let that end in status 0.
     signal.signal(signal.SIGTERM, _stopped)
     configure_logs(config.log_format)

@@ -5,11 +5,16 @@ httpx's ASGITransport only reports `http.disconnect` once the whole response has
 this client speaks ASGI to Django's handler itself: it sends the request, says
 `http.disconnect` after the given seconds, and from then on ignores what the app sends, as
 uvicorn does. What arrived before it left is the response it reports.
+
+With `after=None` it stays, and says `http.disconnect` once the response is complete, as
+httpx's ASGITransport does: shared runs (tutor/shared.py) call their handler this way,
+without an httpx client per run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -22,9 +27,10 @@ CLIENT = ("127.0.0.1", 123)
 
 
 async def request_and_leave(
-    app: ASGIApp, request: httpx.Request, after: float
+    app: ASGIApp, request: httpx.Request, after: float | None
 ) -> httpx.Response | None:
-    """Send `request` to `app`, leave after `after` seconds; None if no response had started."""
+    """Send `request` to `app`, leave after `after` seconds (None: once the response is
+    complete); None if no response had started."""
     body = await request.aread()
     scope = {
         "type": "http",
@@ -41,7 +47,8 @@ async def request_and_leave(
         "root_path": "",
     }
     loop = asyncio.get_running_loop()
-    leaves_at = loop.time() + after
+    leaves_at = math.inf if after is None else loop.time() + after
+    complete = asyncio.Event()
     sent_request = False
     gone = False
     status: int | None = None
@@ -53,7 +60,10 @@ async def request_and_leave(
         if not sent_request:
             sent_request = True
             return {"type": "http.request", "body": body, "more_body": False}
-        await asyncio.sleep(max(0.0, leaves_at - loop.time()))
+        if after is None:
+            await complete.wait()
+        else:
+            await asyncio.sleep(max(0.0, leaves_at - loop.time()))
         gone = True
         return {"type": "http.disconnect"}
 
@@ -64,7 +74,10 @@ async def request_and_leave(
         if message["type"] == "http.response.start":
             status, headers = message["status"], list(message.get("headers", []))
         elif message["type"] == "http.response.body":
-            parts.append(message.get("body", b""))
+            if after is not None or request.method != "HEAD":  # staying: as httpx does
+                parts.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                complete.set()
 
     await app(scope, receive, send)
     if status is None:
