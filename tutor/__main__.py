@@ -1,7 +1,8 @@
 """`python -m tutor [--host H] [--port P]` serves the API (127.0.0.1:8765 by default);
 `python -m tutor verify [PATH]` runs every exercise's example and prints one line per problem;
-on the shipped packs it also checks tutor/shared_runs.json, which `--record` writes (which
-runs may share a process: tutor/sharing.py).
+on the shipped packs it also checks that tutor/shared_runs.json, which `--record` writes (which
+runs may share a process: tutor/sharing.py), names every run; `--recheck-shared` judges each
+run it records as shared once more (a minute on 2 cores; CI runs it).
 
 Wiring only: settings from `.env` and the environment (the shared registry in `config`),
 exercises from EXERCISES_PATH, a runner, the app. A bad setting or a port in use is one line
@@ -69,14 +70,20 @@ async def serve(config: TutorConfig) -> int:
 
 
 async def verify_command(
-    config: TutorConfig, path: Path | None, *, record: bool = False, shipped: bool = False
+    config: TutorConfig,
+    path: Path | None,
+    *,
+    record: bool = False,
+    shipped: bool = False,
+    recheck_shared: bool = False,
 ) -> int:
-    """`shipped`: these are the shipped packs, whose shared runs tutor/shared_runs.json records."""
+    """`shipped`: these are the shipped packs, whose shared runs tutor/shared_runs.json records;
+    `recheck_shared`: judge each of them again, not only look that every run is recorded."""
     from tutor import shared_runs
     from tutor.asgi import TutorApp
     from tutor.server import bind, serving
     from tutor.settings import configure
-    from tutor.sharing import check_record, judge
+    from tutor.sharing import check_record, judge, unrecorded
     from tutor.verify import verify
 
     exercises = _exercises(path)
@@ -94,8 +101,10 @@ async def verify_command(
             shared_runs.write(verdicts)
             shared = sum(verdict.shared for verdict in verdicts)
             print(f"recorded {shared} of {len(verdicts)} runs as shared", file=sys.stderr)
-        elif shipped:
+        elif shipped and recheck_shared:
             problems += await check_record(exercises.values(), runner, shared_runs.read())
+        elif shipped:
+            problems += unrecorded(exercises.values(), shared_runs.read())
     for problem in problems:
         print(problem)
     took = time.perf_counter() - started
@@ -135,6 +144,11 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     check.add_argument(
         "--record", action="store_true", help="write tutor/shared_runs.json: runs that may share"
     )
+    check.add_argument(
+        "--recheck-shared",
+        action="store_true",
+        help="judge again each run that tutor/shared_runs.json records as shared",
+    )
     args = parser.parse_args(argv)
     try:
         config = TutorConfig.from_environ(read_environment(environ))
@@ -150,7 +164,15 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     if args.command == "verify":
         packs = args.path or config.packs
         shipped = packs is None or packs.resolve() == SHIPPED_PACKS.resolve()
-        return asyncio.run(verify_command(config, packs, record=args.record, shipped=shipped))
+        return asyncio.run(
+            verify_command(
+                config,
+                packs,
+                record=args.record,
+                shipped=shipped,
+                recheck_shared=args.recheck_shared,
+            )
+        )
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it: let that end in status 0.
     signal.signal(signal.SIGTERM, _stopped)
     configure_logs(config.log_format)

@@ -103,16 +103,24 @@ async def judge(exercises: Iterable[AnyExercise], runner: Runner) -> list[Sharin
     return verdicts
 
 
+def unrecorded(
+    exercises: Iterable[AnyExercise], recorded: dict[str, SharingVerdict]
+) -> list[RunProblem]:
+    """Problems: a job the record does not name (its code or request changed since)."""
+    return [
+        RunProblem(item.exercise, item.variant, f"not in tutor/shared_runs.json: {RERECORD}")
+        for item in jobs_of(exercises)
+        if item.key not in recorded
+    ]
+
+
 async def check_record(
     exercises: Iterable[AnyExercise], runner: Runner, recorded: dict[str, SharingVerdict]
 ) -> list[RunProblem]:
     """Problems: a job recorded as shared that is not (judged twice), a job not recorded."""
+    exercises = list(exercises)
     items = jobs_of(exercises)
-    problems = [
-        RunProblem(item.exercise, item.variant, f"not in tutor/shared_runs.json: {RERECORD}")
-        for item in items
-        if item.key not in recorded
-    ]
+    problems = unrecorded(exercises, recorded)
     shared = [item for item in items if item.key in recorded and recorded[item.key].shared]
     for item, verdict in zip(shared, await _judge_jobs(shared, runner), strict=True):
         if not verdict.shared:  # once more, alone: load is not a reason

@@ -12,7 +12,7 @@ from tests.tutor.examples import BOOKS, COROUTINE, PRELUDE, SLEEPERS, choice
 from tutor.jobs import build_job
 from tutor.service import Tutor
 from tutor.shared_runs import RECORD, SharingVerdict, job_key, read, shareable_keys, write
-from tutor.sharing import jobs_of, judge, reasons_not_to_share
+from tutor.sharing import check_record, jobs_of, judge, reasons_not_to_share, unrecorded
 
 ASYNC = pytest.mark.asyncio(loop_scope="module")
 SHIPPED = load_catalog(None).exercises
@@ -140,3 +140,21 @@ async def test_a_write_to_the_example_database_never_shares(tutor: Tutor):
     assert job_key(job) == job_key(build_job(BOOKS, "D"))
     assert job_key(job) != job_key(build_job(BOOKS, "A"))
     assert job_key(build_job(SLEEPERS, "A")) != job_key(build_job(SLEEPERS, "B"))
+
+
+@ASYNC
+async def test_rechecking_the_record_finds_a_run_wrongly_recorded_as_shared(tutor: Tutor):
+    """`verify --recheck-shared` (CI runs it): a record that claims a blocking option shares,
+    or that misses a run, is a problem named by exercise and option."""
+    items = jobs_of([BLOCKS_BRIEFLY])
+    record = {
+        item.key: SharingVerdict(item.key, item.exercise, item.variant, True) for item in items
+    }
+    problems = await check_record([BLOCKS_BRIEFLY], tutor.runner, record)
+    assert [(p.exercise_id, p.label) for p in problems] == [("t/blocks-briefly", "option B")]
+    assert "recorded as shared, but" in problems[0].message
+    assert "held the loop" in problems[0].message
+    missing = {key: verdict for key, verdict in record.items() if verdict.variant != "correct"}
+    (gone,) = unrecorded([BLOCKS_BRIEFLY], missing)
+    assert (gone.exercise_id, gone.label) == ("t/blocks-briefly", "correct")
+    assert "not in tutor/shared_runs.json" in gone.message
