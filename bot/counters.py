@@ -23,7 +23,8 @@ class CounterRefresher:
         self._edit_post = edit_post
         self._clock = clock
         self._interval = interval
-        self._pending: dict[int, asyncio.Task[None]] = {}
+        self._pending: dict[int, asyncio.Task[None]] = {}  # waiting for their interval
+        self._editing: set[asyncio.Task[None]] = set()  # past it: their edit under way
 
     def post_changed(self, post_id: int) -> None:
         """Schedule one edit of the post within `interval`, unless one is already due."""
@@ -42,7 +43,13 @@ class CounterRefresher:
         finally:
             # Changes from now on need a new edit: they may come after the state we read.
             self._pending.pop(post_id, None)
-        await self._edit(post_id)
+        task = asyncio.current_task()
+        assert task is not None
+        self._editing.add(task)
+        try:
+            await self._edit(post_id)
+        finally:
+            self._editing.discard(task)
 
     async def _edit(self, post_id: int) -> None:
         try:
@@ -51,14 +58,18 @@ class CounterRefresher:
             log.warning("could not refresh the counters of post %s", post_id, exc_info=True)
 
     async def flush(self, *, within: float = 5.0) -> None:
-        """On shutdown: make the edits still due now rather than after their wait."""
+        """On shutdown: make the edits still due now rather than after their wait, and let
+        those already under way end (the connection closes next: an edit cut off by its
+        close would fail)."""
         due = list(self._pending)
         for task in self._pending.values():
             task.cancel()
         self._pending.clear()
-        if due:
-            edits = asyncio.gather(*(self._edit(post_id) for post_id in due))
+        under_way = list(self._editing)
+        if due or under_way:
+            edits = asyncio.gather(*(self._edit(post_id) for post_id in due), *under_way)
             try:
                 await asyncio.wait_for(edits, within)
             except TimeoutError:
-                log.warning("gave up refreshing %d posts' counters on shutdown", len(due))
+                count = len(due) + len(under_way)
+                log.warning("gave up refreshing %d posts' counters on shutdown", count)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.counters import CounterRefresher
 from tests.clock import ManualClock
 
@@ -42,3 +44,28 @@ async def test_edits_still_due_are_made_at_shutdown_without_waiting() -> None:
     assert sorted(edits) == [1, 2]
     await clock.advance(10.0)
     assert sorted(edits) == [1, 2]  # the cancelled waits do not edit again
+
+
+async def test_shutdown_waits_for_an_edit_already_under_way() -> None:
+    """An edit whose wait ended just before shutdown is no longer due, but it is still
+    talking to Discord: the connection must not close under it."""
+    clock = ManualClock()
+    started, release = asyncio.Event(), asyncio.Event()
+    edits: list[int] = []
+
+    async def edit(post_id: int) -> None:
+        started.set()
+        await release.wait()  # Discord still answering
+        edits.append(post_id)
+
+    refresher = CounterRefresher(edit, clock, interval=5.0)
+    refresher.post_changed(3)
+    await clock.advance(5.0)
+    await started.wait()
+
+    flushing = asyncio.create_task(refresher.flush())
+    await asyncio.sleep(0)  # flush runs up to its wait
+    assert not flushing.done()
+    release.set()
+    await flushing
+    assert edits == [3]
