@@ -33,12 +33,11 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
-from bot import progress
+from bot.store import attempt_rules as rules
 from bot.store import pg_queries as sql
 from bot.store.errors import StoreClosed, UnknownPost
-from bot.store.protocol import Attempt, AttemptOutcome, AttemptResult
+from bot.store.protocol import Attempt, AttemptResult
 from bot.store.rows import attempt_from_row, from_db
-from exercises.model import Difficulty
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ class _Insert:
     waiting: _Waiting
     number: int
     points: int
-    standing: Standing
+    standing: rules.Standing
 
     @property
     def request(self) -> AttemptRequest:
@@ -86,30 +85,9 @@ class _Decided:
     results: list[tuple[_Waiting, AttemptResult | BaseException]] = field(default_factory=list)
 
 
-class Standing:
-    """One member on one post, as the checks read it."""
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        self.attempt_limit: int = row["attempt_limit"]
-        self.difficulty = Difficulty(row["difficulty"])
-        self.attempts_used: int = row["attempts_used"]
-        self.hints_used: int = row["hints_used"]
-        self.solved = bool(row["solved"])
-        self.solution_seen_before = bool(row["solution_seen_before"])
-        self.points = int(row["points"])
-        self.forgotten_since_posted = bool(row["forgotten_since_posted"])
-
-    @property
-    def attempts_left(self) -> int:
-        return progress.attempts_left(self.attempt_limit, self.attempts_used)
-
-
-async def read_standing(db: Connection, post_id: int, member_id: int) -> Standing:
+async def read_standing(db: Connection, post_id: int, member_id: int) -> rules.Standing:
     cursor = await db.execute(sql.PG_STANDING, {"post": post_id, "member": member_id})
-    row = await cursor.fetchone()
-    if row is None:
-        raise UnknownPost(post_id)
-    return Standing(row)
+    return rules.standing_from(await cursor.fetchone(), post_id)
 
 
 class AttemptBatches:
@@ -283,40 +261,18 @@ async def _decide_one(
     request = waiting.request
     if not row["post_found"]:
         raise UnknownPost(request.post_id)
-    standing = Standing(row)
+    standing = rules.standing_from(row, request.post_id)
     if row["r_attempt_id"] is not None:  # this interaction was recorded before
         before = attempt_from_row(_prefixed(row, "r_"))
         if (before.post_id, before.member_id) != (request.post_id, request.member_id):
             standing = await read_standing(db, before.post_id, before.member_id)
-        return AttemptResult(
-            AttemptOutcome.ALREADY_RECORDED,
-            before,
-            standing.attempts_left,
-            standing.solution_seen_before,
-            standing.forgotten_since_posted,
-        )
-    if standing.solved:
-        return AttemptResult(AttemptOutcome.ALREADY_SOLVED, None, standing.attempts_left)
-    if standing.attempts_left == 0:
-        return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
-    if row["s_attempt_id"] is not None:
-        return AttemptResult(
-            AttemptOutcome.REPEATED_ANSWER,
-            attempt_from_row(_prefixed(row, "s_")),
-            standing.attempts_left,
-            standing.solution_seen_before,
-            standing.forgotten_since_posted,
-        )
-    number = standing.attempts_used + 1
-    points = 0
-    if request.correct and not standing.forgotten_since_posted:
-        points = progress.points_for_correct_answer(
-            standing.difficulty,
-            attempt_number=number,
-            hints_used=standing.hints_used,
-            solution_seen_before=standing.solution_seen_before,
-        )
-    return _Insert(waiting, number, points, standing)
+        return rules.already_recorded(before, standing)
+    same = row["s_attempt_id"]
+    repeated = None if same is None else lambda: attempt_from_row(_prefixed(row, "s_"))
+    new = rules.decide(standing, correct=request.correct, repeated=repeated)
+    if isinstance(new, AttemptResult):
+        return new
+    return _Insert(waiting, new.number, new.points, standing)
 
 
 def _recorded(insert: _Insert, attempt_id: int) -> AttemptResult:
@@ -332,13 +288,7 @@ def _recorded(insert: _Insert, attempt_id: int) -> AttemptResult:
         insert.points,
         from_db(request.answered_at),
     )
-    return AttemptResult(
-        AttemptOutcome.RECORDED,
-        attempt,
-        progress.attempts_left(standing.attempt_limit, insert.number),
-        standing.solution_seen_before,
-        standing.forgotten_since_posted,
-    )
+    return rules.recorded(attempt, standing)
 
 
 def _prefixed(row: dict[str, Any], prefix: str) -> dict[str, Any]:

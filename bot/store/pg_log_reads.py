@@ -18,7 +18,8 @@ from psycopg_pool import AsyncConnectionPool
 from bot import progress
 from bot.progress import Period, Streak
 from bot.store import pg_queries as sql
-from bot.store.pg_attempts import Standing, read_standing
+from bot.store.attempt_rules import Standing
+from bot.store.pg_attempts import read_standing
 from bot.store.protocol import (
     LeaderboardEntry,
     MemberStats,

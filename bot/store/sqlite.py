@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 from sqlite3 import Row
@@ -22,6 +21,7 @@ import aiosqlite
 from bot import progress
 from bot.metrics import STORE_WRITE_SECONDS
 from bot.progress import Period, PostContext, Streak
+from bot.store import attempt_rules as rules
 from bot.store import queries
 from bot.store.errors import StoreClosed, UnknownPost
 from bot.store.guilds import SqliteGuilds
@@ -181,74 +181,45 @@ class SqliteStore:
         def record(db: sqlite3.Connection) -> AttemptResult:
             checks = {"post": post_id, "member": member_id, "interaction": interaction_id}
             row = db.execute(queries.RECORD_CHECKS, {**checks, "answer": answer}).fetchone()
-            standing = _standing_from(row, post_id)
+            standing = rules.standing_from(row, post_id)
             if row["recorded_attempt_id"] is not None:
                 before = _attempt(db, row["recorded_attempt_id"])
                 if (before.post_id, before.member_id) != (post_id, member_id):
                     standing = _standing_now(db, before.post_id, before.member_id)
-                return AttemptResult(
-                    AttemptOutcome.ALREADY_RECORDED,
-                    before,
-                    standing.attempts_left,
-                    standing.solution_seen_before,
-                    standing.forgotten_since_posted,
-                )
-            if standing.solved:
-                return AttemptResult(AttemptOutcome.ALREADY_SOLVED, None, standing.attempts_left)
-            if standing.attempts_left == 0:
-                return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
-            if row["same_answer_attempt_id"] is not None:
-                return AttemptResult(
-                    AttemptOutcome.REPEATED_ANSWER,
-                    _attempt(db, row["same_answer_attempt_id"]),
-                    standing.attempts_left,
-                    standing.solution_seen_before,
-                    standing.forgotten_since_posted,
-                )
-            number = standing.attempts_used + 1
-            points = 0
-            if correct and not standing.forgotten_since_posted:
-                points = progress.points_for_correct_answer(
-                    standing.difficulty,
-                    attempt_number=number,
-                    hints_used=standing.hints_used,
-                    solution_seen_before=standing.solution_seen_before,
-                )
+                return rules.already_recorded(before, standing)
+            same = row["same_answer_attempt_id"]
+            repeated = None if same is None else lambda: _attempt(db, same)
+            new = rules.decide(standing, correct=correct, repeated=repeated)
+            if isinstance(new, AttemptResult):
+                return new
             # The limit is checked again by the INSERT itself, so that it holds even if
             # this job ever runs outside BEGIN IMMEDIATE (e.g. batched by a later writer).
             values = {
                 "post": post_id,
                 "member": member_id,
                 "interaction": interaction_id,
-                "number": number,
+                "number": new.number,
                 "answer": answer,
                 "correct": int(correct),
-                "points": points,
+                "points": new.points,
                 "at": at,
             }
             cursor = db.execute(queries.INSERT_ATTEMPT_IF_ALLOWED, values)
             attempt_id = cursor.lastrowid if cursor.rowcount == 1 else None
             if attempt_id is None:
                 return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
-            recorded = Attempt(
+            attempt = Attempt(
                 attempt_id,
                 post_id,
                 member_id,
                 interaction_id,
-                number,
+                new.number,
                 answer,
                 correct,
-                points,
+                new.points,
                 from_db(at),
             )
-            left = progress.attempts_left(standing.attempt_limit, number)
-            return AttemptResult(
-                AttemptOutcome.RECORDED,
-                recorded,
-                left,
-                standing.solution_seen_before,
-                standing.forgotten_since_posted,
-            )
+            return rules.recorded(attempt, standing)
 
         return await self._write(record)
 
@@ -365,50 +336,17 @@ class SqliteStore:
         await self._write(nothing)
 
 
-@dataclass(frozen=True, slots=True)
-class _Standing:
-    """One member on one post; inside a write job, read in that job's transaction."""
-
-    attempt_limit: int
-    difficulty: Difficulty
-    attempts_used: int
-    hints_used: int
-    solved: bool
-    solution_seen_before: bool
-    points: int
-    forgotten_since_posted: bool  # /forget-me after this post: it earns this member nothing
-
-    @property
-    def attempts_left(self) -> int:
-        return progress.attempts_left(self.attempt_limit, self.attempts_used)
-
-
-async def _standing(db: aiosqlite.Connection, post_id: int, member_id: int) -> _Standing:
+async def _standing(db: aiosqlite.Connection, post_id: int, member_id: int) -> rules.Standing:
     """As read on the read connection."""
-    return _standing_from(
+    return rules.standing_from(
         await _one(db, queries.STANDING, {"post": post_id, "member": member_id}), post_id
     )
 
 
-def _standing_now(db: sqlite3.Connection, post_id: int, member_id: int) -> _Standing:
+def _standing_now(db: sqlite3.Connection, post_id: int, member_id: int) -> rules.Standing:
     """As read inside a write job's transaction."""
     row = db.execute(queries.STANDING, {"post": post_id, "member": member_id}).fetchone()
-    return _standing_from(row, post_id)
-
-
-def _standing_from(row: Row | None, post_id: int) -> _Standing:
-    if row is None:
-        raise UnknownPost(post_id)
-    return _Standing(
-        attempt_limit=row["attempt_limit"],
-        difficulty=Difficulty(row["difficulty"]),
-        attempts_used=row["attempts_used"],
-        hints_used=row["hints_used"],
-        solved=bool(row["solved"]),
-        solution_seen_before=bool(row["solution_seen_before"]),
-        points=row["points"],
-        forgotten_since_posted=bool(row["forgotten_since_posted"]),
-    )
+    return rules.standing_from(row, post_id)
 
 
 def _attempt(db: sqlite3.Connection, attempt_id: int) -> Attempt:
