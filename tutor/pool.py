@@ -23,7 +23,7 @@ from typing import Any
 
 from exercises.wire import RunReport, WireError
 from tutor.jobs import ExampleJob
-from tutor.shared_client import SharedProcess
+from tutor.shared_client import SharedProcess, cancel
 from tutor.shared_runs import job_key
 
 Reply = asyncio.Future[dict[str, Any]]
@@ -218,21 +218,15 @@ class Runner:
             await process.stdin.drain()
             return await asyncio.wait_for(reply, seconds + GRACE)
         except TimeoutError:
-            self._cancel(process, run_id)
+            cancel(process, run_id)
             return RunReport(timed_out=True, elapsed=seconds)
         except (ConnectionError, BrokenPipeError):
             return RunReport(runner_error="the example worker stopped")
         except asyncio.CancelledError:  # the client went away: free the slot for real
-            self._cancel(process, run_id)  # a no-op if the run has just ended
+            cancel(process, run_id)  # a no-op if the run has just ended
             raise
         finally:
             self._pending.pop(run_id, None)
-
-    @staticmethod
-    def _cancel(process: asyncio.subprocess.Process, run_id: int) -> None:
-        if process.returncode is None and process.stdin is not None:
-            with contextlib.suppress(ConnectionError):
-                process.stdin.write(json.dumps({"cancel": run_id}).encode() + b"\n")
 
     async def _read(self, process: asyncio.subprocess.Process) -> None:
         assert process.stdout is not None

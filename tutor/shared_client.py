@@ -117,10 +117,10 @@ class SharedProcess:
             await process.stdin.drain()
             data = await asyncio.wait_for(reply, seconds + self.grace)
         except (TimeoutError, ConnectionError):
-            self._cancel(process, run_id)
+            cancel(process, run_id)
             return None
         except asyncio.CancelledError:  # the client went away
-            self._cancel(process, run_id)
+            cancel(process, run_id)
             raise
         finally:
             self._pending.pop(run_id, None)
@@ -130,12 +130,6 @@ class SharedProcess:
             return RunReport.from_json(data["report"])
         except WireError:
             return None
-
-    @staticmethod
-    def _cancel(process: asyncio.subprocess.Process, run_id: int) -> None:
-        if process.returncode is None and process.stdin is not None:
-            with contextlib.suppress(ConnectionError):
-                process.stdin.write(json.dumps({"cancel": run_id}).encode() + b"\n")
 
     async def _read(self, process: asyncio.subprocess.Process) -> None:
         assert process.stdout is not None
@@ -153,3 +147,11 @@ class SharedProcess:
         for reply in held:
             if not reply.done():
                 reply.set_result(None)
+
+
+def cancel(process: asyncio.subprocess.Process, run_id: int) -> None:
+    """Tell a run process (the worker, or the shared process: both read the same lines) that
+    nobody waits for this run any more."""
+    if process.returncode is None and process.stdin is not None:
+        with contextlib.suppress(ConnectionError):
+            process.stdin.write(json.dumps({"cancel": run_id}).encode() + b"\n")
