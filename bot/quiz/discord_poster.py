@@ -14,7 +14,7 @@ import discord
 from bot import custom_ids
 from bot.components import view_for
 from bot.mentions import quiz_ping
-from bot.quiz.scheduler import PostRefused
+from bot.quiz.poster import PostRefused
 from bot.render import Rendered
 from bot.store.servers import ServerData
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.errors import Refused
 from bot.moderation import Actor, is_moderator, not_a_moderator
 from bot.quiz import due, questions
-from bot.quiz.scheduler import QuizScheduler, next_due_text
+from bot.quiz.scheduler import QuizScheduler
 from bot.store.quizzes import Schedule, SqliteQuizzes
 from bot.store.servers import ServerData
 from exercises import Catalog, Difficulty
@@ -199,3 +200,12 @@ def _require_can_post(channel_id: int, missing: Sequence[str]) -> None:
             f"I cannot post in <#{channel_id}>: I am missing {', '.join(missing)} there. "
             f"Give me {them}, then schedule again."
         )
+
+
+def next_due_text(schedule: Schedule, now: datetime) -> str:
+    """For /quiz list: the next due time in the schedule's zone, or why there is none."""
+    if schedule.paused:
+        return f"paused ({schedule.pause_reason})"
+    zone = ZoneInfo(schedule.time_zone)
+    coming = due.next_due(now, schedule.local_time, zone)
+    return f"next {coming.due_at.astimezone(zone):%a %d %b %H:%M} {schedule.time_zone}"

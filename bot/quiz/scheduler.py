@@ -25,9 +25,8 @@ import contextlib
 import dataclasses
 import logging
 import uuid
-from collections.abc import Callable, Collection
-from datetime import datetime, timedelta
-from typing import Protocol
+from collections.abc import Callable
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -35,7 +34,7 @@ from bot.errors import Refused
 from bot.mentions import quiz_ping
 from bot.progress import PostContext, attempt_limit
 from bot.quiz import chart, due, questions, summary
-from bot.render import Rendered
+from bot.quiz.poster import Poster, PostRefused, PostRenderer
 from bot.store.quizzes import Delivery, DeliveryStatus, Question, Schedule, SqliteQuizzes
 from bot.store.servers import ServerData
 from exercises import Catalog
@@ -49,37 +48,6 @@ MAX_BACKOFF = timedelta(minutes=30)
 """A send that failed for a passing reason is tried again after 2, 4, 8... minutes, at most this."""
 POLL = timedelta(minutes=1)
 """Other processes may add or change schedules: look again at least this often."""
-
-
-class PostRefused(Exception):
-    """Discord will not take the post until a moderator acts: the reason says what to fix."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class Poster(Protocol):
-    async def send(
-        self, channel_id: int, rendered: Rendered, *, nonce: str, ping_role: int | None = None
-    ) -> int:
-        """Post `rendered`, return its message id; raise PostRefused if Discord never will.
-        `ping_role` is the one mention this message may make (its content names the role)."""
-        ...
-
-    async def find_posts(self, channel_id: int, post_ids: Collection[int]) -> dict[int, int]:
-        """Of `post_ids`, those already in the channel's recent messages: post id -> message id."""
-        ...
-
-    async def tell_moderators(self, guild_id: int, text: str) -> None: ...
-
-    async def send_results(self, channel_id: int, text: str, chart: bytes, *, nonce: str) -> int:
-        """Post a closed quiz's results with the chart attached as a PNG."""
-        ...
-
-
-class PostRenderer(Protocol):
-    async def __call__(self, post_id: int) -> Rendered: ...
 
 
 def delivery_nonce(delivery_id: int, position: int) -> str:
@@ -418,12 +386,3 @@ def _heading(schedule: Schedule, delivery: Delivery, position: int) -> str:
     total = len(delivery.posts)
     number = f" · question {position + 1}/{total}" if total > 1 else ""
     return f"**Daily quiz** · {delivery.local_date:%A %d %B}{number}"
-
-
-def next_due_text(schedule: Schedule, now: datetime) -> str:
-    """For /quiz list: the next due time in the schedule's zone, or why there is none."""
-    if schedule.paused:
-        return f"paused ({schedule.pause_reason})"
-    zone = ZoneInfo(schedule.time_zone)
-    coming = due.next_due(now, schedule.local_time, zone)
-    return f"next {coming.due_at.astimezone(zone):%a %d %b %H:%M} {schedule.time_zone}"
