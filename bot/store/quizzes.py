@@ -11,14 +11,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, time
-from sqlite3 import Row
 from typing import Any
 
 import aiosqlite
 
 from bot.progress import PostContext
-from bot.store import queries
 from bot.store.dialects import BothDialects
+from bot.store.quiz_results import QuizResultReads
 from bot.store.quiz_rows import (
     Delivery,
     DeliveryPost,
@@ -42,7 +41,7 @@ Write = Callable[[WriteJob[Any]], Awaitable[Any]]
 next batch of the one writer, in a SAVEPOINT of its own."""
 
 
-class SqliteQuizzes:
+class SqliteQuizzes(QuizResultReads):
     """The quiz tables of a SqliteStore: `store.quizzes`."""
 
     def __init__(
@@ -377,25 +376,6 @@ class SqliteQuizzes:
 
         await self._write(update)
 
-    async def scorers(self, delivery_id: int) -> list[Row]:
-        """Everyone who answered the delivery: member_id, display_name, points, solves; best
-        first (ties: who answered first). One query, names from member_names."""
-        return await all_rows(self._reads, _SCORERS, (delivery_id,))
-
-    async def question_counts(self, post_id: int) -> tuple[int, int]:
-        """(members who answered, members who solved) for one post."""
-        row = await one(self._reads, queries.POST_COUNTERS, (post_id,))
-        return (row["answered"], row["solved"]) if row is not None else (0, 0)
-
-    async def first_picks(self, post_id: int) -> list[tuple[int, str, int, float]]:
-        """(blank, option, picks, share) over each member's first answer on the post."""
-        values = {"post": post_id, "first_only": 1}
-        rows = await all_rows(self._reads, queries.PICK_RATES, values)
-        return [
-            (row["blank"], row["option"], row["picks"], row["picks"] / row["answers"])
-            for row in rows
-        ]
-
     async def delivery(self, delivery_id: int) -> Delivery | None:
         return await delivery_by_id(self._reads, delivery_id)
 
@@ -415,18 +395,6 @@ _SKIP_DAY = BothDialects(
     "claimed_at, claimed_by, lease_until, note) VALUES (?, ?, ?, 'skipped', ?, '', NULL, ?) "
     "ON CONFLICT (schedule_id, local_date) DO NOTHING",
 )
-
-# Grouped by the name too: one per member in a server, and PostgreSQL asks for it.
-_SCORERS = """
-SELECT a.member_id, n.display_name, sum(a.points) AS points, sum(a.correct) AS solves
-  FROM quiz_delivery_posts AS d
-  JOIN attempts AS a ON a.post_id = d.post_id
-  JOIN posts AS p ON p.post_id = a.post_id
-  LEFT JOIN member_names AS n ON n.guild_id = p.guild_id AND n.member_id = a.member_id
- WHERE d.delivery_id = ?
- GROUP BY a.member_id, n.display_name
- ORDER BY points DESC, min(a.answered_at) ASC, a.member_id ASC
-"""
 
 
 __all__ = [
