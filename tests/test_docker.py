@@ -4,12 +4,11 @@ HEALTHCHECK; `make docker-test` builds it where an engine exists.)"""
 
 from __future__ import annotations
 
-import re
 import tomllib
 
+from tests import compose
 from tests.dockerfile import (
     ROOT,
-    compose_health_urls,
     context_files,
     copies,
     env,
@@ -58,8 +57,8 @@ def test_it_runs_as_a_non_root_user_with_the_database_on_a_volume() -> None:
 
 def test_its_commands_are_entry_points_and_the_readme_documents_them() -> None:
     (command,) = [i.exec_form() for i in DOCKERFILE if i.keyword == "CMD"]
-    compose = (ROOT / "compose.yaml").read_text(encoding="utf-8")
-    services = re.findall(r'command: \["([a-z-]+)"\]', compose)
+    built = [s for s in compose.parse()["services"].values() if "build" in s]
+    services = [service["command"][0] for service in built]
     assert command == ["discord-tutor-bot"]
     assert sorted(services) == ["discord-tutor-bot", "discord-tutor-service"]
     for name in {*command, *services}:
@@ -76,4 +75,4 @@ def test_each_service_has_a_healthcheck_aimed_at_its_own_health_endpoint() -> No
     assert "HEALTH_URL" in " ".join(check)
     image = env(DOCKERFILE)
     assert image["HEALTH_URL"] == f"http://127.0.0.1:{image['HEALTH_PORT']}/health"
-    assert compose_health_urls() == {"tutor": "http://127.0.0.1:8765/api/health"}
+    assert compose.health_urls(compose.parse()) == {"tutor": "http://127.0.0.1:8765/api/health"}
