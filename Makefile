@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 LOCK := uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock" --quiet
 
-.PHONY: run sync test lint typecheck pytest check-packs clean lock docker-test bench
+.PHONY: run sync verify test lint typecheck pytest check-packs clean lock docker-test bench
 
 $(STAMP): pyproject.toml requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -30,6 +30,15 @@ lock: $(STAMP)
 run: $(STAMP)
 	$(PY) -m exercises check
 	$(PY) -m bot.launch
+
+# Check exercise packs as the bot loads them: every problem, naming the file and the field.
+check-packs: $(STAMP)
+	$(PY) -m exercises check $(PACK)
+
+# Run every exercise's example with each option and check the declared outcomes (authors:
+# exercises/README.md). PACK=path checks those packs instead of EXERCISES_PATH or the shipped.
+verify: $(STAMP)
+	$(PY) -m tutor verify $(PACK)
 
 # Register the slash commands now: on one server with GUILD=<server id> (instant), else globally.
 sync: $(STAMP)

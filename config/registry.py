@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from difflib import get_close_matches
 from enum import StrEnum
 from pathlib import Path
 
@@ -223,8 +224,20 @@ def read_environment(
     values: dict[str, str] = {}
     if dotenv is not None and dotenv.is_file():
         values.update((k, v) for k, v in dotenv_values(dotenv).items() if v is not None)
+        _refuse_misspelt(values, dotenv)
     values.update(os.environ if environ is None else environ)
     return {name: value for name, value in values.items() if name in BY_NAME}
+
+
+def _refuse_misspelt(values: Mapping[str, str], dotenv: Path) -> None:
+    """A key of `.env` that is not a setting but close to one is a typo, not another tool's
+    variable (compose's POSTGRES_PASSWORD is close to none): ignored, it would leave the
+    setting unset without a word."""
+    for name in values:
+        if name not in BY_NAME and (close := get_close_matches(name, BY_NAME, n=1, cutoff=0.8)):
+            raise SettingsError(
+                f"{dotenv} sets {name}, which is no setting: did you mean {close[0]}?"
+            )
 
 
 def exercises_path(env: Mapping[str, str]) -> Path | None:
