@@ -20,7 +20,7 @@ __all__ = ["TOKEN_HELP", "Settings", "SettingsError", "tutor_url_from"]
 TOKEN_HELP = (
     "DISCORD_TOKEN is not set. Create an application at https://discord.com/developers/"
     "applications, add a bot, copy its token, and put DISCORD_TOKEN=<token> in the "
-    "environment or in a .env file (see README: 'Running the bot on your server')."
+    "environment or in a .env file (see README.md: 'Running it on your own server')."
 )
 DEFAULT_TUTOR_HOST = "127.0.0.1"
 DEFAULT_TUTOR_PORT = "8765"

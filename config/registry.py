@@ -2,8 +2,8 @@
 read, declared once with its type, default, meaning and whether it is a secret.
 
 `bot/settings.py` and `tutor/config.py` build their settings objects from these declarations;
-the README's table and `.env.example` are rendered from them (`python -m config docs`), and a
-test checks both files against them. Reading goes through `read_environment`, so every
+the table in docs/deploy.md and `.env.example` are rendered from them (`python -m config
+docs`), and a test checks both files against them. Reading goes through `read_environment`, so every
 process sees `.env` the same way, with the environment winning.
 """
 
@@ -37,9 +37,9 @@ class Reader(StrEnum):
 class Setting:
     name: str
     type: str
-    """How the value is read, in the README's words: text, folder, URL, seconds, port..."""
+    """How the value is read, in the docs' words: text, folder, URL, seconds, port..."""
     default: str
-    """What applies when it is unset, as the README shows it."""
+    """What applies when it is unset, as docs/deploy.md shows it."""
     meaning: str
     reader: Reader
     secret: bool = False
@@ -60,7 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
         "URL",
         "none",
         "instead of `DATABASE_PATH`: `postgresql://USER:PASSWORD@HOST:PORT/DATABASE` for "
-        'PostgreSQL, or `sqlite:///PATH`; not both (README "Scaling past one process"); '
+        'PostgreSQL, or `sqlite:///PATH`; not both (see "PostgreSQL and shards"); '
         "its password is never logged",
         Reader.BOT,
     ),
