@@ -112,3 +112,16 @@ def test_the_readme_is_short_and_maps_a_page_for_each_reader() -> None:
     assert "make run" in readme
     assert "make test" in readme
     assert "Docker Compose 2.24" in readme
+
+
+def test_the_members_page_gives_the_points_the_rules_give() -> None:
+    """docs/members.md's table, row by row, against bot/progress.py."""
+    from bot.progress import BASE_POINTS, MIN_POINTS_FOR_A_SOLVE, hint_cost
+
+    page = (ROOT / "docs" / "members.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (easy|medium|hard) \| (\d+) \| halves it \| -(\d+) \|$", page, re.M)
+
+    assert {level: (int(base), int(hint)) for level, base, hint in rows} == {
+        level.value: (points, hint_cost(level)) for level, points in BASE_POINTS.items()
+    }
+    assert f"at least {MIN_POINTS_FOR_A_SOLVE} point" in page
