@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from config import BY_NAME, SETTINGS, Reader, read_environment
+from config import BY_NAME, SETTINGS, Reader, SettingsError, read_environment
 from config.docs import TABLE_PAGE, env_example, page_with_table, settings_table
 from tutor.config import TutorConfig
 
@@ -107,3 +107,19 @@ def test_the_architecture_names_every_module(package: str) -> None:
 
     assert modules
     assert [name for name in modules if name not in picture] == []
+
+
+def test_a_env_file_key_close_to_a_setting_is_a_typo_and_others_are_left_alone(
+    tmp_path: Path,
+) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("POSTGRES_PASSWORD=x\nCOMPOSE_PROJECT_NAME=tutor\nTUTOR_PROT=9000\n")
+
+    with pytest.raises(SettingsError) as raised:
+        read_environment({}, dotenv)
+    assert str(raised.value) == (
+        f"{dotenv} sets TUTOR_PROT, which is no setting: did you mean TUTOR_PORT?"
+    )
+
+    dotenv.write_text("POSTGRES_PASSWORD=x\nCOMPOSE_PROJECT_NAME=tutor\n")  # compose's own
+    assert read_environment({}, dotenv) == {}
