@@ -116,7 +116,6 @@ class Claim:
     for a second sandbox started on the same file to name (`data/sandbox.sqlite3.lock`)."""
 
     def __init__(self, database: Path) -> None:
-        self.database = database
         self._file = database.with_name(f"{database.name}.lock").open("a+", encoding="utf-8")
         try:
             fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
