@@ -84,4 +84,4 @@ async def test_sigterm_while_discord_is_unreachable_ends_within_seconds(
             await bot.wait()
 
     assert bot.returncode == 0
-    assert took < float(announced[1])  # not by waiting the backoff out
+    assert took < float(announced[1]) / 2  # not by waiting the backoff out (~0.15 s, loaded)
