@@ -153,6 +153,7 @@ class TutorBot(discord.AutoShardedClient):
         self.in_flight = InFlight()  # received, not yet answered: a stop answers them first
         self._closing: asyncio.Task[None] | None = None
         self._reaching_gateway: asyncio.Future[None] | None = None  # at start (launch_shard)
+        self._connecting: asyncio.Future[None] | None = None  # discord.py's loop (connect)
         self.connected = False  # to the gateway, as /health reports it
 
     def runs_shard_of(self, guild_id: int) -> bool:
@@ -192,6 +193,17 @@ class TutorBot(discord.AutoShardedClient):
                     raise
                 return  # stopped while waiting for the gateway: nothing to connect
         await super().launch_shard(gateway, shard_id, initial=initial)
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """discord.py's connection loop, which a stop ends at once: while Discord is
+        unreachable the loop waits out a growing backoff (half a minute and more) before it
+        looks whether the client was closed, past a process manager's patience."""
+        self._connecting = asyncio.ensure_future(super().connect(reconnect=reconnect))
+        try:
+            await self._connecting
+        except asyncio.CancelledError:
+            if self._closing is None:
+                raise
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: slash commands synced if changed."""
@@ -398,3 +410,5 @@ class TutorBot(discord.AutoShardedClient):
         await self.counters.flush()  # while the connection is still there to edit with
         self.undelivered.close()
         await super().close()
+        if self._connecting is not None:  # still waiting to reconnect: nothing left to wait for
+            self._connecting.cancel()

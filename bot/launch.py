@@ -3,9 +3,10 @@
 Each runs in its own process, and each reads the same settings (`.env` in the working
 folder, then the environment) through the shared registry in `config`. Ctrl-C or SIGTERM
 stops both, and if one stops the other is stopped too. Without DISCORD_TOKEN the local
-sandbox starts instead (bot/local_sandbox.py), with a note on getting a token. A tutor
-service that stops while starting (a bad setting, a port in use) ends the launch at once,
-before the bot starts.
+sandbox starts instead (bot/local_sandbox.py), with a note on getting a token. Every setting
+of both processes is checked before either starts (bot/preflight.py); a tutor service that
+stops while starting all the same (its port taken) ends the launch at once, before the bot
+starts.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import sys
 
 import httpx
 
-from bot.__main__ import read_settings
 from bot.local_sandbox import STOP_GRACE_SECONDS, run_sandbox
+from bot.preflight import check_settings
 from bot.settings import TOKEN_HELP, SettingsError
 from bot.tutor_client import TutorClient, TutorServiceError
-from config import redact_url
+from config import read_environment, redact_url
 
 
 async def _start(*module: str) -> asyncio.subprocess.Process:
@@ -73,13 +74,15 @@ async def _wait_for_tutor(
 
 async def launch() -> int:
     try:
-        settings = read_settings(need_token=False)
+        sandbox = not read_environment().get("DISCORD_TOKEN", "").strip()
+        settings = check_settings(sandbox=sandbox)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if not settings.discord_token.reveal():
-        print(f"\n{TOKEN_HELP}\nUntil then, the sandbox shows the bot at work.\n", file=sys.stderr)
-        return await run_sandbox()
+    if sandbox:
+        return await run_sandbox(
+            intro=f"\n{TOKEN_HELP}\nUntil then, the sandbox shows the bot at work.\n"
+        )
     if await _answers(settings.tutor_url):
         where = redact_url(settings.tutor_url)
         print(

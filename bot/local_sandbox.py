@@ -6,7 +6,9 @@ with an author's packs): the tutor service, the loopback Discord with its page
 authors' /preview command) connected to the loopback as to Discord, each in its own process.
 The bot registers its commands there first (`python -m bot --preview sync`: the loopback
 starts empty each time) and keeps its own database (data/sandbox.sqlite3, never a
-deployment's); then one line gives the page's address.
+deployment's); then one line gives the page's address. Every setting is checked before any
+of them starts (bot/preflight.py), and a second sandbox on the same database is refused with
+the first one's address. A part that stops while starting stops the sandbox at once.
 Ctrl-C or SIGTERM stops all three; if one stops, the others are stopped too.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import json
 import os
 import signal
@@ -25,7 +28,9 @@ from typing import Any, TextIO
 
 import httpx
 
+from bot.preflight import check_settings
 from bot.tutor_client import TutorClient, TutorServiceError
+from config import SettingsError
 
 SANDBOX_DATABASE = Path("data/sandbox.sqlite3")
 STOP_GRACE_SECONDS = 10.0
@@ -83,18 +88,61 @@ async def _connected(page: asyncio.subprocess.Process, bot: asyncio.subprocess.P
     ready.result()
 
 
-async def _tutor_answers(url: str) -> None:
-    async with httpx.AsyncClient() as http:
-        client = TutorClient(http, url, timeout=1.0)
-        deadline = asyncio.get_running_loop().time() + TUTOR_WITHIN_SECONDS
-        while True:
-            try:
-                await client.health()
-                return
-            except TutorServiceError:
-                if asyncio.get_running_loop().time() > deadline:
-                    raise SandboxError(f"the tutor service at {url} did not answer") from None
-                await asyncio.sleep(0.2)  # polling a process that is starting
+async def _tutor_answers(url: str, tutor: asyncio.subprocess.Process) -> None:
+    """Until the tutor service answers; an error at once if its process ends first."""
+    ended = asyncio.create_task(tutor.wait())
+    try:
+        async with httpx.AsyncClient() as http:
+            client = TutorClient(http, url, timeout=1.0)
+            deadline = asyncio.get_running_loop().time() + TUTOR_WITHIN_SECONDS
+            while not ended.done():
+                try:
+                    await client.health()
+                    return
+                except TutorServiceError:
+                    if asyncio.get_running_loop().time() > deadline:
+                        raise SandboxError(f"the tutor service at {url} did not answer") from None
+                    await asyncio.wait([ended], timeout=0.2)  # polling a process that starts
+    finally:
+        ended.cancel()
+    raise SandboxError(
+        f"the tutor service stopped while starting (exit status {tutor.returncode}; "
+        "see its error above)"
+    )
+
+
+class Claim:
+    """The one sandbox on a database: a lock held while it runs, and its page's address,
+    for a second sandbox started on the same file to name (`data/sandbox.sqlite3.lock`)."""
+
+    def __init__(self, database: Path) -> None:
+        self._file = database.with_name(f"{database.name}.lock").open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.seek(0)
+            address = self._file.read().strip()
+            self._file.close()
+            if address:
+                raise SandboxError(
+                    f"a sandbox already runs on {database}: open {address}, or stop that one "
+                    "(Ctrl-C) before starting another"
+                ) from None
+            raise SandboxError(
+                f"a sandbox is starting on {database}: wait for its address, or stop it "
+                "(Ctrl-C) before starting another"
+            ) from None
+        self.note("")
+
+    def note(self, address: str) -> None:
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(address)
+        self._file.flush()
+
+    def release(self) -> None:
+        self.note("")
+        self._file.close()  # the lock goes with it (and with the process, however it ends)
 
 
 def bot_environment(
@@ -119,15 +167,31 @@ async def run_sandbox(
     packs: Path | None = None,
     database: Path = SANDBOX_DATABASE,
     out: TextIO = sys.stdout,
+    intro: str = "",
 ) -> int:
+    """`intro`: said on stderr once this sandbox has its database to itself."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("DISCORD_")}
     if packs is not None:
         env.update(EXERCISES_PATH=str(packs))
     await asyncio.to_thread(database.parent.mkdir, parents=True, exist_ok=True)
+    try:
+        claim = Claim(database)
+    except SandboxError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if intro:
+        print(intro, file=sys.stderr)
+    try:
+        return await _run(env, database, claim, out)
+    finally:
+        claim.release()
+
+
+async def _run(env: dict[str, str], database: Path, claim: Claim, out: TextIO) -> int:
     tutor_port = _free_port()
     tutor_url = f"http://127.0.0.1:{tutor_port}"
     processes = [
-        await _start("tutor", "--port", str(tutor_port), env=env),
+        tutor := await _start("tutor", "--port", str(tutor_port), env=env),
         page := await _start("bot.sandbox.page", env=env, stdout=asyncio.subprocess.PIPE),
     ]
     stop = asyncio.Event()
@@ -142,10 +206,11 @@ async def run_sandbox(
         )
         if await sync.wait() != 0:
             raise SandboxError("the bot could not register its commands with the loopback")
-        await _tutor_answers(tutor_url)
+        await _tutor_answers(tutor_url, tutor)
         bot = await _start("bot", "--preview", env=bot_env)
         processes.append(bot)
         await _connected(page, bot)
+        claim.note(str(address["page_url"]))
         print(
             f"Sandbox ready: open {address['page_url']} (the bot's database: "
             f"{Path(os.getcwd()) / database}; Ctrl-C stops it)",
@@ -172,6 +237,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--packs", type=Path, help="a folder of packs (or one pack) to preview")
     parser.add_argument("--database", type=Path, default=SANDBOX_DATABASE)
     arguments = parser.parse_args(argv)
+    environ = dict(os.environ)
+    if arguments.packs is not None:
+        environ["EXERCISES_PATH"] = str(arguments.packs)
+    try:
+        check_settings(environ, sandbox=True)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return asyncio.run(run_sandbox(packs=arguments.packs, database=arguments.database))
 
 

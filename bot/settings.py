@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.store.location import BadDatabaseUrl, Location, PostgresUrl, parse_location
 from config import Secret, SettingsError, exercises_path, redact_url, redacted_repr
@@ -19,7 +20,7 @@ __all__ = ["TOKEN_HELP", "Settings", "SettingsError", "tutor_url_from"]
 TOKEN_HELP = (
     "DISCORD_TOKEN is not set. Create an application at https://discord.com/developers/"
     "applications, add a bot, copy its token, and put DISCORD_TOKEN=<token> in the "
-    "environment or in a .env file (see README: 'Running the bot on your server')."
+    "environment or in a .env file (see README.md: 'Running it on your own server')."
 )
 DEFAULT_TUTOR_HOST = "127.0.0.1"
 DEFAULT_TUTOR_PORT = "8765"
@@ -131,8 +132,8 @@ def tutor_url_from(env: Mapping[str, str]) -> str:
         host = DEFAULT_TUTOR_HOST
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
-    if not port.isdigit():
-        raise SettingsError(f"TUTOR_PORT={port!r} must be a port number, e.g. 8765")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(f"TUTOR_PORT={port!r} must be a TCP port, 1 to 65535, e.g. 8765")
     return f"http://{host}:{port}"
 
 
@@ -141,6 +142,11 @@ def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | N
     if value is not None and not value.startswith(schemes):
         shown = redact_url(value)
         raise SettingsError(f"{name}={shown!r} must start with {' or '.join(schemes)}")
+    try:
+        _ = urlsplit(value or "").port  # reading it checks its range
+    except ValueError:
+        shown = redact_url(value or "")
+        raise SettingsError(f"{name}={shown!r} must name a port from 1 to 65535") from None
     return value.rstrip("/") if value else None
 
 

@@ -11,6 +11,7 @@ import asyncio
 import os
 import re
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pytest
 
 from bot.sandbox import LoopbackDiscord
 from tests.e2e.bots import serving_tutor
-from tests.processes import clean_environment, free_port
+from tests.processes import clean_environment
 from tutor.config import TutorConfig
 
 START_WITHIN_SECONDS = 60.0  # "within a minute", on a loaded 2-core machine
@@ -120,12 +121,13 @@ async def test_python_m_bot_without_a_token_is_still_an_error(tmp_path: Path) ->
 
 
 async def test_a_sandbox_that_cannot_start_says_why_and_stops(tmp_path: Path) -> None:
+    broken = Path(__file__).parents[1] / "exercises" / "fixtures" / "broken"
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot.local_sandbox",
         "--packs",
-        str(tmp_path / "no-such-packs"),
+        str(broken),  # a folder, as the settings check asks, of packs that do not load
         cwd=tmp_path,
         env=without_token(),
         stdout=asyncio.subprocess.PIPE,
@@ -135,7 +137,7 @@ async def test_a_sandbox_that_cannot_start_says_why_and_stops(tmp_path: Path) ->
 
     assert process.returncode == 1
     assert b"Sandbox ready" not in stdout
-    assert "EXERCISES_PATH=" in stderr.decode()  # the bot names the setting
+    assert "wrong-type.toml" in stderr.decode()  # the bot names the file
     assert "error: the bot could not register its commands" in stderr.decode()
 
 
@@ -157,17 +159,19 @@ async def launch(cwd: Path, settings: dict[str, str]) -> tuple[int, str]:
 async def test_a_tutor_that_stops_at_start_ends_the_launch_before_the_bot(
     tmp_path: Path, loopback: LoopbackDiscord
 ) -> None:
-    (tmp_path / ".env").write_text(
-        f"DISCORD_TOKEN={loopback.token}\nDISCORD_API_BASE={loopback.api_base}\n"
-        f"DISCORD_GATEWAY_URL={loopback.gateway_url}\n"
-        f"TUTOR_PORT={free_port()}\nTUTOR_RUN_TIMEOUT=0\n"
-    )
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # listening, answering nothing
+        port = taken.getsockname()[1]
+        (tmp_path / ".env").write_text(
+            f"DISCORD_TOKEN={loopback.token}\nDISCORD_API_BASE={loopback.api_base}\n"
+            f"DISCORD_GATEWAY_URL={loopback.gateway_url}\nTUTOR_PORT={port}\n"
+        )
 
-    status, stderr = await launch(tmp_path, {})
+        status, stderr = await launch(tmp_path, {})
 
     assert status == 1
     assert stderr.splitlines() == [
-        "error: TUTOR_RUN_TIMEOUT='0' is outside 0.1..60",
+        f"error: port {port} on 127.0.0.1 is in use (TUTOR_PORT={port}): another instance "
+        "may be running; stop it or set TUTOR_PORT to a free port",
         "the tutor service stopped while starting (exit status 2); the bot was not started",
     ]
     assert loopback.requests == []

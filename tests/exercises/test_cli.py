@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +66,31 @@ def test_a_bad_exercises_path_is_one_line(tmp_path: Path) -> None:
         f"error: EXERCISES_PATH={str(tmp_path / 'nowhere')!r} is not a folder; "
         "point it at a folder of packs"
     ]
+
+
+def test_a_misspelt_field_is_one_line_naming_the_field_meant(tmp_path: Path) -> None:
+    pack = tmp_path / "demo"
+    shutil.copytree(FIXTURES / "good" / "demo", pack)
+    exercise = pack / "define-async-view.toml"
+    exercise.write_text(exercise.read_text().replace("difficulty =", "dificulty ="))
+
+    result = run_check(str(tmp_path))
+
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{exercise}: dificulty: is not a known field: did you mean difficulty?"
+    ]  # and not "difficulty: is missing" beside it: one fault, one line
+    assert result.stderr.splitlines()[-1] == "1 problem found"
+    assert "Traceback" not in result.stderr
+
+
+def test_the_authors_guide_gives_commands_that_work_as_written() -> None:
+    """`python -m tutor verify` failed outside the venv; the guide names make targets, which
+    set up .venv first."""
+    root = Path(__file__).parents[2]
+    guide = (root / "exercises" / "README.md").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z-]+):", (root / "Makefile").read_text(), re.MULTILINE))
+
+    named = set(re.findall(r"`make ([a-z-]+)", guide))
+    assert {"check-packs", "verify", "preview"} <= named <= targets
+    assert not re.search(r"`python -m", guide)  # only inside .venv: `.venv/bin/python -m`
