@@ -47,7 +47,7 @@ async def test_a_fill_given_as_letters_or_by_blank(http):
     assert result.answer == "BA"
     assert result.report.error is None
     assert result.report.response == ResponseReport(
-        200, "application/json", '{"echo": "hello"}', False
+        200, "application/json", '{"echo": "hello"}', False, (("content-type", "application/json"),)
     )
     by_blank = await client.run("t/echo", fill={1: "B", 2: "A"})
     assert replace(by_blank.report, elapsed=result.report.elapsed) == result.report
