@@ -75,7 +75,7 @@ class TutorClient:
         base_url: str,
         *,
         timeout: float = 10.0,
-        max_concurrent: int = 8,
+        max_concurrent: int = 32,
         secret: str | None = None,
     ) -> None:
         self.http = http
