@@ -22,8 +22,8 @@ CONTENT_LIMIT = 2000
 """Characters of a message's content on Discord (an embed's description takes 4,096)."""
 HIDDEN_HEADERS = frozenset({"content-length"})
 """Headers that tell a learner nothing about the example."""
-MAX_HEADERS = 8
-MAX_LINE = 200
+SHOWN_HEADERS = 8
+LINE_CHARS = 200
 """Characters of one header or error line, before `…`."""
 
 
@@ -85,7 +85,7 @@ def _status_and_headers(response: ResponseReport) -> list[str]:
     if not response.headers and response.content_type:  # a report without them
         shown = [("content-type", response.content_type)]
     lines = [_status(response.status)]
-    lines += [_line(f"{name}: {value}") for name, value in shown[:MAX_HEADERS]]
+    lines += [_line(f"{name}: {value}") for name, value in shown[:SHOWN_HEADERS]]
     return [*lines, ""]
 
 
@@ -120,4 +120,4 @@ def _value(value: Any) -> str:
 
 def _line(text: str) -> str:
     text = " ".join(text.splitlines())
-    return text if len(text) <= MAX_LINE else text[: MAX_LINE - 1] + "…"
+    return text if len(text) <= LINE_CHARS else text[: LINE_CHARS - 1] + "…"
