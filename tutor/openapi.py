@@ -222,12 +222,16 @@ PATHS: dict[str, Any] = {
                 "404": _error("no such exercise"),
                 "409": _error("the exercise has no example to run"),
                 "412": _error("If-Match names another version of the exercise than the service's"),
+                "408": _error("the body did not arrive within 10 s of the headers"),
                 "413": _error("the body is over 16 KB; it is refused before it is read"),
                 "429": {
                     **_error("the member has as many runs in flight, or this minute, as allowed"),
                     "headers": {"Retry-After": {"schema": _INT, "description": "seconds"}},
                 },
-                "503": _error("the example worker could not be started"),
+                "503": _error(
+                    "the example worker could not be started, or the service is serving "
+                    "TUTOR_MAX_CONNECTIONS requests already"
+                ),
             },
         }
     },
