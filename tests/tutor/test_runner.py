@@ -256,7 +256,7 @@ async def test_200_runs_that_only_await_run_at_once(tutor):
         started = time.perf_counter()
         reports = await asyncio.gather(*(runner.run(job) for _ in range(200)))
         took = time.perf_counter() - started
-    assert all(report.ok for report in reports)
+    assert [report for report in reports if not report.ok][:1] == []
     one_after_another = 200 * 0.5  # each run serves its two 0.5 s requests at once
     assert took < one_after_another / 10
 
