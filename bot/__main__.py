@@ -41,6 +41,9 @@ from config import read_environment, redact_url
 from exercises import ContentError, load_catalog
 
 log = logging.getLogger("bot")
+RUN_WAIT_MARGIN = 2.0
+"""Seconds the bot waits for a run beyond the service's run timeout: the service waits that
+much past the timeout for its worker's verdict (tutor/pool.py's GRACE)."""
 
 
 def read_settings(environ: Mapping[str, str] | None = None, *, need_token: bool = True) -> Settings:
@@ -123,6 +126,16 @@ async def warn_if_tutor_missing(tutor: TutorClient) -> None:
         )
     else:
         log.info("tutor service at %s: %d exercises", url, health.exercises)
+        if tutor.timeout < health.run_timeout + RUN_WAIT_MARGIN:
+            log.warning(
+                "TUTOR_TIMEOUT_SECONDS=%g is shorter than the tutor service's "
+                "TUTOR_RUN_TIMEOUT=%g plus %g s: a slow run will read as unavailable; "
+                "raise TUTOR_TIMEOUT_SECONDS to at least %g",
+                tutor.timeout,
+                health.run_timeout,
+                RUN_WAIT_MARGIN,
+                health.run_timeout + RUN_WAIT_MARGIN,
+            )
 
 
 async def sync(settings: Settings, guild_id: int | None, *, preview: bool = False) -> None:

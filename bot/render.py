@@ -8,6 +8,7 @@ escaped so that it can never become a mention or markdown.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -79,9 +80,13 @@ class Feedback:
     repeated: bool = False  # the member gave this answer before; it cost no new attempt
 
 
-def code_block(code: str) -> str:
-    """A Python code block that member-facing text can never break out of."""
-    return "```py\n" + code.strip("\n").replace("```", "`\u200b``") + "\n```"
+_PAIRED_BACKTICK = re.compile(r"`(?=`)")
+
+
+def code_block(code: str, language: str = "py") -> str:
+    """A code block that no text can close early: a zero-width space parts every two
+    backticks, so no three ever stand together (the text reads the same)."""
+    return f"```{language}\n" + _PAIRED_BACKTICK.sub("`\u200b", code.strip("\n")) + "\n```"
 
 
 def _option_lines(exercise: AnyExercise) -> list[str]:

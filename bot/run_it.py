@@ -1,4 +1,5 @@
-""" "Run it": what really happens for a member's answer, and for the correct one beside it.
+""" "Run it": what really happens for a member's answer, and for the correct one beside it
+(each run rendered by bot/run_report.py).
 
 The correct run is shown only when the caller says the member may see it (bot.practice
 decides: once they solved the post or used every attempt); before, only their own choice
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 
 from bot import metrics, render
 from bot.errors import Refused
+from bot.run_report import CONTENT_LIMIT, run_markdown
 from bot.tutor_client import (
     ExerciseChanged,
     RunnerUnavailable,
@@ -115,27 +117,6 @@ def describe_choice(exercise: AnyExercise, letters: str) -> str:
     return ", ".join(f"`{exercise.option(letter).text}`" for letter in letters)
 
 
-def describe_run(report: RunReport) -> str:
-    """One line of what happened: the status, body or value, the error, the time."""
-    parts: list[str] = []
-    if report.timed_out:
-        parts.append("did not finish: the run timed out")
-    elif report.error is not None:
-        where = f" (line {report.error.line})" if report.error.line else ""
-        parts.append(f"{report.error.type}: {report.error.message[:150]}{where}")
-    elif report.response is not None:
-        response = report.response
-        body = response.body[:80] + ("…" if response.truncated or len(response.body) > 80 else "")
-        parts.append(f"{response.status} {response.content_type} `{body}`")
-    elif report.returns:
-        parts.append(f"returned `{report.returns[0]!r}`"[:160])
-    parts.append(f"{report.elapsed:.2f} s")
-    line = " · ".join(parts)
-    for warning in report.warnings[:2]:
-        line += f"\n  ⚠ {warning[:150]}"
-    return line
-
-
 CORRECT_RUN_LATER = (
     "Only your own choice ran. The correct answer's run shows here once you solve this "
     "exercise or use every attempt."
@@ -144,25 +125,23 @@ CORRECT_RUN_LATER = (
 
 def own_run(exercise: AnyExercise, answer: str, mine: RunReport) -> str:
     """The member's run alone, while attempts are left: nothing about the correct answer."""
-    return "\n".join(
-        [
-            "**What really happens with your choice**",
-            f"Your choice {describe_choice(exercise, answer)}: {describe_run(mine)}",
-            CORRECT_RUN_LATER,
-        ]
-    )
+    title = "**What really happens with your choice**"
+    room = CONTENT_LIMIT - len(title) - len(CORRECT_RUN_LATER) - 2
+    label = f"Your choice {describe_choice(exercise, answer)}"
+    return "\n".join([title, run_markdown(label, mine, room), CORRECT_RUN_LATER])
 
 
 def run_comparison(
     exercise: AnyExercise, answer: str, mine: RunReport, correct: RunReport | None
 ) -> str:
-    """Both runs side by side; `correct` is None when the member's answer is the correct one."""
+    """Both runs, one after the other; `correct` is None when the member's answer is the
+    correct one. Each run has half the message."""
+    label = f"Your choice {describe_choice(exercise, answer)}"
     if correct is None:
-        return f"**Your answer** {describe_choice(exercise, answer)}: {describe_run(mine)}"
+        return run_markdown(f"**Your answer** {describe_choice(exercise, answer)}", mine)
+    title = "**What really happens**"
+    room = (CONTENT_LIMIT - len(title) - 2) // 2
+    correct_label = f"Correct {describe_choice(exercise, exercise.answer_key)}"
     return "\n".join(
-        [
-            "**What really happens**",
-            f"Your choice {describe_choice(exercise, answer)}: {describe_run(mine)}",
-            f"Correct {describe_choice(exercise, exercise.answer_key)}: {describe_run(correct)}",
-        ]
+        [title, run_markdown(label, mine, room), run_markdown(correct_label, correct, room)]
     )

@@ -64,6 +64,8 @@ class ServiceHealth:
     exercises: int
     running: int
     capacity: int
+    run_timeout: float
+    """Seconds one run may take there (its TUTOR_RUN_TIMEOUT)."""
 
 
 class TutorClient:
@@ -73,7 +75,7 @@ class TutorClient:
         base_url: str,
         *,
         timeout: float = 10.0,
-        max_concurrent: int = 8,
+        max_concurrent: int = 32,
         secret: str | None = None,
     ) -> None:
         self.http = http
@@ -92,6 +94,7 @@ class TutorClient:
                 exercises=int(data["exercises"]),
                 running=int(runs["running"]),
                 capacity=int(runs["capacity"]),
+                run_timeout=float(data["run_timeout"]),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise RunnerUnavailable(f"unexpected health answer: {error!r}") from None

@@ -208,7 +208,7 @@ SETTINGS: tuple[Setting, ...] = (
         "TUTOR_MAX_CONNECTIONS",
         "count",
         "`1024`",
-        "connections the tutor service serves at once; beyond, it answers 503",
+        "requests the tutor service serves at once (idle connections do not count); beyond, 503",
         Reader.TUTOR,
     ),
 )

@@ -80,13 +80,34 @@ class ErrorReport:
 
 
 @dataclass(frozen=True)
+class Piece:
+    """One piece of a streamed body, and when it arrived: seconds after the request was sent."""
+
+    at: float
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at": self.at, "text": self.text}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Piece:
+        return cls(float(_field(data, "at", (int, float))), _field(data, "text", str))
+
+
+@dataclass(frozen=True)
 class ResponseReport:
-    """One response of an example view to the request the exercise makes."""
+    """One response of an example view to the request the exercise makes.
+
+    `headers` are the response's, lower-case names in order (Content-Type among them);
+    `pieces` are the body's pieces as they arrived, for a body that came in more than one
+    (a stream), else empty: `body` is the whole of it either way."""
 
     status: int
     content_type: str
     body: str
     truncated: bool = False
+    headers: tuple[tuple[str, str], ...] = ()
+    pieces: tuple[Piece, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +115,8 @@ class ResponseReport:
             "content_type": self.content_type,
             "body": self.body,
             "truncated": self.truncated,
+            "headers": [[name, value] for name, value in self.headers],
+            "pieces": [piece.to_json() for piece in self.pieces],
         }
 
     @classmethod
@@ -103,7 +126,15 @@ class ResponseReport:
             _field(data, "content_type", str),
             _field(data, "body", str),
             _field(data, "truncated", bool),
+            tuple(_header(item) for item in _field(data, "headers", list)),
+            tuple(Piece.from_json(item) for item in _field(data, "pieces", list)),
         )
+
+
+def _header(item: Any) -> tuple[str, str]:
+    if not (isinstance(item, list) and len(item) == 2 and all(isinstance(i, str) for i in item)):
+        raise WireError("'headers' must hold [name, value] pairs of strings")
+    return item[0], item[1]
 
 
 @dataclass(frozen=True)

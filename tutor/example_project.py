@@ -67,68 +67,12 @@ def install_example(module: types.ModuleType, middleware: Sequence[str]) -> None
     settings.MIDDLEWARE = [_middleware_path(name) for name in middleware]
 
 
-def check_middleware(middleware: Sequence[str]) -> None:
-    """What `install_example` refuses, refused without installing anything."""
-    for name in middleware:
-        _middleware_path(name)
-
-
-def run_handler(module: types.ModuleType, job: Any, entry: Any) -> Any:
-    """A shared run's own Django handler: its middleware around its one URL pattern.
-
-    Built synchronously, so no other run of the process (each an asyncio task) can see the
-    moment `example` and MIDDLEWARE are the ones Django's loader reads; both are put back
-    before it returns. The handler resolves with its own URL patterns, never ROOT_URLCONF."""
-    from asgiref.sync import ThreadSensitiveContext
-    from django.core.handlers.asgi import ASGIHandler
-    from django.urls import URLResolver, path
-    from django.urls.resolvers import RegexPattern
-    from django.views import View
-
-    from tutor.run_context import lent_thread
-
-    view = entry.as_view() if isinstance(entry, type) and issubclass(entry, View) else entry
-    resolver = URLResolver(RegexPattern(r"^/"), [path(job.route, view)])
-
-    class RunHandler(ASGIHandler):
-        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-            """A thread of its own per request, as Django gives it, but one started ahead."""
-            with lent_thread() as thread:
-                async with ThreadSensitiveContext(executor=thread):
-                    await super().__call__(scope, receive, send)
-
-        def resolve_request(self, request: Any) -> Any:
-            match = resolver.resolve(request.path_info)
-            request.resolver_match = match
-            return match
-
-    before = sys.modules.get(EXAMPLE_MODULE), settings.MIDDLEWARE
-    sys.modules[EXAMPLE_MODULE] = module
-    settings.MIDDLEWARE = [_middleware_path(name) for name in job.middleware]
-    try:
-        return RunHandler()
-    finally:
-        previous, settings.MIDDLEWARE = before
-        if previous is None:
-            del sys.modules[EXAMPLE_MODULE]
-        else:
-            sys.modules[EXAMPLE_MODULE] = previous
-
-
 def _middleware_path(name: str) -> str:
     if name in DJANGO_MIDDLEWARE:
         return name
     if not name.isidentifier():
         raise ValueError(f"{name!r} is not an example's middleware nor an allowed Django one")
     return f"{EXAMPLE_MODULE}.{name}"
-
-
-def install_no_routes() -> None:
-    """ROOT_URLCONF for a process of shared runs, which resolve with their own patterns: Django
-    still reads it for the error handlers (its defaults, as in every run's own URLconf)."""
-    urls = types.ModuleType(URLCONF_MODULE)
-    urls.urlpatterns = []  # type: ignore[attr-defined]
-    sys.modules[URLCONF_MODULE] = urls
 
 
 def install_route(route: str, view: Any) -> None:

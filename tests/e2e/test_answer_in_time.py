@@ -183,7 +183,8 @@ async def test_run_it_is_deferred_by_design_then_sent(
         run = await loopback.reply_to(clicked)
 
     assert run.ephemeral
-    assert "option B: 200" in run.content  # the real run of the chosen option
+    assert "option B · " in run.content  # the real run of the chosen option
+    assert "\n200 OK\n" in run.content
     deferred_then_completed(clicked, DEFERRED_MESSAGE, "POST")  # Run it always defers first
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from bot.custom_ids import AnswerChoice, RunIt
 from bot.run_it import CORRECT_RUN_LATER
 from bot.sandbox import LoopbackDiscord
+from tests.bot.test_run_report import blocks
 from tests.e2e.bots import GOOD
 from tests.loopback_fixtures import Scene
 from tests.processes import clean_environment, free_port
@@ -115,9 +116,10 @@ async def test_a_first_run_from_a_bare_folder_records_a_click_under_data(
             within=STARTING,
         )
 
-    title, mine, note = run.content.splitlines()
+    title, mine, *_, note = run.content.splitlines()
     assert title == "**What really happens with your choice**"
-    assert mine.startswith("Your choice option C: TypeError: object HttpResponse can't be")
+    assert mine.startswith("Your choice option C · ")
+    assert blocks(run.content)[0].startswith("TypeError: object HttpResponse can't be")
     assert note == CORRECT_RUN_LATER
     assert not [line for line in log if "Traceback" in line or " ERROR " in line], log
     assert any("tutor service at http://127.0.0.1:" in line for line in log), log

@@ -107,7 +107,8 @@ async def test_a_session_in_the_browser(
         await tab_to(page, run_it)
         await page.keyboard.press("Enter")
         ran = page.locator("article.ephemeral", has_text="Your answer")
-        await expect(ran).to_contain_text("option B: 200 text/html")
+        await expect(ran).to_contain_text("option B · ")
+        await expect(ran.locator("figure.code")).to_contain_text("200 OK")
         await shots.take("run-it-by-keyboard")
 
         # 5. as a moderator: schedule a quiz and post it now

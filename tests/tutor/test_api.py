@@ -115,6 +115,8 @@ async def test_a_fill_runs_and_reports(client):
             "content_type": "application/json",
             "body": '{"echo": "hello"}',
             "truncated": False,
+            "headers": [["content-type", "application/json"]],
+            "pieces": [],
         }
     ]
     assert report["elapsed"] >= 0  # bounded by the run timeout: timed_out is False

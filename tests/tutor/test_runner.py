@@ -249,14 +249,15 @@ async def test_a_blocking_run_stalls_no_other_run(tutor):
 
 
 async def test_200_runs_that_only_await_run_at_once(tutor):
-    """With the default timeout and cap: the fixture's short timeout is for the timeout tests."""
+    """With the default cap, and a timeout long enough that a loaded machine's straggler is
+    not taken for a run that failed: the burst's own time is what is bounded here."""
     job = build_job(SLEEPERS, "A")
-    async with Runner(example_api_url=tutor.runner.example_api_url) as runner:
+    async with Runner(example_api_url=tutor.runner.example_api_url, timeout=20.0) as runner:
         assert runner.max_concurrent >= 200
         started = time.perf_counter()
         reports = await asyncio.gather(*(runner.run(job) for _ in range(200)))
         took = time.perf_counter() - started
-    assert all(report.ok for report in reports)
+    assert [report for report in reports if not report.ok][:1] == []
     one_after_another = 200 * 0.5  # each run serves its two 0.5 s requests at once
     assert took < one_after_another / 10
 

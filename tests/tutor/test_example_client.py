@@ -1,4 +1,5 @@
-"""A run whose client leaves early (`request.disconnect_after`): Django sees a real disconnect.
+"""The run's client: a stream's pieces with the time each arrived, its headers; and a client
+that leaves early (`request.disconnect_after`), so that Django sees a real disconnect.
 
 The views below would outlive the run's timeout if nobody cancelled them, so a report that
 arrives at all, with the view's own warning in it, shows the cancellation without timing it.
@@ -47,7 +48,7 @@ async def slow(request):
 """
 
 
-def leaving(code: str, entry: str, after: float = 0.3) -> ExampleJob:
+def leaving(code: str, entry: str, after: float | None = 0.3) -> ExampleJob:
     return ExampleJob(
         code=code,
         entry=entry,
@@ -104,3 +105,26 @@ def test_the_moment_of_leaving_crosses_to_the_worker_with_the_job():
     assert ExampleJob.from_json(job.to_json()) == job
     stays = {**job.to_json(), "disconnect_after": None}
     assert ExampleJob.from_json(stays).disconnect_after is None
+
+
+@in_module_loop
+async def test_a_stream_arrives_piece_by_piece_each_with_its_time(tutor: Tutor):
+    code = STREAM.replace("REACTION", "raise").replace("asyncio.sleep(30)", "asyncio.sleep(0.3)")
+    job = leaving(code, "stream", after=None)
+    report = await tutor.runner.run(job)
+
+    assert report.ok, report
+    (response,) = report.responses
+    assert ("content-type", "text/event-stream") in response.headers
+    assert response.body == "data: 1\n\ndata: 2\n\n"
+    first, second = response.pieces
+    assert (first.text, second.text) == ("data: 1\n\n", "data: 2\n\n")
+    assert 0.3 <= second.at - first.at <= report.elapsed  # the view's own wait, between them
+
+
+@in_module_loop
+async def test_a_body_sent_at_once_has_no_pieces(tutor: Tutor):
+    report = await tutor.runner.run(leaving(WAITS.replace("30", "0"), "slow", after=None))
+
+    (response,) = report.responses
+    assert (response.body, response.pieces) == ("done", ())
