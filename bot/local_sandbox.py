@@ -7,7 +7,10 @@ authors' /preview command) connected to the loopback as to Discord, each in its 
 The bot registers its commands there first (`python -m bot --preview sync`: the loopback
 starts empty each time) and keeps its own database (data/sandbox.sqlite3, never a
 deployment's); then one line gives the page's address.
-Ctrl-C or SIGTERM stops all three; if one stops, the others are stopped too.
+Ctrl-C or SIGTERM stops all three, the bot first: the parts run in process groups of their
+own, so a terminal's Ctrl-C reaches this process only, which stops the bot before the
+loopback Discord (else the bot, cut off, tries to reconnect and prints a traceback). If one
+part stops, the others are stopped too.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ async def _start(
     module: str, *args: str, env: Mapping[str, str], stdout: int | None = None
 ) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", module, *args, env=dict(env), stdout=stdout
+        sys.executable, "-m", module, *args, env=dict(env), stdout=stdout, process_group=0
     )
 
 
@@ -162,7 +165,8 @@ async def run_sandbox(
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:
-        await asyncio.gather(*(_stop(process) for process in processes))
+        for process in reversed(processes):  # the bot, then the loopback, then the tutor
+            await _stop(process)
     failed = [process.returncode for process in processes if process.returncode not in (0, None)]
     return 0 if stop.is_set() or not failed else 1
 
