@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import discord
 import pytest
 
 from bot.app import TutorBot
+from bot.components import view_for
 from bot.custom_ids import Report
 from bot.practice import CLOSED_POST
 from bot.sandbox import DriverError, LoopbackDiscord, Message
@@ -295,3 +297,61 @@ async def test_a_log_channel_the_bot_cannot_write_in_is_saved_with_a_warning(
     assert saved.content.endswith(
         f"⚠️ The bot cannot send messages in <#{place.mod_log.id}>: allow it there."
     )
+
+
+async def test_an_id_no_message_can_have_is_named_in_one_line(
+    loopback: LoopbackDiscord, server: tuple[Server, TutorBot]
+) -> None:
+    """20 digits: once an OverflowError in the store and the generic apology."""
+    place, _ = server
+    scene = place.scene
+    impossible = "99999999999999999999"
+
+    closing = await ask(loopback, scene.moderator, scene.channel, "tutor close", post=impossible)
+    resetting = await ask(
+        loopback, scene.moderator, scene.channel, "tutor reset", member=scene.alice, post=impossible
+    )
+
+    for answer in (closing, resetting):
+        assert answer.ephemeral
+        assert answer.content.startswith(f"`post`: {impossible} cannot be a Discord id")
+        assert "\n" not in answer.content
+
+
+async def test_a_post_whose_message_was_never_recorded_can_be_closed_and_reset(
+    loopback: LoopbackDiscord, server: tuple[Server, TutorBot], manual_clock: ManualClock
+) -> None:
+    """The bot stopped between sending a post and recording its message: the post still
+    takes answers, so moderators find it by the post id its buttons carry."""
+    place, bot = server
+    scene = place.scene
+    exercise = bot.practice.catalog.get("demo/define-async-view")
+    _, rendered = await bot.practice.create_post(
+        exercise, guild_id=scene.guild.id, channel_id=scene.channel.id
+    )
+    sent = await bot.get_partial_messageable(scene.channel.id).send(
+        embed=rendered.embed or discord.utils.MISSING, view=view_for(rendered.buttons)
+    )  # ... and no set_post_message: the crash
+    post = await loopback.wait_for_message(lambda message: message.id == sent.id)
+    await click_letter(loopback, scene.alice, post, "A")
+    assert await bot.practice.store.servers.post_by_message(post.id) is None
+
+    reset = await ask(
+        loopback,
+        scene.moderator,
+        scene.channel,
+        "tutor reset",
+        member=scene.alice,
+        post=str(post.id),
+    )
+    closed = await ask(loopback, scene.moderator, place.general, "tutor close", post=link_to(post))
+    shown = await loopback.wait_for_message(lambda m: m.id == post.id and bool(m.history))
+
+    assert reset.content.startswith(f"Reset: <@{scene.alice.id}> has every attempt back")
+    assert "(1 removed)" in reset.content
+    assert closed.content.startswith("Closed: that post takes no more answers")
+    assert all(button["disabled"] for button in shown.buttons().values())
+    elsewhere = await ask(
+        loopback, scene.moderator, place.general, "tutor close", post=str(post.id)
+    )
+    assert elsewhere.content == "That post was closed already."  # recorded now: found anywhere
