@@ -12,7 +12,7 @@ from bot.app import TutorBot
 from bot.components import view_for
 from bot.custom_ids import Report
 from bot.practice import CLOSED_POST
-from bot.sandbox import DriverError, LoopbackDiscord, Message
+from bot.sandbox import DriverError, LoopbackDiscord, Member, Message
 from bot.sandbox.model import SEND_MESSAGES
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot
@@ -355,3 +355,39 @@ async def test_a_post_whose_message_was_never_recorded_can_be_closed_and_reset(
         loopback, scene.moderator, place.general, "tutor close", post=str(post.id)
     )
     assert elsewhere.content == "That post was closed already."  # recorded now: found anywhere
+
+
+async def test_a_member_flooding_reports_is_counted_once_and_the_log_hears_once_an_hour(
+    loopback: LoopbackDiscord, server: tuple[Server, TutorBot], manual_clock: ManualClock
+) -> None:
+    """Forty reports in seconds from one member were forty lines in the log channel and
+    "41 reports": now one report (the last reason), and one line per exercise per hour."""
+    place, _ = server
+    scene = place.scene
+    await configure(loopback, place)
+    post = await multiple_choice(loopback, scene)
+    carol = loopback.add_member(scene.guild, "carol")
+
+    async def report_as(member: Member, reason: str) -> Message:
+        opened = await loopback.click(member, post, Report(post_id_of(post)).to_id())
+        return await loopback.reply_to(await loopback.submit_modal(member, opened, reason=reason))
+
+    flood = [await report_as(scene.bob, f"spam {n}") for n in range(40)]
+    same_hour = await report_as(scene.alice, "C is right too")
+    listed = await ask(loopback, scene.moderator, scene.channel, "tutor reports")
+    lines_within_the_hour = [m.content for m in loopback.messages(place.mod_log)]
+    await manual_clock.advance(3600)
+    next_hour = await report_as(carol, "the hint gives it away")
+    lines = [m.content for m in loopback.messages(place.mod_log)]
+
+    assert flood[0].content == "Thank you: the moderators will look at it."
+    assert flood[-1].content == "Thank you: your report on this exercise now gives this reason."
+    assert same_hour.content == flood[0].content
+    assert "`demo/define-async-view` (current version): 2 reports: `C is right too`; `spam 39`" in (
+        listed.content
+    )
+    assert len(lines_within_the_hour) == 1
+    assert "`spam 0`. 1 report on this version" in lines_within_the_hour[0]
+    assert next_hour.ephemeral
+    assert len(lines) == 2
+    assert "3 reports on this version" in lines[1]
