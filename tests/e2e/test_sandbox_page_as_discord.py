@@ -74,7 +74,10 @@ async def test_the_page_shows_what_discord_would(
         await post.get_by_role("button", name="A", exact=True).click()
         wrong = page.locator("article.ephemeral", has_text="Not quite")
         await expect(wrong).to_contain_text("❌")
-        assert "Noto Color Emoji" in await fonts_drawing(page, wrong)  # not an empty box
+        drawn_with = await fonts_drawing(page, wrong)
+        assert "Noto Color Emoji" in drawn_with, (  # not an empty box
+            f"❌ drawn with {drawn_with}: apt-get install -y fonts-noto-color-emoji (CI does)"
+        )
         await shots.take("practice-with-private-panel")
 
         # /test's "(1:_ 2:_ 3:_)" is shown as written, not as italics
