@@ -7,6 +7,7 @@ command creations per day per server.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,7 +35,11 @@ if TYPE_CHECKING:
 COMMANDS = (
     ("/practice [pack] [difficulty]", "post an exercise here for everyone to answer"),
     ("/stats", "your own progress: attempts, accuracy, points per pack, and your streak"),
-    ("/leaderboard [day|week|all]", "the server's top scorers; weeks start on Monday"),
+    (
+        "/leaderboard [day|week|all]",
+        "the server's top scorers (weeks start on Monday); shown to the channel at most once "
+        "a minute, to you alone in between",
+    ),
     ("/test start [pack]", "ten private questions: is this pattern strong? `/test continue`"),
     ("/forget-me", "delete what the bot keeps about you on this server"),
     ("/help", "this message, and what the bot keeps about you"),
@@ -50,6 +55,27 @@ MODERATORS = (
 
 def cooldown_refusal(error: app_commands.CommandOnCooldown) -> Refused:
     return Refused(f"Slow down a little: try again in {error.retry_after:.0f} s.")
+
+
+PUBLIC_BOARD_EVERY_SECONDS = 60.0
+"""/leaderboard is shown to the channel at most once a minute there; to the member alone in
+between, so that calling it again and again cannot flood a channel."""
+SHOWN_TO_YOU_ALONE = (
+    "*Shown to you alone: this channel saw the leaderboard less than a minute ago.*"
+)
+
+
+class PublicBoards:
+    """Per channel, whether the leaderboard may be shown to everyone now (discord.py's own
+    token bucket, read on the bot's clock)."""
+
+    def __init__(self, every_seconds: float = PUBLIC_BOARD_EVERY_SECONDS) -> None:
+        self.every_seconds = every_seconds
+        self._channels: dict[int, app_commands.Cooldown] = {}
+
+    def may_show(self, channel_id: int, now: datetime) -> bool:
+        bucket = self._channels.setdefault(channel_id, app_commands.Cooldown(1, self.every_seconds))
+        return bucket.update_rate_limit(now.timestamp()) is None
 
 
 NEEDED_TO_POST = {"view_channel": True, "send_messages": True, "embed_links": True}
@@ -88,6 +114,8 @@ def install(
     difficulty_choices = [
         app_commands.Choice(name=level.value, value=level.value) for level in Difficulty
     ]
+
+    boards = PublicBoards()
 
     def per_member(interaction: discord.Interaction) -> app_commands.Cooldown | None:
         return app_commands.Cooldown(1, cooldown_seconds) if cooldown_seconds > 0 else None
@@ -167,8 +195,11 @@ def install(
         )
         since = period_start(chosen, now, zone)
         text = render.leaderboard(entries, chosen, since, str(zone))
+        public = boards.may_show(interaction.channel_id or 0, now)
         await interaction.response.send_message(
-            text, allowed_mentions=discord.AllowedMentions.none()
+            text if public else f"{text}\n{SHOWN_TO_YOU_ALONE}",
+            ephemeral=not public,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     test_group = app_commands.Group(

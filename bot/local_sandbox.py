@@ -9,7 +9,10 @@ starts empty each time) and keeps its own database (data/sandbox.sqlite3, never 
 deployment's); then one line gives the page's address. Every setting is checked before any
 of them starts (bot/preflight.py), and a second sandbox on the same database is refused with
 the first one's address. A part that stops while starting stops the sandbox at once.
-Ctrl-C or SIGTERM stops all three; if one stops, the others are stopped too.
+Ctrl-C or SIGTERM stops all three, the bot first: the parts run in process groups of their
+own, so a terminal's Ctrl-C reaches this process only, which stops the bot before the
+loopback Discord (else the bot, cut off, tries to reconnect and prints a traceback). If one
+part stops, the others are stopped too.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ async def _start(
     module: str, *args: str, env: Mapping[str, str], stdout: int | None = None
 ) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", module, *args, env=dict(env), stdout=stdout
+        sys.executable, "-m", module, *args, env=dict(env), stdout=stdout, process_group=0
     )
 
 
@@ -227,7 +230,8 @@ async def _run(env: dict[str, str], database: Path, claim: Claim, out: TextIO) -
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:
-        await asyncio.gather(*(_stop(process) for process in processes))
+        for process in reversed(processes):  # the bot, then the loopback, then the tutor
+            await _stop(process)
     failed = [process.returncode for process in processes if process.returncode not in (0, None)]
     return 0 if stop.is_set() or not failed else 1
 

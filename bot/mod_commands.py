@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 
 from bot import server_settings
-from bot.moderation import Actor, Moderation
+from bot.moderation import Actor, ButtonsOf, Moderation
 from bot.render import Rendered
 from bot.replies import reply
 from bot.server_settings import SettingsChange
@@ -44,6 +44,28 @@ def _cannot_post_in(interaction: discord.Interaction, channel: discord.TextChann
     if granted.view_channel and granted.send_messages:
         return ""
     return f"\n\n⚠️ The bot cannot send messages in <#{channel.id}>: allow it there."
+
+
+def buttons_reader(client: discord.Client) -> ButtonsOf:
+    """Reads a message's buttons from Discord: the custom ids of the bot's own message."""
+
+    async def buttons_of(channel_id: int, message_id: int) -> list[str]:
+        channel = client.get_partial_messageable(channel_id)
+        try:
+            message = await channel.fetch_message(message_id)
+        except discord.HTTPException:  # not there, or not readable by the bot
+            return []
+        if client.user is None or message.author.id != client.user.id:
+            return []
+        return [
+            child.custom_id
+            for row in message.components
+            if isinstance(row, discord.ActionRow)
+            for child in row.children
+            if isinstance(child, discord.Button) and child.custom_id
+        ]
+
+    return buttons_of
 
 
 async def _private(text: Awaitable[str]) -> Rendered:
@@ -109,14 +131,25 @@ def install(tree: app_commands.CommandTree, moderation: Moderation) -> None:
     @tutor.command(name="reset", description="Give a member their attempts on a post back")
     @app_commands.describe(member="Whose attempts", post="The exercise's message link or id")
     async def reset(interaction: discord.Interaction, member: discord.Member, post: str) -> None:
-        work = moderation.reset(actor_of(interaction), post, member.id)
+        work = moderation.reset(
+            actor_of(interaction),
+            post,
+            member.id,
+            channel_id=interaction.channel_id or 0,
+            buttons_of=buttons_reader(interaction.client),
+        )
         await reply(interaction, _private(work))
 
     @tutor.command(name="close", description="Close a post: it takes no more answers")
     @app_commands.describe(post="The exercise's message link or id")
     async def close(interaction: discord.Interaction, post: str) -> None:
         async def closing() -> Rendered:
-            closed, said = await moderation.close(actor_of(interaction), post)
+            closed, said = await moderation.close(
+                actor_of(interaction),
+                post,
+                channel_id=interaction.channel_id or 0,
+                buttons_of=buttons_reader(interaction.client),
+            )
             try:
                 await cast(PostRefresher, interaction.client).refresh_post(closed.post_id)
             except discord.NotFound:

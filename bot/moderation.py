@@ -8,9 +8,10 @@ server admins can change who sees the commands. Every change is recorded with it
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot import server_settings
+from bot import custom_ids, server_settings
 from bot.clock import Clock
 from bot.counters import CounterRefresher
 from bot.errors import Refused
@@ -20,8 +21,14 @@ from bot.store import Audit, Post, ServerSettings, Store
 from exercises import Catalog
 
 AUDIT_SHOWN = 20
-_MESSAGE_LINK = re.compile(r"https://(?:\w+\.)?discord(?:app)?\.com/channels/\d+/\d+/(\d{1,20})")
-_MESSAGE_ID = re.compile(r"\d{1,20}")
+_MESSAGE_LINK = re.compile(r"https://(?:\w+\.)?discord(?:app)?\.com/channels/\d+/(\d+)/(\d+)")
+_MESSAGE_ID = re.compile(r"\d+")
+LARGEST_ID = 2**63 - 1  # Discord's ids (snowflakes) fit in a signed 64-bit integer, as stored
+NOT_A_POST = "`post`: that message is not an exercise posted on this server."
+
+ButtonsOf = Callable[[int, int], Awaitable[list[str]]]
+"""(channel id, message id) -> the custom ids of the bot's buttons on that message, [] when
+there is no such message of the bot's: what the adapter reads from Discord."""
 
 
 @dataclass(frozen=True)
@@ -45,15 +52,35 @@ def not_a_moderator(settings: ServerSettings) -> Refused:
     return Refused(f"Only moderators can do this: it needs {needed}, and you have neither.")
 
 
-def message_id_of(reference: str) -> int:
-    """A post named by its message link ("Copy Message Link") or its message id."""
+@dataclass(frozen=True)
+class PastedPost:
+    """A post as a moderator pasted it: a message link (with its channel) or a message id."""
+
+    message_id: int
+    channel_id: int | None = None
+
+
+def pasted_post(reference: str) -> PastedPost:
+    """A post named by its message link ("Copy Message Link") or its message id; an id that
+    no Discord message can have is named, in one line."""
     text = reference.strip()
     link = _MESSAGE_LINK.fullmatch(text)
     if link:
-        return int(link[1])
+        return PastedPost(_snowflake(link[2]), channel_id=_snowflake(link[1]))
     if _MESSAGE_ID.fullmatch(text):
-        return int(text)
+        return PastedPost(_snowflake(text))
     raise Refused("`post`: paste the exercise's message link (Copy Message Link) or its id.")
+
+
+def _snowflake(digits: str) -> int:
+    value = int(digits)
+    if not 0 < value <= LARGEST_ID:
+        shown = digits if len(digits) <= 30 else digits[:30] + "…"
+        raise Refused(
+            f"`post`: {shown} cannot be a Discord id (they are 1 to 19 digits, at most "
+            f"{LARGEST_ID}); paste the exercise's message link (Copy Message Link)."
+        )
+    return value
 
 
 class Moderation:
@@ -87,15 +114,55 @@ class Moderation:
         await self.store.servers.save_settings(new, self._audit(actor, "config", "; ".join(said)))
         return "Saved: " + "; ".join(said) + ".\n\n" + server_settings.describe(new)
 
-    async def post_in_server(self, actor: Actor, reference: str) -> Post:
-        post = await self.store.servers.post_by_message(message_id_of(reference))
+    async def post_in_server(
+        self, actor: Actor, reference: str, *, channel_id: int, buttons_of: ButtonsOf | None = None
+    ) -> Post:
+        """The pasted post; `channel_id`: where the command is used (a bare id is looked
+        for there). A post whose message id was never stored (the bot stopped between
+        sending it and recording it) is found by the post id its buttons carry."""
+        pasted = pasted_post(reference)
+        post = await self.store.servers.post_by_message(pasted.message_id)
+        if post is None and buttons_of is not None:
+            post = await self._post_by_buttons(actor, pasted, channel_id, buttons_of)
         if post is None or post.guild_id != actor.guild_id:
-            raise Refused("`post`: that message is not an exercise posted on this server.")
+            raise Refused(NOT_A_POST)
         return post
 
-    async def reset(self, actor: Actor, reference: str, member_id: int) -> str:
+    async def _post_by_buttons(
+        self, actor: Actor, pasted: PastedPost, channel_id: int, buttons_of: ButtonsOf
+    ) -> Post | None:
+        """The post the message's buttons name, if it is this server's, in that channel, and
+        still without a message; that message is then recorded as the post's."""
+        channel_id = pasted.channel_id or channel_id
+        carried = {
+            getattr(custom_ids.parse(custom_id), "post_id", None)
+            for custom_id in await buttons_of(channel_id, pasted.message_id)
+        } - {None}
+        if len(carried) != 1:
+            return None
+        post = await self.store.get_post(int(carried.pop() or 0))
+        if (
+            post is None
+            or post.guild_id != actor.guild_id
+            or post.channel_id != channel_id
+            or post.message_id is not None
+        ):
+            return None
+        return await self.store.set_post_message(post.post_id, pasted.message_id)
+
+    async def reset(
+        self,
+        actor: Actor,
+        reference: str,
+        member_id: int,
+        *,
+        channel_id: int = 0,
+        buttons_of: ButtonsOf | None = None,
+    ) -> str:
         await self.require_moderator(actor)
-        post = await self.post_in_server(actor, reference)
+        post = await self.post_in_server(
+            actor, reference, channel_id=channel_id, buttons_of=buttons_of
+        )
         detail = f"attempts of <@{member_id}> on post {post.post_id} ({post.exercise_id})"
         audit = self._audit(actor, "reset", detail)
         removed = await self.store.servers.reset_attempts(
@@ -105,10 +172,19 @@ class Moderation:
             self.counters.post_changed(post.post_id)
         return f"Reset: <@{member_id}> has every attempt back on that post ({removed} removed)."
 
-    async def close(self, actor: Actor, reference: str) -> tuple[Post, str]:
+    async def close(
+        self,
+        actor: Actor,
+        reference: str,
+        *,
+        channel_id: int = 0,
+        buttons_of: ButtonsOf | None = None,
+    ) -> tuple[Post, str]:
         """The post to show as closed, and what to tell the moderator."""
         await self.require_moderator(actor)
-        post = await self.post_in_server(actor, reference)
+        post = await self.post_in_server(
+            actor, reference, channel_id=channel_id, buttons_of=buttons_of
+        )
         audit = self._audit(actor, "close", f"post {post.post_id} ({post.exercise_id})")
         if await self.store.servers.close_post(post.post_id, audit):
             return post, "Closed: that post takes no more answers, and its buttons say so."

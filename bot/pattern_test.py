@@ -159,17 +159,20 @@ class PatternTests:
         embed.set_footer(text="One answer · no hints · results at the end")
         progress = progress_bar(run.position, len(run.questions))
         return Rendered(
-            content=progress + _chosen_line(exercise, chosen),
+            content=progress + chosen_line(exercise, chosen),
             embed=embed,
             buttons=_buttons(exercise, run, chosen),
         )
 
 
-def _chosen_line(exercise: AnyExercise, chosen: str) -> str:
+def chosen_line(exercise: AnyExercise, chosen: str) -> str:
+    """Which blank is being chosen, and the letters so far: "(1:A 2:_ 3:_)"."""
     if not isinstance(exercise, FillInTheBlank) or exercise.blank_count == 1:
         return ""
     blank = chosen.index(UNCHOSEN) + 1 if UNCHOSEN in chosen else exercise.blank_count
     so_far = " ".join(f"{n}:{c}" for n, c in enumerate(chosen, start=1))
+    # "_" marks a blank not chosen yet: escaped, or Discord shows "(1:_ 2:_)" in italics
+    so_far = discord.utils.escape_markdown(so_far)
     return f"\nChoose blank {blank} of {exercise.blank_count} ({so_far})"
 
 

@@ -56,6 +56,17 @@ INSERT INTO reports (guild_id, post_id, exercise_id, content_hash, member_id, re
                      reported_at)
 VALUES (?, ?, ?, ?, ?, ?, ?)
 """
+MEMBERS_REPORT = """
+SELECT report_id FROM reports
+ WHERE guild_id = ? AND exercise_id = ? AND content_hash = ? AND member_id = ?
+"""
+REPLACE_REASON = "UPDATE reports SET reason = ? WHERE report_id = ?"
+MEMBER_REPORTS_SINCE = """
+SELECT count(*) FROM reports WHERE guild_id = ? AND member_id = ? AND reported_at >= ?
+"""
+EXERCISE_REPORTS_SINCE = """
+SELECT count(*) FROM reports WHERE guild_id = ? AND exercise_id = ? AND reported_at >= ?
+"""
 REPORT_COUNT = """
 SELECT count(*) FROM reports WHERE guild_id = ? AND exercise_id = ? AND content_hash = ?
 """

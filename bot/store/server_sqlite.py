@@ -21,6 +21,7 @@ from bot.store.servers import (
     DEFAULT_FORGET_AFTER_DAYS,
     Audit,
     Forgotten,
+    ReportAdded,
     ReportSummary,
     ServerData,
     ServerSettings,
@@ -138,21 +139,40 @@ class SqliteServers:
         return frozenset(str(row[0]) for row in rows)
 
     async def add_report(
-        self, post: Post, *, member_id: int, reason: str, reported_at: datetime
-    ) -> int:
+        self,
+        post: Post,
+        *,
+        member_id: int,
+        reason: str,
+        reported_at: datetime,
+        since: datetime,
+        budget: int,
+    ) -> ReportAdded:
         reason = reason.strip()[:500]
         if not reason:
             raise ValueError("a report needs a reason")
-        at = to_db(reported_at, "reported_at")
+        at, start = to_db(reported_at, "reported_at"), to_db(since, "since")
         version = (post.guild_id, post.exercise_id, post.content_hash)
         values = (post.guild_id, post.post_id, post.exercise_id, post.content_hash)
 
-        def add(db: sqlite3.Connection) -> int:
-            db.execute(sql.ADD_REPORT, (*values, member_id, reason, at))
-            row = db.execute(sql.REPORT_COUNT, version).fetchone()
+        def count(db: sqlite3.Connection, query: str, parameters: tuple[Any, ...]) -> int:
+            row = db.execute(query, parameters).fetchone()
             return int(row[0]) if row is not None else 0
 
-        result: int = await self._write(add)
+        def add(db: sqlite3.Connection) -> ReportAdded:
+            earlier = count(
+                db, sql.EXERCISE_REPORTS_SINCE, (post.guild_id, post.exercise_id, start)
+            )
+            mine = db.execute(sql.MEMBERS_REPORT, (*version, member_id)).fetchone()
+            if mine is not None:
+                db.execute(sql.REPLACE_REASON, (reason, mine[0]))
+                return ReportAdded(True, False, count(db, sql.REPORT_COUNT, version), earlier)
+            if count(db, sql.MEMBER_REPORTS_SINCE, (post.guild_id, member_id, start)) >= budget:
+                return ReportAdded(False, False, count(db, sql.REPORT_COUNT, version), earlier)
+            db.execute(sql.ADD_REPORT, (*values, member_id, reason, at))
+            return ReportAdded(True, True, count(db, sql.REPORT_COUNT, version), earlier)
+
+        result: ReportAdded = await self._write(add)
         return result
 
     async def reports(self, guild_id: int) -> list[ReportSummary]:

@@ -51,6 +51,20 @@ class ReportSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportAdded:
+    """What one report did. `kept` is False when the member had already sent `budget` new
+    reports since `since` (nothing was written); `new` is False when the member had already
+    reported this version (its reason was replaced); `count`: members who reported this
+    version; `earlier_on_exercise`: reports on the exercise (any version) since `since`,
+    before this one."""
+
+    kept: bool
+    new: bool
+    count: int
+    earlier_on_exercise: int
+
+
+@dataclass(frozen=True, slots=True)
 class Forgotten:
     """What /forget-me deleted for one member in one server."""
 
@@ -86,9 +100,18 @@ class ServerData(Protocol):
     async def disabled_exercises(self, guild_id: int) -> frozenset[str]: ...
 
     async def add_report(
-        self, post: Post, *, member_id: int, reason: str, reported_at: datetime
-    ) -> int:
-        """Store a report on the post's exercise version; returns how many it now has."""
+        self,
+        post: Post,
+        *,
+        member_id: int,
+        reason: str,
+        reported_at: datetime,
+        since: datetime,
+        budget: int,
+    ) -> ReportAdded:
+        """Store a member's report on the post's exercise version, once per member and
+        version (a second one replaces the reason), and at most `budget` new ones per member
+        since `since`; all in one transaction."""
         ...
 
     async def reports(self, guild_id: int) -> list[ReportSummary]:

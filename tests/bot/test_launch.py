@@ -1,6 +1,7 @@
 """`make run`'s launcher. Without a token: the sandbox. The tutor service, the loopback
 Discord with its page and the real bot start, each in its own process; one line gives the
-page's address and the sandbox's own database; SIGTERM stops all three. `python -m bot`
+page's address and the sandbox's own database; Ctrl-C or SIGTERM stops all three, the bot
+first, with no traceback. `python -m bot`
 without a token (or with the variable misspelt) is still an error: the sandbox starts only on
 purpose. With a token: a tutor that cannot start, or one already running, ends it at once
 with one line."""
@@ -13,6 +14,7 @@ import re
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -38,16 +40,28 @@ def without_token(**extra: str) -> dict[str, str]:
 GOOD_PACKS = Path(__file__).parents[1] / "exercises" / "fixtures" / "good"
 
 
+def ctrl_c(process: asyncio.subprocess.Process) -> None:
+    """What a terminal's Ctrl-C does: SIGINT to every process of the foreground group."""
+    os.killpg(process.pid, signal.SIGINT)
+
+
+def sigterm(process: asyncio.subprocess.Process) -> None:
+    process.send_signal(signal.SIGTERM)
+
+
 @pytest.mark.parametrize(
-    ("command", "packs"),
+    ("command", "packs", "stop"),
     [
-        (["bot.launch"], None),  # make run, without a token
-        (["bot.local_sandbox", "--packs", str(GOOD_PACKS)], {"demo"}),  # make preview PACK=...
+        (["bot.launch"], None, ctrl_c),  # make run, without a token
+        (["bot.local_sandbox", "--packs", str(GOOD_PACKS)], {"demo"}, sigterm),  # make preview
     ],
-    ids=["make-run", "make-preview"],
+    ids=["make-run-then-ctrl-c", "make-preview-then-sigterm"],
 )
-async def test_without_a_token_make_run_starts_the_sandbox_and_sigterm_stops_it(
-    tmp_path: Path, command: list[str], packs: set[str] | None
+async def test_without_a_token_make_run_starts_the_sandbox_and_a_stop_stops_it_quietly(
+    tmp_path: Path,
+    command: list[str],
+    packs: set[str] | None,
+    stop: Callable[[asyncio.subprocess.Process], None],
 ) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -57,6 +71,7 @@ async def test_without_a_token_make_run_starts_the_sandbox_and_sigterm_stops_it(
         env=without_token(),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        process_group=0,  # a group of its own, as a terminal's foreground job
     )
     assert process.stdout is not None
     try:
@@ -74,10 +89,11 @@ async def test_without_a_token_make_run_starts_the_sandbox_and_sigterm_stops_it(
             alice = next(person["id"] for person in people if person["name"] == "alice")
             state = (await http.get("/sandbox/state", params={"as": alice})).json()
     finally:
-        process.send_signal(signal.SIGTERM)
+        stop(process)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
 
     assert process.returncode == 0, stderr.decode()
+    assert "Traceback" not in stderr.decode()  # the bot stopped before the loopback Discord
     if packs is None:
         assert "DISCORD_TOKEN is not set" in stderr.decode()
     assert page.status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from bot import server_settings
 from bot.errors import Refused
 from bot.mentions import quiz_ping
-from bot.moderation import Actor, is_moderator, message_id_of, not_a_moderator
+from bot.moderation import Actor, is_moderator, not_a_moderator, pasted_post
 from bot.server_settings import SettingsChange
 from bot.store import ServerSettings
 
@@ -44,13 +44,34 @@ def test_the_refusal_names_what_is_missing() -> None:
     ],
 )
 def test_a_post_is_named_by_its_link_or_id(reference: str, message_id: int) -> None:
-    assert message_id_of(reference) == message_id
+    assert pasted_post(reference).message_id == message_id
 
 
 @pytest.mark.parametrize("reference", ["", "https://example.com/channels/1/2/3", "post 3"])
 def test_anything_else_is_refused_naming_the_option(reference: str) -> None:
     with pytest.raises(Refused, match=r"^`post`:"):
-        message_id_of(reference)
+        pasted_post(reference)
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "99999999999999999999",  # 20 digits: once an OverflowError and a generic apology
+        "https://discord.com/channels/1/99999999999999999999/345",
+        "0",
+        "9" * 400,
+    ],
+)
+def test_an_id_no_discord_message_can_have_is_named_in_one_line(reference: str) -> None:
+    with pytest.raises(Refused, match=r"^`post`: \d+…? cannot be a Discord id") as refused:
+        pasted_post(reference)
+
+    assert "\n" not in refused.value.message
+    assert len(refused.value.message) < 200
+
+
+def test_the_largest_id_is_taken() -> None:
+    assert pasted_post(str(2**63 - 1)).message_id == 2**63 - 1
 
 
 def test_time_zones_are_iana_names_found_case_insensitively() -> None:

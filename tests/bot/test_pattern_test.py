@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from bot.pattern_test import choose_questions, progress_bar, verdict
+from bot.pattern_test import choose_questions, chosen_line, progress_bar, verdict
 from exercises import SHIPPED_PACKS, Difficulty, load_catalog
+from tests.exercises.test_grading import gather_exercise
 
 
 def test_ten_questions_three_easy_four_medium_three_hard_where_the_pack_allows() -> None:
@@ -31,3 +32,10 @@ def test_verdicts() -> None:
     assert verdict(3, 3) == "strong"
     assert verdict(2, 4) == "getting there"
     assert verdict(1, 3) == "needs review"
+
+
+def test_the_blanks_not_chosen_yet_are_not_markdown() -> None:
+    """ "_" marks them: escaped, so Discord shows "(1:A 2:_ 3:_)", not italics."""
+    line = chosen_line(gather_exercise(), "A__")
+
+    assert line == "\nChoose blank 2 of 3 (1:A 2:\\_ 3:\\_)"

@@ -58,6 +58,7 @@ async def running_bot(
     catalog: Catalog | None = None,
     runner: ExampleRunner | None = None,
     practice_cooldown_seconds: float = 0,
+    preview: bool = False,
 ) -> AsyncIterator[TutorBot]:
     async with await SqliteStore.open(database) as store:
         bot = TutorBot(
@@ -67,6 +68,7 @@ async def running_bot(
             runner=runner,
             practice_cooldown_seconds=practice_cooldown_seconds,
             guild_ready_timeout=0.01,
+            preview=preview,
         )
         running = asyncio.create_task(bot.start(loopback.token))
         try:
