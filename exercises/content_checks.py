@@ -13,8 +13,8 @@ Each catches a mechanical kind of content mistake that an expert review found by
 - prose that names a middleware's behaviour (CSRF, sessions, authentication) in an
   exercise whose run declares no middleware, so no run ever shows that behaviour.
 
-Reads exercises only; parses and compiles code with `ast` and `compile()`, never runs it. Each problem names the file
-and the field, like the loader's own.
+Reads exercises only; parses and compiles code with `ast` and `compile()`, never runs it.
+Each problem names the file and the field, like the loader's own.
 """
 
 from __future__ import annotations
@@ -109,14 +109,92 @@ def _first_hint_names_an_answer(exercise: AnyExercise, problems: list[Problem]) 
 
 
 STOP_WORDS = frozenset(
-    """
-    about above after again against also among another because been before being below
-    between both but could does doing down during each even every from further have having
-    here into itself just like made make many more most much must near never none only onto
-    other ones ours over same shall should some such than that their theirs them then there
-    these they this those through under until upon very what when where which while whom
-    whose will with within without would your yours
-    """.split()
+    (
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "also",
+        "among",
+        "another",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "could",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "even",
+        "every",
+        "from",
+        "further",
+        "have",
+        "having",
+        "here",
+        "into",
+        "itself",
+        "just",
+        "like",
+        "made",
+        "make",
+        "many",
+        "more",
+        "most",
+        "much",
+        "must",
+        "near",
+        "never",
+        "none",
+        "only",
+        "onto",
+        "other",
+        "ones",
+        "ours",
+        "over",
+        "same",
+        "shall",
+        "should",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "until",
+        "upon",
+        "very",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "whom",
+        "whose",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "your",
+        "yours",
+    )
 )
 """Words of four letters or more too common to give an answer away."""
 
