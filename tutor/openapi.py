@@ -49,7 +49,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Exercise": _object(
         {
-            "id": {**_TEXT, "examples": ["asyncio-essentials/gather-in-one-second"]},
+            "id": {**_TEXT, "examples": ["asyncio-essentials/gather-return-exceptions"]},
             "pack": _TEXT,
             "kind": {"enum": [str(kind) for kind in Kind]},
             "difficulty": {"enum": [str(level) for level in Difficulty]},

@@ -166,3 +166,24 @@ async def test_run_it_runs_only_an_answer_the_member_gave(practice: Practice) ->
         await practice.run_it(click(post_id, BOB, message_id=None), "A")  # bob gave nothing
     mine = await practice.run_it(click(post_id, message_id=None), "A")
     assert mine.content == RUNNER_UNAVAILABLE  # allowed: only the runner is missing here
+
+
+async def test_a_post_whose_exercise_was_removed_by_an_upgrade_gets_a_clear_refusal(
+    practice: Practice,
+) -> None:
+    """Old data after an upgrade: the store still has the post; the new catalog has no such
+    exercise. Every click says so in one line, and nothing is recorded."""
+    post_id = await posted(practice, "demo/return-json")
+    kept = {id_: e for id_, e in practice.catalog.exercises.items() if id_ != "demo/return-json"}
+    practice.catalog = Catalog(practice.catalog.packs, kept)
+
+    for attempt in (
+        practice.submit(click(post_id, message_id=None), "A", from_panel=True),
+        practice.open_panel(click(post_id)),
+        practice.render_post(post_id),
+    ):
+        with pytest.raises(Refused, match="no longer matches an exercise here"):
+            await attempt
+    assert (
+        await practice.store.progress_on_post(post_id=post_id, member_id=ALICE)
+    ).attempts_used == 0

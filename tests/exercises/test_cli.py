@@ -23,10 +23,10 @@ def test_check_prints_every_problem_and_exits_1_on_broken_files() -> None:
     result = run_check(str(FIXTURES / "broken"))
 
     assert result.returncode == 1
-    assert len(result.stdout.splitlines()) == len(EXPECTED_PROBLEMS) == 18
+    assert len(result.stdout.splitlines()) == len(EXPECTED_PROBLEMS) == 20
     assert "wrong-type.toml: title: must be text, not an integer" in result.stdout
     assert "first-hint-names-answer.toml: hints[0]: contains 'JsonResponse'" in result.stdout
-    assert "18 problems found" in result.stderr
+    assert "20 problems found" in result.stderr
 
 
 def test_check_passes_the_shipped_packs() -> None:
@@ -51,7 +51,7 @@ def test_without_a_path_it_checks_exercises_path_from_env_file(tmp_path: Path) -
     result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env)
 
     assert result.returncode == 1
-    assert "18 problems found" in result.stderr
+    assert "20 problems found" in result.stderr
     assert f"checking {FIXTURES / 'broken'}" in result.stderr
 
 
