@@ -20,16 +20,23 @@ SHIPPED_PACK_IDS = {
     "testing-async-django",
     "streaming-and-long-requests",
     "deploying-async-django",
+    "async-orm-and-auth",
 }
 
 
-def test_the_seven_packs_ship_with_seventy_exercises_or_more() -> None:
+def test_the_eight_packs_ship_with_ninety_exercises_or_more() -> None:
     assert set(CATALOG.packs) == SHIPPED_PACK_IDS
-    assert len(CATALOG.exercises) >= 70
+    assert len(CATALOG.exercises) >= 90
 
 
 @pytest.mark.parametrize(
-    "pack_id", ["testing-async-django", "streaming-and-long-requests", "deploying-async-django"]
+    "pack_id",
+    [
+        "testing-async-django",
+        "streaming-and-long-requests",
+        "deploying-async-django",
+        "async-orm-and-auth",
+    ],
 )
 def test_the_newer_packs_have_eleven_exercises_or_more(pack_id: str) -> None:
     assert len(CATALOG.in_pack(pack_id)) >= 11

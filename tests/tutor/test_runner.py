@@ -22,6 +22,7 @@ from tests.tutor.examples import (
     MIDDLEWARE_AND_CLASS,
     NOSY,
     POSTS_JSON,
+    SHELVES_AND_MEMBERS,
     SLEEPERS,
     SNIPPET,
 )
@@ -117,6 +118,22 @@ async def test_views_see_exactly_the_documented_library(tutor):
     ]  # fmt: skip
 
 
+async def test_views_see_exactly_the_documented_shelves_and_members(tutor):
+    report = await run(tutor, SHELVES_AND_MEMBERS, "A")
+    assert json.loads(report.responses[0].body) == {
+        "shelves": {
+            "Staff picks": ["A Wizard of Earthsea", "Small Gods"],
+            "Book club": ["Kindred"],
+        },
+        "members": [[1, "reader", False], [2, "librarian", True]],
+    }
+
+
+async def test_the_documented_members_log_in_with_their_passwords_only(tutor):
+    report = await run(tutor, SHELVES_AND_MEMBERS, "B")
+    assert json.loads(report.responses[0].body) == {"logged_in": ["reader", "librarian", None]}
+
+
 async def test_each_run_starts_from_a_fresh_database(tutor):
     first = await run(tutor, BOOKS, "D")
     assert json.loads(first.responses[0].body) == {"deleted": 5, "left": 0}
@@ -167,9 +184,14 @@ async def visits(request):
     count = await request.session.aget("visits", 0)
     await request.session.aset("visits", count + 1)
     return HttpResponse(f"visit {count + 1}")
+
+async def who(request):
+    user = await request.auser()
+    return HttpResponse(f"anonymous={user.is_anonymous}")
 """
 CSRF = "django.middleware.csrf.CsrfViewMiddleware"
 SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
+AUTH = "django.contrib.auth.middleware.AuthenticationMiddleware"
 
 
 def post_note(entry: str, middleware: tuple[str, ...]) -> ExampleJob:
@@ -205,8 +227,17 @@ async def test_a_run_declaring_django_session_middleware_has_a_session(tutor):
     assert without.error.type == "AttributeError"
 
 
+async def test_a_run_declaring_django_auth_middleware_has_an_anonymous_user(tutor):
+    with_auth = await tutor.runner.run(post_note("who", (SESSIONS, AUTH)))
+    without = await tutor.runner.run(post_note("who", (SESSIONS,)))
+
+    assert with_auth.responses[0].body == "anonymous=True"
+    assert without.error is not None
+    assert without.error.type == "AttributeError"
+
+
 async def test_a_dotted_middleware_off_the_allow_list_is_never_imported(tutor):
-    job = post_note("note", ("django.contrib.auth.middleware.AuthenticationMiddleware",))
+    job = post_note("note", ("django.contrib.messages.middleware.MessageMiddleware",))
 
     report = await tutor.runner.run(job)
 
