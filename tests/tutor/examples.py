@@ -156,6 +156,20 @@ COROUTINE = choice(
     option_expect={"B": Expectation(warning_contains="was never awaited")},
 )
 
+GATHERED_OR_NOT = choice(
+    "t/gathered-or-not",
+    [
+        "async def main():\n    return list(await asyncio.gather(wait(), wait()))",
+        "async def main():\n    return [await wait(), await wait()]",
+    ],
+    "A",
+    prelude="import asyncio\n\nasync def wait():\n    await asyncio.sleep(1)\n    return 1\n",
+    coroutine="main",
+    expect=Expectation(returns=[1, 1], min_seconds=1.0),
+    option_expect={"B": Expectation(returns=[1, 1], min_seconds=2.0)},
+)
+"""Two one-second waits: gathered (1 s), or one after the other (2 s)."""
+
 BOOKS = choice(
     "t/books",
     [

@@ -290,7 +290,7 @@ async def test_200_runs_that_only_await_run_at_once(tutor):
         took = time.perf_counter() - started
     assert [report for report in reports if not report.ok][:1] == []
     one_after_another = 200 * 0.5  # each run serves its two 0.5 s requests at once
-    assert took < one_after_another / 10
+    assert took < one_after_another / 4  # at once: a loaded 2-core machine forks 200 children
 
 
 async def test_a_runaway_allocation_is_the_examples_memory_error(tutor):
