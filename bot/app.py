@@ -56,12 +56,12 @@ from bot.quiz.discord_poster import DiscordPoster
 from bot.quiz.manage import QuizManager
 from bot.quiz.scheduler import DEFAULT_GRACE, QuizScheduler
 from bot.render import Rendered
-from bot.replies import reply, report
+from bot.replies import answered_outcome, reply, report
 from bot.reports import Reports
 from bot.retention import Retention
 from bot.run_it import ExampleRunner
 from bot.store import Store
-from bot.undelivered import Undelivered
+from bot.undelivered import LOST_OUTCOMES, Undelivered
 from exercises import Catalog
 
 log = logging.getLogger(__name__)
@@ -276,7 +276,7 @@ class TutorBot(discord.AutoShardedClient):
         if button is None:
             log.info("refused a click with custom_id %r", custom_id[:120])
             lost = await report(interaction, Refused(STALE_BUTTON))
-            metrics.INTERACTIONS.labels(metrics.LOST_OUTCOMES[lost] if lost else "refused").inc()
+            metrics.INTERACTIONS.labels(LOST_OUTCOMES[lost] if lost else "refused").inc()
             self.in_flight.settled(interaction)
             return
         await self.handle_button(interaction, button)
@@ -366,9 +366,9 @@ class TutorBot(discord.AutoShardedClient):
 
         lost = await reply(interaction, observed(), replace=replace, defer_first=defer_first)
         if lost is not None:
-            outcome.insert(0, metrics.LOST_OUTCOMES[lost])
+            outcome.insert(0, LOST_OUTCOMES[lost])
         elif not outcome:
-            outcome.append(metrics.answered_outcome(interaction))
+            outcome.append(answered_outcome(interaction))
         metrics.INTERACTIONS.labels(outcome[0]).inc()
 
     async def refresh_post(self, post_id: int) -> None:
@@ -377,7 +377,9 @@ class TutorBot(discord.AutoShardedClient):
         if post.message_id is None:
             return
         message = self.get_partial_messageable(post.channel_id).get_partial_message(post.message_id)
-        await message.edit(embed=rendered.embed, view=components.view_for(rendered.buttons))
+        await message.edit(
+            embed=components.embed_for(rendered.embed), view=components.view_for(rendered.buttons)
+        )
 
     async def on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 from bot import render, server_settings
-from bot.components import view_for
+from bot.components import embed_for, view_for
 from bot.errors import Refused
 from bot.member_data import WHAT_IS_KEPT
 from bot.progress import Period, period_start
@@ -148,7 +148,7 @@ def install(
             exercise, guild_id=interaction.guild_id or 0, channel_id=interaction.channel_id or 0
         )
         message = await interaction.followup.send(
-            embed=rendered.embed or discord.utils.MISSING,
+            embed=embed_for(rendered.embed) or discord.utils.MISSING,
             view=view_for(rendered.buttons) or discord.utils.MISSING,
             wait=True,
         )

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import discord
 
-from bot.render import ButtonSpec
+from bot.render import ButtonSpec, Card
 
 
 class SendOnlyView(discord.ui.View):
@@ -26,6 +26,18 @@ class SendOnlyView(discord.ui.View):
 
     def is_finished(self) -> bool:
         return True
+
+
+def embed_for(card: Card | None) -> discord.Embed | None:
+    """The card as Discord's embed; None when there is none."""
+    if card is None:
+        return None
+    embed = discord.Embed(title=card.title, description=card.description, colour=card.colour)
+    if card.author:
+        embed.set_author(name=card.author)
+    if card.footer:
+        embed.set_footer(text=card.footer)
+    return embed
 
 
 def view_for(specs: Sequence[ButtonSpec]) -> discord.ui.View | None:

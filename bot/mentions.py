@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import discord
 
+from bot.render import role_mention
+
 
 def quiz_ping(quiz_role_id: int | None) -> tuple[str, discord.AllowedMentions]:
     """The text to put first in a daily quiz's message, and the mentions that lets through:
@@ -14,4 +16,4 @@ def quiz_ping(quiz_role_id: int | None) -> tuple[str, discord.AllowedMentions]:
     allowed = discord.AllowedMentions(
         everyone=False, users=False, roles=[discord.Object(quiz_role_id)], replied_user=False
     )
-    return f"<@&{quiz_role_id}>", allowed
+    return role_mention(quiz_role_id), allowed

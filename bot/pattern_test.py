@@ -11,12 +11,11 @@ from __future__ import annotations
 import dataclasses
 import random
 
-import discord
-
 from bot import render
 from bot.clock import Clock
 from bot.custom_ids import UNCHOSEN, PatternTestChoice
 from bot.errors import Refused
+from bot.escapes import escape_markdown
 from bot.render import ButtonSpec, Rendered, Style
 from bot.store.pattern_tests import PatternTestRun, SqlitePatternTests
 from exercises import AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
@@ -155,14 +154,17 @@ class PatternTests:
         exercise = self._exercise(run, run.position)
         pack_title = self.catalog.packs[exercise.pack].title
         shown = render.exercise_post(exercise, pack_title=pack_title, post_id=1, attempt_limit=1)
-        embed = shown.embed or discord.Embed()
-        embed.set_footer(text="One answer · no hints · results at the end")
+        assert shown.embed is not None  # an exercise's post is always a card
+        embed = dataclasses.replace(shown.embed, footer=TEST_FOOTER)
         progress = progress_bar(run.position, len(run.questions))
         return Rendered(
             content=progress + chosen_line(exercise, chosen),
             embed=embed,
             buttons=_buttons(exercise, run, chosen),
         )
+
+
+TEST_FOOTER = "One answer · no hints · results at the end"
 
 
 def chosen_line(exercise: AnyExercise, chosen: str) -> str:
@@ -172,7 +174,7 @@ def chosen_line(exercise: AnyExercise, chosen: str) -> str:
     blank = chosen.index(UNCHOSEN) + 1 if UNCHOSEN in chosen else exercise.blank_count
     so_far = " ".join(f"{n}:{c}" for n, c in enumerate(chosen, start=1))
     # "_" marks a blank not chosen yet: escaped, or Discord shows "(1:_ 2:_)" in italics
-    so_far = discord.utils.escape_markdown(so_far)
+    so_far = escape_markdown(so_far)
     return f"\nChoose blank {blank} of {exercise.blank_count} ({so_far})"
 
 

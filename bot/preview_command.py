@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.components import view_for
+from bot.components import embed_for, view_for
 from bot.errors import Refused
 from bot.server_settings import MAX_SUGGESTIONS
 from exercises import AnyExercise
@@ -49,7 +49,7 @@ def install(tree: app_commands.CommandTree, practice: Practice) -> None:
             chosen, guild_id=interaction.guild_id or 0, channel_id=interaction.channel_id or 0
         )
         message = await interaction.followup.send(
-            embed=rendered.embed or discord.utils.MISSING,
+            embed=embed_for(rendered.embed) or discord.utils.MISSING,
             view=view_for(rendered.buttons) or discord.utils.MISSING,
             wait=True,
         )

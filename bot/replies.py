@@ -14,7 +14,7 @@ from typing import Protocol, cast
 
 import discord
 
-from bot.components import view_for
+from bot.components import embed_for, view_for
 from bot.errors import Refused
 from bot.interaction_age import InteractionAges
 from bot.render import Rendered
@@ -81,7 +81,8 @@ def time_to_answer(age: float) -> float:
 
 async def _send(interaction: discord.Interaction, rendered: Rendered, *, replace: bool) -> None:
     view = view_for(rendered.buttons)
-    embeds = [rendered.embed] if rendered.embed else []
+    embed = embed_for(rendered.embed)
+    embeds = [embed] if embed else []
     if interaction.response.is_done():
         if replace:
             await interaction.edit_original_response(
@@ -134,3 +135,15 @@ async def report(interaction: discord.Interaction, error: BaseException) -> Lost
                 return None
     cast(AnswersInTime, interaction.client).undelivered.note(lost, interaction.id)
     return lost
+
+
+def answered_outcome(interaction: discord.Interaction) -> str:
+    """A click's outcome once its reply was sent: answered at once, or after a defer."""
+    kind = interaction.response.type
+    if kind is None:
+        return "failed"  # the answer itself could not be sent
+    deferred = (
+        discord.InteractionResponseType.deferred_channel_message,
+        discord.InteractionResponseType.deferred_message_update,
+    )
+    return "deferred" if kind in deferred else "answered"

@@ -26,7 +26,7 @@ from bot.tutor_client import (
     TutorServiceError,
 )
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, check_answer
-from exercises.wire import RunReport
+from wire.runs import RunReport
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
-import discord
-
+from bot.escapes import escape_markdown
 from bot.render import code_block
-from exercises.wire import Piece, ResponseReport, RunReport
+from wire.runs import Piece, ResponseReport, RunReport
 
 CONTENT_LIMIT = 2000
 """Characters of a message's content on Discord (an embed's description takes 4,096)."""
@@ -38,7 +37,7 @@ def run_markdown(label: str, report: RunReport, budget: int = CONTENT_LIMIT) -> 
     if report.timed_out:
         return f"{label}: did not finish: the run timed out after {report.elapsed:g} s"
     title = f"{label} · {report.elapsed:.2f} s"
-    tail = [f"⚠ {_line(discord.utils.escape_markdown(warning))}" for warning in report.warnings]
+    tail = [f"⚠ {_line(escape_markdown(warning))}" for warning in report.warnings]
     tail = tail[:2]
     head, body, after = _block_parts(report)
     fixed = len(title) + sum(len(line) + 1 for line in tail) + len(fenced("")) + 2

@@ -23,7 +23,7 @@ from urllib.parse import quote
 import httpx
 
 from exercises import TutorError
-from exercises.wire import MEMBER_HEADER, SECRET_HEADER, RunResult, WireError, content_tag
+from wire.runs import MEMBER_HEADER, SECRET_HEADER, RunResult, WireError, content_tag
 
 
 class TutorServiceError(TutorError):

@@ -35,6 +35,14 @@ class Lost(StrEnum):
     DISCORD_ERROR = "not answered: Discord rate limited us or failed (429 or 5xx)"
 
 
+LOST_OUTCOMES = {
+    Lost.EXPIRED: "expired",
+    Lost.ANSWERED_ELSEWHERE: "answered_elsewhere",
+    Lost.DISCORD_ERROR: "failed",
+}
+"""The outcome of a click whose answer Discord would not take, as bot.metrics counts it."""
+
+
 def lost_because(error: BaseException) -> Lost | None:
     """Why Discord would not take our answer, if `error` (or what it wraps) says so; None for
     anything that is not Discord's doing (our refusals, our bugs, an invalid body)."""

@@ -18,10 +18,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from exercises import TutorError
 
-
-class SettingsError(TutorError):
+class SettingsError(ValueError):
     """A setting is missing or malformed; the message names it and says how to fix it."""
 
 

@@ -1,10 +1,10 @@
-"""`python -m bot.launch`, what `make run` runs: the tutor service and the bot, together.
+"""`python -m launcher`, what `make run` runs: the tutor service and the bot, together.
 
 Each runs in its own process, and each reads the same settings (`.env` in the working
 folder, then the environment) through the shared registry in `config`. Ctrl-C or SIGTERM
 stops both, and if one stops the other is stopped too. Without DISCORD_TOKEN the local
-sandbox starts instead (bot/local_sandbox.py), with a note on getting a token. Every setting
-of both processes is checked before either starts (bot/preflight.py); a tutor service that
+sandbox starts instead (launcher/local_sandbox.py), with a note on getting a token. Every setting
+of both processes is checked before either starts (launcher/preflight.py); a tutor service that
 stops while starting all the same (its port taken) ends the launch at once, before the bot
 starts.
 """
@@ -17,11 +17,11 @@ import sys
 
 import httpx
 
-from bot.local_sandbox import STOP_GRACE_SECONDS, run_sandbox
-from bot.preflight import check_settings
 from bot.settings import TOKEN_HELP, SettingsError
 from bot.tutor_client import TutorClient, TutorServiceError
 from config import read_environment, redact_url
+from launcher.local_sandbox import STOP_GRACE_SECONDS, run_sandbox
+from launcher.preflight import check_settings
 
 
 async def _start(*module: str) -> asyncio.subprocess.Process:

@@ -1,4 +1,4 @@
-"""`python -m bot.local_sandbox`: see the bot at work with no Discord account.
+"""`python -m launcher.local_sandbox`: see the bot at work with no Discord account.
 
 What `make run` starts without DISCORD_TOKEN, and `make sandbox` (`make preview PACK=path`
 with an author's packs): the tutor service, the loopback Discord with its page
@@ -7,7 +7,7 @@ authors' /preview command) connected to the loopback as to Discord, each in its 
 The bot registers its commands there first (`python -m bot --preview sync`: the loopback
 starts empty each time) and keeps its own database (data/sandbox.sqlite3, never a
 deployment's); then one line gives the page's address. Every setting is checked before any
-of them starts (bot/preflight.py), and a second sandbox on the same database is refused with
+of them starts (launcher/preflight.py), and a second sandbox on the same database is refused with
 the first one's address. A part that stops while starting stops the sandbox at once.
 Ctrl-C or SIGTERM stops all three, the bot first: the parts run in process groups of their
 own, so a terminal's Ctrl-C reaches this process only, which stops the bot before the
@@ -31,9 +31,9 @@ from typing import Any, TextIO
 
 import httpx
 
-from bot.preflight import check_settings
 from bot.tutor_client import TutorClient, TutorServiceError
 from config import SettingsError
+from launcher.preflight import check_settings
 
 SANDBOX_DATABASE = Path("data/sandbox.sqlite3")
 STOP_GRACE_SECONDS = 10.0
@@ -237,7 +237,7 @@ async def _run(env: dict[str, str], database: Path, claim: Claim, out: TextIO) -
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.local_sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m launcher.local_sandbox", description=__doc__)
     parser.add_argument("--packs", type=Path, help="a folder of packs (or one pack) to preview")
     parser.add_argument("--database", type=Path, default=SANDBOX_DATABASE)
     arguments = parser.parse_args(argv)

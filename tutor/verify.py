@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from exercises.model import AnyExercise, Expectation, FillInTheBlank, RunTarget
-from exercises.wire import RunReport
 from tutor.expectations import (
     names_the_outcome,
     summary,
@@ -26,6 +25,7 @@ from tutor.expectations import (
 )
 from tutor.jobs import ExampleJob, NotRunnable, build_job
 from tutor.pool import Runner
+from wire.runs import RunReport
 
 AT_ONCE = 48
 """Runs verify starts at once. Each run's start-up costs ~10 ms of CPU; far more at once on

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from exercises.wire import RunReport
+from wire.runs import RunReport
 
 STDIN = 0
 NICENESS = 10

@@ -8,8 +8,8 @@ import re
 from bot.run_it import run_comparison
 from bot.run_report import CONTENT_LIMIT, fenced, run_markdown
 from bot.sandbox.page.markup import to_html
-from exercises.wire import ErrorReport, Piece, ResponseReport, RunReport
 from tests.e2e.bots import e2e_catalog
+from wire.runs import ErrorReport, Piece, ResponseReport, RunReport
 
 FENCE = "```"
 

@@ -52,8 +52,8 @@ def sigterm(process: asyncio.subprocess.Process) -> None:
 @pytest.mark.parametrize(
     ("command", "packs", "stop"),
     [
-        (["bot.launch"], None, ctrl_c),  # make run, without a token
-        (["bot.local_sandbox", "--packs", str(GOOD_PACKS)], {"demo"}, sigterm),  # make preview
+        (["launcher"], None, ctrl_c),  # make run, without a token
+        (["launcher.local_sandbox", "--packs", str(GOOD_PACKS)], {"demo"}, sigterm),  # make preview
     ],
     ids=["make-run-then-ctrl-c", "make-preview-then-sigterm"],
 )
@@ -141,7 +141,7 @@ async def test_a_sandbox_that_cannot_start_says_why_and_stops(tmp_path: Path) ->
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.local_sandbox",
+        "launcher.local_sandbox",
         "--packs",
         str(broken),  # a folder, as the settings check asks, of packs that do not load
         cwd=tmp_path,
@@ -162,7 +162,7 @@ async def launch(cwd: Path, settings: dict[str, str]) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.launch",
+        "launcher",
         cwd=cwd,
         env=clean_environment(settings),
         stderr=asyncio.subprocess.PIPE,

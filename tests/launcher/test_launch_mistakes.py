@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.local_sandbox import SandboxError, _tutor_answers
-from tests.bot.test_launch import START_WITHIN_SECONDS, without_token
+from launcher.local_sandbox import SandboxError, _tutor_answers
+from tests.launcher.test_launch import START_WITHIN_SECONDS, without_token
 from tests.processes import free_port
 
 ONE_LINE_WITHIN = 20.0  # a process start and its imports on a loaded machine; no service waited on
@@ -63,7 +63,7 @@ async def test_a_bad_setting_is_one_line_before_anything_starts(
 ) -> None:
     token = "DISCORD_TOKEN=any-token\n" if command == WITH_A_TOKEN else ""
     (tmp_path / ".env").write_text(f"{token}{setting}\n")
-    module = "bot.local_sandbox" if command == MAKE_SANDBOX else "bot.launch"
+    module = "launcher.local_sandbox" if command == MAKE_SANDBOX else "launcher"
 
     status, stderr = await run(tmp_path, module, env=without_token())
 
@@ -73,7 +73,7 @@ async def test_a_bad_setting_is_one_line_before_anything_starts(
     assert not (tmp_path / "data").exists()  # nothing started, nothing created
 
 
-@pytest.mark.parametrize("module", ["bot.launch", "bot", "tutor", "exercises"])
+@pytest.mark.parametrize("module", ["launcher", "bot", "tutor", "exercises"])
 async def test_a_misspelt_setting_in_env_file_names_the_one_meant(
     tmp_path: Path, module: str
 ) -> None:
@@ -92,7 +92,7 @@ async def test_a_second_sandbox_on_the_same_database_names_the_first(tmp_path: P
     first = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.launch",
+        "launcher",
         cwd=tmp_path,
         env=without_token(),
         stdout=asyncio.subprocess.PIPE,
@@ -104,7 +104,7 @@ async def test_a_second_sandbox_on_the_same_database_names_the_first(tmp_path: P
         address = re.search(r"open (http://127\.0\.0\.1:\d+/)", ready.decode())
         assert address is not None, ready
 
-        status, stderr = await run(tmp_path, "bot.launch", env=without_token())
+        status, stderr = await run(tmp_path, "launcher", env=without_token())
     finally:
         first.send_signal(signal.SIGTERM)
         await asyncio.wait_for(first.communicate(), 30)

@@ -15,7 +15,6 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from exercises.wire import MEMBER_HEADER
 from tests.clock import ManualClock
 from tests.tutor.conftest import TEST_CONFIG
 from tests.tutor.examples import BY_ID
@@ -24,6 +23,7 @@ from tutor.members import MemberLimits, OverMemberLimit
 from tutor.pool import Runner
 from tutor.server import bind, serving
 from tutor.service import Tutor
+from wire.runs import MEMBER_HEADER
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 PER_MINUTE = 20

@@ -19,9 +19,9 @@ from bot.tutor_client import (
     TutorClient,
 )
 from config import Secret
-from exercises.wire import ResponseReport
 from tests.clock import ManualClock
 from tutor.asgi import TutorApp
+from wire.runs import ResponseReport
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 BASE = "http://127.0.0.1"  # an allowed host; ASGITransport never opens a socket
