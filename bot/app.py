@@ -18,20 +18,12 @@ import discord
 import yarl
 from discord import app_commands
 
-from bot import (
-    command_sync,
-    commands,
-    components,
-    custom_ids,
-    logs,
-    member_commands,
-    metrics,
-    mod_commands,
-    preview_command,
-)
+from bot import command_sync, logs, metrics
 from bot.clock import Clock
-from bot.counters import CounterRefresher
-from bot.custom_ids import (
+from bot.errors import STALE_BUTTON, Refused
+from bot.gateway_start import wait_for_gateway
+from bot.interactions import components, custom_ids
+from bot.interactions.custom_ids import (
     AnswerChoice,
     ButtonId,
     ForgetMe,
@@ -43,25 +35,27 @@ from bot.custom_ids import (
     RunIt,
     Submit,
 )
-from bot.errors import STALE_BUTTON, Refused
-from bot.gateway_start import wait_for_gateway
-from bot.in_flight import InFlight
-from bot.interaction_age import InteractionAges
-from bot.member_data import MemberData
-from bot.moderation import Moderation
-from bot.pattern_test import PatternTests
-from bot.practice import Clicked, Practice
+from bot.interactions.in_flight import InFlight
+from bot.interactions.interaction_age import InteractionAges
+from bot.interactions.replies import answered_outcome, reply, report
+from bot.interactions.undelivered import LOST_OUTCOMES, Undelivered
+from bot.members import commands as member_commands
+from bot.members.data import MemberData
+from bot.members.reports import Reports
+from bot.moderation import commands as mod_commands
+from bot.moderation.actions import Moderation
+from bot.moderation.retention import Retention
+from bot.practice import commands, preview_command
+from bot.practice.counters import CounterRefresher
+from bot.practice.flow import Clicked, Practice
+from bot.practice.pattern_test import PatternTests
+from bot.practice.run_it import ExampleRunner
 from bot.quiz import commands as quiz_commands
 from bot.quiz.discord_poster import DiscordPoster
 from bot.quiz.manage import QuizManager
 from bot.quiz.scheduler import DEFAULT_GRACE, QuizScheduler
 from bot.render import Rendered
-from bot.replies import answered_outcome, reply, report
-from bot.reports import Reports
-from bot.retention import Retention
-from bot.run_it import ExampleRunner
 from bot.store import Store
-from bot.undelivered import LOST_OUTCOMES, Undelivered
 from exercises import Catalog
 
 log = logging.getLogger(__name__)
@@ -351,7 +345,7 @@ class TutorBot(discord.AutoShardedClient):
         replace: bool = False,
         defer_first: bool = False,
     ) -> None:
-        """bot.replies.reply, counted in tutor_bot_interactions by outcome."""
+        """bot.interactions.replies.reply, counted in tutor_bot_interactions by outcome."""
         outcome = []
 
         async def observed() -> Rendered:

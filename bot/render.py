@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
 
-from bot import custom_ids
-from bot.custom_ids import (
+from bot.escapes import plain
+from bot.interactions import custom_ids
+from bot.interactions.custom_ids import (
     AnswerChoice,
     ButtonId,
     Hint,
@@ -26,7 +27,6 @@ from bot.custom_ids import (
     RunIt,
     Submit,
 )
-from bot.escapes import plain
 from bot.progress import Period, Streak
 from bot.store import LeaderboardEntry, MemberStats
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, Verdict, blank_marker

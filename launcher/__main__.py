@@ -17,8 +17,8 @@ import sys
 
 import httpx
 
+from bot.practice.tutor_client import TutorClient, TutorServiceError
 from bot.settings import TOKEN_HELP, SettingsError
-from bot.tutor_client import TutorClient, TutorServiceError
 from config import read_environment, redact_url
 from launcher.local_sandbox import STOP_GRACE_SECONDS, run_sandbox
 from launcher.preflight import check_settings

@@ -31,7 +31,7 @@ from typing import Any, TextIO
 
 import httpx
 
-from bot.tutor_client import TutorClient, TutorServiceError
+from bot.practice.tutor_client import TutorClient, TutorServiceError
 from config import SettingsError
 from launcher.preflight import check_settings
 

@@ -1,5 +1,5 @@
 """The run API's wire format, written once: the tutor service (tutor/) sends it, the bot's
-client (bot/tutor_client.py) reads it.
+client (bot/practice/tutor_client.py) reads it.
 
 A run request is `POST /api/exercises/<id>/runs` with `{"fill": {"1": "A"}}` or
 `{"choice": "A"}`, the member in MEMBER_HEADER and the exercise's content hash in `If-Match`.

@@ -14,11 +14,11 @@ from typing import Protocol, cast
 
 import discord
 
-from bot.components import embed_for, view_for
 from bot.errors import Refused
-from bot.interaction_age import InteractionAges
+from bot.interactions.components import embed_for, view_for
+from bot.interactions.interaction_age import InteractionAges
+from bot.interactions.undelivered import Lost, Undelivered, lost_because
 from bot.render import Rendered
-from bot.undelivered import Lost, Undelivered, lost_because
 
 log = logging.getLogger(__name__)
 

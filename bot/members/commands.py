@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.custom_ids import ReportForm
-from bot.member_data import MemberData, forget_prompt
+from bot.interactions.custom_ids import ReportForm
+from bot.interactions.replies import reply, report
+from bot.members.data import MemberData, forget_prompt
+from bot.members.reports import MAX_REASON, Reports
 from bot.render import Rendered
-from bot.replies import reply, report
-from bot.reports import MAX_REASON, Reports
 
 if TYPE_CHECKING:
-    from bot.custom_ids import ForgetMe
+    from bot.interactions.custom_ids import ForgetMe
 
 REASON = "reason"
 

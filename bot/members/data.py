@@ -8,8 +8,8 @@ so that posts made before that moment earn them no points when answered again.
 from __future__ import annotations
 
 from bot.clock import Clock
-from bot.custom_ids import ForgetMe
 from bot.errors import Refused
+from bot.interactions.custom_ids import ForgetMe
 from bot.render import ButtonSpec, Rendered, Style
 from bot.store import DEFAULT_FORGET_AFTER_DAYS, Store
 

@@ -11,12 +11,13 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot import custom_ids, server_settings
 from bot.clock import Clock
-from bot.counters import CounterRefresher
 from bot.errors import Refused
-from bot.reports import quoted
-from bot.server_settings import SettingsChange
+from bot.interactions import custom_ids
+from bot.members.reports import quoted
+from bot.moderation import server_settings
+from bot.moderation.server_settings import SettingsChange
+from bot.practice.counters import CounterRefresher
 from bot.store import Audit, Post, ServerSettings, Store
 from exercises import Catalog
 

@@ -12,11 +12,11 @@ from typing import Protocol, cast
 import discord
 from discord import app_commands
 
-from bot import server_settings
-from bot.moderation import Actor, ButtonsOf, Moderation
+from bot.interactions.replies import reply
+from bot.moderation import server_settings
+from bot.moderation.actions import Actor, ButtonsOf, Moderation
+from bot.moderation.server_settings import SettingsChange
 from bot.render import Rendered
-from bot.replies import reply
-from bot.server_settings import SettingsChange
 
 
 class PostRefresher(Protocol):

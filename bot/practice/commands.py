@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import discord
 from discord import app_commands
 
-from bot import render, server_settings
-from bot.components import embed_for, view_for
+from bot import render
 from bot.errors import Refused
-from bot.member_data import WHAT_IS_KEPT
+from bot.interactions.components import embed_for, view_for
+from bot.interactions.replies import reply
+from bot.members.data import WHAT_IS_KEPT
+from bot.moderation import server_settings
 from bot.progress import Period, period_start
-from bot.replies import reply
 from exercises import Difficulty
 
 PERIOD_CHOICES = [
@@ -29,8 +30,8 @@ PERIOD_CHOICES = [
 ]
 
 if TYPE_CHECKING:
-    from bot.pattern_test import PatternTests
-    from bot.practice import Practice
+    from bot.practice.flow import Practice
+    from bot.practice.pattern_test import PatternTests
 
 COMMANDS = (
     ("/practice [pack] [difficulty]", "post an exercise here for everyone to answer"),

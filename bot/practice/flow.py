@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from bot import render
 from bot.clock import Clock
-from bot.counters import CounterRefresher
-from bot.custom_ids import UNCHOSEN
 from bot.errors import STALE_BUTTON, Refused
+from bot.interactions.custom_ids import UNCHOSEN
+from bot.practice.counters import CounterRefresher
+from bot.practice.run_it import ExampleRunner
 from bot.progress import PostContext, attempt_limit, hint_cost, hints_allowed
-from bot.run_it import ExampleRunner
 from bot.store import AttemptOutcome, Post, Store
 from exercises import AnswerError, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
 

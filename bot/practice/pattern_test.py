@@ -13,9 +13,9 @@ import random
 
 from bot import render
 from bot.clock import Clock
-from bot.custom_ids import UNCHOSEN, PatternTestChoice
 from bot.errors import Refused
 from bot.escapes import escape_markdown
+from bot.interactions.custom_ids import UNCHOSEN, PatternTestChoice
 from bot.render import ButtonSpec, Rendered, Style
 from bot.store.pattern_tests import PatternTestRun, SqlitePatternTests
 from exercises import AnyExercise, Catalog, Difficulty, FillInTheBlank, grade

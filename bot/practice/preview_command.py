@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.components import embed_for, view_for
 from bot.errors import Refused
-from bot.server_settings import MAX_SUGGESTIONS
+from bot.interactions.components import embed_for, view_for
+from bot.moderation.server_settings import MAX_SUGGESTIONS
 from exercises import AnyExercise
 
 if TYPE_CHECKING:
-    from bot.practice import Practice
+    from bot.practice.flow import Practice
 
 
 def matching(ids: list[str], typed: str) -> list[str]:

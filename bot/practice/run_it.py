@@ -1,5 +1,5 @@
 """ "Run it": what really happens for a member's answer, and for the correct one beside it
-(each run rendered by bot/run_report.py).
+(each run rendered by bot/practice/run_report.py).
 
 The correct run is shown only when the caller says the member may see it (bot.practice
 decides: once they solved the post or used every attempt); before, only their own choice
@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 from bot import metrics, render
 from bot.errors import Refused
-from bot.run_report import CONTENT_LIMIT, run_markdown
-from bot.tutor_client import (
+from bot.practice.run_report import CONTENT_LIMIT, run_markdown
+from bot.practice.tutor_client import (
     ExerciseChanged,
     RunnerUnavailable,
     TooManyRuns,

@@ -14,10 +14,10 @@ from functools import cache
 import discord
 from discord import app_commands
 
-from bot.mod_commands import actor_of
+from bot.interactions.replies import reply
+from bot.moderation.commands import actor_of
 from bot.quiz.manage import QuizManager
 from bot.render import Rendered
-from bot.replies import reply
 from exercises import Difficulty
 
 NEEDED_FOR_QUIZZES = (

@@ -11,9 +11,9 @@ from collections.abc import Collection
 
 import discord
 
-from bot import custom_ids
-from bot.components import embed_for, view_for
-from bot.mentions import quiz_ping
+from bot.interactions import custom_ids
+from bot.interactions.components import embed_for, view_for
+from bot.quiz.mentions import quiz_ping
 from bot.quiz.poster import PostRefused
 from bot.render import Rendered
 from bot.store.servers import ServerData

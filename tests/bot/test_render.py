@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import render
-from bot.custom_ids import UNCHOSEN, parse
+from bot.interactions.custom_ids import UNCHOSEN, parse
 from exercises import FillInTheBlank, MultipleChoice, grade, load_catalog
 from tests.exercises.test_grading import gather_exercise
 

@@ -16,8 +16,8 @@ import pytest
 from PIL import Image
 
 from bot.app import TutorBot
-from bot.custom_ids import AnswerChoice
-from bot.practice import QUIZ_CLOSED
+from bot.interactions.custom_ids import AnswerChoice
+from bot.practice.flow import QUIZ_CLOSED
 from bot.quiz.scheduler import QuizScheduler, delivery_nonce
 from bot.render import Rendered
 from bot.sandbox import LoopbackDiscord, Member, Message

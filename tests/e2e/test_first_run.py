@@ -18,10 +18,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
-from bot.custom_ids import AnswerChoice, RunIt
-from bot.run_it import CORRECT_RUN_LATER
+from bot.interactions.custom_ids import AnswerChoice, RunIt
+from bot.practice.run_it import CORRECT_RUN_LATER
 from bot.sandbox import LoopbackDiscord
-from tests.bot.test_run_report import blocks
+from tests.bot.practice.test_run_report import blocks
 from tests.e2e.bots import GOOD
 from tests.loopback_fixtures import Scene
 from tests.processes import clean_environment, free_port

@@ -9,9 +9,9 @@ import discord
 import pytest
 
 from bot.app import TutorBot
-from bot.components import view_for
-from bot.custom_ids import Report
-from bot.practice import CLOSED_POST
+from bot.interactions.components import view_for
+from bot.interactions.custom_ids import Report
+from bot.practice.flow import CLOSED_POST
 from bot.sandbox import DriverError, LoopbackDiscord, Member, Message
 from bot.sandbox.model import SEND_MESSAGES
 from tests.clock import ManualClock

@@ -10,7 +10,7 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from bot.tutor_client import (
+from bot.practice.tutor_client import (
     ExerciseChanged,
     RunnerUnavailable,
     RunRejected,

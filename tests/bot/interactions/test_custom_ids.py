@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import custom_ids
-from bot.custom_ids import (
+from bot.interactions import custom_ids
+from bot.interactions.custom_ids import (
     AnswerChoice,
     ForgetMe,
     Hint,

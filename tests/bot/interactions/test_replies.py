@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.interaction_age import InteractionAges
-from bot.replies import time_to_answer
+from bot.interactions.interaction_age import InteractionAges
+from bot.interactions.replies import time_to_answer
 from tests.clock import ManualClock
 
 
@@ -62,7 +62,7 @@ def test_a_skew_over_a_second_is_logged_once(caplog: pytest.LogCaptureFixture) -
     discord_clock = ManualClock()
     ages = InteractionAges(ManualClock(discord_clock.now() + timedelta(hours=2)))
 
-    with caplog.at_level(logging.WARNING, logger="bot.interaction_age"):
+    with caplog.at_level(logging.WARNING, logger="bot.interactions.interaction_age"):
         for _ in range(3):
             ages.arrived(discord_clock.now())
 
@@ -74,7 +74,7 @@ def test_no_warning_for_a_skew_under_a_second(caplog: pytest.LogCaptureFixture) 
     discord_clock = ManualClock()
     ages = InteractionAges(ManualClock(discord_clock.now() - timedelta(seconds=0.5)))
 
-    with caplog.at_level(logging.WARNING, logger="bot.interaction_age"):
+    with caplog.at_level(logging.WARNING, logger="bot.interactions.interaction_age"):
         ages.arrived(discord_clock.now())
 
     assert caplog.records == []

@@ -12,7 +12,7 @@ import pytest
 from discord import app_commands
 
 from bot.errors import Refused
-from bot.undelivered import Lost, Undelivered, lost_because
+from bot.interactions.undelivered import Lost, Undelivered, lost_because
 from tests.clock import ManualClock
 
 
@@ -71,7 +71,7 @@ async def test_the_first_is_logged_at_once_then_a_summary_a_minute_while_they_co
 ) -> None:
     clock = ManualClock()
     undelivered = Undelivered(clock)
-    with caplog.at_level(logging.INFO, logger="bot.undelivered"):
+    with caplog.at_level(logging.INFO, logger="bot.interactions.undelivered"):
         for interaction_id in range(1, 4):
             undelivered.note(Lost.EXPIRED, interaction_id)
         undelivered.note(Lost.DISCORD_ERROR, 4)
@@ -100,7 +100,7 @@ async def test_counts_not_yet_summed_up_are_logged_on_close(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     undelivered = Undelivered(ManualClock())
-    with caplog.at_level(logging.INFO, logger="bot.undelivered"):
+    with caplog.at_level(logging.INFO, logger="bot.interactions.undelivered"):
         for interaction_id in range(3):
             undelivered.note(Lost.EXPIRED, interaction_id)
         undelivered.close()
@@ -112,7 +112,7 @@ async def test_answered_by_another_process_is_information_not_a_warning(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     undelivered = Undelivered(ManualClock())
-    with caplog.at_level(logging.INFO, logger="bot.undelivered"):
+    with caplog.at_level(logging.INFO, logger="bot.interactions.undelivered"):
         undelivered.note(Lost.ANSWERED_ELSEWHERE, 1)
         undelivered.note(Lost.ANSWERED_ELSEWHERE, 2)
         undelivered.close()

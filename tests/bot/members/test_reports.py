@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import Refused
-from bot.reports import REPORTS_PER_HOUR, Reports
+from bot.members.reports import REPORTS_PER_HOUR, Reports
 from bot.store import SqliteStore
 from tests.bot.store.test_contract import ALICE, BOB, CHANNEL, post
 from tests.clock import ManualClock

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot import server_settings
 from bot.errors import Refused
-from bot.mentions import quiz_ping
-from bot.moderation import Actor, is_moderator, not_a_moderator, pasted_post
-from bot.server_settings import SettingsChange
+from bot.moderation import server_settings
+from bot.moderation.actions import Actor, is_moderator, not_a_moderator, pasted_post
+from bot.moderation.server_settings import SettingsChange
+from bot.quiz.mentions import quiz_ping
 from bot.store import ServerSettings
 
 GUILD = 10

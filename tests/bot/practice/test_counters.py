@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.counters import CounterRefresher
+from bot.practice.counters import CounterRefresher
 from tests.clock import ManualClock
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import Refused
-from bot.practice import Clicked, Practice
-from bot.run_it import RUNNER_UNAVAILABLE
+from bot.practice.flow import Clicked, Practice
+from bot.practice.run_it import RUNNER_UNAVAILABLE
 from bot.store import SqliteStore
 from exercises import Catalog, Difficulty, load_catalog
 from tests.clock import ManualClock

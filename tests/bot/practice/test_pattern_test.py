@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from bot.pattern_test import choose_questions, chosen_line, progress_bar, verdict
+from bot.practice.pattern_test import choose_questions, chosen_line, progress_bar, verdict
 from exercises import SHIPPED_PACKS, Difficulty, load_catalog
 from tests.exercises.test_grading import gather_exercise
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.errors import Refused
-from bot.run_it import ExampleRunner
+from bot.practice.run_it import ExampleRunner
 
 NOON = datetime(2026, 11, 25, 12, tzinfo=UTC)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from bot.run_it import run_comparison
-from bot.run_report import CONTENT_LIMIT, fenced, run_markdown
+from bot.practice.run_it import run_comparison
+from bot.practice.run_report import CONTENT_LIMIT, fenced, run_markdown
 from bot.sandbox.page.markup import to_html
 from tests.e2e.bots import e2e_catalog
 from wire.runs import ErrorReport, Piece, ResponseReport, RunReport
