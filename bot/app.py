@@ -40,17 +40,20 @@ from bot.interactions.interaction_age import InteractionAges
 from bot.interactions.replies import answered_outcome, reply, report
 from bot.interactions.undelivered import LOST_OUTCOMES, Undelivered
 from bot.members import commands as member_commands
+from bot.members.commands import forget_me
 from bot.members.data import MemberData
 from bot.members.reports import Reports
-from bot.moderation import commands as mod_commands
 from bot.moderation.actions import Moderation
+from bot.moderation.commands import TutorCommands
 from bot.moderation.retention import Retention
-from bot.practice import commands, preview_command
+from bot.practice import commands
+from bot.practice.commands import PatternTestCommands, PracticeCommands
 from bot.practice.counters import CounterRefresher
 from bot.practice.flow import Clicked, Practice
 from bot.practice.pattern_test import PatternTests
+from bot.practice.preview_command import PreviewCommand
 from bot.practice.run_it import ExampleRunner
-from bot.quiz import commands as quiz_commands
+from bot.quiz.commands import QuizCommands
 from bot.quiz.discord_poster import DiscordPoster
 from bot.quiz.manage import QuizManager
 from bot.quiz.scheduler import DEFAULT_GRACE, QuizScheduler
@@ -124,14 +127,6 @@ class TutorBot(discord.AutoShardedClient):
         self._run_quizzes = run_quizzes
         self._names: dict[tuple[int, int], str] = {}
         self.pattern_tests = PatternTests(runs=store.pattern_tests, catalog=catalog, clock=clock)
-        commands.install(
-            self.tree,
-            self.practice,
-            self.pattern_tests,
-            cooldown_seconds=practice_cooldown_seconds,
-        )
-        mod_commands.install(self.tree, self.moderation)
-        member_commands.install(self.tree)
         quizzes = QuizManager(
             quizzes=store.quizzes,
             servers=store.servers,
@@ -139,9 +134,7 @@ class TutorBot(discord.AutoShardedClient):
             clock=clock,
             scheduler=self.quiz_scheduler,
         )
-        quiz_commands.install(self.tree, quizzes)
-        if preview:  # the sandbox's /preview, for content authors
-            preview_command.install(self.tree, self.practice)
+        self._add_commands(quizzes, practice_cooldown_seconds, preview=preview)
         self.sync_commands_at_start = sync_commands_at_start
         self.shutdown_grace_seconds = shutdown_grace_seconds
         self.in_flight = InFlight()  # received, not yet answered: a stop answers them first
@@ -149,6 +142,20 @@ class TutorBot(discord.AutoShardedClient):
         self._reaching_gateway: asyncio.Future[None] | None = None  # at start (launch_shard)
         self._connecting: asyncio.Future[None] | None = None  # discord.py's loop (connect)
         self.connected = False  # to the gateway, as /health reports it
+
+    def _add_commands(
+        self, quizzes: QuizManager, practice_cooldown_seconds: float, *, preview: bool
+    ) -> None:
+        """Every slash command, each group or class in the folder of its feature."""
+        practicing = PracticeCommands(self.practice, cooldown_seconds=practice_cooldown_seconds)
+        for command in practicing.commands():
+            self.tree.add_command(command)
+        self.tree.add_command(PatternTestCommands(self.pattern_tests, self.practice.catalog))
+        self.tree.add_command(TutorCommands(self.moderation, posts=self))
+        self.tree.add_command(forget_me)
+        self.tree.add_command(QuizCommands(quizzes))
+        if preview:  # the sandbox's /preview, for content authors
+            self.tree.add_command(PreviewCommand(self.practice).preview_command)
 
     def runs_shard_of(self, guild_id: int) -> bool:
         """Whether this process runs the shard that Discord sends a server's events to

@@ -97,11 +97,11 @@ async def confirm_forget(
     await reply(interaction, work, replace=True)
 
 
-def install(tree: app_commands.CommandTree) -> None:
-    @tree.command(name="forget-me", description="Delete what the bot keeps about you here")
-    @app_commands.guild_only()
-    async def forget_me(interaction: discord.Interaction) -> None:
-        await reply(interaction, _prompt(interaction.user.id))
+@app_commands.command(name="forget-me", description="Delete what the bot keeps about you here")
+@app_commands.guild_only()
+async def forget_me(interaction: discord.Interaction) -> None:
+    """Asks first: the answer is the member's own button (bot.members.data)."""
+    await reply(interaction, _prompt(interaction.user.id))
 
 
 async def _prompt(member_id: int) -> Rendered:

@@ -7,7 +7,7 @@ checks every call again: server admins can change who sees a command. Answers ar
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Protocol, cast
+from typing import Protocol
 
 import discord
 from discord import app_commands
@@ -76,15 +76,23 @@ def _choices(names: list[str]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=name[:100], value=name[:100]) for name in names]
 
 
-def install(tree: app_commands.CommandTree, moderation: Moderation) -> None:
-    tutor = app_commands.Group(
-        name="tutor",
-        description="Moderators' tools: settings, resets, closing posts, reports, audit",
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
-    )
+class TutorCommands(
+    app_commands.Group,
+    name="tutor",
+    description="Moderators' tools: settings, resets, closing posts, reports, audit",
+    guild_only=True,
+    default_permissions=discord.Permissions(manage_guild=True),
+):
+    """`/tutor ...`: each command says who acts and asks bot.moderation.actions."""
 
-    @tutor.command(name="config", description="Show this server's tutor settings, or change them")
+    def __init__(self, moderation: Moderation, posts: PostRefresher) -> None:
+        super().__init__()
+        self.moderation = moderation
+        self.posts = posts
+
+    @app_commands.command(
+        name="config", description="Show this server's tutor settings, or change them"
+    )
     @app_commands.describe(
         time_zone="IANA time zone for days and weeks, e.g. Europe/Paris",
         moderator_role="Members with this role are moderators too",
@@ -95,6 +103,7 @@ def install(tree: app_commands.CommandTree, moderation: Moderation) -> None:
         forget_after_days="Days after the bot is removed before this server's data is deleted",
     )
     async def config(
+        self,
         interaction: discord.Interaction,
         time_zone: str | None = None,
         moderator_role: discord.Role | None = None,
@@ -106,32 +115,36 @@ def install(tree: app_commands.CommandTree, moderation: Moderation) -> None:
     ) -> None:
         change = SettingsChange(
             time_zone=time_zone,
-            moderator_role_id=moderator_role.id if moderator_role else None,
-            add_practice_channel_id=add_practice_channel.id if add_practice_channel else None,
-            remove_practice_channel_id=(
-                remove_practice_channel.id if remove_practice_channel else None
-            ),
-            log_channel_id=log_channel.id if log_channel else None,
-            quiz_role_id=quiz_role.id if quiz_role else None,
+            moderator_role_id=_id(moderator_role),
+            add_practice_channel_id=_id(add_practice_channel),
+            remove_practice_channel_id=_id(remove_practice_channel),
+            log_channel_id=_id(log_channel),
+            quiz_role_id=_id(quiz_role),
             forget_after_days=forget_after_days,
         )
+        await reply(interaction, self._configure(interaction, change, log_channel))
 
-        async def configure() -> Rendered:
-            said = await moderation.configure(actor_of(interaction), change)
-            return Rendered(content=said + _cannot_post_in(interaction, log_channel))
-
-        await reply(interaction, configure())
+    async def _configure(
+        self,
+        interaction: discord.Interaction,
+        change: SettingsChange,
+        log_channel: discord.TextChannel | None,
+    ) -> Rendered:
+        said = await self.moderation.configure(actor_of(interaction), change)
+        return Rendered(content=said + _cannot_post_in(interaction, log_channel))
 
     @config.autocomplete("time_zone")
     async def time_zones(
-        interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return _choices(server_settings.time_zone_suggestions(current))
 
-    @tutor.command(name="reset", description="Give a member their attempts on a post back")
+    @app_commands.command(name="reset", description="Give a member their attempts on a post back")
     @app_commands.describe(member="Whose attempts", post="The exercise's message link or id")
-    async def reset(interaction: discord.Interaction, member: discord.Member, post: str) -> None:
-        work = moderation.reset(
+    async def reset(
+        self, interaction: discord.Interaction, member: discord.Member, post: str
+    ) -> None:
+        work = self.moderation.reset(
             actor_of(interaction),
             post,
             member.id,
@@ -140,49 +153,53 @@ def install(tree: app_commands.CommandTree, moderation: Moderation) -> None:
         )
         await reply(interaction, _private(work))
 
-    @tutor.command(name="close", description="Close a post: it takes no more answers")
+    @app_commands.command(name="close", description="Close a post: it takes no more answers")
     @app_commands.describe(post="The exercise's message link or id")
-    async def close(interaction: discord.Interaction, post: str) -> None:
-        async def closing() -> Rendered:
-            closed, said = await moderation.close(
-                actor_of(interaction),
-                post,
-                channel_id=interaction.channel_id or 0,
-                buttons_of=buttons_reader(interaction.client),
-            )
-            try:
-                await cast(PostRefresher, interaction.client).refresh_post(closed.post_id)
-            except discord.NotFound:
-                said += " (Its message has been deleted, so there is nothing to show it on.)"
-            return Rendered(content=said)
+    async def close(self, interaction: discord.Interaction, post: str) -> None:
+        await reply(interaction, self._close(interaction, post))
 
-        await reply(interaction, closing())
+    async def _close(self, interaction: discord.Interaction, post: str) -> Rendered:
+        closed, said = await self.moderation.close(
+            actor_of(interaction),
+            post,
+            channel_id=interaction.channel_id or 0,
+            buttons_of=buttons_reader(interaction.client),
+        )
+        try:
+            await self.posts.refresh_post(closed.post_id)
+        except discord.NotFound:
+            said += " (Its message has been deleted, so there is nothing to show it on.)"
+        return Rendered(content=said)
 
-    @tutor.command(name="disable", description="Never post this exercise on this server")
+    @app_commands.command(name="disable", description="Never post this exercise on this server")
     @app_commands.describe(exercise="pack/exercise, as /tutor reports lists it")
-    async def disable(interaction: discord.Interaction, exercise: str) -> None:
-        work = moderation.set_disabled(actor_of(interaction), exercise, disabled=True)
+    async def disable(self, interaction: discord.Interaction, exercise: str) -> None:
+        work = self.moderation.set_disabled(actor_of(interaction), exercise, disabled=True)
         await reply(interaction, _private(work))
 
-    @tutor.command(name="enable", description="Post a disabled exercise on this server again")
+    @app_commands.command(
+        name="enable", description="Post a disabled exercise on this server again"
+    )
     @app_commands.describe(exercise="pack/exercise")
-    async def enable(interaction: discord.Interaction, exercise: str) -> None:
-        work = moderation.set_disabled(actor_of(interaction), exercise, disabled=False)
+    async def enable(self, interaction: discord.Interaction, exercise: str) -> None:
+        work = self.moderation.set_disabled(actor_of(interaction), exercise, disabled=False)
         await reply(interaction, _private(work))
 
     @disable.autocomplete("exercise")
     @enable.autocomplete("exercise")
     async def exercises(
-        interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(moderation.exercise_suggestions(current))
+        return _choices(self.moderation.exercise_suggestions(current))
 
-    @tutor.command(name="reports", description="Exercises members reported, with reasons")
-    async def reports(interaction: discord.Interaction) -> None:
-        await reply(interaction, _private(moderation.reports(actor_of(interaction))))
+    @app_commands.command(name="reports", description="Exercises members reported, with reasons")
+    async def reports(self, interaction: discord.Interaction) -> None:
+        await reply(interaction, _private(self.moderation.reports(actor_of(interaction))))
 
-    @tutor.command(name="audit", description="The recent moderator actions on this server")
-    async def audit(interaction: discord.Interaction) -> None:
-        await reply(interaction, _private(moderation.audit(actor_of(interaction))))
+    @app_commands.command(name="audit", description="The recent moderator actions on this server")
+    async def audit(self, interaction: discord.Interaction) -> None:
+        await reply(interaction, _private(self.moderation.audit(actor_of(interaction))))
 
-    tree.add_command(tutor)
+
+def _id(chosen: discord.Role | discord.TextChannel | None) -> int | None:
+    return chosen.id if chosen else None

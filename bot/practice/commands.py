@@ -1,4 +1,4 @@
-"""Slash commands: /practice, /stats, /leaderboard, /help. Parse options, call practice, reply.
+"""Slash commands: /practice, /stats, /leaderboard, /test, /help. Parse, call practice, reply.
 
 Errors go to the tree's one handler (TutorBot.on_tree_error). The bot syncs these commands
 at start only when they changed since the last sync (bot.command_sync): Discord allows 200
@@ -8,20 +8,22 @@ command creations per day per server.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import discord
 from discord import app_commands
+from discord.ext.commands import Cog
 
 from bot import render
 from bot.errors import Refused
+from bot.interactions.bound import bound, offer
 from bot.interactions.components import embed_for, view_for
 from bot.interactions.replies import reply
 from bot.members.data import WHAT_IS_KEPT
 from bot.moderation import server_settings
 from bot.progress import Period, period_start
-from exercises import Difficulty
+from exercises import Catalog, Difficulty
 
 PERIOD_CHOICES = [
     app_commands.Choice(name="today", value=Period.DAY.value),
@@ -100,40 +102,48 @@ def _permission_name(flag: str) -> str:
     return flag.replace("_", " ").title()
 
 
-def install(
-    tree: app_commands.CommandTree,
-    practice: Practice,
-    pattern_tests: PatternTests,
-    *,
-    cooldown_seconds: float,
-) -> None:
-    """Add the commands to `tree`. Pack choices come from the loaded catalog."""
-    pack_choices = [
-        app_commands.Choice(name=pack.title[:100], value=pack.id)
-        for pack in practice.catalog.packs.values()
-    ][:25]
-    difficulty_choices = [
-        app_commands.Choice(name=level.value, value=level.value) for level in Difficulty
-    ]
+class PracticeCommands(Cog):
+    """/practice, /stats, /leaderboard and /help: each a method that asks the Discord-free
+    layer (bot.practice.flow, the store's reads, bot.render) and sends its answer. Top-level
+    commands, so a Cog rather than a Group; TutorBot is a discord.Client, not a commands.Bot,
+    so it adds `commands()` to its tree itself (a Cog's own add_cog is commands.Bot's)."""
 
-    boards = PublicBoards()
+    def __init__(self, practice: Practice, *, cooldown_seconds: float) -> None:
+        self.practice = practice
+        self.cooldown_seconds = cooldown_seconds
+        self.boards = PublicBoards()
 
-    def per_member(interaction: discord.Interaction) -> app_commands.Cooldown | None:
-        return app_commands.Cooldown(1, cooldown_seconds) if cooldown_seconds > 0 else None
+    def commands(self) -> list[app_commands.Command[Any, ..., Any] | app_commands.Group]:
+        """The commands to add to the tree: /practice offers the loaded packs and is checked,
+        first, from the permissions Discord computed for the bot in this channel and sent with
+        the interaction (a refusal costs no cooldown), then for the member's cooldown."""
+        commands = self.get_app_commands()
+        practice = bound(
+            PracticeCommands.practice_command,
+            self,
+            pack=pack_choices(self.practice.catalog),
+            difficulty=DIFFICULTY_CHOICES,
+        )
+        app_commands.checks.bot_has_permissions(**NEEDED_TO_POST)(practice)
+        app_commands.checks.dynamic_cooldown(self._per_member, key=_member_in_server)(practice)
+        return [practice if command.name == "practice" else command for command in commands]
 
-    @tree.command(name="practice", description="Post an exercise here for everyone to answer")
+    def _per_member(self, interaction: discord.Interaction) -> app_commands.Cooldown | None:
+        seconds = self.cooldown_seconds
+        return app_commands.Cooldown(1, seconds) if seconds > 0 else None
+
+    @app_commands.command(
+        name="practice", description="Post an exercise here for everyone to answer"
+    )
     @app_commands.describe(pack="Which topic", difficulty="easy, medium or hard")
-    @app_commands.choices(pack=pack_choices, difficulty=difficulty_choices)
     @app_commands.guild_only()
-    @app_commands.checks.dynamic_cooldown(per_member, key=lambda i: (i.guild_id, i.user.id))
-    # Checked first (the lowest decorator), from the permissions Discord computed for the bot
-    # in this channel and sent with the interaction: a refusal costs no cooldown.
-    @app_commands.checks.bot_has_permissions(**NEEDED_TO_POST)
     async def practice_command(
+        self,
         interaction: discord.Interaction,
         pack: app_commands.Choice[str] | None = None,
         difficulty: app_commands.Choice[str] | None = None,
     ) -> None:
+        practice = self.practice
         guild_id = interaction.guild_id or 0
         settings = await practice.store.servers.settings(guild_id)
         refusal = server_settings.practice_refusal(settings, interaction.channel_id or 0)
@@ -155,83 +165,107 @@ def install(
         )
         await practice.store.set_post_message(post.post_id, message.id)
 
-    @tree.command(name="stats", description="Your own progress: attempts, accuracy and points")
+    @app_commands.command(
+        name="stats", description="Your own progress: attempts, accuracy and points"
+    )
     @app_commands.guild_only()
-    async def stats_command(interaction: discord.Interaction) -> None:
-        async def own_stats() -> render.Rendered:
-            guild_id, member_id = interaction.guild_id or 0, interaction.user.id
-            stats = await practice.store.member_stats(guild_id=guild_id, member_id=member_id)
-            titles = {pack_id: pack.title for pack_id, pack in practice.catalog.packs.items()}
-            zone = await server_zone(guild_id)
-            streak = await practice.store.streak(
-                guild_id=guild_id, member_id=member_id, now=practice.clock.now(), tz=zone
-            )
-            text = render.stats(stats, titles)
-            if stats.attempts:
-                text += "\n" + render.streak_line(streak)
-            return render.Rendered(content=text)
+    async def stats_command(self, interaction: discord.Interaction) -> None:
+        guild_id, member_id = interaction.guild_id or 0, interaction.user.id
+        await reply(interaction, self._own_stats(guild_id, member_id))  # private, deferred if slow
 
-        await reply(interaction, own_stats())  # private, deferred if the query is slow
+    async def _own_stats(self, guild_id: int, member_id: int) -> render.Rendered:
+        practice = self.practice
+        stats = await practice.store.member_stats(guild_id=guild_id, member_id=member_id)
+        titles = {pack_id: pack.title for pack_id, pack in practice.catalog.packs.items()}
+        zone = await self._server_zone(guild_id)
+        streak = await practice.store.streak(
+            guild_id=guild_id, member_id=member_id, now=practice.clock.now(), tz=zone
+        )
+        text = render.stats(stats, titles)
+        if stats.attempts:
+            text += "\n" + render.streak_line(streak)
+        return render.Rendered(content=text)
 
-    async def server_zone(guild_id: int) -> ZoneInfo:
-        name = (await practice.store.servers.settings(guild_id)).time_zone
+    async def _server_zone(self, guild_id: int) -> ZoneInfo:
+        name = (await self.practice.store.servers.settings(guild_id)).time_zone
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             return ZoneInfo("UTC")
 
-    @tree.command(name="leaderboard", description="The server's top scorers")
+    @app_commands.command(name="leaderboard", description="The server's top scorers")
     @app_commands.describe(period="today, this week (from Monday) or all time")
     @app_commands.choices(period=PERIOD_CHOICES)
     @app_commands.guild_only()
     async def leaderboard_command(
-        interaction: discord.Interaction, period: app_commands.Choice[str] | None = None
+        self, interaction: discord.Interaction, period: app_commands.Choice[str] | None = None
     ) -> None:
         chosen = Period(period.value) if period else Period.WEEK
         guild_id = interaction.guild_id or 0
-        zone = await server_zone(guild_id)
-        now = practice.clock.now()
-        entries = await practice.store.leaderboard(
+        zone = await self._server_zone(guild_id)
+        now = self.practice.clock.now()
+        entries = await self.practice.store.leaderboard(
             guild_id=guild_id, period=chosen, now=now, tz=zone
         )
         since = period_start(chosen, now, zone)
         text = render.leaderboard(entries, chosen, since, str(zone))
-        public = boards.may_show(interaction.channel_id or 0, now)
+        public = self.boards.may_show(interaction.channel_id or 0, now)
         await interaction.response.send_message(
             text if public else f"{text}\n{SHOWN_TO_YOU_ALONE}",
             ephemeral=not public,
             allowed_mentions=discord.AllowedMentions.none(),
         )
 
-    test_group = app_commands.Group(
-        name="test", description="Ten questions to know if a pattern is strong", guild_only=True
-    )
+    @app_commands.command(name="help", description="How to practise with this bot")
+    async def help_command(self, interaction: discord.Interaction) -> None:
+        text = "\n\n".join((render.help_text(COMMANDS), MODERATORS, WHAT_IS_KEPT))
+        await interaction.response.send_message(text, ephemeral=True)
 
-    @test_group.command(name="start", description="Start a private test of ten questions")
+
+class PatternTestCommands(
+    app_commands.Group,
+    name="test",
+    description="Ten questions to know if a pattern is strong",
+    guild_only=True,
+):
+    """/test start|continue: bot.practice.pattern_test does the work."""
+
+    def __init__(self, pattern_tests: PatternTests, catalog: Catalog) -> None:
+        super().__init__()
+        self.pattern_tests = pattern_tests
+        offer(self, "start", pack=pack_choices(catalog))
+
+    @app_commands.command(name="start", description="Start a private test of ten questions")
     @app_commands.describe(pack="Which topic (default: all)")
-    @app_commands.choices(pack=pack_choices)
-    async def test_start(
-        interaction: discord.Interaction, pack: app_commands.Choice[str] | None = None
+    async def start(
+        self, interaction: discord.Interaction, pack: app_commands.Choice[str] | None = None
     ) -> None:
         await reply(
             interaction,
-            pattern_tests.start(
+            self.pattern_tests.start(
                 guild_id=interaction.guild_id or 0,
                 member_id=interaction.user.id,
                 pack=pack.value if pack else None,
             ),
         )
 
-    @test_group.command(name="continue", description="Show your test's current question again")
-    async def test_continue(interaction: discord.Interaction) -> None:
-        await reply(
-            interaction,
-            pattern_tests.resume(guild_id=interaction.guild_id or 0, member_id=interaction.user.id),
-        )
+    @app_commands.command(name="continue", description="Show your test's current question again")
+    async def resume(self, interaction: discord.Interaction) -> None:
+        member = (interaction.guild_id or 0, interaction.user.id)
+        await reply(interaction, self.pattern_tests.resume(guild_id=member[0], member_id=member[1]))
 
-    tree.add_command(test_group)
 
-    @tree.command(name="help", description="How to practise with this bot")
-    async def help_command(interaction: discord.Interaction) -> None:
-        text = "\n\n".join((render.help_text(COMMANDS), MODERATORS, WHAT_IS_KEPT))
-        await interaction.response.send_message(text, ephemeral=True)
+def pack_choices(catalog: Catalog) -> list[app_commands.Choice[str]]:
+    """The loaded packs, as a `pack` option offers them (Discord takes 25 at most)."""
+    return [
+        app_commands.Choice(name=pack.title[:100], value=pack.id) for pack in catalog.packs.values()
+    ][:25]
+
+
+DIFFICULTY_CHOICES = [
+    app_commands.Choice(name=level.value, value=level.value) for level in Difficulty
+]
+
+
+def _member_in_server(interaction: discord.Interaction) -> tuple[int | None, int]:
+    return (interaction.guild_id, interaction.user.id)

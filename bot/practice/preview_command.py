@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
+from discord.ext.commands import Cog
 
 from bot.errors import Refused
 from bot.interactions.components import embed_for, view_for
@@ -38,11 +39,26 @@ def find(practice: Practice, exercise_id: str) -> AnyExercise:
     return exercise
 
 
-def install(tree: app_commands.CommandTree, practice: Practice) -> None:
-    @tree.command(name="preview", description="Post one exercise by its id, as /practice would")
+class PreviewCommand(Cog):
+    """/preview: a top-level command, so a Cog (see bot.practice.commands.PracticeCommands)."""
+
+    def __init__(self, practice: Practice) -> None:
+        self.practice = practice
+
+    async def suggest(
+        self, interaction: discord.Interaction, typed: str
+    ) -> list[app_commands.Choice[str]]:
+        found = matching(list(self.practice.catalog.exercises), typed)[:MAX_SUGGESTIONS]
+        return [app_commands.Choice(name=exercise_id, value=exercise_id) for exercise_id in found]
+
+    @app_commands.command(
+        name="preview", description="Post one exercise by its id, as /practice would"
+    )
     @app_commands.describe(exercise="Its id, pack/slug: type a part of it")
+    @app_commands.autocomplete(exercise=suggest)
     @app_commands.guild_only()
-    async def preview_command(interaction: discord.Interaction, exercise: str) -> None:
+    async def preview_command(self, interaction: discord.Interaction, exercise: str) -> None:
+        practice = self.practice
         chosen = find(practice, exercise)  # a refusal is private and costs nothing
         await interaction.response.defer(thinking=True)
         post, rendered = await practice.create_post(
@@ -54,10 +70,3 @@ def install(tree: app_commands.CommandTree, practice: Practice) -> None:
             wait=True,
         )
         await practice.store.set_post_message(post.post_id, message.id)
-
-    @preview_command.autocomplete("exercise")
-    async def suggest(
-        interaction: discord.Interaction, typed: str
-    ) -> list[app_commands.Choice[str]]:
-        found = matching(list(practice.catalog.exercises), typed)[:MAX_SUGGESTIONS]
-        return [app_commands.Choice(name=exercise_id, value=exercise_id) for exercise_id in found]

@@ -17,7 +17,7 @@ from exercises import Catalog, Difficulty, load_catalog
 from tests.clock import ManualClock
 from tests.exercises.test_grading import gather_exercise
 
-GOOD = Path(__file__).parents[1] / "exercises" / "fixtures" / "good"
+GOOD = Path(__file__).parents[2] / "exercises" / "fixtures" / "good"
 GUILD, CHANNEL, MESSAGE = 10, 20, 30
 ALICE, BOB = 1001, 1002
 _interactions = itertools.count(1)
