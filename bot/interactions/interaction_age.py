@@ -50,6 +50,11 @@ class InteractionAges:
         self._warn_once()
         return (offset - self.skew).total_seconds()
 
+    def age(self, created_at: datetime) -> float:
+        """The age in seconds, on Discord's clock, of an interaction created at `created_at`
+        and already noted by `arrived` (a second sample of one arrival would count twice)."""
+        return (self._clock.now() - created_at - self.skew).total_seconds()
+
     def _warn_once(self) -> None:
         if not self._warned and abs(self.skew) > SKEW_WORTH_A_WARNING:
             self._warned = True

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from typing import Protocol, cast
 
 import discord
 
@@ -29,48 +28,59 @@ SOMETHING_WENT_WRONG = (
 )
 
 
-class AnswersInTime(Protocol):
-    """The client: it knows how old an interaction is on Discord's clock, and counts the
-    answers Discord would not take."""
+class Replies:
+    """Answers interactions in time, on Discord's clock (the interaction's age as the client
+    noted it on arrival), and counts the answers Discord would not take."""
 
-    interaction_ages: InteractionAges
-    undelivered: Undelivered
+    def __init__(self, ages: InteractionAges, undelivered: Undelivered) -> None:
+        self.ages = ages
+        self.undelivered = undelivered
 
+    async def reply(
+        self,
+        interaction: discord.Interaction,
+        work: Awaitable[Rendered],
+        *,
+        replace: bool = False,
+        defer_first: bool = False,
+    ) -> Lost | None:
+        """Send what `work` renders: privately, or in place of the clicked message (`replace`).
 
-async def reply(
-    interaction: discord.Interaction,
-    work: Awaitable[Rendered],
-    *,
-    replace: bool = False,
-    defer_first: bool = False,
-) -> Lost | None:
-    """Send what `work` renders: privately, or in place of the clicked message (`replace`).
-
-    `defer_first` is for work that may well be slow (a call to the tutor service). Returns
-    why the answer was lost when Discord would not take it (see `report`), else None.
-    """
-    task = asyncio.ensure_future(work)
-    try:
+        `defer_first` is for work that may well be slow (a call to the tutor service). Returns
+        why the answer was lost when Discord would not take it (see `report`), else None.
+        """
+        task = asyncio.ensure_future(work)
         try:
-            age = cast(AnswersInTime, interaction.client).interaction_ages.arrived(
-                interaction.created_at
-            )
-            budget = 0 if defer_first else time_to_answer(age)
-            rendered = await asyncio.wait_for(asyncio.shield(task), budget)
-        except TimeoutError:
-            if replace:
-                await interaction.response.defer()
-            else:
-                await interaction.response.defer(ephemeral=True, thinking=True)
-            rendered = await task
-        await _send(interaction, rendered, replace=replace)
-    except Exception as error:  # one place turns every failure into a short private message
-        if not task.done():
-            task.cancel()  # the defer failed: nobody will see this work's result
-        elif not task.cancelled():
-            task.exception()  # seen: it is not "never retrieved"; the answer is lost anyway
-        return await report(interaction, error)
-    return None
+            try:
+                age = self.ages.age(interaction.created_at)
+                budget = 0 if defer_first else time_to_answer(age)
+                rendered = await asyncio.wait_for(asyncio.shield(task), budget)
+            except TimeoutError:
+                if replace:
+                    await interaction.response.defer()
+                else:
+                    await interaction.response.defer(ephemeral=True, thinking=True)
+                rendered = await task
+            await _send(interaction, rendered, replace=replace)
+        except Exception as error:  # one place turns every failure into a short private message
+            if not task.done():
+                task.cancel()  # the defer failed: nobody will see this work's result
+            elif not task.cancelled():
+                task.exception()  # seen: it is not "never retrieved"; the answer is lost anyway
+            return await self.report(interaction, error)
+        return None
+
+    async def report(self, interaction: discord.Interaction, error: BaseException) -> Lost | None:
+        """The one error handler: our refusals are told to the member, our failures logged and
+        apologised for. An answer Discord would not take (the interaction expired, another
+        process answered it, Discord rate limited us or failed) is only counted: nothing more
+        can reach the member, and a traceback, an apology or a retry for each of a burst of
+        them would add load where there is too much already. Returns why it was lost, if it
+        was."""
+        lost = await _tell(interaction, error)
+        if lost is not None:
+            self.undelivered.note(lost, interaction.id)
+        return lost
 
 
 def time_to_answer(age: float) -> float:
@@ -108,33 +118,26 @@ async def _send(interaction: discord.Interaction, rendered: Rendered, *, replace
         )
 
 
-async def report(interaction: discord.Interaction, error: BaseException) -> Lost | None:
-    """The one error handler: our refusals are told to the member, our failures logged and
-    apologised for. An answer Discord would not take (the interaction expired, another
-    process answered it, Discord rate limited us or failed) is only counted: nothing more
-    can reach the member, and a traceback, an apology or a retry for each of a burst of
-    them would add load where there is too much already. Returns why it was lost, if it was.
-    """
+async def _tell(interaction: discord.Interaction, error: BaseException) -> Lost | None:
     lost = lost_because(error)
-    if lost is None:
-        if isinstance(error, Refused):
-            message = error.message
+    if lost is not None:
+        return lost
+    if isinstance(error, Refused):
+        message = error.message
+    else:
+        log.error("interaction %s failed", interaction.id, exc_info=error)
+        message = SOMETHING_WENT_WRONG
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
         else:
-            log.error("interaction %s failed", interaction.id, exc_info=error)
-            message = SOMETHING_WENT_WRONG
-        try:
-            if interaction.response.is_done():
-                await interaction.followup.send(message, ephemeral=True)
-            else:
-                await interaction.response.send_message(message, ephemeral=True)
-            return None
-        except discord.HTTPException as failed:
-            lost = lost_because(failed)
-            if lost is None:
-                log.warning("could not tell member about a failed interaction %s", interaction.id)
-                return None
-    cast(AnswersInTime, interaction.client).undelivered.note(lost, interaction.id)
-    return lost
+            await interaction.response.send_message(message, ephemeral=True)
+    except discord.HTTPException as failed:
+        lost = lost_because(failed)
+        if lost is None:
+            log.warning("could not tell member about a failed interaction %s", interaction.id)
+        return lost
+    return None
 
 
 def answered_outcome(interaction: discord.Interaction) -> str:
