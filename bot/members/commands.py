@@ -7,19 +7,17 @@ is sent with no mentions at all, like everything the bot sends.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
+from discord.ext.commands import Cog
 
-from bot.interactions.custom_ids import ReportForm
-from bot.interactions.replies import reply, report
+from bot.interactions.custom_ids import ForgetMe, ReportForm
+from bot.interactions.replies import Replies
 from bot.members.data import MemberData, forget_prompt
 from bot.members.reports import MAX_REASON, Reports
 from bot.render import Rendered
-
-if TYPE_CHECKING:
-    from bot.interactions.custom_ids import ForgetMe
 
 REASON = "reason"
 
@@ -51,13 +49,41 @@ def _submitted(components: list[Any], custom_id: str) -> str:
     return ""
 
 
-async def receive_report(
-    interaction: discord.Interaction, reports: Reports, form: ReportForm
-) -> None:
-    data: Any = interaction.data or {}
+class MemberCommands(Cog):
+    """/forget-me, and the "Report a problem" form with the forget-me button, which
+    TutorBot.on_interaction routes here by their custom_ids."""
 
-    async def report() -> Rendered:
-        reported = await reports.report(
+    def __init__(self, reports: Reports, member_data: MemberData, replies: Replies) -> None:
+        self.reports = reports
+        self.member_data = member_data
+        self.replies = replies
+
+    @app_commands.command(name="forget-me", description="Delete what the bot keeps about you here")
+    @app_commands.guild_only()
+    async def forget_me(self, interaction: discord.Interaction) -> None:
+        """Asks first: the answer is the member's own button (bot.members.data)."""
+        await self.replies.reply(interaction, _prompt(interaction.user.id))
+
+    async def confirm_forget(self, interaction: discord.Interaction, button: ForgetMe) -> None:
+        work = self.member_data.forget(
+            guild_id=interaction.guild_id or 0,
+            confirmed_for=button.member_id,
+            member_id=interaction.user.id,
+        )
+        await self.replies.reply(interaction, work, replace=True)
+
+    async def open_report(self, interaction: discord.Interaction, post_id: int) -> None:
+        try:
+            await interaction.response.send_modal(ReportModal(post_id))
+        except discord.HTTPException as error:  # too late, say: counted, not raised
+            await self.replies.report(interaction, error)
+
+    async def receive_report(self, interaction: discord.Interaction, form: ReportForm) -> None:
+        await self.replies.reply(interaction, self._report(interaction, form))
+
+    async def _report(self, interaction: discord.Interaction, form: ReportForm) -> Rendered:
+        data: Any = interaction.data or {}
+        reported = await self.reports.report(
             post_id=form.post_id,
             channel_id=interaction.channel_id or 0,
             member_id=interaction.user.id,
@@ -67,8 +93,6 @@ async def receive_report(
             await _tell_moderators(interaction.client, reported.log_channel_id, reported.log_line)
         return Rendered(content=reported.thanks)
 
-    await reply(interaction, report())
-
 
 async def _tell_moderators(client: discord.Client, channel_id: int, line: str) -> None:
     try:
@@ -77,31 +101,6 @@ async def _tell_moderators(client: discord.Client, channel_id: int, line: str) -
         )
     except discord.HTTPException as error:
         log.warning("could not write to the moderators' log channel %s: %s", channel_id, error)
-
-
-async def open_report(interaction: discord.Interaction, post_id: int) -> None:
-    try:
-        await interaction.response.send_modal(ReportModal(post_id))
-    except discord.HTTPException as error:  # too late, say: counted, not raised
-        await report(interaction, error)
-
-
-async def confirm_forget(
-    interaction: discord.Interaction, member_data: MemberData, button: ForgetMe
-) -> None:
-    work = member_data.forget(
-        guild_id=interaction.guild_id or 0,
-        confirmed_for=button.member_id,
-        member_id=interaction.user.id,
-    )
-    await reply(interaction, work, replace=True)
-
-
-@app_commands.command(name="forget-me", description="Delete what the bot keeps about you here")
-@app_commands.guild_only()
-async def forget_me(interaction: discord.Interaction) -> None:
-    """Asks first: the answer is the member's own button (bot.members.data)."""
-    await reply(interaction, _prompt(interaction.user.id))
 
 
 async def _prompt(member_id: int) -> Rendered:

@@ -12,7 +12,7 @@ from typing import Protocol
 import discord
 from discord import app_commands
 
-from bot.interactions.replies import reply
+from bot.interactions.replies import Replies
 from bot.moderation import server_settings
 from bot.moderation.actions import Actor, ButtonsOf, Moderation
 from bot.moderation.server_settings import SettingsChange
@@ -85,8 +85,9 @@ class TutorCommands(
 ):
     """`/tutor ...`: each command says who acts and asks bot.moderation.actions."""
 
-    def __init__(self, moderation: Moderation, posts: PostRefresher) -> None:
+    def __init__(self, moderation: Moderation, posts: PostRefresher, replies: Replies) -> None:
         super().__init__()
+        self.replies = replies
         self.moderation = moderation
         self.posts = posts
 
@@ -122,7 +123,7 @@ class TutorCommands(
             quiz_role_id=_id(quiz_role),
             forget_after_days=forget_after_days,
         )
-        await reply(interaction, self._configure(interaction, change, log_channel))
+        await self.replies.reply(interaction, self._configure(interaction, change, log_channel))
 
     async def _configure(
         self,
@@ -151,12 +152,12 @@ class TutorCommands(
             channel_id=interaction.channel_id or 0,
             buttons_of=buttons_reader(interaction.client),
         )
-        await reply(interaction, _private(work))
+        await self.replies.reply(interaction, _private(work))
 
     @app_commands.command(name="close", description="Close a post: it takes no more answers")
     @app_commands.describe(post="The exercise's message link or id")
     async def close(self, interaction: discord.Interaction, post: str) -> None:
-        await reply(interaction, self._close(interaction, post))
+        await self.replies.reply(interaction, self._close(interaction, post))
 
     async def _close(self, interaction: discord.Interaction, post: str) -> Rendered:
         closed, said = await self.moderation.close(
@@ -175,7 +176,7 @@ class TutorCommands(
     @app_commands.describe(exercise="pack/exercise, as /tutor reports lists it")
     async def disable(self, interaction: discord.Interaction, exercise: str) -> None:
         work = self.moderation.set_disabled(actor_of(interaction), exercise, disabled=True)
-        await reply(interaction, _private(work))
+        await self.replies.reply(interaction, _private(work))
 
     @app_commands.command(
         name="enable", description="Post a disabled exercise on this server again"
@@ -183,7 +184,7 @@ class TutorCommands(
     @app_commands.describe(exercise="pack/exercise")
     async def enable(self, interaction: discord.Interaction, exercise: str) -> None:
         work = self.moderation.set_disabled(actor_of(interaction), exercise, disabled=False)
-        await reply(interaction, _private(work))
+        await self.replies.reply(interaction, _private(work))
 
     @disable.autocomplete("exercise")
     @enable.autocomplete("exercise")
@@ -194,11 +195,15 @@ class TutorCommands(
 
     @app_commands.command(name="reports", description="Exercises members reported, with reasons")
     async def reports(self, interaction: discord.Interaction) -> None:
-        await reply(interaction, _private(self.moderation.reports(actor_of(interaction))))
+        await self.replies.reply(
+            interaction, _private(self.moderation.reports(actor_of(interaction)))
+        )
 
     @app_commands.command(name="audit", description="The recent moderator actions on this server")
     async def audit(self, interaction: discord.Interaction) -> None:
-        await reply(interaction, _private(self.moderation.audit(actor_of(interaction))))
+        await self.replies.reply(
+            interaction, _private(self.moderation.audit(actor_of(interaction)))
+        )
 
 
 def _id(chosen: discord.Role | discord.TextChannel | None) -> int | None:

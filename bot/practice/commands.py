@@ -19,7 +19,7 @@ from bot import render
 from bot.errors import Refused
 from bot.interactions.bound import bound, offer
 from bot.interactions.components import embed_for, view_for
-from bot.interactions.replies import reply
+from bot.interactions.replies import Replies
 from bot.members.data import WHAT_IS_KEPT
 from bot.moderation import server_settings
 from bot.progress import Period, period_start
@@ -108,7 +108,8 @@ class PracticeCommands(Cog):
     commands, so a Cog rather than a Group; TutorBot is a discord.Client, not a commands.Bot,
     so it adds `commands()` to its tree itself (a Cog's own add_cog is commands.Bot's)."""
 
-    def __init__(self, practice: Practice, *, cooldown_seconds: float) -> None:
+    def __init__(self, practice: Practice, replies: Replies, *, cooldown_seconds: float) -> None:
+        self.replies = replies
         self.practice = practice
         self.cooldown_seconds = cooldown_seconds
         self.boards = PublicBoards()
@@ -171,7 +172,9 @@ class PracticeCommands(Cog):
     @app_commands.guild_only()
     async def stats_command(self, interaction: discord.Interaction) -> None:
         guild_id, member_id = interaction.guild_id or 0, interaction.user.id
-        await reply(interaction, self._own_stats(guild_id, member_id))  # private, deferred if slow
+        await self.replies.reply(
+            interaction, self._own_stats(guild_id, member_id)
+        )  # private, deferred if slow
 
     async def _own_stats(self, guild_id: int, member_id: int) -> render.Rendered:
         practice = self.practice
@@ -230,8 +233,9 @@ class PatternTestCommands(
 ):
     """/test start|continue: bot.practice.pattern_test does the work."""
 
-    def __init__(self, pattern_tests: PatternTests, catalog: Catalog) -> None:
+    def __init__(self, pattern_tests: PatternTests, catalog: Catalog, replies: Replies) -> None:
         super().__init__()
+        self.replies = replies
         self.pattern_tests = pattern_tests
         offer(self, "start", pack=pack_choices(catalog))
 
@@ -240,7 +244,7 @@ class PatternTestCommands(
     async def start(
         self, interaction: discord.Interaction, pack: app_commands.Choice[str] | None = None
     ) -> None:
-        await reply(
+        await self.replies.reply(
             interaction,
             self.pattern_tests.start(
                 guild_id=interaction.guild_id or 0,
@@ -252,7 +256,9 @@ class PatternTestCommands(
     @app_commands.command(name="continue", description="Show your test's current question again")
     async def resume(self, interaction: discord.Interaction) -> None:
         member = (interaction.guild_id or 0, interaction.user.id)
-        await reply(interaction, self.pattern_tests.resume(guild_id=member[0], member_id=member[1]))
+        await self.replies.reply(
+            interaction, self.pattern_tests.resume(guild_id=member[0], member_id=member[1])
+        )
 
 
 def pack_choices(catalog: Catalog) -> list[app_commands.Choice[str]]:

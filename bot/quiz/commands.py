@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.interactions.bound import offer
-from bot.interactions.replies import reply
+from bot.interactions.replies import Replies
 from bot.moderation.commands import actor_of
 from bot.practice.commands import DIFFICULTY_CHOICES, pack_choices
 from bot.quiz.manage import QuizManager
@@ -73,8 +73,9 @@ class QuizCommands(
 ):
     """Each command parses its options and asks QuizManager, whose answer is the reply."""
 
-    def __init__(self, manager: QuizManager) -> None:
+    def __init__(self, manager: QuizManager, replies: Replies) -> None:
         super().__init__()
+        self.replies = replies
         self.manager = manager
         packs = pack_choices(manager.catalog)
         offer(self, "schedule", pack=packs, difficulty=DIFFICULTY_CHOICES)
@@ -112,7 +113,7 @@ class QuizCommands(
             count=count,
             missing_permissions=missing_permissions(interaction, channel.id),
         )
-        await reply(interaction, _private(work))
+        await self.replies.reply(interaction, _private(work))
 
     @app_commands.command(name="edit", description="Change a daily quiz")
     @app_commands.describe(number=NUMBER)
@@ -140,14 +141,14 @@ class QuizCommands(
             count=count,
             missing_permissions=missing_permissions(interaction, channel.id) if channel else (),
         )
-        await reply(interaction, _private(work))
+        await self.replies.reply(interaction, _private(work))
 
     @app_commands.command(
         name="list", description="Daily quizzes here: next time, state, last error"
     )
     async def list_(self, interaction: discord.Interaction) -> None:
         work = self.manager.list(guild_id=interaction.guild_id or 0, actor=actor_of(interaction))
-        await reply(interaction, _private(work))
+        await self.replies.reply(interaction, _private(work))
 
     @app_commands.command(name="pause", description="Stop posting a daily quiz for now")
     @app_commands.describe(number=NUMBER)
@@ -180,7 +181,7 @@ class QuizCommands(
         work = action(
             guild_id=interaction.guild_id or 0, schedule_id=number, actor=actor_of(interaction)
         )
-        await reply(interaction, _private(work))
+        await self.replies.reply(interaction, _private(work))
 
 
 async def _private(text: Awaitable[str]) -> Rendered:
