@@ -90,7 +90,7 @@ async def run(settings: Settings, *, preview: bool = False) -> None:
         async with bot, serving_health_if_asked(bot, store, settings):
             exercises, packs = len(catalog.exercises), len(catalog.packs)
             log.info("starting with %d exercises in %d packs", exercises, packs)
-            heap.settle()
+            heap.freeze_startup()
             await bot.start(settings.discord_token.reveal())
         await asyncio.gather(*stopping)
     finally:  # the writer commits every queued write before the file is closed

@@ -114,7 +114,7 @@ async def _tutor_answers(url: str, tutor: asyncio.subprocess.Process) -> None:
     )
 
 
-class Claim:
+class SandboxLock:
     """The one sandbox on a database: a lock held while it runs, and its page's address,
     for a second sandbox started on the same file to name (`data/sandbox.sqlite3.lock`)."""
 
@@ -178,19 +178,19 @@ async def run_sandbox(
         env.update(EXERCISES_PATH=str(packs))
     await asyncio.to_thread(database.parent.mkdir, parents=True, exist_ok=True)
     try:
-        claim = Claim(database)
+        lock = SandboxLock(database)
     except SandboxError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if intro:
         print(intro, file=sys.stderr)
     try:
-        return await _run(env, database, claim, out)
+        return await _run(env, database, lock, out)
     finally:
-        claim.release()
+        lock.release()
 
 
-async def _run(env: dict[str, str], database: Path, claim: Claim, out: TextIO) -> int:
+async def _run(env: dict[str, str], database: Path, lock: SandboxLock, out: TextIO) -> int:
     tutor_port = _free_port()
     tutor_url = f"http://127.0.0.1:{tutor_port}"
     processes = [
@@ -213,7 +213,7 @@ async def _run(env: dict[str, str], database: Path, claim: Claim, out: TextIO) -
         bot = await _start("bot", "--preview", env=bot_env)
         processes.append(bot)
         await _connected(page, bot)
-        claim.note(str(address["page_url"]))
+        lock.note(str(address["page_url"]))
         print(
             f"Sandbox ready: open {address['page_url']} (the bot's database: "
             f"{Path(os.getcwd()) / database}; Ctrl-C stops it)",

@@ -247,7 +247,7 @@ class Practice:
             raise Refused(STALE_BUTTON)
         progress = await self.store.progress_on_post(post_id=post.post_id, member_id=member)
         finished = progress.solved or progress.attempts_left == 0
-        self.runner.claim(member, self.clock.now())
+        self.runner.allow_run(member, self.clock.now())
         try:
             return await self.runner.compare(exercise, answer, show_correct=finished, member=member)
         except AnswerError as error:

@@ -60,7 +60,7 @@ class ExampleRunner:
         self.cooldown = timedelta(seconds=cooldown_seconds)
         self._last_run: dict[int, datetime] = {}
 
-    def claim(self, member_id: int, now: datetime) -> None:
+    def allow_run(self, member_id: int, now: datetime) -> None:
         """One run per member per cooldown: runs cost a real process each."""
         last = self._last_run.get(member_id)
         if last is not None and now - last < self.cooldown:

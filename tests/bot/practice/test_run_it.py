@@ -14,9 +14,9 @@ NOON = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 def test_one_run_per_member_per_cooldown():
     runner = ExampleRunner(None, cooldown_seconds=10)
-    runner.claim(1, NOON)
-    runner.claim(2, NOON)  # another member is not held up
+    runner.allow_run(1, NOON)
+    runner.allow_run(2, NOON)  # another member is not held up
 
     with pytest.raises(Refused, match="again in 5 s"):
-        runner.claim(1, NOON + timedelta(seconds=5))
-    runner.claim(1, NOON + timedelta(seconds=10))
+        runner.allow_run(1, NOON + timedelta(seconds=5))
+    runner.allow_run(1, NOON + timedelta(seconds=10))
