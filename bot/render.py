@@ -3,7 +3,7 @@
 No I/O and no state: every function's output follows from its arguments, so messages are
 unit-tested without Discord. The only text from members is a display name on a leaderboard,
 escaped so that it can never become a mention or markdown. Nothing here is a discord.py
-object: bot.components turns a Rendered into one at the edge.
+object: bot.interactions.components turns a Rendered into one at the edge.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Buttons as discord.py sends them. Clicks are routed by TutorBot.on_interaction, not here.
 
-A button carries its whole state in its custom_id (see bot.custom_ids), so a click on a
+A button carries its whole state in its custom_id (see bot.interactions.custom_ids), so a click on a
 message sent before a restart works like any other. The views built here are send-only:
 discord.py neither stores them nor matches their ids. (With DynamicItems it would match every
 registered template against each click, rebuild a View from the clicked message and run it in

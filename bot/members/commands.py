@@ -1,6 +1,6 @@
 """What members use beyond practice: "Report a problem" (a modal) and /forget-me.
 
-Thin: parse, call bot.reports or bot.member_data, reply privately. The log channel's line
+Thin: parse, call bot.members.reports or bot.members.data, reply privately. The log channel's line
 is sent with no mentions at all, like everything the bot sends.
 """
 

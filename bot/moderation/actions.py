@@ -1,6 +1,6 @@
 """Moderators: who they are, and their tools (settings, reset, close, disable, reports, audit).
 
-Discord-free: the adapter (bot.mod_commands) says who acts and with what permissions, as
+Discord-free: the adapter (bot.moderation.commands) says who acts and with what permissions, as
 Discord reported them; every tool checks again here that the actor is a moderator, since
 server admins can change who sees the commands. Every change is recorded with its audit.
 """

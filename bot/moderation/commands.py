@@ -1,6 +1,6 @@
-"""`/tutor ...`: the moderators' commands. Parse, say who acts, call bot.moderation, reply.
+"""`/tutor ...`: the moderators' commands. Parse, say who acts, call bot.moderation.actions, reply.
 
-`default_permissions` (Manage Server) hides them from other members, and bot.moderation
+`default_permissions` (Manage Server) hides them from other members, and bot.moderation.actions
 checks every call again: server admins can change who sees a command. Answers are private.
 """
 

@@ -1,7 +1,7 @@
 """ "Run it": what really happens for a member's answer, and for the correct one beside it
 (each run rendered by bot/practice/run_report.py).
 
-The correct run is shown only when the caller says the member may see it (bot.practice
+The correct run is shown only when the caller says the member may see it (bot.practice.flow
 decides: once they solved the post or used every attempt); before, only their own choice
 runs, and the reply says so without naming or running the correct answer.
 

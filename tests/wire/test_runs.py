@@ -85,7 +85,7 @@ def test_what_is_not_a_report_is_refused_naming_the_field(change, named):
 
 def test_the_wire_module_brings_no_django_or_http_client_into_the_bot():
     code = (
-        "import sys, wire.runs, bot.tutor_client; "
+        "import sys, wire.runs, bot.practice.tutor_client; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'tutor')))"
     )
     loaded = subprocess.run(
