@@ -19,6 +19,7 @@ COPY bot bot
 COPY config config
 COPY exercises exercises
 COPY tutor tutor
+COPY wire wire
 RUN pip install --no-cache-dir --no-deps .
 
 # Not root; the database on a volume that this user owns.

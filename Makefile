@@ -38,7 +38,7 @@ runtime:
 
 run: $(STAMP)
 	$(PY) -m exercises check
-	$(PY) -m bot.launch
+	$(PY) -m launcher
 
 # Check exercise packs as the bot loads them: every problem, naming the file and the field.
 check-packs: $(STAMP)
@@ -58,6 +58,7 @@ test: lint typecheck pytest
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/hadolint Dockerfile
 
 typecheck: $(STAMP)
@@ -83,14 +84,14 @@ clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
 
 # The sandbox: the real bot against a loopback Discord, shown on a page on 127.0.0.1, no Discord
-# account needed (bot/local_sandbox.py). `make run` starts it too when DISCORD_TOKEN is not set.
+# account needed (launcher/local_sandbox.py). `make run` starts it too when DISCORD_TOKEN is not set.
 .PHONY: sandbox preview
 
 sandbox: $(STAMP)
 	$(PY) -m exercises check
-	$(PY) -m bot.local_sandbox
+	$(PY) -m launcher.local_sandbox
 
 preview: $(STAMP)
 	@test -n "$(PACK)" || { echo "usage: make preview PACK=path/to/packs (or one pack)" >&2; exit 2; }
 	$(PY) -m exercises check $(PACK)
-	$(PY) -m bot.local_sandbox --packs $(PACK)
+	$(PY) -m launcher.local_sandbox --packs $(PACK)

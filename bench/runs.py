@@ -28,9 +28,9 @@ import httpx
 
 from bench.processes import spawn, stand_in, stop, tree_pss_mb
 from bench.table import BenchFailed, Row
-from bot.custom_ids import AnswerChoice, RunIt
+from bot.interactions.custom_ids import AnswerChoice, RunIt
 from exercises import SHIPPED_PACKS
-from exercises.wire import MEMBER_HEADER
+from wire.runs import MEMBER_HEADER
 
 PACK = "django-async-views"
 EXERCISE = f"{PACK}/sleep-then-respond"

@@ -29,14 +29,14 @@ from bot.command_sync import sync_if_changed
 from bot.discord_target import point_discord_at
 from bot.gateway_start import GatewayUnreachable
 from bot.health import Health, serving_health
-from bot.run_it import ExampleRunner
+from bot.practice.run_it import ExampleRunner
+from bot.practice.tutor_client import TutorClient, TutorServiceError
 from bot.settings import Settings, SettingsError
 from bot.store import DatabaseUnusable, StoreError
 from bot.store.backup import backup
 from bot.store.copy_to_postgres import copy_to_postgres
 from bot.store.location import BadDatabaseUrl, PostgresUrl, parse_location
 from bot.store.opening import OpenedStore, open_store
-from bot.tutor_client import TutorClient, TutorServiceError
 from config import read_environment, redact_url
 from exercises import ContentError, load_catalog
 
@@ -90,7 +90,7 @@ async def run(settings: Settings, *, preview: bool = False) -> None:
         async with bot, serving_health_if_asked(bot, store, settings):
             exercises, packs = len(catalog.exercises), len(catalog.packs)
             log.info("starting with %d exercises in %d packs", exercises, packs)
-            heap.settle()
+            heap.freeze_startup()
             await bot.start(settings.discord_token.reveal())
         await asyncio.gather(*stopping)
     finally:  # the writer commits every queued write before the file is closed

@@ -18,10 +18,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from exercises import TutorError
 
-
-class SettingsError(TutorError):
+class SettingsError(ValueError):
     """A setting is missing or malformed; the message names it and says how to fix it."""
 
 
@@ -214,6 +212,15 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 BY_NAME: Mapping[str, Setting] = {setting.name: setting for setting in SETTINGS}
+
+
+def default_of(name: str) -> str:
+    """A setting's default value, as written once above (`10` -> "10"), for the typed
+    settings of each process to start from. Only for a default that is a value."""
+    shown = BY_NAME[name].default
+    if not (len(shown) > 2 and shown.startswith("`") and shown.endswith("`")):
+        raise KeyError(f"{name} has no default value, only {shown!r}")
+    return shown[1:-1]
 
 
 def read_environment(

@@ -23,10 +23,10 @@ from typing import Any, cast
 
 import httpx
 
-from exercises.wire import ErrorReport, Piece, ResponseReport, RunReport
 from tutor.example_client import ASGIApp, Received, send_request
 from tutor.example_project import HOST, install_example, install_route
 from tutor.jobs import ExampleJob
+from wire.runs import ErrorReport, Piece, ResponseReport, RunReport
 
 EXAMPLE_FILE = "<example>"
 PRELUDE_FILE = "<prelude>"

@@ -17,8 +17,8 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.decorators import async_only_middleware
 
-from exercises.wire import SECRET_HEADER
 from tutor.service import tutor_of
+from wire.runs import SECRET_HEADER
 
 GetResponse = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
 log = logging.getLogger("tutor.requests")

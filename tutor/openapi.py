@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from exercises.model import Difficulty, Kind
-from exercises.wire import MEMBER_HEADER, SECRET_HEADER
+from wire.runs import MEMBER_HEADER, SECRET_HEADER
 
 _INT = {"type": "integer"}
 _TEXT = {"type": "string"}

@@ -18,8 +18,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from exercises.wire import RunReport, WireError
 from tutor.jobs import ExampleJob
+from wire.runs import RunReport, WireError
 
 Reply = asyncio.Future[dict[str, Any]]
 READY_TIMEOUT = 60.0

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from exercises.wire import RunReport
+from wire.runs import RunReport
 
 STDIN = 0
 NICENESS = 10
@@ -259,8 +259,8 @@ def prepare(example_api_url: str) -> None:
 def _share_default_tls_context() -> None:
     """Build httpx's default TLS context once, here, instead of in every example's client.
 
-    Loading the CA bundle costs ~15 ms of CPU per `httpx.AsyncClient()`, inside the example's
-    measured time; with many runs at once that alone made a 1 s call look like 2.5 s.
+    Loading the CA bundle for every `httpx.AsyncClient()` would count inside the example's
+    measured time (what it cost: docs/speed.md, "One TLS context").
     """
     import ssl
 

@@ -99,7 +99,22 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     assert TutorConfig.from_environ(env).port == 9001
 
 
-@pytest.mark.parametrize("package", ["config", "exercises", "bot", "tutor"])
+@pytest.mark.parametrize(
+    "package",
+    [
+        "config",
+        "exercises",
+        "bot",
+        "bot/practice",
+        "bot/moderation",
+        "bot/members",
+        "bot/quiz",
+        "bot/interactions",
+        "tutor",
+        "wire",
+        "launcher",
+    ],
+)
 def test_the_architecture_names_every_module(package: str) -> None:
     """docs/architecture.md stays true: each module of each package is placed in it."""
     picture = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
@@ -123,3 +138,44 @@ def test_a_env_file_key_close_to_a_setting_is_a_typo_and_others_are_left_alone(
 
     dotenv.write_text("POSTGRES_PASSWORD=x\nCOMPOSE_PROJECT_NAME=tutor\n")  # compose's own
     assert read_environment({}, dotenv) == {}
+
+
+BOT_DEFAULTS = {
+    "DATABASE_PATH": "database_path",
+    "TUTOR_TIMEOUT_SECONDS": "tutor_timeout_seconds",
+    "COUNTER_EDIT_SECONDS": "counter_edit_seconds",
+    "QUIZ_GRACE_MINUTES": "quiz_grace_minutes",
+    "LOG_LEVEL": "log_level",
+    "LOG_FORMAT": "log_format",
+    "HEALTH_HOST": "health_host",
+}
+TUTOR_DEFAULTS = {
+    "TUTOR_HOST": "host",
+    "TUTOR_PORT": "port",
+    "TUTOR_RUN_TIMEOUT": "run_timeout",
+    "TUTOR_MAX_RUNS": "max_concurrent_runs",
+    "TUTOR_REPORT_BODY_CHARS": "report_body_chars",
+    "TUTOR_MEMBER_RUNS_PER_MINUTE": "member_runs_per_minute",
+    "TUTOR_MEMBER_RUNS_AT_ONCE": "member_runs_at_once",
+    "TUTOR_MAX_CONNECTIONS": "max_connections",
+    "LOG_FORMAT": "log_format",
+}
+
+
+def test_every_default_the_docs_show_is_the_one_each_process_uses() -> None:
+    """docs/deploy.md's defaults (rendered from the registry) are what an empty environment
+    gives the bot and the tutor service."""
+    bot = Settings.from_environment({"DISCORD_TOKEN": "t"})
+    tutor = TutorConfig.from_environ({})
+    shown = {setting.name: setting.default.strip("`") for setting in SETTINGS}
+
+    assert {name: str(getattr(bot, field)) for name, field in BOT_DEFAULTS.items()} == {
+        name: str(type(getattr(bot, field))(shown[name])) for name, field in BOT_DEFAULTS.items()
+    }
+    assert {name: str(getattr(tutor, field)) for name, field in TUTOR_DEFAULTS.items()} == {
+        name: str(type(getattr(tutor, field))(shown[name]))
+        for name, field in TUTOR_DEFAULTS.items()
+    }
+    assert bot.tutor_url == f"http://{shown['TUTOR_HOST']}:{shown['TUTOR_PORT']}"
+    literal = {name for name, text in shown.items() if text != BY_NAME[name].default}
+    assert literal == {*BOT_DEFAULTS, *TUTOR_DEFAULTS, "TUTOR_URL"}  # each one checked here

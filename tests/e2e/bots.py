@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.app import TutorBot
-from bot.run_it import ExampleRunner
+from bot.practice.run_it import ExampleRunner
 from bot.sandbox import LoopbackDiscord
 from bot.store import SqliteStore
 from exercises import AnyExercise, Catalog, Difficulty, MultipleChoice, load_catalog

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.commands import PUBLIC_BOARD_EVERY_SECONDS, SHOWN_TO_YOU_ALONE
+from bot.practice.commands import PUBLIC_BOARD_EVERY_SECONDS, SHOWN_TO_YOU_ALONE
 from bot.progress import PostContext
 from bot.sandbox import LoopbackDiscord, Member
 from bot.store import Store

@@ -9,9 +9,9 @@ import discord
 import pytest
 
 from bot.app import TutorBot
-from bot.components import view_for
-from bot.custom_ids import Report
-from bot.practice import CLOSED_POST
+from bot.interactions.components import embed_for, view_for
+from bot.interactions.custom_ids import Report
+from bot.practice.flow import CLOSED_POST
 from bot.sandbox import DriverError, LoopbackDiscord, Member, Message
 from bot.sandbox.model import SEND_MESSAGES
 from tests.clock import ManualClock
@@ -330,7 +330,7 @@ async def test_a_post_whose_message_was_never_recorded_can_be_closed_and_reset(
         exercise, guild_id=scene.guild.id, channel_id=scene.channel.id
     )
     sent = await bot.get_partial_messageable(scene.channel.id).send(
-        embed=rendered.embed or discord.utils.MISSING, view=view_for(rendered.buttons)
+        embed=embed_for(rendered.embed) or discord.utils.MISSING, view=view_for(rendered.buttons)
     )  # ... and no set_post_message: the crash
     post = await loopback.wait_for_message(lambda message: message.id == sent.id)
     await click_letter(loopback, scene.alice, post, "A")

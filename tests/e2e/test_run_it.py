@@ -10,14 +10,14 @@ from pathlib import Path
 import httpx
 
 from bot.__main__ import tutor_client
-from bot.custom_ids import AnswerChoice, RunIt
 from bot.errors import STALE_BUTTON
-from bot.run_it import CORRECT_RUN_LATER, ExampleRunner
+from bot.interactions.custom_ids import AnswerChoice, RunIt
+from bot.practice.run_it import CORRECT_RUN_LATER, ExampleRunner
+from bot.practice.tutor_client import TutorClient
 from bot.sandbox import LoopbackDiscord, Member, Message
 from bot.settings import Settings
-from bot.tutor_client import TutorClient
 from config import Secret
-from tests.bot.test_run_report import blocks
+from tests.bot.practice.test_run_report import blocks
 from tests.clock import ManualClock
 from tests.e2e.bots import e2e_catalog, running_bot, serving_tutor, with_exercise
 from tests.loopback_fixtures import Scene

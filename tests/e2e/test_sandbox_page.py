@@ -18,10 +18,10 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from bot.run_it import ExampleRunner
+from bot.practice.run_it import ExampleRunner
+from bot.practice.tutor_client import TutorClient
 from bot.sandbox import LoopbackDiscord
 from bot.sandbox.page import install_page
-from bot.tutor_client import TutorClient
 from tests.browser import Screenshots, chromium_page, tab_to, unnamed_controls
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot

@@ -11,8 +11,8 @@ from django.test import AsyncClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from config import Secret
-from exercises.wire import MEMBER_HEADER, SECRET_HEADER
 from tutor.service import SCOPE_KEY, Tutor
+from wire.runs import MEMBER_HEADER, SECRET_HEADER
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 RUNS = "/api/exercises/{}/runs"

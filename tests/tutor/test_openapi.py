@@ -15,7 +15,6 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from config import Secret
-from exercises.wire import MEMBER_HEADER, SECRET_HEADER
 from tests.clock import ManualClock
 from tests.tutor.test_api import client_for
 from tutor.asgi import TutorApp
@@ -23,6 +22,7 @@ from tutor.openapi import DESCRIPTION
 from tutor.pool import Runner
 from tutor.service import Tutor
 from tutor.settings import MAX_BODY_BYTES
+from wire.runs import MEMBER_HEADER, SECRET_HEADER
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 ROOT = Path(__file__).resolve().parents[2]

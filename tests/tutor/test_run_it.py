@@ -7,15 +7,15 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from bot.run_it import (
+from bot.practice.run_it import (
     CORRECT_RUN_LATER,
     EXERCISE_UPDATED,
     RUN_REFUSED,
     RUNNER_UNAVAILABLE,
     ExampleRunner,
 )
-from bot.tutor_client import TutorClient
-from tests.bot.test_run_report import blocks
+from bot.practice.tutor_client import TutorClient
+from tests.bot.practice.test_run_report import blocks
 from tests.clock import ManualClock
 from tests.tutor.examples import BY_ID
 from tests.tutor.test_tutor_client import closed_port

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from exercises.wire import RunReport
 from tests.tutor.examples import (
     BOOKS,
     CALLS_API,
@@ -29,6 +28,7 @@ from tests.tutor.examples import (
 from tutor.jobs import ExampleJob, build_job
 from tutor.pool import Runner, run_environment
 from tutor.service import Tutor
+from wire.runs import RunReport
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

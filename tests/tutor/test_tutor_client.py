@@ -10,7 +10,7 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from bot.tutor_client import (
+from bot.practice.tutor_client import (
     ExerciseChanged,
     RunnerUnavailable,
     RunRejected,
@@ -19,9 +19,9 @@ from bot.tutor_client import (
     TutorClient,
 )
 from config import Secret
-from exercises.wire import ResponseReport
 from tests.clock import ManualClock
 from tutor.asgi import TutorApp
+from wire.runs import ResponseReport
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 BASE = "http://127.0.0.1"  # an allowed host; ASGITransport never opens a socket
