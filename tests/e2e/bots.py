@@ -80,12 +80,12 @@ async def running_bot(
 
 
 @asynccontextmanager
-async def serving_tutor(config: TutorConfig) -> AsyncIterator[str]:
-    """The tutor service for the e2e catalog, under uvicorn on a free loopback port."""
+async def serving_tutor(config: TutorConfig, catalog: Catalog | None = None) -> AsyncIterator[str]:
+    """The tutor service for the e2e catalog (or `catalog`), under uvicorn on a free port."""
     configure(config)
     sock = bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
     runner = Runner(example_api_url=config.example_api_url(port), timeout=config.run_timeout)
-    service = Tutor(config, e2e_catalog().exercises, runner)
+    service = Tutor(config, (catalog or e2e_catalog()).exercises, runner)
     async with runner, serving(TutorApp(service, manage_runner=False), sock):
         yield f"http://127.0.0.1:{port}"
