@@ -60,7 +60,7 @@ from bot.replies import reply, report
 from bot.reports import Reports
 from bot.retention import Retention
 from bot.run_it import ExampleRunner
-from bot.store import Store
+from bot.store import Store, StoreError
 from bot.undelivered import Undelivered
 from exercises import Catalog
 
@@ -278,10 +278,17 @@ class TutorBot(discord.AutoShardedClient):
         key = (interaction.guild_id, user.id)
         if self._names.get(key) == user.display_name:
             return
-        self._names[key] = user.display_name
-        now = self.practice.clock.now()
-        names = self.practice.store.guilds
-        self._spawn(names.remember_name(*key, user.display_name, now), "remember a name")
+        self._spawn(self._write_name(key, user.display_name), "remember a name")
+
+    async def _write_name(self, key: tuple[int, int], name: str) -> None:
+        """Remembered here only once written: after a failed write the next interaction
+        tries again (the failure is logged, one line)."""
+        try:
+            await self.practice.store.guilds.remember_name(*key, name, self.practice.clock.now())
+        except StoreError as error:
+            log.warning("could not remember the name of member %s: %s", key[1], error)
+        else:
+            self._names[key] = name
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every click on one of our buttons lands here, already parsed from its custom_id."""

@@ -17,9 +17,9 @@ from bot import render, server_settings
 from bot.components import view_for
 from bot.errors import Refused
 from bot.member_data import WHAT_IS_KEPT
-from bot.progress import Period, period_start
 from bot.replies import reply
 from exercises import Difficulty
+from exercises.progress import Period, period_start
 
 PERIOD_CHOICES = [
     app_commands.Choice(name="today", value=Period.DAY.value),

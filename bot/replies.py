@@ -18,6 +18,7 @@ from bot.components import view_for
 from bot.errors import Refused
 from bot.interaction_age import InteractionAges
 from bot.render import Rendered
+from bot.store import WritesFailing
 from bot.undelivered import Lost, Undelivered, lost_because
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,8 @@ async def report(interaction: discord.Interaction, error: BaseException) -> Lost
     if lost is None:
         if isinstance(error, Refused):
             message = error.message
+        elif isinstance(error, WritesFailing):  # counted and logged by the store, a line a minute
+            message = SOMETHING_WENT_WRONG
         else:
             log.error("interaction %s failed", interaction.id, exc_info=error)
             message = SOMETHING_WENT_WRONG

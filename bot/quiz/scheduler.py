@@ -32,12 +32,12 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.errors import Refused
 from bot.mentions import quiz_ping
-from bot.progress import PostContext, attempt_limit
 from bot.quiz import chart, due, questions, summary
 from bot.quiz.poster import Poster, PostRefused, PostRenderer
-from bot.store.quizzes import Delivery, DeliveryStatus, Question, Schedule, SqliteQuizzes
+from bot.store.quizzes import Delivery, DeliveryStatus, Question, Quizzes, Schedule
 from bot.store.servers import ServerData
 from exercises import Catalog
+from exercises.progress import PostContext, attempt_limit
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class QuizScheduler:
     def __init__(
         self,
         *,
-        quizzes: SqliteQuizzes,
+        quizzes: Quizzes,
         catalog: Catalog,
         clock: Clock,
         poster: Poster,

@@ -1,7 +1,7 @@
 """The learner store as the rest of the bot sees it: a typed Protocol and its records.
 
 Speaks the domain's language (posts, attempts, hints, leaderboards), never SQL; every
-implementation (SQLite today, PostgreSQL later) must pass tests/bot/store/test_contract.py.
+implementation must pass tests/bot/store/test_contract.py, on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from bot.progress import Period, PostContext, Streak
 from exercises.model import Difficulty
+from exercises.progress import Period, PostContext, Streak
 
 if TYPE_CHECKING:
-    from bot.store.guilds import SqliteGuilds
-    from bot.store.pattern_tests import SqlitePatternTests
-    from bot.store.quizzes import SqliteQuizzes
+    from bot.store.names import MemberNames
+    from bot.store.pattern_tests import TestRuns
+    from bot.store.quizzes import Quizzes
     from bot.store.servers import ServerData
 
 
@@ -147,6 +147,13 @@ class OptionPick:
     share: float  # picks / answers counted on the post, 0.0..1.0
 
 
+@dataclass(frozen=True, slots=True)
+class ClickedPost:
+    post: Post
+    closed_at: datetime | None  # when a moderator closed it; None while open
+    quiz_closed: bool  # its daily quiz has closed (answers no longer count)
+
+
 class Store(Protocol):
     """Everything the bot remembers: learners, and the slash commands it last synced.
 
@@ -158,11 +165,11 @@ class Store(Protocol):
         """Per-server settings, moderators' actions, reports and forgetting."""
         ...
 
-    quizzes: SqliteQuizzes
+    quizzes: Quizzes
     """Daily quiz schedules and their deliveries (bot.store.quizzes)."""
-    guilds: SqliteGuilds
-    """Members' display names, as they last showed them to the bot (bot.store.guilds)."""
-    pattern_tests: SqlitePatternTests
+    guilds: MemberNames
+    """Members' display names, as they last showed them to the bot (bot.store.names)."""
+    pattern_tests: TestRuns
     """/test runs and their answers (bot.store.pattern_tests)."""
 
     async def create_post(
@@ -185,6 +192,10 @@ class Store(Protocol):
 
     async def get_post(self, post_id: int) -> Post | None: ...
 
+    async def post_for_click(self, post_id: int) -> ClickedPost | None:
+        """The post with what a click must know of it, in one read."""
+        ...
+
     async def record_attempt(
         self,
         *,
@@ -197,7 +208,7 @@ class Store(Protocol):
     ) -> AttemptResult:
         """Record an answer if the member has attempts left, in one atomic step.
 
-        Points follow bot.progress. Raises UnknownPost for a post never recorded.
+        Points follow exercises.progress. Raises UnknownPost for a post never recorded.
         """
         ...
 

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.progress import (
+from exercises.progress import (
     BASE_POINTS,
     Period,
     PostContext,

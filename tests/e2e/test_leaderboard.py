@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.progress import PostContext
+from exercises.progress import PostContext
 from bot.sandbox import LoopbackDiscord, Member
 from bot.store import Store
 from exercises import Difficulty

@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import TutorBot
 from bot.custom_ids import ForgetMe
-from bot.progress import Period
+from exercises.progress import Period
 from bot.sandbox import LoopbackDiscord
 from bot.store import ServerSettings
 from tests.clock import ManualClock

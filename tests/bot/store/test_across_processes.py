@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.progress import PostContext
+from exercises.progress import PostContext
 from bot.store.postgres import PostgresStore
 from exercises.model import Difficulty
 from tests.postgres import fresh_schema

@@ -7,7 +7,7 @@ import sys
 from contextlib import closing
 from datetime import UTC, datetime
 
-from bot.progress import PostContext
+from exercises.progress import PostContext
 from bot.store import AttemptOutcome, SqliteStore
 from bot.store.schema import shipped_migrations
 from exercises.model import Difficulty

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.progress import Period, PostContext, Streak
+from exercises.progress import Period, PostContext, Streak
 from bot.store import AttemptOutcome, OptionPick, PostProgress, StoreClosed, UnknownPost
 from exercises.model import Difficulty
 

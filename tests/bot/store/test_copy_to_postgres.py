@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.progress import Period, PostContext
+from exercises.progress import Period, PostContext
 from bot.store import Audit, ServerSettings, SqliteStore
 from bot.store.copy_to_postgres import CopyFailed, _verify
 from bot.store.postgres import PostgresStore

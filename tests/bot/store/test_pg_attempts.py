@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 
-from bot.progress import PostContext
+from exercises.progress import PostContext
 from bot.store import AttemptOutcome, StoreClosed, UnknownPost
 from bot.store.location import PostgresUrl
 from bot.store.pg_attempts import BeforeAnswering

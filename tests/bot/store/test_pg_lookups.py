@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.progress import PostContext
+from exercises.progress import PostContext
 from bot.store.pg_lookups import Coalesced
 from bot.store.postgres import PostgresStore
 from bot.store.servers import Audit

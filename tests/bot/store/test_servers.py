@@ -3,7 +3,7 @@
 import dataclasses
 from datetime import timedelta
 
-from bot.progress import Period
+from exercises.progress import Period
 from bot.store import Audit, ServerSettings
 from tests.bot.store.test_contract import ALICE, BOB, GUILD, NOON, OTHER_GUILD, PARIS, answer, post
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.progress import PostContext
+from exercises.progress import PostContext
 from bot.store import (
     AttemptOutcome,
     DatabaseFromNewerVersion,
