@@ -78,7 +78,7 @@ def upgrade_sqlite(path: Path) -> None:
                 )
             with connection.begin():  # BEGIN IMMEDIATE (sqlite_engine): all or nothing
                 revision, _ = _state(connection, path)  # another process may have upgraded
-                _upgrade(connection, revision)
+                _upgrade(connection, revision, path)
     except sa.exc.DBAPIError as error:
         raise unusable(path, error.orig) from error
     finally:
@@ -108,7 +108,7 @@ def upgrade_postgresql(url: PostgresUrl) -> None:
         with engine.begin() as connection:
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": _LOCK})
             revision, _ = _state(connection, url)
-            _upgrade(connection, revision)
+            _upgrade(connection, revision, url)
     finally:
         engine.dispose()
 
@@ -118,11 +118,20 @@ def postgresql_engine(url: PostgresUrl) -> sa.Engine:
     return sa.create_engine(address, poolclass=sa.NullPool, connect_args={"connect_timeout": 10})
 
 
-def _upgrade(connection: sa.Connection, revision: str | None) -> None:
+def _upgrade(connection: sa.Connection, revision: str | None, where: Path | PostgresUrl) -> None:
+    """Stamp a database made before Alembic at the baseline, then upgrade: inside the
+    caller's transaction, so that a failure anywhere leaves the database as it was."""
     config = alembic_config(connection)
-    if revision == "":  # made before Alembic, at version 5
-        command.stamp(config, BASELINE)
-    command.upgrade(config, "head")
+    try:
+        if revision == "":  # made before Alembic, at version 5
+            command.stamp(config, BASELINE)
+        command.upgrade(config, "head")
+    except Exception as error:
+        raise DatabaseUnusable(
+            where,
+            f"upgrading its schema failed ({str(error).splitlines()[0]})",
+            "It was left as it was; run the release it was made by, and report this",
+        ) from error
 
 
 def _state(connection: sa.Connection, where: Path | PostgresUrl) -> tuple[str | None, int]:
@@ -174,7 +183,9 @@ def _refuse_unusable_file(path: Path) -> None:
     """Checks that write nothing, in order; the file is left byte for byte if refused."""
     if path.is_dir():
         raise DatabaseNotWritable(
-            path, "it is a folder, not a file", f"Point the bot at a file, e.g. {path / 'tutor.db'}"
+            path,
+            "it is a folder, not a file",
+            f"Point the bot at a file, e.g. {path / 'tutor.sqlite3'}",
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)  # a first run's data/ folder
@@ -202,8 +213,10 @@ def _refuse_unusable_file(path: Path) -> None:
         with sqlite3.connect(f"file:{path}?mode=rw", uri=True) as connection:
             problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
         connection.close()
-    except sqlite3.Error as error:
-        raise unusable(path, error) from error
+    except sqlite3.DatabaseError as error:
+        if "malformed" not in str(error):
+            raise unusable(path, error) from error
+        problems = [str(error)]
     if problems != ["ok"]:
         backup = newest_backup(path)
         raise NotATutorDatabase(

@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.app import TutorBot
 from bot.run_it import ExampleRunner
 from bot.sandbox import LoopbackDiscord
-from bot.store import SqliteStore
+from bot.store import TutorStore
 from exercises import AnyExercise, Catalog, Difficulty, MultipleChoice, load_catalog
 from tests.clock import ManualClock
 from tests.exercises.test_grading import gather_exercise
@@ -59,7 +59,7 @@ async def running_bot(
     runner: ExampleRunner | None = None,
     practice_cooldown_seconds: float = 0,
 ) -> AsyncIterator[TutorBot]:
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database) as store:
         bot = TutorBot(
             store=store,
             catalog=catalog or e2e_catalog(),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import __main__ as bot_main
-from bot.store import SqliteStore
+from bot.store import TutorStore
 
 
 def kill_before_commit(limit: int) -> Any:
@@ -29,12 +29,12 @@ def kill_before_commit(limit: int) -> Any:
 
 def main() -> int:
     limit = int(sys.argv[1])
-    opened = SqliteStore.open
+    opened = TutorStore.open
 
-    async def open_with_hook(path: Path | str) -> SqliteStore:
+    async def open_with_hook(path: Path | str) -> TutorStore:
         return await opened(path, before_commit=kill_before_commit(limit))
 
-    SqliteStore.open = open_with_hook  # type: ignore[method-assign,assignment]  # this process only
+    TutorStore.open = open_with_hook  # type: ignore[method-assign,assignment]  # this process only
     return bot_main.main([])
 
 

@@ -23,7 +23,7 @@ from bot.render import Rendered
 from bot.sandbox import LoopbackDiscord, Member, Message
 from bot.sandbox.channel_history import delete_channel
 from bot.sandbox.model import ATTACH_FILES
-from bot.store import Audit, SqliteStore
+from bot.store import Audit, TutorStore
 from bot.store.quizzes import DeliveryStatus, Question, Schedule
 from exercises import Difficulty
 from tests.clock import ManualClock
@@ -166,7 +166,7 @@ async def test_two_bot_processes_sharing_the_store_post_once(
         await loopback.wait_for_message(lambda m: "question 2/2" in m.content)
         await asyncio.gather(round_(first), round_(second))
     assert len(quiz_posts(loopback, scene)) == 2
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database) as store:
         (schedule,) = await store.quizzes.schedules()
         (delivery,) = await store.quizzes.deliveries(schedule.schedule_id)
     assert delivery.status is DeliveryStatus.POSTED
@@ -174,7 +174,7 @@ async def test_two_bot_processes_sharing_the_store_post_once(
 
 async def claim_as_a_crashed_process(database: Path, clock: ManualClock) -> None:
     """What a bot killed right after its claim leaves behind: a claim, its posts, no messages."""
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database) as store:
         (schedule,) = await store.quizzes.schedules()
         demo = e2e_catalog().get("demo/define-async-view")
         question = Question(demo.id, demo.content_hash, Difficulty.MEDIUM, 3)
@@ -264,7 +264,7 @@ async def test_a_post_sent_before_a_crash_is_found_in_the_channel_not_sent_again
         and r.body.get("nonce") == delivery_nonce(1, 0)
     ]
     assert len(nonce_sends) == 1
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database) as store:
         (delivery,) = await store.quizzes.deliveries(1)
     assert delivery.status is DeliveryStatus.POSTED
     assert delivery.posts[0].message_id == post.id

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from exercises.progress import PostContext
-from bot.store.postgres import PostgresStore
 from exercises.model import Difficulty
 from tests.postgres import fresh_schema
 
@@ -44,7 +43,7 @@ async def clicker(url: str, post_id: int, first: int, answers: list[str]):
 
 @pytest.mark.postgres
 async def test_twenty_clicks_split_across_two_processes_record_the_limit():
-    async with fresh_schema() as url, await PostgresStore.open(url) as store:
+    async with fresh_schema() as url, await TutorStore.open(url) as store:
         post = await store.create_post(
             guild_id=1,
             channel_id=2,

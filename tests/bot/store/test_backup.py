@@ -8,7 +8,7 @@ from contextlib import closing
 from datetime import UTC, datetime
 
 from exercises.progress import PostContext
-from bot.store import AttemptOutcome, SqliteStore
+from bot.store import AttemptOutcome, TutorStore
 from bot.store.schema import shipped_migrations
 from exercises.model import Difficulty
 
@@ -60,7 +60,7 @@ async def run_backup(database, target):
 
 async def test_a_backup_taken_during_writes_holds_every_earlier_answer(tmp_path):
     database, copy = tmp_path / "tutor.sqlite3", tmp_path / "copy.sqlite3"
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database) as store:
         post = await new_post(store)
         before = {await answer(store, post, member) for member in range(1, 201)}
         during: set[int] = set()
@@ -79,7 +79,7 @@ async def test_a_backup_taken_during_writes_holds_every_earlier_answer(tmp_path)
 
 async def test_restoring_a_backup_brings_its_answers_back(tmp_path):
     database, copy = tmp_path / "tutor.sqlite3", tmp_path / "copy.sqlite3"
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database) as store:
         post = await new_post(store)
         await answer(store, post, 1)
         await run_backup(database, copy)
@@ -90,7 +90,7 @@ async def test_restoring_a_backup_brings_its_answers_back(tmp_path):
         database.with_name(database.name + leftover).unlink(missing_ok=True)
     database.write_bytes(copy.read_bytes())
 
-    async with await SqliteStore.open(database) as restored:
+    async with await TutorStore.open(database) as restored:
         first = await restored.progress_on_post(post_id=post.post_id, member_id=1)
         second = await restored.progress_on_post(post_id=post.post_id, member_id=2)
         assert (first.solved, second.attempts_used) == (True, 0)
@@ -108,14 +108,14 @@ async def test_a_schema_upgrade_backs_up_the_old_file_first(tmp_path):
         )
         db.commit()
 
-    async with await SqliteStore.open(database):
+    async with await TutorStore.open(database):
         pass
     saved = tmp_path / "tutor.sqlite3.v1.backup"
     with closing(sqlite3.connect(saved)) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (1,)
         assert db.execute("SELECT exercise_id FROM posts").fetchall() == [("pack/ex",)]
 
-    async with await SqliteStore.open(database):  # already up to date: no new copy
+    async with await TutorStore.open(database):  # already up to date: no new copy
         pass
     assert sorted(p.name for p in tmp_path.glob("*.backup")) == [saved.name]
 

@@ -13,9 +13,8 @@ import psycopg
 import pytest
 
 from exercises.progress import Period, PostContext
-from bot.store import Audit, ServerSettings, SqliteStore
+from bot.store import Audit, ServerSettings, TutorStore
 from bot.store.copy_to_postgres import CopyFailed, _verify
-from bot.store.postgres import PostgresStore
 from bot.store.quizzes import Question
 from exercises.model import Difficulty
 from tests.postgres import fresh_schema
@@ -28,7 +27,7 @@ MEMBERS = [1_000_000_000_000_000_001 + n for n in range(5)]
 
 
 async def populate(path: Path) -> None:
-    async with await SqliteStore.open(path) as store:
+    async with await TutorStore.open(path) as store:
         for number in range(4):
             post = await store.create_post(
                 guild_id=GUILD,
@@ -119,9 +118,9 @@ async def test_migrate_to_copies_every_row_and_the_bot_goes_on_there(tmp_path):
         assert "test_run_questions: 2 rows copied" in ran.stdout
         assert "moderator_actions: 2 rows copied" in ran.stdout
 
-        async with await PostgresStore.open(url) as store:
+        async with await TutorStore.open(url) as store:
             # The same answers, points and times, read through the store.
-            async with await SqliteStore.open(source) as old:
+            async with await TutorStore.open(source) as old:
                 for member in MEMBERS:
                     assert await store.member_stats(
                         guild_id=GUILD, member_id=member

@@ -16,7 +16,6 @@ from exercises.progress import PostContext
 from bot.store import AttemptOutcome, StoreClosed, UnknownPost
 from bot.store.location import PostgresUrl
 from bot.store.pg_attempts import BeforeAnswering
-from bot.store.postgres import PostgresStore
 from exercises.model import Difficulty
 from tests.postgres import fresh_schema
 
@@ -29,10 +28,10 @@ FAILING_INTERACTION = 25
 @asynccontextmanager
 async def opened(
     before_answering: BeforeAnswering | None = None,
-) -> AsyncIterator[tuple[PostgresStore, PostgresUrl, int]]:
+) -> AsyncIterator[tuple[TutorStore, PostgresUrl, int]]:
     """A store on a fresh schema, and a post allowing three attempts."""
     async with fresh_schema() as url:
-        store = await PostgresStore.open(url, pool_size=4, before_answering=before_answering)
+        store = await TutorStore.open(url, pool_size=4, before_answering=before_answering)
         try:
             post = await store.create_post(
                 guild_id=1,
@@ -49,7 +48,7 @@ async def opened(
             await store.close()
 
 
-def click(store: PostgresStore, post_id: int, n: int, *, member: int | None = None):
+def click(store: TutorStore, post_id: int, n: int, *, member: int | None = None):
     """Member n (or `member`) answers with interaction n."""
     return store.record_attempt(
         post_id=post_id,
