@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from exercises.model import Difficulty
 from exercises.progress import (
     BASE_POINTS,
     Period,
@@ -17,7 +18,6 @@ from exercises.progress import (
     points_for_correct_answer,
     streak,
 )
-from exercises.model import Difficulty
 
 PARIS = ZoneInfo("Europe/Paris")
 TOKYO = ZoneInfo("Asia/Tokyo")

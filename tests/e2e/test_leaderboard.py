@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from exercises.progress import PostContext
 from bot.sandbox import LoopbackDiscord, Member
 from bot.store import Store
 from exercises import Difficulty
+from exercises.progress import PostContext
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot
 from tests.e2e.settings_helper import configure

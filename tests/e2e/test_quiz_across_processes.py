@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox import Guild, LoopbackDiscord
+from bot.store import TutorStore
 from bot.store.location import PostgresUrl
 from tests.e2e.test_quiz_processes import READY, read_until
 from tests.e2e.test_restart import one_question_pack

@@ -12,6 +12,7 @@ import pytest
 
 from bot.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
+from bot.store import TutorStore
 from tests.e2e.test_restart import one_question_pack
 from tests.postgres import fresh_schema
 from tests.processes import clean_environment

@@ -10,6 +10,7 @@ import json
 import sys
 from datetime import UTC, datetime
 
+from bot.store import TutorStore
 from bot.store.location import PostgresUrl
 
 AT = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)  # the bot's clock, not the database's

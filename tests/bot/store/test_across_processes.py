@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from exercises.progress import PostContext
+from bot.store import TutorStore
 from exercises.model import Difficulty
+from exercises.progress import PostContext
 from tests.postgres import fresh_schema
 
 ROOT = Path(__file__).parents[3]

@@ -7,10 +7,10 @@ import sys
 from contextlib import closing
 from datetime import UTC, datetime
 
-from exercises.progress import PostContext
 from bot.store import AttemptOutcome, TutorStore
-from bot.store.schema import shipped_migrations
 from exercises.model import Difficulty
+from exercises.progress import PostContext
+from tests.bot.store import v5
 
 NOON = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)
 
@@ -99,20 +99,13 @@ async def test_restoring_a_backup_brings_its_answers_back(tmp_path):
 
 async def test_a_schema_upgrade_backs_up_the_old_file_first(tmp_path):
     database = tmp_path / "tutor.sqlite3"
-    with closing(sqlite3.connect(database)) as db:
-        db.executescript(shipped_migrations()[0].sql)
-        db.execute("PRAGMA user_version = 1")
-        db.execute(
-            "INSERT INTO posts VALUES (7, 1, 2, 3, 'pack/ex', 'abc123', 'hard', 'practice', 3,"
-            " '2025-03-01T10:00:00.000000Z')"
-        )
-        db.commit()
+    v5.sqlite_at(database, version=5)  # as the last release before Alembic left it
 
     async with await TutorStore.open(database):
         pass
-    saved = tmp_path / "tutor.sqlite3.v1.backup"
+    saved = tmp_path / "tutor.sqlite3.v5.backup"
     with closing(sqlite3.connect(saved)) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert db.execute("PRAGMA user_version").fetchone() == (5,)
         assert db.execute("SELECT exercise_id FROM posts").fetchall() == [("pack/ex",)]
 
     async with await TutorStore.open(database):  # already up to date: no new copy

@@ -11,12 +11,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import sqlalchemy as sa
 
-from exercises.progress import Period, PostContext
 from bot.store import Audit, ServerSettings, TutorStore
-from bot.store.copy_to_postgres import CopyFailed, _verify
+from bot.store.copy_to_postgres import CopyFailed, verify
 from bot.store.quizzes import Question
+from bot.store.tables import reports
+from bot.store.upgrade import postgresql_engine
 from exercises.model import Difficulty
+from exercises.progress import Period, PostContext
 from tests.postgres import fresh_schema
 from tests.processes import run_module
 
@@ -185,9 +188,12 @@ async def test_a_difference_after_the_copy_is_reported_by_table(tmp_path):
         assert migrate_to(source, url.secret()).returncode == 0
         async with await psycopg.AsyncConnection.connect(url.secret(), autocommit=True) as db:
             await db.execute("UPDATE reports SET reason = 'changed'")
-            types = {"report_id": "bigint", "reason": "text"}
-            with (
-                closing(sqlite3.connect(source)) as lite,
-                pytest.raises(CopyFailed, match="table reports: 1 rows in SQLite, 1 in PostgreSQL"),
-            ):
-                await _verify(lite, db, "reports", types)
+        lite, postgres = sa.create_engine(f"sqlite:///{source}"), postgresql_engine(url)
+        with (
+            lite.connect() as reads,
+            postgres.connect() as writes,
+            pytest.raises(CopyFailed, match="table reports: 1 rows in SQLite, 1 in PostgreSQL"),
+        ):
+            verify(reads, writes, reports)
+        lite.dispose()
+        postgres.dispose()

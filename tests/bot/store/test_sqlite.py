@@ -12,17 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from exercises.progress import PostContext
 from bot.store import (
-    AttemptOutcome,
     DatabaseFromNewerVersion,
     DatabaseNotWritable,
     DatabaseUnusable,
     NotATutorDatabase,
     TutorStore,
 )
-from tests.bot.store import v5
 from exercises.model import Difficulty
+from exercises.progress import PostContext
+from tests.bot.store import v5
 
 NOON = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)
 LATEST = 6  # the schema version older releases read (PRAGMA user_version)

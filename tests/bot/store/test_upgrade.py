@@ -85,9 +85,11 @@ async def test_a_version_5_database_upgrades_in_place_keeping_every_row(kind, tm
     async with version_5(kind, tmp_path) as location:
         async with await TutorStore.open(location) as store:
             post = await store.get_post(7)
-            assert post is not None and post.exercise_id == "pack/ex"
+            assert post is not None
+            assert post.exercise_id == "pack/ex"
             skipped = await store.quizzes.delivery(12)
-            assert skipped is not None and skipped.lease_until == skipped.due_at
+            assert skipped is not None
+            assert skipped.lease_until == skipped.due_at
         with connected(location) as connection:
             assert v5.stored(connection) == v5.expected()
             assert recorded_version(connection) == 6
