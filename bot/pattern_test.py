@@ -18,7 +18,8 @@ from bot.clock import Clock
 from bot.custom_ids import UNCHOSEN, PatternTestChoice
 from bot.errors import Refused
 from bot.render import ButtonSpec, Rendered, Style
-from bot.store.pattern_tests import PatternTestRun, TestRuns
+from bot.store.protocol import TestRunData
+from bot.store.records import PatternTestRun
 from exercises import AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
 
 RUN_LENGTH = 10
@@ -60,7 +61,7 @@ class PatternTests:
     def __init__(
         self,
         *,
-        runs: TestRuns,
+        runs: TestRunData,
         catalog: Catalog,
         clock: Clock,
         rng: random.Random | None = None,

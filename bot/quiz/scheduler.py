@@ -34,8 +34,8 @@ from bot.errors import Refused
 from bot.mentions import quiz_ping
 from bot.quiz import chart, due, questions, summary
 from bot.quiz.poster import Poster, PostRefused, PostRenderer
-from bot.store.quizzes import Delivery, DeliveryStatus, Question, Quizzes, Schedule
-from bot.store.servers import ServerData
+from bot.store.protocol import QuizData, ServerData
+from bot.store.records import Delivery, DeliveryStatus, Question, Schedule
 from exercises import Catalog
 from exercises.progress import PostContext, attempt_limit
 
@@ -59,7 +59,7 @@ class QuizScheduler:
     def __init__(
         self,
         *,
-        quizzes: Quizzes,
+        quizzes: QuizData,
         catalog: Catalog,
         clock: Clock,
         poster: Poster,

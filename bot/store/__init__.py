@@ -28,6 +28,7 @@ from bot.store.protocol import (
     Post,
     PostCounters,
     PostProgress,
+    ServerData,
     Store,
 )
 from bot.store.servers import (
@@ -35,7 +36,6 @@ from bot.store.servers import (
     Audit,
     Forgotten,
     ReportSummary,
-    ServerData,
     ServerSettings,
 )
 from bot.store.store import TutorStore

@@ -8,13 +8,13 @@ only once, in the same transaction that moves the run on (a double click records
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from bot.store.names import Read, Write
+from bot.store.records import PatternTestRun, RunQuestion
 from bot.store.run import Tx, insert_values
 from bot.store.tables import Id, Time, test_run_questions, test_runs
 from exercises.model import Difficulty
@@ -73,31 +73,6 @@ NEXT_QUESTION = (
         finished_at=sa.case((runs.c.position + 1 >= _count, AT), else_=sa.null()),
     )
 )
-
-
-@dataclass(frozen=True, slots=True)
-class RunQuestion:
-    position: int
-    exercise_id: str
-    content_hash: str
-    difficulty: Difficulty
-    answer: str | None
-    correct: bool | None
-
-
-@dataclass(frozen=True, slots=True)
-class PatternTestRun:
-    run_id: int
-    guild_id: int
-    member_id: int
-    pack: str | None
-    position: int  # the next question; equal to len(questions) once finished
-    finished_at: datetime | None
-    questions: tuple[RunQuestion, ...]
-
-    @property
-    def finished(self) -> bool:
-        return self.finished_at is not None
 
 
 class TestRuns:

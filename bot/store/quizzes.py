@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from bot.store.log_reads import FIRST_ANSWERS, POST_COUNTERS, picks
 from bot.store.names import Read, Write
-from bot.store.quiz_rows import (
+from bot.store.records import (
     Delivery,
     DeliveryPost,
     DeliveryStatus,

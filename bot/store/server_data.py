@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from bot.store.names import Read, Write
-from bot.store.protocol import Post
+from bot.store.protocol import Post, ServerData
 from bot.store.rows import post_from_row
 from bot.store.run import Tx, insert_values, upsert
 from bot.store.servers import (
@@ -21,7 +21,6 @@ from bot.store.servers import (
     Audit,
     Forgotten,
     ReportSummary,
-    ServerData,
     ServerSettings,
 )
 from bot.store.tables import Id, metadata, posts, reports, test_run_questions, test_runs

@@ -24,7 +24,7 @@ from bot.sandbox import LoopbackDiscord, Member, Message
 from bot.sandbox.channel_history import delete_channel
 from bot.sandbox.model import ATTACH_FILES
 from bot.store import Audit, TutorStore
-from bot.store.quizzes import DeliveryStatus, Question, Schedule
+from bot.store.records import DeliveryStatus, Question, Schedule
 from exercises import Difficulty
 from tests.clock import ManualClock
 from tests.e2e.bots import e2e_catalog, running_bot

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from bot.store import Audit, ServerSettings, TutorStore
 from bot.store.copy_to_postgres import CopyFailed, verify
-from bot.store.quizzes import Question
+from bot.store.records import Question
 from bot.store.tables import reports
 from bot.store.upgrade import postgresql_engine
 from exercises.model import Difficulty

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from bot.store import TutorStore
-from bot.store.quizzes import DeliveryStatus, Question, Schedule
+from bot.store.records import DeliveryStatus, Question, Schedule
 from exercises import Difficulty
 
 NOW = datetime(2026, 3, 29, 6, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The quiz tables' records, and reading them from rows (used by bot.store.quizzes)."""
+"""The records of the quiz and /test tables, and reading quiz records from rows."""
 
 from __future__ import annotations
 
@@ -70,6 +70,31 @@ class Delivery:
     note: str | None
     failures: int
     posts: tuple[DeliveryPost, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RunQuestion:
+    position: int
+    exercise_id: str
+    content_hash: str
+    difficulty: Difficulty
+    answer: str | None
+    correct: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class PatternTestRun:
+    run_id: int
+    guild_id: int
+    member_id: int
+    pack: str | None
+    position: int  # the next question; equal to len(questions) once finished
+    finished_at: datetime | None
+    questions: tuple[RunQuestion, ...]
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
 
 
 def schedule_from_row(row: dict[str, Any]) -> Schedule:
