@@ -2,8 +2,11 @@
 
 import asyncio
 import hashlib
+import json
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import tomllib
 from contextlib import closing
@@ -345,3 +348,25 @@ async def test_a_damaged_file_is_refused_naming_the_newest_backup(tmp_path):
     assert "quick_check" in message
     assert str(newer) in message
     assert fingerprint(path) == before
+
+
+def test_a_full_disk_fails_writes_with_one_line_a_minute_and_health_says_so(tmp_path):
+    """Every answer fails while the disk is full, /health is 503 (its probe is a real write),
+    the log says so once with a count, and writes work again once there is room."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.bot.store.full_disk", str(tmp_path / "tutor.sqlite3")],
+        cwd=Path(__file__).parents[3],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert (seen["before"], seen["during"], seen["after"]) == (200, 503, 200)
+    assert seen["refused"] == 20
+    assert seen["failing"] == 21  # the twenty answers and the /health probe
+    assert seen["recorded_after"] is True
+    assert len(seen["log"]) == 1
+    assert seen["log"][0].startswith("writes are failing: 1 since the last one stored")
+    assert "Traceback" not in done.stderr
