@@ -43,6 +43,7 @@ from bot.custom_ids import (
     RunIt,
     Submit,
 )
+from bot.display_names import DisplayNames
 from bot.errors import STALE_BUTTON, Refused
 from bot.gateway_start import wait_for_gateway
 from bot.in_flight import InFlight
@@ -60,7 +61,7 @@ from bot.replies import reply, report
 from bot.reports import Reports
 from bot.retention import Retention
 from bot.run_it import ExampleRunner
-from bot.store import Store, StoreError
+from bot.store import Store
 from bot.undelivered import Undelivered
 from exercises import Catalog
 
@@ -128,7 +129,7 @@ class TutorBot(discord.AutoShardedClient):
             serves=self.runs_shard_of,
         )
         self._run_quizzes = run_quizzes
-        self._names: dict[tuple[int, int], str] = {}
+        self._names = DisplayNames(store.guilds, clock)
         self.pattern_tests = PatternTests(runs=store.pattern_tests, catalog=catalog, clock=clock)
         commands.install(
             self.tree,
@@ -275,20 +276,9 @@ class TutorBot(discord.AutoShardedClient):
         user = interaction.user
         if interaction.guild_id is None or not isinstance(user, discord.Member):
             return
-        key = (interaction.guild_id, user.id)
-        if self._names.get(key) == user.display_name:
-            return
-        self._spawn(self._write_name(key, user.display_name), "remember a name")
-
-    async def _write_name(self, key: tuple[int, int], name: str) -> None:
-        """Remembered here only once written: after a failed write the next interaction
-        tries again (the failure is logged, one line)."""
-        try:
-            await self.practice.store.guilds.remember_name(*key, name, self.practice.clock.now())
-        except StoreError as error:
-            log.warning("could not remember the name of member %s: %s", key[1], error)
-        else:
-            self._names[key] = name
+        if self._names.is_new(interaction.guild_id, user.id, user.display_name):
+            work = self._names.store(interaction.guild_id, user.id, user.display_name)
+            self._spawn(work, "remember a name")
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every click on one of our buttons lands here, already parsed from its custom_id."""
