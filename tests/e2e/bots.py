@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.app import TutorBot
+from bot.metrics import STORE_WRITE_SECONDS
 from bot.run_it import ExampleRunner
 from bot.sandbox import LoopbackDiscord
 from bot.store import TutorStore
@@ -59,7 +60,7 @@ async def running_bot(
     runner: ExampleRunner | None = None,
     practice_cooldown_seconds: float = 0,
 ) -> AsyncIterator[TutorBot]:
-    async with await TutorStore.open(database) as store:
+    async with await TutorStore.open(database, on_write=STORE_WRITE_SECONDS.observe) as store:
         bot = TutorBot(
             store=store,
             catalog=catalog or e2e_catalog(),
