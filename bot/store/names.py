@@ -6,17 +6,13 @@ mention per row.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 
-from bot.store.run import Result, Statement, Tx, upsert
+from bot.store.part import Part
+from bot.store.run import upsert
 from bot.store.tables import Id, member_names
-
-Write = Callable[[Callable[[Tx], Awaitable[Any]]], Awaitable[Any]]
-Read = Callable[[Statement, Mapping[str, Any]], Awaitable[Result]]
 
 _COLUMNS = ("guild_id", "member_id", "display_name", "seen_at")
 REMEMBER = upsert(
@@ -36,27 +32,15 @@ DISPLAY_NAME = sa.select(member_names.c.display_name).where(
 )
 
 
-class MemberNames:
-    def __init__(self, write: Write, read: Read) -> None:
-        self._write = write
-        self._read = read
-
+class MemberNames(Part):
     async def remember_name(
         self, guild_id: int, member_id: int, display_name: str, now: datetime
     ) -> None:
         """Keep the member's display name for leaderboards (called when it changes)."""
-        values = {
-            "guild_id": guild_id,
-            "member_id": member_id,
-            "display_name": display_name.strip()[:100] or str(member_id),
-            "seen_at": now,
-        }
-
-        async def remember(tx: Tx) -> None:
-            await tx.execute(REMEMBER, values)
-
-        await self._write(remember)
+        name = display_name.strip()[:100] or str(member_id)
+        values = {"guild_id": guild_id, "member_id": member_id, "display_name": name}
+        await self._change(REMEMBER, **values, seen_at=now)
 
     async def display_name(self, guild_id: int, member_id: int) -> str | None:
-        found = await self._read(DISPLAY_NAME, {"guild": guild_id, "member": member_id})
-        return str(found.scalar()) if found.rows else None
+        row = await self._row(DISPLAY_NAME, guild=guild_id, member=member_id)
+        return str(row["display_name"]) if row is not None else None

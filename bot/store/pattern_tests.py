@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.store.names import Read, Write
+from bot.store.part import Part
 from bot.store.records import PatternTestRun, RunQuestion
 from bot.store.run import Tx, insert_values
 from bot.store.tables import Id, Time, test_run_questions, test_runs
@@ -75,11 +75,7 @@ NEXT_QUESTION = (
 )
 
 
-class TestRuns:
-    def __init__(self, write: Write, read: Read) -> None:
-        self._write = write
-        self._read = read
-
+class TestRuns(Part):
     async def start(
         self,
         *,
@@ -113,13 +109,12 @@ class TestRuns:
             assert run is not None
             return run
 
-        result: PatternTestRun = await self._write(insert)
-        return result
+        return await self._write(insert)
 
     async def current(self, *, guild_id: int, member_id: int) -> PatternTestRun | None:
         """The member's unfinished run here, if any."""
-        found = await self._read(CURRENT, {"guild": guild_id, "member": member_id})
-        return await _run(self._read, found.scalar()) if found.rows else None
+        row = await self._row(CURRENT, guild=guild_id, member=member_id)
+        return await _run(self._read, row["run_id"]) if row is not None else None
 
     async def run(self, run_id: int) -> PatternTestRun | None:
         return await _run(self._read, run_id)
@@ -143,8 +138,7 @@ class TestRuns:
             await tx.execute(NEXT_QUESTION, {"run": run_id, "at": now})
             return await _run(tx.execute, run_id)
 
-        result: PatternTestRun | None = await self._write(record)
-        return result
+        return await self._write(record)
 
 
 async def _run(read: Any, run_id: int) -> PatternTestRun | None:

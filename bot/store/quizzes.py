@@ -10,6 +10,7 @@ renewing its lease may be taken over.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date, datetime, time
 from functools import cache
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.store.log_reads import FIRST_ANSWERS, POST_COUNTERS, picks
-from bot.store.names import Read, Write
+from bot.store.part import Part
 from bot.store.records import (
     Delivery,
     DeliveryPost,
@@ -27,7 +28,7 @@ from bot.store.records import (
     delivery_from_rows,
     schedule_from_row,
 )
-from bot.store.run import Tx, insert_values, upsert
+from bot.store.run import Row, Tx, insert_values, upsert
 from bot.store.tables import Id, Time, attempts, member_names, posts
 from bot.store.tables import quiz_deliveries as deliveries
 from bot.store.tables import quiz_delivery_posts as delivery_posts
@@ -173,11 +174,7 @@ def _update_schedule(columns: tuple[str, ...]) -> sa.Update:
     )
 
 
-class Quizzes:
-    def __init__(self, write: Write, read: Read) -> None:
-        self._write = write
-        self._read = read
-
+class Quizzes(Part):
     # Schedules
 
     async def add_schedule(
@@ -211,17 +208,15 @@ class Quizzes:
             row = (await tx.execute(LIVE_SCHEDULE, {"schedule": schedule_id})).rows[0]
             return schedule_from_row(row)
 
-        result: Schedule = await self._write(insert)
-        return result
+        return await self._write(insert)
 
     async def schedule(self, schedule_id: int) -> Schedule | None:
-        row = (await self._read(LIVE_SCHEDULE, {"schedule": schedule_id})).one()
+        row = await self._row(LIVE_SCHEDULE, schedule=schedule_id)
         return schedule_from_row(row) if row is not None else None
 
     async def schedules(self, guild_id: int | None = None) -> list[Schedule]:
         """Schedules not removed, of one server or of all, oldest first."""
-        rows = (await self._read(ALL_SCHEDULES, {})).rows
-        found = [schedule_from_row(row) for row in rows]
+        found = [schedule_from_row(row) for row in await self._rows(ALL_SCHEDULES)]
         found = [s for s in found if guild_id is None or s.guild_id == guild_id]
         return sorted(found, key=lambda schedule: schedule.schedule_id)
 
@@ -230,13 +225,8 @@ class Quizzes:
         allowed = {"channel_id", "local_time", "time_zone", "pack", "difficulty", "question_count"}
         if not changes or set(changes) - allowed:
             raise ValueError(f"change one or more of {sorted(allowed)}, not {sorted(changes)}")
-        return await self._update(
-            schedule_id,
-            {
-                key: value.strftime("%H:%M") if isinstance(value, time) else value
-                for key, value in changes.items()
-            },
-        )
+        values = {k: v.strftime("%H:%M") if isinstance(v, time) else v for k, v in changes.items()}
+        return await self._update(schedule_id, values)
 
     async def pause(
         self, schedule_id: int, *, reason: str, now: datetime, error: bool = False
@@ -262,14 +252,11 @@ class Quizzes:
             row = (await tx.execute(LIVE_SCHEDULE, {"schedule": schedule_id})).one()
             return schedule_from_row(row) if row is not None else None
 
-        result: Schedule | None = await self._write(update)
-        return result
-
-    # Choosing questions
+        return await self._write(update)
 
     async def last_posted_in_channel(self, channel_id: int) -> dict[str, datetime]:
         """When each exercise was last posted in the channel (any context)."""
-        rows = (await self._read(LAST_POSTED, {"channel": channel_id})).rows
+        rows = await self._rows(LAST_POSTED, channel=channel_id)
         return {row["exercise_id"]: row["last"] for row in rows}
 
     # Deliveries
@@ -286,15 +273,12 @@ class Quizzes:
         lease_until: datetime,
     ) -> Delivery | None:
         """Claim the day's delivery with its posts, or None if it was already claimed."""
-        claim = {
-            "schedule_id": schedule.schedule_id,
-            "local_date": local_date.isoformat(),
-            "due_at": due_at,
-            "claimed_at": now,
-            "claimed_by": process,
-            "lease_until": lease_until,
-            "status": DeliveryStatus.CLAIMED.value,
-            "note": None,
+        claim = _delivery_row(schedule, local_date, due_at, now, process, lease_until, None)
+        post = {
+            "guild_id": schedule.guild_id,
+            "channel_id": schedule.channel_id,
+            "context": PostContext.DAILY_QUIZ.value,
+            "posted_at": now,
         }
 
         async def insert(tx: Tx) -> Delivery | None:
@@ -302,56 +286,29 @@ class Quizzes:
             if delivery_id is None:
                 return None
             for position, question in enumerate(questions):
-                post = {
-                    "guild_id": schedule.guild_id,
-                    "channel_id": schedule.channel_id,
-                    "exercise_id": question.exercise_id,
-                    "content_hash": question.content_hash,
-                    "difficulty": question.difficulty.value,
-                    "context": PostContext.DAILY_QUIZ.value,
-                    "attempt_limit": question.attempt_limit,
-                    "posted_at": now,
-                }
-                post_id = (await tx.execute(ADD_POST, post)).scalar()
+                shown = {**post, **asdict(question), "difficulty": question.difficulty.value}
+                post_id = (await tx.execute(ADD_POST, shown)).scalar()
                 link = {"delivery_id": delivery_id, "position": position, "post_id": post_id}
                 await tx.execute(ADD_DELIVERY_POST, link)
             return await _delivery(tx.execute, delivery_id)
 
-        result: Delivery | None = await self._write(insert)
-        return result
+        return await self._write(insert)
 
     async def has_delivery(self, schedule_id: int, local_date: date) -> bool:
         """Whether the day was claimed (or skipped) already: a cheap read before a claim."""
-        values = {"schedule": schedule_id, "date": local_date.isoformat()}
-        return bool((await self._read(HAS_DELIVERY, values)).rows)
+        return bool(await self._rows(HAS_DELIVERY, schedule=schedule_id, date=str(local_date)))
 
     async def skip(
         self, schedule: Schedule, *, local_date: date, due_at: datetime, note: str, now: datetime
     ) -> bool:
         """Record a day that will not be posted (it has no lease); False if that day
         already has a delivery."""
-        values = {
-            "schedule_id": schedule.schedule_id,
-            "local_date": local_date.isoformat(),
-            "due_at": due_at,
-            "claimed_at": now,
-            "claimed_by": "",
-            "lease_until": None,
-            "status": DeliveryStatus.SKIPPED.value,
-            "note": note,
-        }
-
-        async def insert(tx: Tx) -> bool:
-            return bool((await tx.execute(CLAIM, values)).rows)
-
-        result: bool = await self._write(insert)
-        return result
+        values = _delivery_row(schedule, local_date, due_at, now, "", None, note)
+        return await self._change(CLAIM, **values) == 1
 
     async def stalled(self, now: datetime) -> list[Delivery]:
         """Claimed deliveries whose holder stopped renewing its lease (it crashed, most likely)."""
-        rows = (await self._read(STALLED, {"now": now})).rows
-        found = [await _delivery(self._read, row["delivery_id"]) for row in rows]
-        return [delivery for delivery in found if delivery is not None]
+        return await self._deliveries(await self._rows(STALLED, now=now))
 
     async def take_over(
         self, delivery_id: int, *, process: str, now: datetime, lease_until: datetime
@@ -364,18 +321,14 @@ class Quizzes:
                 return None
             return await _delivery(tx.execute, delivery_id)
 
-        result: Delivery | None = await self._write(update)
-        return result
+        return await self._write(update)
 
     async def renew(self, delivery_id: int, *, process: str, lease_until: datetime) -> bool:
         """Extend the lease before each post; False if this process no longer holds the claim."""
-        values = {"delivery": delivery_id, "process": process, "lease": lease_until}
-
-        async def update(tx: Tx) -> bool:
-            return (await tx.execute(RENEW, values)).rowcount == 1
-
-        result: bool = await self._write(update)
-        return result
+        changed = await self._change(
+            RENEW, delivery=delivery_id, process=process, lease=lease_until
+        )
+        return changed == 1
 
     async def back_off(self, delivery_id: int, *, process: str, retry_at: datetime) -> int:
         """A send failed for a reason that may pass: count it and hold the claim until
@@ -383,93 +336,93 @@ class Quizzes:
         values = {"delivery": delivery_id, "process": process, "lease": retry_at}
 
         async def update(tx: Tx) -> int:
-            failures = (await tx.execute(BACK_OFF, values)).scalar()
-            if failures is None:
+            if (failures := (await tx.execute(BACK_OFF, values)).scalar()) is None:
                 row = (await tx.execute(GET_DELIVERY, {"delivery": delivery_id})).one()
                 failures = row["failures"] if row is not None else 0
             return int(failures)
 
-        result: int = await self._write(update)
-        return result
+        return await self._write(update)
 
     async def finish(
         self, delivery_id: int, status: DeliveryStatus, *, now: datetime, note: str | None = None
     ) -> None:
-        values = {
-            "delivery": delivery_id,
-            "status": status.value,
-            "posted_at": now if status is DeliveryStatus.POSTED else None,
-            "note": note,
-        }
-
-        async def update(tx: Tx) -> None:
-            await tx.execute(FINISH, values)
-
-        await self._write(update)
+        posted_at = now if status is DeliveryStatus.POSTED else None
+        values = {"status": status.value, "posted_at": posted_at, "note": note}
+        await self._change(FINISH, delivery=delivery_id, **values)
 
     async def set_post_message(self, post_id: int, message_id: int) -> None:
-        async def update(tx: Tx) -> None:
-            await tx.execute(SET_MESSAGE, {"post": post_id, "message": message_id})
-
-        await self._write(update)
+        await self._change(SET_MESSAGE, post=post_id, message=message_id)
 
     # Closing
 
     async def posted(self) -> list[tuple[Delivery, Schedule]]:
         """Deliveries posted and not yet closed, with their schedules (removed ones too)."""
         found = []
-        for row in (await self._read(POSTED, {})).rows:
-            delivery = await _delivery(self._read, row["delivery_id"])
-            if delivery is None:
-                continue
-            schedule = (await self._read(ANY_SCHEDULE, {"schedule": delivery.schedule_id})).one()
+        for delivery in await self._deliveries(await self._rows(POSTED)):
+            schedule = await self._row(ANY_SCHEDULE, schedule=delivery.schedule_id)
             if schedule is not None:
                 found.append((delivery, schedule_from_row(schedule)))
         return found
 
     async def close(self, delivery_id: int, *, now: datetime) -> bool:
         """Claim the closing: True for the one process that closes the delivery."""
-
-        async def update(tx: Tx) -> bool:
-            return (await tx.execute(CLOSE, {"delivery": delivery_id, "now": now})).rowcount == 1
-
-        result: bool = await self._write(update)
-        return result
+        return await self._change(CLOSE, delivery=delivery_id, now=now) == 1
 
     async def is_closed(self, post_id: int) -> bool:
         """Whether the post belongs to a daily quiz that has closed (answers no longer count)."""
-        return bool((await self._read(IS_CLOSED, {"post": post_id})).rows)
+        return bool(await self._rows(IS_CLOSED, post=post_id))
 
     async def set_summary_message(self, delivery_id: int, message_id: int) -> None:
-        async def update(tx: Tx) -> None:
-            await tx.execute(SET_SUMMARY, {"delivery": delivery_id, "message": message_id})
-
-        await self._write(update)
+        await self._change(SET_SUMMARY, delivery=delivery_id, message=message_id)
 
     async def delivery(self, delivery_id: int) -> Delivery | None:
         return await _delivery(self._read, delivery_id)
 
     async def deliveries(self, schedule_id: int) -> list[Delivery]:
-        rows = (await self._read(OF_SCHEDULE, {"schedule": schedule_id})).rows
+        return await self._deliveries(await self._rows(OF_SCHEDULE, schedule=schedule_id))
+
+    async def _deliveries(self, rows: list[Row]) -> list[Delivery]:
         found = [await _delivery(self._read, row["delivery_id"]) for row in rows]
         return [delivery for delivery in found if delivery is not None]
 
     # A closed delivery's results, as its summary reads them
 
-    async def scorers(self, delivery_id: int) -> list[dict[str, Any]]:
+    async def scorers(self, delivery_id: int) -> list[Row]:
         """Everyone who answered the delivery: member_id, display_name, points, solves; best
         first (ties: who answered first). One query, names from member_names."""
-        return (await self._read(SCORERS, {"delivery": delivery_id})).rows
+        return await self._rows(SCORERS, delivery=delivery_id)
 
     async def question_counts(self, post_id: int) -> tuple[int, int]:
         """(members who answered, members who solved) for one post."""
-        row = (await self._read(POST_COUNTERS, {"post": post_id})).rows[0]
-        return int(row["answered"]), int(row["solved"])
+        row = await self._row(POST_COUNTERS, post=post_id)
+        return (int(row["answered"]), int(row["solved"])) if row is not None else (0, 0)
 
     async def first_picks(self, post_id: int) -> list[tuple[int, str, int, float]]:
         """(blank, option, picks, share) over each member's first answer on the post."""
-        answers = [r["answer"] for r in (await self._read(FIRST_ANSWERS, {"post": post_id})).rows]
-        return picks(answers)
+        return picks([row["answer"] for row in await self._rows(FIRST_ANSWERS, post=post_id)])
+
+
+def _delivery_row(
+    schedule: Schedule,
+    local_date: date,
+    due_at: datetime,
+    now: datetime,
+    process: str,
+    lease_until: datetime | None,
+    note: str | None,
+) -> dict[str, Any]:
+    """A claimed day (with a lease), or a skipped one (without, and with a note)."""
+    status = DeliveryStatus.CLAIMED if lease_until is not None else DeliveryStatus.SKIPPED
+    return {
+        "schedule_id": schedule.schedule_id,
+        "local_date": local_date.isoformat(),
+        "due_at": due_at,
+        "claimed_at": now,
+        "claimed_by": process,
+        "lease_until": lease_until,
+        "status": status.value,
+        "note": note,
+    }
 
 
 async def _delivery(read: Any, delivery_id: int) -> Delivery | None:

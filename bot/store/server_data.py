@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from bot.store.names import Read, Write
+from bot.store.part import Part
 from bot.store.protocol import Post, ServerData
 from bot.store.rows import post_from_row
-from bot.store.run import Tx, insert_values, upsert
+from bot.store.run import Statement, Tx, insert_values, upsert
 from bot.store.servers import (
     DEFAULT_FORGET_AFTER_DAYS,
     Audit,
@@ -177,52 +177,33 @@ def _delete_server() -> tuple[sa.Delete, ...]:
 DELETE_SERVER = _delete_server()
 
 
-class Servers:
-    def __init__(self, write: Write, read: Read) -> None:
-        self._write = write
-        self._read = read
-
+class Servers(Part):
     async def settings(self, guild_id: int) -> ServerSettings:
-        row = (await self._read(GET_SETTINGS, {"guild": guild_id})).one()
-        channels = (await self._read(PRACTICE_CHANNELS, {"guild": guild_id})).rows
+        row = await self._row(GET_SETTINGS, guild=guild_id)
+        channels = await self._rows(PRACTICE_CHANNELS, guild=guild_id)
         practice_ids = frozenset(int(channel["channel_id"]) for channel in channels)
         if row is None:
             return ServerSettings(guild_id, practice_channel_ids=practice_ids)
-        return ServerSettings(
-            guild_id=guild_id,
-            time_zone=row["time_zone"],
-            moderator_role_id=row["moderator_role_id"],
-            practice_channel_ids=practice_ids,
-            log_channel_id=row["log_channel_id"],
-            quiz_role_id=row["quiz_role_id"],
-            forget_after_days=row["forget_after_days"],
-        )
+        kept = {name: row[name] for name in _SETTINGS if name != "updated_at"}
+        return ServerSettings(guild_id=guild_id, practice_channel_ids=practice_ids, **kept)
 
     async def save_settings(self, settings: ServerSettings, audit: Audit) -> ServerSettings:
-        values = {
-            "guild_id": settings.guild_id,
-            "time_zone": settings.time_zone,
-            "moderator_role_id": settings.moderator_role_id,
-            "log_channel_id": settings.log_channel_id,
-            "quiz_role_id": settings.quiz_role_id,
-            "forget_after_days": settings.forget_after_days,
-            "updated_at": audit.acted_at,
-        }
+        values = {name: getattr(settings, name) for name in _SETTINGS if name != "updated_at"}
+        values |= {"guild_id": settings.guild_id, "updated_at": audit.acted_at}
 
         async def save(tx: Tx) -> None:
             await tx.execute(SAVE_SETTINGS, values)
             await tx.execute(CLEAR_PRACTICE, {"guild": settings.guild_id})
             for channel_id in sorted(settings.practice_channel_ids):
-                await tx.execute(
-                    ADD_PRACTICE, {"guild_id": settings.guild_id, "channel_id": channel_id}
-                )
+                channel = {"guild_id": settings.guild_id, "channel_id": channel_id}
+                await tx.execute(ADD_PRACTICE, channel)
             await _record(tx, audit)
 
         await self._write(save)
         return settings
 
     async def post_by_message(self, message_id: int) -> Post | None:
-        row = (await self._read(POST_BY_MESSAGE, {"message": message_id})).one()
+        row = await self._row(POST_BY_MESSAGE, message=message_id)
         return post_from_row(row) if row is not None else None
 
     async def reset_attempts(self, *, post_id: int, member_id: int, audit: Audit) -> int:
@@ -234,38 +215,27 @@ class Servers:
             await _record(tx, audit)
             return deleted
 
-        result: int = await self._write(reset)
-        return result
+        return await self._write(reset)
 
     async def close_post(self, post_id: int, audit: Audit) -> bool:
         values = {"post_id": post_id, "closed_by": audit.moderator_id, "closed_at": audit.acted_at}
-
-        async def close(tx: Tx) -> bool:
-            closed_now = (await tx.execute(CLOSE_POST, values)).rowcount == 1
-            if closed_now:
-                await _record(tx, audit)
-            return closed_now
-
-        result: bool = await self._write(close)
-        return result
+        return await self._audited(audit, CLOSE_POST, values)
 
     async def closed_at(self, post_id: int) -> datetime | None:
-        found = await self._read(CLOSED_AT, {"post": post_id})
-        return found.scalar() if found.rows else None
+        row = await self._row(CLOSED_AT, post=post_id)
+        return row["closed_at"] if row is not None else None
 
     async def set_exercise_disabled(
         self, *, guild_id: int, exercise_id: str, disabled: bool, audit: Audit
     ) -> bool:
-        if disabled:
-            statement: Any = DISABLE
-            values: dict[str, Any] = {
-                "guild_id": guild_id,
-                "exercise_id": exercise_id,
-                "disabled_by": audit.moderator_id,
-                "disabled_at": audit.acted_at,
-            }
-        else:
-            statement, values = ENABLE, {"guild": guild_id, "exercise": exercise_id}
+        if not disabled:
+            return await self._audited(audit, ENABLE, {"guild": guild_id, "exercise": exercise_id})
+        values = {"guild_id": guild_id, "exercise_id": exercise_id}
+        values |= {"disabled_by": audit.moderator_id, "disabled_at": audit.acted_at}
+        return await self._audited(audit, DISABLE, values)
+
+    async def _audited(self, audit: Audit, statement: Statement, values: dict[str, Any]) -> bool:
+        """One change, recorded in the audit log in the same transaction if it changed a row."""
 
         async def change(tx: Tx) -> bool:
             changed = (await tx.execute(statement, values)).rowcount == 1
@@ -273,11 +243,10 @@ class Servers:
                 await _record(tx, audit)
             return changed
 
-        result: bool = await self._write(change)
-        return result
+        return await self._write(change)
 
     async def disabled_exercises(self, guild_id: int) -> frozenset[str]:
-        rows = (await self._read(DISABLED, {"guild": guild_id})).rows
+        rows = await self._rows(DISABLED, guild=guild_id)
         return frozenset(str(row["exercise_id"]) for row in rows)
 
     async def add_report(
@@ -286,27 +255,20 @@ class Servers:
         reason = reason.strip()[:500]
         if not reason:
             raise ValueError("a report needs a reason")
-        values = {
-            "guild_id": post.guild_id,
-            "post_id": post.post_id,
-            "exercise_id": post.exercise_id,
-            "content_hash": post.content_hash,
-            "member_id": member_id,
-            "reason": reason,
-            "reported_at": reported_at,
-        }
+        shown = {"exercise_id": post.exercise_id, "content_hash": post.content_hash}
+        values = {"guild_id": post.guild_id, "post_id": post.post_id, **shown}
+        values |= {"member_id": member_id, "reason": reason, "reported_at": reported_at}
         version = {"guild": post.guild_id, "exercise": post.exercise_id, "hash": post.content_hash}
 
         async def add(tx: Tx) -> int:
             await tx.execute(ADD_REPORT, values)
             return int((await tx.execute(REPORT_COUNT, version)).scalar())
 
-        result: int = await self._write(add)
-        return result
+        return await self._write(add)
 
     async def reports(self, guild_id: int) -> list[ReportSummary]:
         grouped: dict[tuple[str, str], list[str]] = {}
-        for row in (await self._read(REPORTS, {"guild": guild_id})).rows:
+        for row in await self._rows(REPORTS, guild=guild_id):
             grouped.setdefault((row["exercise_id"], row["content_hash"]), []).append(row["reason"])
         summaries = [
             ReportSummary(exercise_id, content_hash, len(reasons), tuple(reasons))
@@ -315,7 +277,7 @@ class Servers:
         return sorted(summaries, key=lambda summary: -summary.count)  # stable: newest first
 
     async def audit_log(self, guild_id: int, *, limit: int = 20) -> list[Audit]:
-        rows = (await self._read(AUDIT_LOG, {"guild": guild_id, "limit": limit})).rows
+        rows = await self._rows(AUDIT_LOG, guild=guild_id, limit=limit)
         return [
             Audit(r["guild_id"], r["moderator_id"], r["action"], r["detail"], r["acted_at"])
             for r in rows
@@ -333,25 +295,16 @@ class Servers:
             attempts, hints, reports = counts
             return Forgotten(attempts=attempts, hints=hints, test_runs=runs, reports=reports)
 
-        result: Forgotten = await self._write(forget)
-        return result
+        return await self._write(forget)
 
     async def servers_kept(self) -> frozenset[int]:
-        rows = (await self._read(SERVERS_KEPT, {})).rows
-        return frozenset(int(row["guild_id"]) for row in rows)
+        return frozenset(int(row["guild_id"]) for row in await self._rows(SERVERS_KEPT))
 
     async def server_left(self, guild_id: int, now: datetime) -> None:
-        async def left(tx: Tx) -> None:
-            await tx.execute(SERVER_LEFT, {"guild": guild_id, "at": now})
-
-        await self._write(left)
+        await self._change(SERVER_LEFT, guild=guild_id, at=now)
 
     async def server_returned(self, guild_id: int) -> bool:
-        async def returned(tx: Tx) -> bool:
-            return (await tx.execute(SERVER_RETURNED, {"guild": guild_id})).rowcount == 1
-
-        result: bool = await self._write(returned)
-        return result
+        return await self._change(SERVER_RETURNED, guild=guild_id) == 1
 
     async def delete_departed_servers(self, now: datetime) -> list[int]:
         if now.tzinfo is None:
@@ -368,8 +321,7 @@ class Servers:
                     await tx.execute(statement, {"guild": guild_id})
             return due
 
-        result: list[int] = await self._write(delete)
-        return result
+        return await self._write(delete)
 
 
 async def _record(tx: Tx, audit: Audit) -> None:
