@@ -20,12 +20,10 @@ from bot.store import attempt_rules as rules
 from bot.store.errors import UnknownPost
 from bot.store.protocol import Attempt, AttemptResult
 from bot.store.run import Tx, upsert
-from bot.store.tables import Id, Time, attempts, forgotten_members, hints, posts
+from bot.store.tables import MEMBER, POST, Id, Time, attempts, forgotten_members, hints, posts
 
 RACES_BEFORE_GIVING_UP = 100  # each lost race means another answer was stored
 
-POST = sa.bindparam("post", type_=Id)
-MEMBER = sa.bindparam("member", type_=Id)
 _p = posts.alias("p")
 
 

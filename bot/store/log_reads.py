@@ -24,13 +24,10 @@ from bot.store.protocol import (
     PostProgress,
 )
 from bot.store.run import Result, Statement
-from bot.store.tables import Id, Time, attempts, member_names, posts
+from bot.store.tables import GUILD, MEMBER, POST, Time, attempts, member_names, posts
 from exercises import progress
 from exercises.progress import Period, Streak
 
-POST = sa.bindparam("post", type_=Id)
-MEMBER = sa.bindparam("member", type_=Id)
-GUILD = sa.bindparam("guild", type_=Id)
 a, p = attempts, posts
 
 ANSWERS_GIVEN = (

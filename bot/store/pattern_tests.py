@@ -36,7 +36,7 @@ START = insert_values(runs, "guild_id", "member_id", "pack", "started_at").retur
 ADD_QUESTION = insert_values(
     questions, "run_id", "position", "exercise_id", "content_hash", "difficulty"
 )
-CURRENT = (
+UNFINISHED_RUN = (
     sa.select(runs.c.run_id)
     .where(
         runs.c.guild_id == sa.bindparam("guild", type_=Id),
@@ -113,7 +113,7 @@ class TestRuns(Part):
 
     async def current(self, *, guild_id: int, member_id: int) -> PatternTestRun | None:
         """The member's unfinished run here, if any."""
-        row = await self._row(CURRENT, guild=guild_id, member=member_id)
+        row = await self._row(UNFINISHED_RUN, guild=guild_id, member=member_id)
         return await _run(self._read, row["run_id"]) if row is not None else None
 
     async def run(self, run_id: int) -> PatternTestRun | None:

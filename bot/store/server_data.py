@@ -23,7 +23,17 @@ from bot.store.servers import (
     ReportSummary,
     ServerSettings,
 )
-from bot.store.tables import Id, metadata, posts, reports, test_run_questions, test_runs
+from bot.store.tables import (
+    GUILD,
+    MEMBER,
+    POST,
+    Id,
+    metadata,
+    posts,
+    reports,
+    test_run_questions,
+    test_runs,
+)
 from bot.store.tables import closed_posts as closed
 from bot.store.tables import departed_guilds as departed
 from bot.store.tables import disabled_exercises as disabled
@@ -33,9 +43,6 @@ from bot.store.tables import member_names as names
 from bot.store.tables import moderator_actions as actions
 from bot.store.tables import practice_channels as practice
 
-GUILD = sa.bindparam("guild", type_=Id)
-MEMBER = sa.bindparam("member", type_=Id)
-POST = sa.bindparam("post", type_=Id)
 t = metadata.tables
 
 GET_SETTINGS = sa.select(settings).where(settings.c.guild_id == GUILD)

@@ -30,6 +30,7 @@ from bot.store.rows import post_from_row
 from bot.store.run import Tx, insert_values, upsert
 from bot.store.server_data import Servers
 from bot.store.tables import (
+    POST,
     Id,
     closed_posts,
     command_syncs,
@@ -44,7 +45,6 @@ from exercises.progress import PostContext, require_aware
 
 T = TypeVar("T")
 _GLOBAL = 0  # the scope of the global slash commands in command_syncs
-POST = sa.bindparam("post", type_=Id)
 WriteTimer = Callable[[float], None]
 """Told how long each write took, in seconds (the bot's metrics)."""
 

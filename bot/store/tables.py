@@ -74,6 +74,12 @@ Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 and only INTEGER PRIMARY KEY is the rowid)."""
 
 
+POST = sa.bindparam("post", type_=Id)
+MEMBER = sa.bindparam("member", type_=Id)
+GUILD = sa.bindparam("guild", type_=Id)
+"""The parameters most statements share: a post, a member, a server."""
+
+
 def _key(name: str) -> sa.Column[int]:
     return sa.Column(name, Id, sa.Identity(), primary_key=True)
 
