@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from bot.store import (
     DatabaseFromNewerVersion,
@@ -370,3 +371,16 @@ def test_a_full_disk_fails_writes_with_one_line_a_minute_and_health_says_so(tmp_
     assert len(seen["log"]) == 1
     assert seen["log"][0].startswith("writes are failing: 1 since the last one stored")
     assert "Traceback" not in done.stderr
+
+
+async def test_every_commit_is_on_the_disk_before_its_callers_hear_of_it(tmp_path):
+    """synchronous = FULL on the writer's connection: a power loss cannot take back an
+    answer a member was told was recorded (WAL with NORMAL could)."""
+    seen: list[int] = []
+
+    async def note(tx) -> None:
+        seen.append((await tx.execute(sa.text("PRAGMA synchronous"))).scalar())
+
+    async with await TutorStore.open(tmp_path / "tutor.sqlite3", before_commit=note) as store:
+        await store.record_commands_synced(guild_id=None, tree_hash="a", synced_at=NOON)
+    assert seen == [2]  # FULL
