@@ -23,7 +23,14 @@ from bot.store import upgrade
 from bot.store.errors import DatabaseNotWritable, StoreClosed
 from bot.store.location import Location, PostgresUrl
 from bot.store.run import PostgresTx, Result, Statement, prepared
-from bot.store.writer import BeforeCommit, WriteJob, Writer, postgres_writer, sqlite_writer
+from bot.store.writer import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    BeforeCommit,
+    WriteJob,
+    Writer,
+    postgres_writer,
+    sqlite_writer,
+)
 
 T = TypeVar("T")
 POOL_SIZE = 10
@@ -96,6 +103,7 @@ async def open_database(
         writer = await sqlite_writer(location, before_commit=before_commit)
         try:
             reads = await aiosqlite.connect(location, isolation_level=None)
+            await reads.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             await reads.execute("PRAGMA query_only = ON")
         except sqlite3.Error as error:
             await writer.stop()
