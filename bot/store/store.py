@@ -221,7 +221,7 @@ class TutorStore(LogReads):
         return post_from_row(row) if row is not None else None
 
     async def post_for_click(self, post_id: int) -> ClickedPost | None:
-        row = (await self._read(POST_FOR_CLICK, {"post": post_id})).one()
+        row = (await self.database.lookup(POST_FOR_CLICK, {"post": post_id})).one()
         if row is None:
             return None
         return ClickedPost(post_from_row(row), row["closed_at"], bool(row["quiz_closed"]))
