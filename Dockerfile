@@ -1,5 +1,5 @@
 # One image, two services: the bot (the default command) and the tutor service
-# (`discord-tutor-service`). compose.yaml runs both; README "Deploy with Docker".
+# (`discord-tutor-service`). compose.yaml runs both; docs/deploy.md, "With Docker".
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -19,6 +19,7 @@ COPY bot bot
 COPY config config
 COPY exercises exercises
 COPY tutor tutor
+COPY wire wire
 RUN pip install --no-cache-dir --no-deps .
 
 # Not root; the database on a volume that this user owns.

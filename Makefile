@@ -1,4 +1,5 @@
-# The commands of the README: `make run`, `make sync [GUILD=server id]` and `make test`.
+# The commands of the README: `make run`, `make sync [GUILD=server id]` and `make test`;
+# `make runtime` for a production host (docs/deploy.md).
 # Each creates .venv when it is missing and installs the hashed pins of requirements/dev.lock,
 # then the project itself with --no-deps (pip refuses `-e .` while it checks hashes).
 # `make lock` regenerates both locks from pyproject.toml with uv; the Docker image installs
@@ -11,7 +12,7 @@ STAMP := $(VENV)/.installed-stamp
 LOCK := uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock" --quiet
 
-.PHONY: run sync test lint typecheck pytest check-packs clean lock docker-test bench
+.PHONY: runtime run sync verify test lint typecheck pytest check-packs clean lock docker-test bench
 
 $(STAMP): pyproject.toml requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -27,9 +28,26 @@ lock: $(STAMP)
 	$(PY) -m $(LOCK) $(LOCK_ARGS) -o requirements/runtime.lock
 	$(PY) -m $(LOCK) $(LOCK_ARGS) --extra dev -c requirements/runtime.lock -o requirements/dev.lock
 
+# A production host without Docker (docs/deploy.md): the runtime lock only, no test or lint
+# tools, as the Dockerfile installs it; the project reinstalled each time, for upgrades.
+RUNTIME_VENV ?= .venv-runtime
+runtime:
+	test -x $(RUNTIME_VENV)/bin/python || $(PYTHON) -m venv $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/runtime.lock
+	$(RUNTIME_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall .
+
 run: $(STAMP)
 	$(PY) -m exercises check
-	$(PY) -m bot.launch
+	$(PY) -m launcher
+
+# Check exercise packs as the bot loads them: every problem, naming the file and the field.
+check-packs: $(STAMP)
+	$(PY) -m exercises check $(PACK)
+
+# Run every exercise's example with each option and check the declared outcomes (authors:
+# exercises/README.md). PACK=path checks those packs instead of EXERCISES_PATH or the shipped.
+verify: $(STAMP)
+	$(PY) -m tutor verify $(PACK)
 
 # Register the slash commands now: on one server with GUILD=<server id> (instant), else globally.
 sync: $(STAMP)
@@ -66,14 +84,14 @@ clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
 
 # The sandbox: the real bot against a loopback Discord, shown on a page on 127.0.0.1, no Discord
-# account needed (bot/local_sandbox.py). `make run` starts it too when DISCORD_TOKEN is not set.
+# account needed (launcher/local_sandbox.py). `make run` starts it too when DISCORD_TOKEN is not set.
 .PHONY: sandbox preview
 
 sandbox: $(STAMP)
 	$(PY) -m exercises check
-	$(PY) -m bot.local_sandbox
+	$(PY) -m launcher.local_sandbox
 
 preview: $(STAMP)
 	@test -n "$(PACK)" || { echo "usage: make preview PACK=path/to/packs (or one pack)" >&2; exit 2; }
 	$(PY) -m exercises check $(PACK)
-	$(PY) -m bot.local_sandbox --packs $(PACK)
+	$(PY) -m launcher.local_sandbox --packs $(PACK)

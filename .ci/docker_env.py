@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests import compose  # noqa: E402
 from tests.dockerfile import (  # noqa: E402
-    compose_health_urls,
     context_files,
     copies,
     env,
@@ -122,7 +122,7 @@ def stop(name: str, process: subprocess.Popen[bytes]) -> None:
 
 def run_services(work: Path, environment: dict[str, str]) -> None:
     tutor_port, health_port = free_port(), free_port()
-    tutor_url = compose_health_urls()["tutor"].replace(":8765/", f":{tutor_port}/")
+    tutor_url = compose.health_urls(compose.parse())["tutor"].replace(":8765/", f":{tutor_port}/")
     bot_url = environment["HEALTH_URL"].replace(
         f":{environment['HEALTH_PORT']}/", f":{health_port}/"
     )
@@ -183,7 +183,7 @@ def wait_healthy(container: str) -> None:
 def run_image(image: str) -> None:
     """make docker-test: the built image's two services, each until Docker calls it healthy."""
     tutor_port, health_port = free_port(), free_port()
-    tutor_url = compose_health_urls()["tutor"].replace(":8765/", f":{tutor_port}/")
+    tutor_url = compose.health_urls(compose.parse())["tutor"].replace(":8765/", f":{tutor_port}/")
     loopback = subprocess.Popen(
         [ROOT / ".venv" / "bin" / "python", "-m", "bot.sandbox"], stdout=subprocess.PIPE
     )

@@ -29,7 +29,8 @@ from bot.command_sync import sync_if_changed
 from bot.discord_target import point_discord_at
 from bot.gateway_start import GatewayUnreachable
 from bot.health import Health, serving_health
-from bot.run_it import ExampleRunner
+from bot.practice.run_it import ExampleRunner
+from bot.practice.tutor_client import TutorClient, TutorServiceError
 from bot.settings import Settings, SettingsError
 from bot.store import DatabaseUnusable, StoreError
 from bot.store.backup import backup
@@ -37,11 +38,13 @@ from bot.store.copy_to_postgres import copy_to_postgres
 from bot.store.location import BadDatabaseUrl, PostgresUrl, parse_location
 from bot.store.opening import open_store
 from bot.store.store import TutorStore
-from bot.tutor_client import TutorClient, TutorServiceError
 from config import read_environment, redact_url
 from exercises import ContentError, load_catalog
 
 log = logging.getLogger("bot")
+RUN_WAIT_MARGIN = 2.0
+"""Seconds the bot waits for a run beyond the service's run timeout: the service waits that
+much past the timeout for its worker's verdict (tutor/pool.py's GRACE)."""
 
 
 def read_settings(environ: Mapping[str, str] | None = None, *, need_token: bool = True) -> Settings:
@@ -88,7 +91,7 @@ async def run(settings: Settings, *, preview: bool = False) -> None:
         async with bot, serving_health_if_asked(bot, store, settings):
             exercises, packs = len(catalog.exercises), len(catalog.packs)
             log.info("starting with %d exercises in %d packs", exercises, packs)
-            heap.settle()
+            heap.freeze_startup()
             await bot.start(settings.discord_token.reveal())
         await asyncio.gather(*stopping)
     finally:  # the writer commits every queued write before the file is closed
@@ -124,6 +127,16 @@ async def warn_if_tutor_missing(tutor: TutorClient) -> None:
         )
     else:
         log.info("tutor service at %s: %d exercises", url, health.exercises)
+        if tutor.timeout < health.run_timeout + RUN_WAIT_MARGIN:
+            log.warning(
+                "TUTOR_TIMEOUT_SECONDS=%g is shorter than the tutor service's "
+                "TUTOR_RUN_TIMEOUT=%g plus %g s: a slow run will read as unavailable; "
+                "raise TUTOR_TIMEOUT_SECONDS to at least %g",
+                tutor.timeout,
+                health.run_timeout,
+                RUN_WAIT_MARGIN,
+                health.run_timeout + RUN_WAIT_MARGIN,
+            )
 
 
 async def sync(settings: Settings, guild_id: int | None, *, preview: bool = False) -> None:

@@ -8,9 +8,8 @@ Mentions are off for every message.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
-from collections.abc import Awaitable, Coroutine, Sequence
+from collections.abc import Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -18,51 +17,39 @@ import discord
 import yarl
 from discord import app_commands
 
-from bot import (
-    command_sync,
-    commands,
-    components,
-    custom_ids,
-    logs,
-    member_commands,
-    metrics,
-    mod_commands,
-    preview_command,
-)
+from bot import command_sync, logs, metrics
+from bot.clicks import Clicks
 from bot.clock import Clock
-from bot.counters import CounterRefresher
-from bot.custom_ids import (
-    AnswerChoice,
-    ButtonId,
-    ForgetMe,
-    Hint,
-    OpenPanel,
-    PanelChoice,
-    PatternTestChoice,
-    Report,
-    RunIt,
-    Submit,
-)
 from bot.display_names import DisplayNames
 from bot.errors import STALE_BUTTON, Refused
 from bot.gateway_start import wait_for_gateway
-from bot.in_flight import InFlight
-from bot.interaction_age import InteractionAges
-from bot.member_data import MemberData
-from bot.moderation import Moderation
-from bot.pattern_test import PatternTests
-from bot.practice import Clicked, Practice
-from bot.quiz import commands as quiz_commands
+from bot.interactions import components, custom_ids
+from bot.interactions.custom_ids import (
+    ButtonId,
+)
+from bot.interactions.in_flight import InFlight
+from bot.interactions.interaction_age import InteractionAges
+from bot.interactions.replies import Replies
+from bot.interactions.undelivered import LOST_OUTCOMES, Undelivered
+from bot.members.commands import MemberCommands
+from bot.members.data import MemberData
+from bot.members.reports import Reports
+from bot.moderation.actions import Moderation
+from bot.moderation.commands import TutorCommands
+from bot.moderation.retention import Retention
+from bot.practice import commands
+from bot.practice.commands import PatternTestCommands, PracticeCommands
+from bot.practice.counters import CounterRefresher
+from bot.practice.flow import Practice
+from bot.practice.pattern_test import PatternTests
+from bot.practice.preview_command import PreviewCommand
+from bot.practice.run_it import ExampleRunner
+from bot.quiz.commands import QuizCommands
 from bot.quiz.discord_poster import DiscordPoster
 from bot.quiz.manage import QuizManager
 from bot.quiz.scheduler import DEFAULT_GRACE, QuizScheduler
 from bot.render import Rendered
-from bot.replies import reply, report
-from bot.reports import Reports
-from bot.retention import Retention
-from bot.run_it import ExampleRunner
 from bot.store import Store
-from bot.undelivered import Undelivered
 from exercises import Catalog
 
 log = logging.getLogger(__name__)
@@ -105,6 +92,7 @@ class TutorBot(discord.AutoShardedClient):
         )
         self.interaction_ages = InteractionAges(clock)
         self.undelivered = Undelivered(clock)  # answers Discord would not take, summed up
+        self.replies = Replies(self.interaction_ages, self.undelivered)
         self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)
         self.practice = Practice(
             store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
@@ -112,49 +100,60 @@ class TutorBot(discord.AutoShardedClient):
         self.moderation = Moderation(
             store=store, catalog=catalog, clock=clock, counters=self.counters
         )
-        self.reports = Reports(store=store, clock=clock)
-        self.member_data = MemberData(store=store, clock=clock)
         self.retention = Retention(store=store, clock=clock)
         self._background: set[asyncio.Task[Any]] = set()  # cancelled and awaited at close
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
-        self.quiz_scheduler = QuizScheduler(
+        self.quiz_scheduler = self._quiz_scheduler(store, catalog, clock, quiz_grace)
+        self._run_quizzes = run_quizzes
+        self._names = DisplayNames(store.guilds, clock)
+        self.pattern_tests = PatternTests(runs=store.pattern_tests, catalog=catalog, clock=clock)
+        self.members = MemberCommands(
+            Reports(store=store, clock=clock), MemberData(store=store, clock=clock), self.replies
+        )
+        self.clicks = Clicks(self.practice, self.pattern_tests, self.members, self.replies)
+        self._add_commands(store, practice_cooldown_seconds, preview=preview)
+        self.sync_commands_at_start = sync_commands_at_start
+        self.shutdown_grace_seconds = shutdown_grace_seconds
+        self.in_flight = InFlight()  # received, not yet answered: a stop answers them first
+        self._closing: asyncio.Task[None] | None = None
+        self._reaching_gateway: asyncio.Future[None] | None = None  # at start (launch_shard)
+        self._connecting: asyncio.Future[None] | None = None  # discord.py's loop (connect)
+        self.connected = False  # to the gateway, as /health reports it
+
+    def _quiz_scheduler(
+        self, store: Store, catalog: Catalog, clock: Clock, grace: timedelta
+    ) -> QuizScheduler:
+        return QuizScheduler(
             quizzes=store.quizzes,
             servers=store.servers,
             catalog=catalog,
             clock=clock,
             poster=DiscordPoster(self, store.servers),
             render_post=self._rendered_post,
-            grace=quiz_grace,
+            grace=grace,
             serves=self.runs_shard_of,
         )
-        self._run_quizzes = run_quizzes
-        self._names = DisplayNames(store.guilds, clock)
-        self.pattern_tests = PatternTests(runs=store.pattern_tests, catalog=catalog, clock=clock)
-        commands.install(
-            self.tree,
-            self.practice,
-            self.pattern_tests,
-            cooldown_seconds=practice_cooldown_seconds,
-        )
-        mod_commands.install(self.tree, self.moderation)
-        member_commands.install(self.tree)
+
+    def _add_commands(self, store: Store, cooldown_seconds: float, *, preview: bool) -> None:
+        """Every slash command, each group or Cog in the folder of its feature."""
+        replies, catalog = self.replies, self.practice.catalog
+        practicing = PracticeCommands(self.practice, replies, cooldown_seconds=cooldown_seconds)
+        for command in practicing.commands():
+            self.tree.add_command(command)
+        self.tree.add_command(PatternTestCommands(self.pattern_tests, catalog, replies))
+        self.tree.add_command(TutorCommands(self.moderation, self, replies))
+        self.tree.add_command(self.members.forget_me)
         quizzes = QuizManager(
             quizzes=store.quizzes,
             servers=store.servers,
             catalog=catalog,
-            clock=clock,
+            clock=self.practice.clock,
             scheduler=self.quiz_scheduler,
         )
-        quiz_commands.install(self.tree, quizzes)
+        self.tree.add_command(QuizCommands(quizzes, replies))
         if preview:  # the sandbox's /preview, for content authors
-            preview_command.install(self.tree, self.practice)
-        self.sync_commands_at_start = sync_commands_at_start
-        self.shutdown_grace_seconds = shutdown_grace_seconds
-        self.in_flight = InFlight()  # received, not yet answered: a stop answers them first
-        self._closing: asyncio.Task[None] | None = None
-        self._reaching_gateway: asyncio.Future[None] | None = None  # at start (launch_shard)
-        self.connected = False  # to the gateway, as /health reports it
+            self.tree.add_command(PreviewCommand(self.practice).preview_command)
 
     def runs_shard_of(self, guild_id: int) -> bool:
         """Whether this process runs the shard that Discord sends a server's events to
@@ -193,6 +192,17 @@ class TutorBot(discord.AutoShardedClient):
                     raise
                 return  # stopped while waiting for the gateway: nothing to connect
         await super().launch_shard(gateway, shard_id, initial=initial)
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """discord.py's connection loop, which a stop ends at once: while Discord is
+        unreachable the loop waits out a growing backoff (half a minute and more) before it
+        looks whether the client was closed, past a process manager's patience."""
+        self._connecting = asyncio.ensure_future(super().connect(reconnect=reconnect))
+        try:
+            await self._connecting
+        except asyncio.CancelledError:
+            if self._closing is None:
+                raise
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: slash commands synced if changed."""
@@ -244,9 +254,9 @@ class TutorBot(discord.AutoShardedClient):
         if interaction.type is discord.InteractionType.modal_submit and interaction.data:
             form = custom_ids.parse_form(str(interaction.data.get("custom_id", "")))
             if form is None:
-                await report(interaction, Refused(STALE_BUTTON))
+                await self.replies.report(interaction, Refused(STALE_BUTTON))
             else:
-                await member_commands.receive_report(interaction, self.reports, form)
+                await self.members.receive_report(interaction, form)
             return
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
@@ -264,8 +274,8 @@ class TutorBot(discord.AutoShardedClient):
         )
         if button is None:
             log.info("refused a click with custom_id %r", custom_id[:120])
-            lost = await report(interaction, Refused(STALE_BUTTON))
-            metrics.INTERACTIONS.labels(metrics.LOST_OUTCOMES[lost] if lost else "refused").inc()
+            lost = await self.replies.report(interaction, Refused(STALE_BUTTON))
+            metrics.INTERACTIONS.labels(LOST_OUTCOMES[lost] if lost else "refused").inc()
             self.in_flight.settled(interaction)
             return
         await self.handle_button(interaction, button)
@@ -284,77 +294,9 @@ class TutorBot(discord.AutoShardedClient):
         """Every click on one of our buttons lands here, already parsed from its custom_id."""
         self.in_flight.handled_by(asyncio.current_task())
         try:
-            await self._handle_button(interaction, button)
+            await self.clicks.handle(interaction, button)
         finally:
             self.in_flight.settled(interaction)
-
-    async def _handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
-        if isinstance(button, ForgetMe):
-            await member_commands.confirm_forget(interaction, self.member_data, button)
-            return
-        if isinstance(button, PatternTestChoice):  # a private /test question, edited in place
-            member = interaction.user.id
-            await self._reply(
-                interaction, self.pattern_tests.choose(button, member_id=member), replace=True
-            )
-            return
-        public_message = interaction.message.id if interaction.message else None
-        on_post = Clicked(
-            post_id=button.post_id,
-            channel_id=interaction.channel_id or 0,
-            message_id=public_message,
-            member_id=interaction.user.id,
-            interaction_id=interaction.id,
-        )
-        on_panel = dataclasses.replace(on_post, message_id=None)
-        practice = self.practice
-        match button:
-            case AnswerChoice(letter=letter):
-                await self._reply(interaction, practice.submit(on_post, letter, from_panel=False))
-            case OpenPanel():
-                await self._reply(interaction, practice.open_panel(on_post))
-            case PanelChoice():
-                await self._reply(
-                    interaction, practice.choose(on_panel, button.chosen_after()), replace=True
-                )
-            case Submit(chosen=chosen):
-                await self._reply(
-                    interaction, practice.submit(on_panel, chosen, from_panel=True), replace=True
-                )
-            case Hint():
-                await self._reply(interaction, practice.take_hint(on_post))
-            case RunIt(answer=answer):
-                await self._reply(interaction, practice.run_it(on_panel, answer), defer_first=True)
-            case Report():
-                await member_commands.open_report(interaction, button.post_id)
-
-    async def _reply(
-        self,
-        interaction: discord.Interaction,
-        work: Awaitable[Rendered],
-        *,
-        replace: bool = False,
-        defer_first: bool = False,
-    ) -> None:
-        """bot.replies.reply, counted in tutor_bot_interactions by outcome."""
-        outcome = []
-
-        async def observed() -> Rendered:
-            try:
-                return await work
-            except Refused:
-                outcome.append("refused")
-                raise
-            except Exception:
-                outcome.append("failed")
-                raise
-
-        lost = await reply(interaction, observed(), replace=replace, defer_first=defer_first)
-        if lost is not None:
-            outcome.insert(0, metrics.LOST_OUTCOMES[lost])
-        elif not outcome:
-            outcome.append(metrics.answered_outcome(interaction))
-        metrics.INTERACTIONS.labels(outcome[0]).inc()
 
     async def refresh_post(self, post_id: int) -> None:
         """Edit a post's public message to show the current counters (called coalesced)."""
@@ -362,20 +304,24 @@ class TutorBot(discord.AutoShardedClient):
         if post.message_id is None:
             return
         message = self.get_partial_messageable(post.channel_id).get_partial_message(post.message_id)
-        await message.edit(embed=rendered.embed, view=components.view_for(rendered.buttons))
+        await message.edit(
+            embed=components.embed_for(rendered.embed), view=components.view_for(rendered.buttons)
+        )
 
     async def on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         if isinstance(cause, app_commands.AppCommandError) and command_sync.is_stale_command(cause):
-            await report(interaction, command_sync.stale_command_refusal(interaction, cause))
+            await self.replies.report(
+                interaction, command_sync.stale_command_refusal(interaction, cause)
+            )
         elif isinstance(cause, app_commands.CommandOnCooldown):
-            await report(interaction, commands.cooldown_refusal(cause))
+            await self.replies.report(interaction, commands.cooldown_refusal(cause))
         elif isinstance(cause, app_commands.CheckFailure):
-            await report(interaction, commands.check_refusal(cause))
+            await self.replies.report(interaction, commands.check_refusal(cause))
         else:
-            await report(interaction, cause)
+            await self.replies.report(interaction, cause)
         self.in_flight.settled(interaction)
 
     async def close(self) -> None:
@@ -395,3 +341,5 @@ class TutorBot(discord.AutoShardedClient):
         await self.counters.flush()  # while the connection is still there to edit with
         self.undelivered.close()
         await super().close()
+        if self._connecting is not None:  # still waiting to reconnect: nothing left to wait for
+            self._connecting.cancel()

@@ -10,18 +10,9 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-import discord
 from prometheus_client import Counter, Gauge, Histogram
 
-from bot.undelivered import Lost
-
 OUTCOMES = ("answered", "deferred", "refused", "failed", "expired", "answered_elsewhere")
-LOST_OUTCOMES = {
-    Lost.EXPIRED: "expired",
-    Lost.ANSWERED_ELSEWHERE: "answered_elsewhere",
-    Lost.DISCORD_ERROR: "failed",
-}
-"""The outcome of a click whose answer Discord would not take (bot.undelivered)."""
 
 INTERACTIONS = Counter(
     "tutor_bot_interactions",
@@ -68,15 +59,3 @@ async def timed_tutor_run() -> AsyncIterator[None]:
 
 def watch_gateway_latency(latency: Callable[[], float]) -> None:
     GATEWAY_LATENCY.set_function(latency)
-
-
-def answered_outcome(interaction: discord.Interaction) -> str:
-    """A click's outcome once its reply was sent: answered at once, or after a defer."""
-    kind = interaction.response.type
-    if kind is None:
-        return "failed"  # the answer itself could not be sent
-    deferred = (
-        discord.InteractionResponseType.deferred_channel_message,
-        discord.InteractionResponseType.deferred_message_update,
-    )
-    return "deferred" if kind in deferred else "answered"

@@ -1,22 +1,23 @@
-"""Pure rendering: exercises, verdicts and progress -> message text, embeds and button specs.
+"""Pure rendering: exercises, verdicts and progress -> message text, cards and button specs.
 
 No I/O and no state: every function's output follows from its arguments, so messages are
 unit-tested without Discord. The only text from members is a display name on a leaderboard,
-escaped so that it can never become a mention or markdown.
+escaped so that it can never become a mention or markdown. Nothing here is a discord.py
+object: bot.interactions.components turns a Rendered into one at the edge.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
 
-import discord
-
-from bot import custom_ids
-from bot.custom_ids import (
+from bot.escapes import plain
+from bot.interactions import custom_ids
+from bot.interactions.custom_ids import (
     AnswerChoice,
     ButtonId,
     Hint,
@@ -59,11 +60,22 @@ class ButtonSpec:
 
 
 @dataclass(frozen=True)
+class Card:
+    """An exercise as a card (a Discord embed, once sent): title, text, colour, byline, footer."""
+
+    title: str
+    description: str
+    colour: int
+    author: str = ""
+    footer: str = ""
+
+
+@dataclass(frozen=True)
 class Rendered:
-    """What to send: text, an optional embed and the buttons, in rows of at most five."""
+    """What to send: text, an optional card and the buttons, in rows of at most five."""
 
     content: str = ""
-    embed: discord.Embed | None = None
+    embed: Card | None = None
     buttons: tuple[ButtonSpec, ...] = field(default=())
 
 
@@ -79,9 +91,13 @@ class Feedback:
     repeated: bool = False  # the member gave this answer before; it cost no new attempt
 
 
-def code_block(code: str) -> str:
-    """A Python code block that member-facing text can never break out of."""
-    return "```py\n" + code.strip("\n").replace("```", "`\u200b``") + "\n```"
+_PAIRED_BACKTICK = re.compile(r"`(?=`)")
+
+
+def code_block(code: str, language: str = "py") -> str:
+    """A code block that no text can close early: a zero-width space parts every two
+    backticks, so no three ever stand together (the text reads the same)."""
+    return f"```{language}\n" + _PAIRED_BACKTICK.sub("`\u200b", code.strip("\n")) + "\n```"
 
 
 def _option_lines(exercise: AnyExercise) -> list[str]:
@@ -117,12 +133,6 @@ def exercise_post(
     if code:
         parts.append(code_block(code))
     parts.extend(_option_lines(exercise))
-    embed = discord.Embed(
-        title=exercise.title,
-        description="\n".join(parts),
-        colour=DIFFICULTY_COLOURS[exercise.difficulty.value],
-    )
-    embed.set_author(name=f"{pack_title} · {exercise.difficulty.value}")
     footer = counters_line(answered, solved, attempt_limit)
     buttons = post_buttons(exercise, post_id)
     if closed:
@@ -131,8 +141,14 @@ def exercise_post(
             dataclasses.replace(button, label=f"🔒 {button.label}"[:_LABEL_LIMIT], disabled=True)
             for button in buttons
         )
-    embed.set_footer(text=footer)
-    return Rendered(embed=embed, buttons=buttons)
+    card = Card(
+        title=exercise.title,
+        description="\n".join(parts),
+        colour=DIFFICULTY_COLOURS[exercise.difficulty.value],
+        author=f"{pack_title} · {exercise.difficulty.value}",
+        footer=footer,
+    )
+    return Rendered(embed=card, buttons=buttons)
 
 
 CLOSED = "Closed by a moderator: no more answers"
@@ -328,9 +344,8 @@ def leaderboard(
     lines = [heading]
     for entry in entries:
         name = entry.display_name or f"member {entry.member_id}"
-        plain = discord.utils.escape_mentions(discord.utils.escape_markdown(name))
         solved = f"{entry.solves} solved"
-        lines.append(f"{entry.rank}. {plain} · {entry.points} points · {solved}")
+        lines.append(f"{entry.rank}. {plain(name)} · {entry.points} points · {solved}")
     return _fit("\n".join(lines))
 
 
@@ -339,3 +354,8 @@ def streak_line(streak: Streak) -> str:
         return f"Streak: none right now (longest: {streak.longest} days)."
     days = f"{streak.current} day{'s' if streak.current != 1 else ''}"
     return f"Streak: {days} in a row (longest: {streak.longest})."
+
+
+def role_mention(role_id: int) -> str:
+    """How a message mentions a role (whether it pings is the sender's allowed mentions)."""
+    return f"<@&{role_id}>"

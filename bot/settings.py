@@ -9,9 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.store.location import BadDatabaseUrl, Location, PostgresUrl, parse_location
-from config import Secret, SettingsError, exercises_path, redact_url, redacted_repr
+from config import (
+    Secret,
+    SettingsError,
+    default_of,
+    exercises_path,
+    redact_url,
+    redacted_repr,
+)
 from exercises import SHIPPED_PACKS
 
 __all__ = ["TOKEN_HELP", "Settings", "SettingsError", "tutor_url_from"]
@@ -19,28 +27,28 @@ __all__ = ["TOKEN_HELP", "Settings", "SettingsError", "tutor_url_from"]
 TOKEN_HELP = (
     "DISCORD_TOKEN is not set. Create an application at https://discord.com/developers/"
     "applications, add a bot, copy its token, and put DISCORD_TOKEN=<token> in the "
-    "environment or in a .env file (see README: 'Running the bot on your server')."
+    "environment or in a .env file (see README.md: 'Running it on your own server')."
 )
-DEFAULT_TUTOR_HOST = "127.0.0.1"
-DEFAULT_TUTOR_PORT = "8765"
+DEFAULT_TUTOR_HOST = default_of("TUTOR_HOST")
+DEFAULT_TUTOR_PORT = default_of("TUTOR_PORT")
 
 
 @dataclass(frozen=True, repr=False)
 class Settings:
     discord_token: Secret
-    database_path: Path = Path("data/tutor.sqlite3")
+    database_path: Path = Path(default_of("DATABASE_PATH"))
     exercises_path: Path = SHIPPED_PACKS
-    tutor_url: str = "http://127.0.0.1:8765"
+    tutor_url: str = f"http://{DEFAULT_TUTOR_HOST}:{DEFAULT_TUTOR_PORT}"
     tutor_secret: Secret | None = None
-    tutor_timeout_seconds: float = 10.0
+    tutor_timeout_seconds: float = float(default_of("TUTOR_TIMEOUT_SECONDS"))
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
-    counter_edit_seconds: float = 5.0
-    quiz_grace_minutes: int = 120
-    log_level: str = "INFO"
-    log_format: str = "text"
+    counter_edit_seconds: float = float(default_of("COUNTER_EDIT_SECONDS"))
+    quiz_grace_minutes: int = int(default_of("QUIZ_GRACE_MINUTES"))
+    log_level: str = default_of("LOG_LEVEL")
+    log_format: str = default_of("LOG_FORMAT")
     health_port: int | None = None
-    health_host: str = "127.0.0.1"
+    health_host: str = default_of("HEALTH_HOST")
     database_url: PostgresUrl | None = None  # PostgreSQL instead of the file database_path
     shard_count: int | None = None  # None: one connection, or as many as Discord advises
     shard_ids: tuple[int, ...] | None = None  # None: every shard of shard_count
@@ -70,10 +78,10 @@ class Settings:
             exercises_path=exercises_path(env) or SHIPPED_PACKS,
             tutor_url=_url(env, "TUTOR_URL", ("http://", "https://")) or tutor_url_from(env),
             tutor_secret=Secret(secret) if secret else None,
-            tutor_timeout_seconds=_seconds(env, "TUTOR_TIMEOUT_SECONDS", 10.0),
+            tutor_timeout_seconds=_seconds(env, "TUTOR_TIMEOUT_SECONDS", cls.tutor_timeout_seconds),
             discord_api_base=_url(env, "DISCORD_API_BASE", ("http://", "https://")),
             discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
-            counter_edit_seconds=_seconds(env, "COUNTER_EDIT_SECONDS", 5.0),
+            counter_edit_seconds=_seconds(env, "COUNTER_EDIT_SECONDS", cls.counter_edit_seconds),
             quiz_grace_minutes=_quiz_grace_minutes(env),
             log_level=_log_level(env),
             log_format=log_format(env),
@@ -131,8 +139,8 @@ def tutor_url_from(env: Mapping[str, str]) -> str:
         host = DEFAULT_TUTOR_HOST
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
-    if not port.isdigit():
-        raise SettingsError(f"TUTOR_PORT={port!r} must be a port number, e.g. 8765")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(f"TUTOR_PORT={port!r} must be a TCP port, 1 to 65535, e.g. 8765")
     return f"http://{host}:{port}"
 
 
@@ -141,6 +149,11 @@ def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | N
     if value is not None and not value.startswith(schemes):
         shown = redact_url(value)
         raise SettingsError(f"{name}={shown!r} must start with {' or '.join(schemes)}")
+    try:
+        _ = urlsplit(value or "").port  # reading it checks its range
+    except ValueError:
+        shown = redact_url(value or "")
+        raise SettingsError(f"{name}={shown!r} must name a port from 1 to 65535") from None
     return value.rstrip("/") if value else None
 
 
@@ -161,7 +174,7 @@ def _quiz_grace_minutes(env: Mapping[str, str]) -> int:
     """How late a daily quiz missed while the bot was down is still posted on start-up."""
     value = env.get("QUIZ_GRACE_MINUTES")
     if not value:
-        return 120
+        return Settings.quiz_grace_minutes
     if not value.strip().isdigit() or not 0 <= int(value) <= 1440:
         raise SettingsError(
             f"QUIZ_GRACE_MINUTES={value!r} must be a whole number of minutes from 0 to 1440, "
@@ -171,7 +184,7 @@ def _quiz_grace_minutes(env: Mapping[str, str]) -> int:
 
 
 def _log_level(env: Mapping[str, str]) -> str:
-    value = (env.get("LOG_LEVEL") or "INFO").upper()
+    value = (env.get("LOG_LEVEL") or Settings.log_level).upper()
     if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError(f"LOG_LEVEL={value!r} must be DEBUG, INFO, WARNING or ERROR")
     return value
@@ -179,7 +192,7 @@ def _log_level(env: Mapping[str, str]) -> str:
 
 def log_format(env: Mapping[str, str]) -> str:
     """LOG_FORMAT, read the same way by the bot and the tutor service."""
-    value = (env.get("LOG_FORMAT") or "text").lower()
+    value = (env.get("LOG_FORMAT") or Settings.log_format).lower()
     if value not in {"text", "json"}:
         raise SettingsError(f"LOG_FORMAT={value!r} must be text or json")
     return value

@@ -9,6 +9,7 @@ from config.registry import (
     Reader,
     Setting,
     SettingsError,
+    default_of,
     exercises_path,
     read_environment,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "Secret",
     "Setting",
     "SettingsError",
+    "default_of",
     "exercises_path",
     "read_environment",
     "redact_url",

@@ -1,5 +1,5 @@
-"""`python -m config docs`: write the README's settings table and `.env.example` from the
-registry, in the current folder (the repository's root)."""
+"""`python -m config docs`: write the settings table of docs/deploy.md and `.env.example`
+from the registry, in the current folder (the repository's root)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from config.docs import write
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m config", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("docs", help="write README.md's settings table and .env.example")
+    commands.add_parser("docs", help="write docs/deploy.md's settings table and .env.example")
     parser.parse_args(argv)
     write(Path.cwd())
-    print("wrote the settings table in README.md and .env.example")
+    print("wrote the settings table in docs/deploy.md and .env.example")
     return 0
 
 

@@ -2,8 +2,8 @@
 read, declared once with its type, default, meaning and whether it is a secret.
 
 `bot/settings.py` and `tutor/config.py` build their settings objects from these declarations;
-the README's table and `.env.example` are rendered from them (`python -m config docs`), and a
-test checks both files against them. Reading goes through `read_environment`, so every
+the table in docs/deploy.md and `.env.example` are rendered from them (`python -m config
+docs`), and a test checks both files against them. Reading goes through `read_environment`, so every
 process sees `.env` the same way, with the environment winning.
 """
 
@@ -12,15 +12,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from difflib import get_close_matches
 from enum import StrEnum
 from pathlib import Path
 
 from dotenv import dotenv_values
 
-from exercises import TutorError
 
-
-class SettingsError(TutorError):
+class SettingsError(ValueError):
     """A setting is missing or malformed; the message names it and says how to fix it."""
 
 
@@ -36,9 +35,9 @@ class Reader(StrEnum):
 class Setting:
     name: str
     type: str
-    """How the value is read, in the README's words: text, folder, URL, seconds, port..."""
+    """How the value is read, in the docs' words: text, folder, URL, seconds, port..."""
     default: str
-    """What applies when it is unset, as the README shows it."""
+    """What applies when it is unset, as docs/deploy.md shows it."""
     meaning: str
     reader: Reader
     secret: bool = False
@@ -59,7 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
         "URL",
         "none",
         "instead of `DATABASE_PATH`: `postgresql://USER:PASSWORD@HOST:PORT/DATABASE` for "
-        'PostgreSQL, or `sqlite:///PATH`; not both (README "Scaling past one process"); '
+        'PostgreSQL, or `sqlite:///PATH`; not both (see "PostgreSQL and shards"); '
         "its password is never logged",
         Reader.BOT,
     ),
@@ -207,12 +206,21 @@ SETTINGS: tuple[Setting, ...] = (
         "TUTOR_MAX_CONNECTIONS",
         "count",
         "`1024`",
-        "connections the tutor service serves at once; beyond, it answers 503",
+        "requests the tutor service serves at once (idle connections do not count); beyond, 503",
         Reader.TUTOR,
     ),
 )
 
 BY_NAME: Mapping[str, Setting] = {setting.name: setting for setting in SETTINGS}
+
+
+def default_of(name: str) -> str:
+    """A setting's default value, as written once above (`10` -> "10"), for the typed
+    settings of each process to start from. Only for a default that is a value."""
+    shown = BY_NAME[name].default
+    if not (len(shown) > 2 and shown.startswith("`") and shown.endswith("`")):
+        raise KeyError(f"{name} has no default value, only {shown!r}")
+    return shown[1:-1]
 
 
 def read_environment(
@@ -223,8 +231,20 @@ def read_environment(
     values: dict[str, str] = {}
     if dotenv is not None and dotenv.is_file():
         values.update((k, v) for k, v in dotenv_values(dotenv).items() if v is not None)
+        _refuse_misspelt(values, dotenv)
     values.update(os.environ if environ is None else environ)
     return {name: value for name, value in values.items() if name in BY_NAME}
+
+
+def _refuse_misspelt(values: Mapping[str, str], dotenv: Path) -> None:
+    """A key of `.env` that is not a setting but close to one is a typo, not another tool's
+    variable (compose's POSTGRES_PASSWORD is close to none): ignored, it would leave the
+    setting unset without a word."""
+    for name in values:
+        if name not in BY_NAME and (close := get_close_matches(name, BY_NAME, n=1, cutoff=0.8)):
+            raise SettingsError(
+                f"{dotenv} sets {name}, which is no setting: did you mean {close[0]}?"
+            )
 
 
 def exercises_path(env: Mapping[str, str]) -> Path | None:

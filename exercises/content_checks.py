@@ -3,15 +3,18 @@
 Each catches a mechanical kind of content mistake that an expert review found by hand:
 
 - a first hint that contains the text of a correct option (hints cost points; the first
-  should narrow the choice, only a later one may name the answer);
+  should narrow the choice, only a later one may name the answer), or a word that only the
+  correct option has (`first_hint_gives_away`);
+- a blank with more than one wrong option that leaves the example unable to compile (syntax
+  filler that no reader would pick; `uncompilable_options`);
 - two exercises, in any loaded pack, with the same set of options;
 - shown code, or its options, using a name that only the hidden `run.prelude` defines (the
   learner never sees the prelude, so the import must be in the shown code);
 - prose that names a middleware's behaviour (CSRF, sessions, authentication) in an
   exercise whose run declares no middleware, so no run ever shows that behaviour.
 
-Reads exercises only; parses code with `ast`, never runs it. Each problem names the file
-and the field, like the loader's own.
+Reads exercises only; parses and compiles code with `ast` and `compile()`, never runs it.
+Each problem names the file and the field, like the loader's own.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -47,6 +51,8 @@ def check_exercises(exercises: Sequence[AnyExercise], problems: list[Problem]) -
     seen: dict[frozenset[str], AnyExercise] = {}
     for exercise in exercises:
         _first_hint_names_an_answer(exercise, problems)
+        _first_hint_gives_away(exercise, problems)
+        _blanks_with_uncompilable_options(exercise, problems)
         _options_use_a_hidden_name(exercise, problems)
         _prose_names_middleware_behaviour(exercise, problems)
         key = frozenset(_normalised(option.text) for option in exercise.options)
@@ -100,6 +106,167 @@ def _first_hint_names_an_answer(exercise: AnyExercise, problems: list[Problem]) 
             )
             problems.append(Problem(_file(exercise), "hints[0]", message))
             return
+
+
+STOP_WORDS = frozenset(
+    (
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "also",
+        "among",
+        "another",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "could",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "even",
+        "every",
+        "from",
+        "further",
+        "have",
+        "having",
+        "here",
+        "into",
+        "itself",
+        "just",
+        "like",
+        "made",
+        "make",
+        "many",
+        "more",
+        "most",
+        "much",
+        "must",
+        "near",
+        "never",
+        "none",
+        "only",
+        "onto",
+        "other",
+        "ones",
+        "ours",
+        "over",
+        "same",
+        "shall",
+        "should",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "until",
+        "upon",
+        "very",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "whom",
+        "whose",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "your",
+        "yours",
+    )
+)
+"""Words of four letters or more too common to give an answer away."""
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def words(text: str) -> set[str]:
+    """The words of a text, lower-cased: runs of letters, digits and `_` (a name is one word)."""
+    return {word.lower() for word in _WORD.findall(text)}
+
+
+def giveaway_words(exercise: AnyExercise) -> list[str]:
+    """The words of the first hint that appear in exactly one option, a correct one: at least
+    four letters, not a stop word, and not in the prompt or the shown code."""
+    known = words(exercise.prompt) | words(getattr(exercise, "code", None) or "")
+    correct = {exercise.option(letter).text for letter in _correct_letters(exercise)}
+    found = []
+    for word in sorted(words(exercise.hints[0]) - known - STOP_WORDS):
+        if len(word) < 4:
+            continue
+        having = [option.text for option in exercise.options if word in words(option.text)]
+        if len(having) == 1 and having[0] in correct:
+            found.append(word)
+    return found
+
+
+def _correct_letters(exercise: AnyExercise) -> list[str]:
+    if isinstance(exercise, FillInTheBlank):
+        return list(dict.fromkeys(blank.answer for blank in exercise.blanks))
+    return [exercise.correct]
+
+
+def _first_hint_gives_away(exercise: AnyExercise, problems: list[Problem]) -> None:
+    found = giveaway_words(exercise)
+    if found:
+        message = (
+            f"has {', '.join(repr(word) for word in found)}, found in a correct option and in no "
+            "other (nor in the prompt or code): the word alone points at the answer"
+        )
+        problems.append(Problem(_file(exercise), "hints[0]", message))
+
+
+def uncompilable_options(exercise: FillInTheBlank) -> dict[int, list[str]]:
+    """For each blank, the wrong letters that leave the example unable to compile when they
+    fill that blank (every other blank holding its answer), by the stdlib `compile()`."""
+    found: dict[int, list[str]] = {}
+    for index, blank in enumerate(exercise.blanks):
+        for option in exercise.options:
+            if option.letter == blank.answer:
+                continue
+            letters = list(exercise.answer_key)
+            letters[index] = option.letter
+            try:
+                with warnings.catch_warnings():  # "perhaps you missed a comma?" and the like
+                    warnings.simplefilter("ignore", SyntaxWarning)
+                    compile(exercise.fill("".join(letters)), "<example>", "exec")
+            except SyntaxError:
+                found.setdefault(blank.number, []).append(option.letter)
+    return found
+
+
+def _blanks_with_uncompilable_options(exercise: AnyExercise, problems: list[Problem]) -> None:
+    if not isinstance(exercise, FillInTheBlank):
+        return
+    for number, letters in uncompilable_options(exercise).items():
+        if len(letters) > 1:
+            texts = ", ".join(repr(exercise.option(letter).text) for letter in letters)
+            message = (
+                f"has {len(letters)} wrong options that do not even compile there ({texts}); at "
+                "most one may: every option should be a plausible wrong answer for some blank"
+            )
+            problems.append(Problem(_file(exercise), f"blanks.{number}", message))
 
 
 def _parse(code: str) -> ast.AST | None:

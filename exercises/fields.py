@@ -7,6 +7,7 @@ to fit (a number where text belongs is a problem) and reports keys nobody asked 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -137,10 +138,19 @@ class Fields:
         self._seen.update(self._data)
 
     def finish(self) -> None:
-        """Report every key that no getter asked for: a typo must not pass silently."""
+        """Report every key that no getter asked for: a typo must not pass silently, and one
+        close to a field this table has gets that field's name (and no "is missing" beside)."""
+        known = sorted(self._seen)
         for key in self._data:
-            if key not in self._seen:
+            if key in self._seen:
+                continue
+            close = get_close_matches(key, known, n=1)
+            if not close:
                 self.problem(key, "is not a known field (see exercises/README.md)")
+                continue
+            missing = Problem(self._file, self.name(close[0]), "is missing")
+            self._problems[:] = [problem for problem in self._problems if problem != missing]
+            self.problem(key, f"is not a known field: did you mean {close[0]}?")
 
 
 def _describe(value: object) -> str:

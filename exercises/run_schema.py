@@ -18,9 +18,12 @@ _MAX_DISCONNECT_AFTER = 5.0
 DJANGO_MIDDLEWARE = (
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
 )
 """The Django middleware a run may declare by its dotted path, and no other: each needs nothing
-beyond the example project (sessions are kept in signed cookies, so no table is needed)."""
+beyond the example project (sessions are kept in signed cookies, so no table is needed; the
+project has Django's auth app and its users' table, and AuthenticationMiddleware needs
+SessionMiddleware before it)."""
 
 
 def read_run(fields: Fields, fixed_target: RunTarget | None, wrong_letters: str) -> Run | None:

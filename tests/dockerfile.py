@@ -1,8 +1,8 @@
-"""Reading the Dockerfile, .dockerignore and compose.yaml, for tests/test_docker.py and for
+"""Reading the Dockerfile and .dockerignore, for tests/test_docker.py and for
 .ci/docker_env.py (which builds the runtime environment with the Dockerfile's own commands).
 
-Only what those two need: instructions with continuation lines joined, the build context as
-.dockerignore leaves it, and compose's per-service HEALTH_URL.
+Only what those two need: instructions with continuation lines joined, and the build context
+as .dockerignore leaves it. compose.yaml is read as YAML by tests/compose.py.
 """
 
 from __future__ import annotations
@@ -87,15 +87,3 @@ def context_files(source: str) -> list[Path]:
     path = ROOT / source
     candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     return [p for p in candidates if in_context(p.relative_to(ROOT).as_posix())]
-
-
-def compose_health_urls(compose: Path = ROOT / "compose.yaml") -> dict[str, str]:
-    """service -> the HEALTH_URL its environment sets (the image's default otherwise)."""
-    urls = {}
-    service = None
-    for line in compose.read_text(encoding="utf-8").splitlines():
-        if match := re.fullmatch(r"  ([a-z][a-z0-9_-]*):", line):
-            service = match[1]
-        elif service and (match := re.fullmatch(r"\s+HEALTH_URL: (\S+)", line)):
-            urls[service] = match[1]
-    return urls

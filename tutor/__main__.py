@@ -1,8 +1,5 @@
 """`python -m tutor [--host H] [--port P]` serves the API (127.0.0.1:8765 by default);
-`python -m tutor verify [PATH]` runs every exercise's example and prints one line per problem;
-on the shipped packs it also checks that tutor/shared_runs.json, which `--record` writes (which
-runs may share a process: tutor/sharing.py), names every run; `--recheck-shared` judges each
-run it records as shared once more (a minute on 2 cores; CI runs it).
+`python -m tutor verify [PATH]` runs every exercise's example and prints one line per problem.
 
 Wiring only: settings from `.env` and the environment (the shared registry in `config`),
 exercises from EXERCISES_PATH, a runner, the app. A bad setting or a port in use is one line
@@ -24,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from config import SettingsError, read_environment
-from exercises import SHIPPED_PACKS, AnyExercise, ContentError, load_catalog
+from exercises import AnyExercise, ContentError, load_catalog
 from tutor.config import LOOPBACK, ConfigError, TutorConfig
 from tutor.logs import configure as configure_logs
 from tutor.pool import Runner
@@ -32,14 +29,11 @@ from tutor.service import Tutor
 
 
 def _runner(config: TutorConfig, example_api_url: str) -> Runner:
-    from tutor.shared_runs import shareable_keys
-
     return Runner(
         example_api_url=example_api_url,
         timeout=config.run_timeout,
         max_concurrent=config.max_concurrent_runs,
         body_limit=config.report_body_chars,
-        shareable=shareable_keys(),
     )
 
 
@@ -69,21 +63,10 @@ async def serve(config: TutorConfig) -> int:
     return 0
 
 
-async def verify_command(
-    config: TutorConfig,
-    path: Path | None,
-    *,
-    record: bool = False,
-    shipped: bool = False,
-    recheck_shared: bool = False,
-) -> int:
-    """`shipped`: these are the shipped packs, whose shared runs tutor/shared_runs.json records;
-    `recheck_shared`: judge each of them again, not only look that every run is recorded."""
-    from tutor import shared_runs
+async def verify_command(config: TutorConfig, path: Path | None) -> int:
     from tutor.asgi import TutorApp
     from tutor.server import bind, serving
     from tutor.settings import configure
-    from tutor.sharing import check_record, judge, unrecorded
     from tutor.verify import verify
 
     exercises = _exercises(path)
@@ -96,15 +79,6 @@ async def verify_command(
     started = time.perf_counter()
     async with runner, serving(app, sock):
         problems = await verify(exercises.values(), runner)
-        if record:
-            verdicts = await judge(exercises.values(), runner)
-            shared_runs.write(verdicts)
-            shared = sum(verdict.shared for verdict in verdicts)
-            print(f"recorded {shared} of {len(verdicts)} runs as shared", file=sys.stderr)
-        elif shipped and recheck_shared:
-            problems += await check_record(exercises.values(), runner, shared_runs.read())
-        elif shipped:
-            problems += unrecorded(exercises.values(), shared_runs.read())
     for problem in problems:
         print(problem)
     took = time.perf_counter() - started
@@ -141,14 +115,6 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     commands = parser.add_subparsers(dest="command")
     check = commands.add_parser("verify", help="run every exercise and check its outcomes")
     check.add_argument("path", nargs="?", type=Path, help="a folder of packs or one pack")
-    check.add_argument(
-        "--record", action="store_true", help="write tutor/shared_runs.json: runs that may share"
-    )
-    check.add_argument(
-        "--recheck-shared",
-        action="store_true",
-        help="judge again each run that tutor/shared_runs.json records as shared",
-    )
     args = parser.parse_args(argv)
     try:
         config = TutorConfig.from_environ(read_environment(environ))
@@ -162,17 +128,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.command == "verify":
-        packs = args.path or config.packs
-        shipped = packs is None or packs.resolve() == SHIPPED_PACKS.resolve()
-        return asyncio.run(
-            verify_command(
-                config,
-                packs,
-                record=args.record,
-                shipped=shipped,
-                recheck_shared=args.recheck_shared,
-            )
-        )
+        return asyncio.run(verify_command(config, args.path or config.packs))
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it: let that end in status 0.
     signal.signal(signal.SIGTERM, _stopped)
     configure_logs(config.log_format)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from config import Secret, SettingsError, exercises_path, redacted_repr
+from config import Secret, SettingsError, default_of, exercises_path, redacted_repr
 
 LOOPBACK = "127.0.0.1"
 
@@ -23,25 +23,25 @@ class ConfigError(SettingsError):
 
 @dataclass(frozen=True, repr=False)
 class TutorConfig:
-    host: str = LOOPBACK
-    port: int = 8765
+    host: str = default_of("TUTOR_HOST")
+    port: int = int(default_of("TUTOR_PORT"))
     secret: Secret | None = None
     allowed_hosts: tuple[str, ...] = ()
-    run_timeout: float = 8.0
+    run_timeout: float = float(default_of("TUTOR_RUN_TIMEOUT"))
     """Seconds one run may take (all its concurrent requests) before its worker is killed."""
-    max_concurrent_runs: int = 256
+    max_concurrent_runs: int = int(default_of("TUTOR_MAX_RUNS"))
     """Runs at once; more wait for a slot. Each run is a forked process that mostly sleeps."""
-    report_body_chars: int = 4000
+    report_body_chars: int = int(default_of("TUTOR_REPORT_BODY_CHARS"))
     """Characters of an example's response body kept in a run report."""
-    member_runs_per_minute: int = 30
+    member_runs_per_minute: int = int(default_of("TUTOR_MEMBER_RUNS_PER_MINUTE"))
     """Runs one member may start in any minute (the bot's Run it costs one or two)."""
-    member_runs_at_once: int = 4
+    member_runs_at_once: int = int(default_of("TUTOR_MEMBER_RUNS_AT_ONCE"))
     """Runs of one member in flight at once; more are refused, not queued."""
-    max_connections: int = 1024
+    max_connections: int = int(default_of("TUTOR_MAX_CONNECTIONS"))
     """Connections (and requests in them) uvicorn serves at once; beyond, it answers 503."""
     packs: Path | None = None
     """Where the exercise files are (EXERCISES_PATH); None means the shipped packs."""
-    log_format: str = "text"
+    log_format: str = default_of("LOG_FORMAT")
     """LOG_FORMAT: `text`, or `json` for one JSON object per line."""
 
     def __repr__(self) -> str:
@@ -121,7 +121,7 @@ class TutorConfig:
 
 
 def _log_format(environ: Mapping[str, str]) -> str:
-    value = (environ.get("LOG_FORMAT") or "text").lower()
+    value = (environ.get("LOG_FORMAT") or TutorConfig.log_format).lower()
     if value not in ("text", "json"):
         raise ConfigError(f"LOG_FORMAT={value!r} must be text or json")
     return value

@@ -1,11 +1,9 @@
 """Run one example job in this process and report what really happened.
 
-A fresh run (`main_for_child`) is only ever called in a forked child of the worker: it
-installs the example as a module, sets Django settings and catches warnings process-wide,
-which is safe because the child runs one job and exits. A shared run (`shared=True`, in
-tutor/shared.py) touches no process-wide state across an await: its Django handler, with its
-middleware and its one URL pattern, is built synchronously for it alone (example_project),
-and what it logs reaches it through tutor/run_context.py.
+Only ever called in a forked child of the worker (`main_for_child`): it installs the example
+as a module, sets Django settings and catches warnings process-wide, which is safe because
+the child runs one job and exits. The time reported is measured here, around the example's
+calls alone, so it is the example's own whatever else the machine is doing at start-up.
 """
 
 from __future__ import annotations
@@ -13,10 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import gc
 import io
-import json
 import logging
 import threading
 import time
@@ -26,28 +22,22 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 import httpx
-from asgiref.sync import ThreadSensitiveContext
 
-from exercises.wire import ErrorReport, ResponseReport, RunReport
-from tutor.example_project import (
-    HOST,
-    check_middleware,
-    install_example,
-    install_route,
-    run_handler,
-)
+from tutor.example_client import ASGIApp, Received, send_request
+from tutor.example_project import HOST, install_example, install_route
 from tutor.jobs import ExampleJob
-from tutor.leaving_client import request_and_leave
-from tutor.run_context import CURRENT, lent_thread
+from wire.runs import ErrorReport, Piece, ResponseReport, RunReport
 
 EXAMPLE_FILE = "<example>"
 PRELUDE_FILE = "<prelude>"
 MAX_WARNINGS = 10
-COMPILED = 512
-"""Sources a shared process keeps compiled (preludes and examples)."""
+MAX_HEADERS = 20
+"""Response headers a report carries (a view sets a few; Django adds a few more)."""
+MAX_HEADER_CHARS = 200
+MAX_PIECES = 50
+"""Pieces of a streamed body a report carries, each with its time."""
 THREADS_GRACE = 0.5
 """Seconds a finished run waits for its threads to end (a stuck one is left to the kill)."""
-_ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 
 
 class _ErrorLog(logging.Handler):
@@ -77,66 +67,32 @@ def describe(exc: BaseException) -> ErrorReport:
     return ErrorReport(type(exc).__name__, message[:500], line, kinds)
 
 
-async def execute(job: ExampleJob, *, body_limit: int, shared: bool = False) -> RunReport:
-    """Compile and run the job; warnings and printed output are `main_for_child`'s to collect
-    (or, shared, tutor.run_context's, whose current RunState collects the logged errors)."""
-    compiler = _compiled if shared else compile
+async def execute(job: ExampleJob, *, body_limit: int) -> RunReport:
+    """Compile and run the job; warnings and printed output are `main_for_child`'s to collect."""
     try:
-        prelude = compiler(job.prelude, PRELUDE_FILE, "exec")
-        code = compiler(job.code, EXAMPLE_FILE, "exec")
+        prelude = compile(job.prelude, PRELUDE_FILE, "exec")
+        code = compile(job.code, EXAMPLE_FILE, "exec")
     except SyntaxError as exc:
         return RunReport(compiled=False, error=describe(exc))
     module = types.ModuleType("example")
-    if shared:
-        state = CURRENT.get()
-        assert state is not None, "a shared run has a RunState"
-        return await _execute(job, module, prelude, code, state.errors, body_limit, shared)
     errors = _ErrorLog()
     django_log = logging.getLogger("django")
     django_log.addHandler(errors)
     django_log.propagate = False
     try:
-        return await _execute(job, module, prelude, code, errors.exceptions, body_limit, shared)
-    finally:
-        errors.exceptions.clear()
-
-
-@functools.lru_cache(maxsize=COMPILED)
-def _compiled(source: str, filename: str, mode: str) -> types.CodeType:
-    """Shared runs of one job compile it once: a code object is immutable, and each run
-    executes it into a module of its own. (A job that warns as it compiles never shares.)"""
-    return compile(source, filename, mode)
-
-
-async def _execute(
-    job: ExampleJob,
-    module: types.ModuleType,
-    prelude: types.CodeType,
-    code: types.CodeType,
-    errors: list[BaseException],
-    body_limit: int,
-    shared: bool,
-) -> RunReport:
-    try:
-        if shared:
-            check_middleware(job.middleware)
-        else:
-            install_example(module, job.middleware)
+        install_example(module, job.middleware)
         exec(prelude, module.__dict__)
         exec(code, module.__dict__)
         entry = module.__dict__.get(job.entry)
         if entry is None:
             raise NameError(f"the example defines no {job.entry!r}")
         if job.entry_kind == "view":
-            app = run_handler(module, job, entry) if shared else None
-            return await _run_view(job, entry, errors, body_limit, app)
-        if shared:  # one thread for its sync_to_async calls, as a fresh child has
-            with lent_thread() as thread:
-                async with ThreadSensitiveContext(executor=thread):
-                    return await _run_coroutine(job, entry)
+            return await _run_view(job, entry, errors.exceptions, body_limit)
         return await _run_coroutine(job, entry)
     except Exception as exc:
         return RunReport(error=describe(exc))
+    finally:
+        errors.exceptions.clear()  # their tracebacks hold the run's objects: let them go
 
 
 async def _timed(calls: list[Callable[[], Awaitable[Any]]]) -> tuple[list[Any], float]:
@@ -158,85 +114,61 @@ async def _run_coroutine(job: ExampleJob, entry: Any) -> RunReport:
 
 
 async def _run_view(
-    job: ExampleJob, entry: Any, errors: list[BaseException], body_limit: int, app: Any
+    job: ExampleJob, entry: Any, errors: list[BaseException], body_limit: int
 ) -> RunReport:
-    if app is not None:  # shared: the run's own handler, called as httpx's transport would
-        request = _request(job)
-
-        async def direct() -> httpx.Response | None:
-            return await request_and_leave(app, request, job.disconnect_after)
-
-        results, elapsed = await _timed([direct] * job.concurrent)
-    else:
-        results, elapsed = await _through_httpx(job, entry)
-    failures = [result for result in results if isinstance(result, BaseException)]
-    failures += errors
-    responses = tuple(
-        _response(result, body_limit) for result in results if isinstance(result, httpx.Response)
-    )
-    error = describe(failures[0]) if failures else None
-    return RunReport(error=error, responses=responses, elapsed=elapsed)
-
-
-async def _through_httpx(job: ExampleJob, entry: Any) -> tuple[list[Any], float]:
     from django.core.handlers.asgi import ASGIHandler
     from django.views import View
 
     view = entry.as_view() if isinstance(entry, type) and issubclass(entry, View) else entry
     install_route(job.route, view)
-    app = cast(_ASGIApp, ASGIHandler())
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url=f"http://{HOST}", trust_env=False
-    ) as client:
-        leaves = job.disconnect_after
+    app = cast(ASGIApp, ASGIHandler())
+    with httpx.Client(base_url=f"http://{HOST}", trust_env=False) as client:
+        request = client.build_request(  # the request as an httpx client sends it
+            job.method,
+            job.path,
+            params=job.query,
+            headers=job.headers,
+            content=job.body,
+            json=job.json,
+        )
 
-        async def call() -> httpx.Response | None:
-            request = client.build_request(
-                job.method,
-                job.path,
-                params=job.query,
-                headers=job.headers,
-                content=job.body,
-                json=job.json,
-            )
-            if leaves is not None:
-                return await request_and_leave(app, request, leaves)
-            return await client.send(request)
+    async def call() -> Received | None:
+        return await send_request(app, request, job.disconnect_after)
 
-        return await _timed([call] * job.concurrent)
-
-
-_requests: dict[str, httpx.Request] = {}
+    results, elapsed = await _timed([call] * job.concurrent)
+    failures = [result for result in results if isinstance(result, BaseException)]
+    failures += errors
+    responses = tuple(
+        _response(result, body_limit) for result in results if isinstance(result, Received)
+    )
+    error = describe(failures[0]) if failures else None
+    return RunReport(error=error, responses=responses, elapsed=elapsed)
 
 
-def _request(job: ExampleJob) -> httpx.Request:
-    """The request a fresh run's httpx client sends for this job, built once per shared
-    process: building it parses URLs four times, a tenth of a shared run's time."""
-    key = json.dumps(job.to_json(), sort_keys=True)
-    request = _requests.get(key)
-    if request is None:
-        with httpx.Client(base_url=f"http://{HOST}", trust_env=False) as client:
-            request = client.build_request(
-                job.method,
-                job.path,
-                params=job.query,
-                headers=job.headers,
-                content=job.body,
-                json=job.json,
-            )
-        if len(_requests) < COMPILED:
-            _requests[key] = request
-    return request
-
-
-def _response(response: httpx.Response, body_limit: int) -> ResponseReport:
-    text = response.content.decode(response.encoding or "utf-8", errors="replace")
+def _response(received: Received, body_limit: int) -> ResponseReport:
+    """What arrived, as text; a body that came in more than one piece keeps its pieces."""
+    decoded = httpx.Response(received.status, headers=received.headers)
+    encoding = decoded.encoding or "utf-8"
+    text = received.body.decode(encoding, errors="replace")
+    pieces: list[Piece] = []
+    if len(received.pieces) > 1:
+        room = body_limit
+        for at, chunk in received.pieces[:MAX_PIECES]:
+            piece = chunk.decode(encoding, errors="replace")[:room]
+            room -= len(piece)
+            pieces.append(Piece(round(at, 4), piece))
+            if room <= 0:
+                break
     return ResponseReport(
-        status=response.status_code,
-        content_type=response.headers.get("content-type", ""),
+        status=received.status,
+        content_type=decoded.headers.get("content-type", ""),
         body=text[:body_limit],
         truncated=len(text) > body_limit,
+        headers=tuple(
+            (name, value[:MAX_HEADER_CHARS])
+            for name, value in decoded.headers.multi_items()[:MAX_HEADERS]
+        ),
+        pieces=tuple(pieces),
     )
 
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from exercises.model import Expectation
-from exercises.wire import RunReport
+from wire.runs import RunReport
 
 MIN_SLACK = 0.01
 """A run may measure this fraction under `min_seconds` (clock granularity), not more."""

@@ -48,7 +48,7 @@ class MemberLimits:
     @contextlib.contextmanager
     def run_for(self, member: str) -> Iterator[None]:
         """Hold one of the member's runs while the block runs; OverMemberLimit if none is left."""
-        self._claim(member)
+        self._start_run(member)
         try:
             yield
         finally:
@@ -58,7 +58,7 @@ class MemberLimits:
             else:
                 del self._in_flight[member]
 
-    def _claim(self, member: str) -> None:
+    def _start_run(self, member: str) -> None:
         now = self.now()
         started = self._started.setdefault(member, deque())
         while started and started[0] <= now - RUNS_WINDOW:

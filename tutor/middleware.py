@@ -10,22 +10,30 @@ health check and the API's description.
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Awaitable, Callable
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.decorators import async_only_middleware
 
-from exercises.wire import SECRET_HEADER
 from tutor.service import tutor_of
+from wire.runs import SECRET_HEADER
 
 GetResponse = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
+log = logging.getLogger("tutor.requests")
 OPEN_PREFIXES = ("/example-api/", "/api/health", "/api/openapi.json")
 
 
 @async_only_middleware
 def guard(get_response: GetResponse) -> GetResponse:
     async def middleware(request: HttpRequest) -> HttpResponseBase:
-        request.get_host()  # raises DisallowedHost (a 400) for a Host not in ALLOWED_HOSTS
+        try:
+            request.get_host()  # checks the Host against ALLOWED_HOSTS
+        except DisallowedHost:  # one line, not Django's traceback per request
+            host = request.META.get("HTTP_HOST", "")[:100]
+            log.warning("refused a request for host %r: not in TUTOR_ALLOWED_HOSTS", host)
+            return JsonResponse({"error": "this host name is not served here"}, status=400)
         secret = tutor_of(request).config.secret
         if secret and not request.path.startswith(OPEN_PREFIXES):
             sent = request.headers.get(SECRET_HEADER, "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from exercises.model import Difficulty, Kind
-from exercises.wire import MEMBER_HEADER, SECRET_HEADER
+from wire.runs import MEMBER_HEADER, SECRET_HEADER
 
 _INT = {"type": "integer"}
 _TEXT = {"type": "string"}
@@ -40,12 +40,16 @@ SCHEMAS: dict[str, Any] = {
             "status": {"enum": ["ok", "starting"]},
             "exercises": {**_INT, "description": "exercises loaded from EXERCISES_PATH"},
             "runs": _object({"running": _INT, "capacity": _INT}),
-            "run_timeout": {**_NUMBER, "description": "seconds one run may take"},
+            "run_timeout": {
+                **_NUMBER,
+                "description": "seconds one run may take (TUTOR_RUN_TIMEOUT): a client waits "
+                "longer than this for a run's answer",
+            },
         }
     ),
     "Exercise": _object(
         {
-            "id": {**_TEXT, "examples": ["asyncio-essentials/gather-in-one-second"]},
+            "id": {**_TEXT, "examples": ["asyncio-essentials/gather-return-exceptions"]},
             "pack": _TEXT,
             "kind": {"enum": [str(kind) for kind in Kind]},
             "difficulty": {"enum": [str(level) for level in Difficulty]},
@@ -91,6 +95,24 @@ SCHEMAS: dict[str, Any] = {
             "content_type": _TEXT,
             "body": {**_TEXT, "description": "at most TUTOR_REPORT_BODY_CHARS characters"},
             "truncated": _BOOL,
+            "headers": {
+                "type": "array",
+                "description": "the response's headers in order, lower-case names",
+                "items": {"type": "array", "items": _TEXT, "minItems": 2, "maxItems": 2},
+                "examples": [[["content-type", "text/event-stream"]]],
+            },
+            "pieces": {
+                "type": "array",
+                "items": _ref("Piece"),
+                "description": "a body that arrived in more than one piece (a stream): each "
+                "piece with its time; empty otherwise",
+            },
+        }
+    ),
+    "Piece": _object(
+        {
+            "at": {**_NUMBER, "description": "seconds after the request was sent"},
+            "text": _TEXT,
         }
     ),
     "RunResult": _object(
@@ -107,7 +129,11 @@ SCHEMAS: dict[str, Any] = {
                 "description": "a view's responses, one per request the exercise makes",
             },
             "returns": {"type": "array", "description": "a coroutine's values, JSON-like"},
-            "elapsed": {**_NUMBER, "description": "seconds the calls took"},
+            "elapsed": {
+                **_NUMBER,
+                "description": "seconds the example's calls took, measured in the run's own "
+                "process around them (start-up not counted)",
+            },
             "timed_out": _BOOL,
             "output": {**_TEXT, "description": "what the example printed"},
             "runner_error": {"type": ["string", "null"]},
@@ -196,12 +222,16 @@ PATHS: dict[str, Any] = {
                 "404": _error("no such exercise"),
                 "409": _error("the exercise has no example to run"),
                 "412": _error("If-Match names another version of the exercise than the service's"),
+                "408": _error("the body did not arrive within 10 s of the headers"),
                 "413": _error("the body is over 16 KB; it is refused before it is read"),
                 "429": {
                     **_error("the member has as many runs in flight, or this minute, as allowed"),
                     "headers": {"Retry-After": {"schema": _INT, "description": "seconds"}},
                 },
-                "503": _error("the example worker could not be started"),
+                "503": _error(
+                    "the example worker could not be started, or the service is serving "
+                    "TUTOR_MAX_CONNECTIONS requests already"
+                ),
             },
         }
     },

@@ -1,11 +1,9 @@
 """The runner, as the API process sees it: a worker process, jobs out, reports back.
 
 The worker forks one child per run and kills a child that passes its timeout; if the worker
-itself dies, the runs it held report a runner error and a new worker is started. A job that
-`python -m tutor verify` recorded as shareable (tutor/shared_runs.json) goes to the shared
-process instead (tutor/shared_client.py); whatever that cannot vouch for runs here again, in a
-fresh child. Nothing here blocks the event loop, so the API stays responsive whatever an
-example does.
+itself dies, the runs it held report a runner error and a new worker is started. Every run
+has a fresh process, so its time is its own and nothing one run does is seen by another.
+Nothing here blocks the event loop, so the API stays responsive whatever an example does.
 """
 
 from __future__ import annotations
@@ -16,15 +14,12 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Collection
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from exercises.wire import RunReport, WireError
 from tutor.jobs import ExampleJob
-from tutor.shared_client import SharedProcess, cancel
-from tutor.shared_runs import job_key
+from wire.runs import RunReport, WireError
 
 Reply = asyncio.Future[dict[str, Any]]
 READY_TIMEOUT = 60.0
@@ -69,26 +64,11 @@ class Runner:
         timeout: float = 8.0,
         max_concurrent: int = 256,
         body_limit: int = 4000,
-        shareable: Collection[str] = (),
     ) -> None:
-        """`shareable`: the keys (tutor.shared_runs.job_key) of jobs that may share a process
-        (`python -m tutor` passes those `python -m tutor verify --record` recorded); by
-        default none does, and every run has a fresh child."""
         self.example_api_url = example_api_url
         self.timeout = timeout
         self.max_concurrent = max_concurrent
         self.body_limit = body_limit
-        self.shareable = frozenset(shareable)
-        self.shared = SharedProcess(
-            example_api_url=example_api_url,
-            body_limit=body_limit,
-            env=run_environment(),
-            ready_timeout=READY_TIMEOUT,
-            grace=GRACE,
-        )
-        self._starting_shared: asyncio.Task[bool] | None = None
-        self.rerun = 0
-        """Shared runs run again in a fresh child (the shared process could not vouch)."""
         self._slots = asyncio.Semaphore(max_concurrent)
         self._ids = itertools.count(1)
         self._pending: dict[int, tuple[asyncio.subprocess.Process, Reply]] = {}
@@ -144,15 +124,9 @@ class Runner:
                 raise WorkerUnavailable("the example worker did not start")
             self._process = process
             self._reader = asyncio.create_task(self._read(process), name="tutor-worker-reader")
-        if self.shareable and self._starting_shared is None:  # beside, not before, ready
-            self._starting_shared = asyncio.create_task(self.shared.start())
 
     async def close(self) -> None:
         self._closed = True
-        starting, self._starting_shared = self._starting_shared, None
-        if starting is not None:
-            await starting
-        await self.shared.close()
         process, self._process = self._process, None
         if process is None:
             return
@@ -166,35 +140,14 @@ class Runner:
         if self._reader is not None:
             await self._reader
 
-    async def run(self, job: ExampleJob, *, fresh: bool = False) -> RunReport:
-        """Run one job; a run past the timeout comes back as a timed-out report.
-        `fresh`: in a fresh child even if the job may share a process (verify compares)."""
+    async def run(self, job: ExampleJob) -> RunReport:
+        """Run one job in a fresh child; a run past the timeout comes back as timed out."""
         async with self._slots:
             self.running += 1
             try:
-                if not fresh and job_key(job) in self.shareable:
-                    report = await self.shared.run(job, self.timeout)
-                    if report is not None:
-                        return report
-                    self.rerun += 1
-                return await self._run(job)
+                data = await self._request(job)
             finally:
                 self.running -= 1
-
-    async def probe(self, job: ExampleJob) -> dict[str, Any] | None:
-        """What tutor.probe saw of the job run shared, in a fresh child; None if it did not
-        finish (the probe runs it three times, so it has three times the timeout)."""
-        async with self._slots:
-            data = await self._request({"probe": True, "job": job.to_json()}, 3 * self.timeout)
-        return data if isinstance(data, dict) and "reasons" in data else None
-
-    async def _run(self, job: ExampleJob) -> RunReport:
-        if not self.ready:
-            await self.start()
-        process = self._process
-        assert process is not None
-        assert process.stdin is not None
-        data = await self._request({"job": job.to_json()}, self.timeout)
         if isinstance(data, RunReport):
             return data
         try:
@@ -202,8 +155,8 @@ class Runner:
         except WireError as error:
             return RunReport(runner_error=f"the worker's report is not one: {error}")
 
-    async def _request(self, message: dict[str, Any], seconds: float) -> Any:
-        """The worker's answer to one job (or probe), or a report of why there is none."""
+    async def _request(self, job: ExampleJob) -> Any:
+        """The worker's answer to one job, or a report of why there is none."""
         if not self.ready:
             await self.start()
         process = self._process
@@ -212,7 +165,8 @@ class Runner:
         run_id = next(self._ids)
         reply: Reply = asyncio.get_running_loop().create_future()
         self._pending[run_id] = (process, reply)
-        message = {"id": run_id, "timeout": seconds, **message}
+        seconds = self.timeout
+        message = {"id": run_id, "timeout": seconds, "job": job.to_json()}
         try:
             process.stdin.write(json.dumps(message).encode() + b"\n")
             await process.stdin.drain()
@@ -242,3 +196,10 @@ class Runner:
             if owner is process and not reply.done():
                 stopped = RunReport(runner_error="the example worker stopped; it is restarted")
                 reply.set_result(stopped.to_json())
+
+
+def cancel(process: asyncio.subprocess.Process, run_id: int) -> None:
+    """Tell the worker that nobody waits for this run any more."""
+    if process.returncode is None and process.stdin is not None:
+        with contextlib.suppress(ConnectionError):
+            process.stdin.write(json.dumps({"cancel": run_id}).encode() + b"\n")

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from exercises.model import AnyExercise, Expectation, FillInTheBlank, RunTarget
-from exercises.wire import RunReport
 from tutor.expectations import (
     names_the_outcome,
     summary,
@@ -26,10 +25,11 @@ from tutor.expectations import (
 )
 from tutor.jobs import ExampleJob, NotRunnable, build_job
 from tutor.pool import Runner
+from wire.runs import RunReport
 
 AT_ONCE = 48
-"""Runs verify starts at once. Each run's start-up costs ~10 ms of CPU; far more at once on
-two cores and that start-up crowds the timed part of the others (a 1 s call measured 2 s)."""
+"""Runs verify starts at once: far more on two cores, and their start-up crowds the timed
+part of the others (docs/speed.md, "verify's runs at once")."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from exercises.model import AnyExercise
-from exercises.wire import MEMBER_HEADER, RunResult, content_tag
 from tutor import metrics
 from tutor.answers import BadAnswer, letters_from_request
 from tutor.jobs import NotRunnable, build_job
@@ -23,6 +22,7 @@ from tutor.members import OverMemberLimit
 from tutor.openapi import DESCRIPTION
 from tutor.pool import WorkerUnavailable
 from tutor.service import tutor_of
+from wire.runs import MEMBER_HEADER, RunResult, content_tag
 
 MAX_MEMBER = 64
 """Characters of a member's name in MEMBER_HEADER (Discord's ids have at most 20 digits)."""

@@ -7,8 +7,7 @@ nothing else is waiting. Each child still runs exactly one job and exits.
 
 `python -m tutor.worker URL BODY_LIMIT` reads jobs as JSON lines on stdin,
 `{"id": 1, "timeout": 8.0, "job": {...}}` (or `{"cancel": 1}`), and answers
-`{"id": 1, "report": {...}}` on stdout. With `"probe": true` the child runs tutor.probe
-instead, for verify, and its answer is the probe's.
+`{"id": 1, "report": {...}}` on stdout.
 Each child starts from a copy of the seeded database, runs one job and exits; a child past
 its timeout is killed and reported as timed out. The worker itself never runs example code,
 so a blocking example stalls only its own child.
@@ -30,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from exercises.wire import RunReport
+from wire.runs import RunReport
 
 STDIN = 0
 NICENESS = 10
@@ -39,7 +38,7 @@ MEMORY_LIMIT = 2 << 30
 READY = {"ready": True}
 SPARES = 8
 """Children forked ahead, waiting for a run. Each costs ~1.5 MB of its own (PSS): 200 would
-cost ~260 MB for ~20% on a burst of 200 runs, 64 nothing measurable (see the README)."""
+cost ~260 MB for ~20% on a burst of 200 runs, 64 nothing measurable (docs/speed.md)."""
 
 
 @dataclass
@@ -104,12 +103,11 @@ class Worker:
                 if "cancel" in message:
                     self._cancel(message["cancel"])
                 else:
-                    probe = bool(message.get("probe"))
-                    self._fork(message["id"], float(message["timeout"]), message["job"], probe)
+                    self._fork(message["id"], float(message["timeout"]), message["job"])
 
-    def _fork(self, run_id: int, timeout: float, job: dict[str, Any], probe: bool = False) -> None:
+    def _fork(self, run_id: int, timeout: float, job: dict[str, Any]) -> None:
         spare = self.spares.pop() if self.spares else self._spare()
-        payload = json.dumps({"timeout": timeout, "job": job, "probe": probe}).encode()
+        payload = json.dumps({"timeout": timeout, "job": job}).encode()
         with contextlib.suppress(OSError):  # a spare that died reports so as its pipe closes
             _write_all(spare.job_fd, payload)  # the child reads it all: never blocks for long
         os.close(spare.job_fd)
@@ -158,14 +156,8 @@ class Worker:
             from tutor.execute import main_for_child
             from tutor.jobs import ExampleJob
 
-            job = ExampleJob.from_json(request["job"])
-            if request.get("probe"):  # verify asks: may this job share a process?
-                from tutor.probe import main_for_probe
-
-                payload = json.dumps(main_for_probe(job, self.body_limit)).encode()
-            else:
-                report = main_for_child(job, self.body_limit)
-                payload = json.dumps(report.to_json()).encode()
+            report = main_for_child(ExampleJob.from_json(request["job"]), self.body_limit)
+            payload = json.dumps(report.to_json()).encode()
             status = 0
         except BaseException as exc:
             failed = RunReport(runner_error=f"the run failed: {exc!r}"[:500])
@@ -267,8 +259,8 @@ def prepare(example_api_url: str) -> None:
 def _share_default_tls_context() -> None:
     """Build httpx's default TLS context once, here, instead of in every example's client.
 
-    Loading the CA bundle costs ~15 ms of CPU per `httpx.AsyncClient()`, inside the example's
-    measured time; with many runs at once that alone made a 1 s call look like 2.5 s.
+    Loading the CA bundle for every `httpx.AsyncClient()` would count inside the example's
+    measured time (what it cost: docs/speed.md, "One TLS context").
     """
     import ssl
 

@@ -14,10 +14,12 @@ from functools import cache
 import discord
 from discord import app_commands
 
-from bot.mod_commands import actor_of
+from bot.interactions.bound import offer
+from bot.interactions.replies import Replies
+from bot.moderation.commands import actor_of
+from bot.practice.commands import DIFFICULTY_CHOICES, pack_choices
 from bot.quiz.manage import QuizManager
 from bot.render import Rendered
-from bot.replies import reply
 from exercises import Difficulty
 
 NEEDED_FOR_QUIZZES = (
@@ -51,32 +53,35 @@ def missing_permissions(interaction: discord.Interaction, channel_id: int) -> li
     return [label for flag, label in NEEDED_FOR_QUIZZES if not getattr(granted, flag)]
 
 
-def install(tree: app_commands.CommandTree, manager: QuizManager) -> None:
-    pack_choices = [
-        app_commands.Choice(name=pack.title[:100], value=pack.id)
-        for pack in manager.catalog.packs.values()
-    ][:25]
-    difficulty_choices = [app_commands.Choice(name=d.value, value=d.value) for d in Difficulty]
-    quiz = app_commands.Group(
-        name="quiz",
-        description="Daily quizzes (moderators)",
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
-    )
+async def zones(interaction: discord.Interaction, typed: str) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=name, value=name) for name in matching_zones(typed)]
 
-    async def answer(interaction: discord.Interaction, work: Callable[[], Awaitable[str]]) -> None:
-        async def rendered() -> Rendered:
-            return Rendered(content=await work())
 
-        await reply(interaction, rendered())
+def _difficulty(choice: app_commands.Choice[str] | None) -> Difficulty | None:
+    return Difficulty(choice.value) if choice else None
 
-    async def zones(interaction: discord.Interaction, typed: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=name, value=name) for name in matching_zones(typed)]
 
-    def difficulty_of(choice: app_commands.Choice[str] | None) -> Difficulty | None:
-        return Difficulty(choice.value) if choice else None
+NUMBER = "The quiz's number in /quiz list"
 
-    @quiz.command(name="schedule", description="Post a quiz in a channel every day")
+
+class QuizCommands(
+    app_commands.Group,
+    name="quiz",
+    description="Daily quizzes (moderators)",
+    guild_only=True,
+    default_permissions=discord.Permissions(manage_guild=True),
+):
+    """Each command parses its options and asks QuizManager, whose answer is the reply."""
+
+    def __init__(self, manager: QuizManager, replies: Replies) -> None:
+        super().__init__()
+        self.replies = replies
+        self.manager = manager
+        packs = pack_choices(manager.catalog)
+        offer(self, "schedule", pack=packs, difficulty=DIFFICULTY_CHOICES)
+        offer(self, "edit", pack=packs, difficulty=DIFFICULTY_CHOICES)
+
+    @app_commands.command(name="schedule", description="Post a quiz in a channel every day")
     @app_commands.describe(
         channel="Where to post",
         time="Local time on a 24-hour clock, e.g. 09:30",
@@ -85,9 +90,9 @@ def install(tree: app_commands.CommandTree, manager: QuizManager) -> None:
         difficulty="easy, medium or hard (default: any)",
         count="Questions per day",
     )
-    @app_commands.choices(pack=pack_choices, difficulty=difficulty_choices)
     @app_commands.autocomplete(timezone=zones)
     async def schedule(
+        self,
         interaction: discord.Interaction,
         channel: discord.TextChannel,
         time: str,
@@ -96,27 +101,25 @@ def install(tree: app_commands.CommandTree, manager: QuizManager) -> None:
         difficulty: app_commands.Choice[str] | None = None,
         count: app_commands.Range[int, 1, 10] = 1,
     ) -> None:
-        async def work() -> str:
-            return await manager.schedule(
-                guild_id=interaction.guild_id or 0,
-                channel_id=channel.id,
-                member_id=interaction.user.id,
-                actor=actor_of(interaction),
-                at=time,
-                zone=timezone,
-                pack=pack.value if pack else None,
-                difficulty=difficulty_of(difficulty),
-                count=count,
-                missing_permissions=missing_permissions(interaction, channel.id),
-            )
+        work = self.manager.schedule(
+            guild_id=interaction.guild_id or 0,
+            channel_id=channel.id,
+            member_id=interaction.user.id,
+            actor=actor_of(interaction),
+            at=time,
+            zone=timezone,
+            pack=pack.value if pack else None,
+            difficulty=_difficulty(difficulty),
+            count=count,
+            missing_permissions=missing_permissions(interaction, channel.id),
+        )
+        await self.replies.reply(interaction, _private(work))
 
-        await answer(interaction, work)
-
-    @quiz.command(name="edit", description="Change a daily quiz")
-    @app_commands.describe(number="The quiz's number in /quiz list")
-    @app_commands.choices(pack=pack_choices, difficulty=difficulty_choices)
+    @app_commands.command(name="edit", description="Change a daily quiz")
+    @app_commands.describe(number=NUMBER)
     @app_commands.autocomplete(timezone=zones)
     async def edit(
+        self,
         interaction: discord.Interaction,
         number: int,
         channel: discord.TextChannel | None = None,
@@ -126,46 +129,60 @@ def install(tree: app_commands.CommandTree, manager: QuizManager) -> None:
         difficulty: app_commands.Choice[str] | None = None,
         count: app_commands.Range[int, 1, 10] | None = None,
     ) -> None:
-        async def work() -> str:
-            return await manager.edit(
-                guild_id=interaction.guild_id or 0,
-                schedule_id=number,
-                actor=actor_of(interaction),
-                channel_id=channel.id if channel else None,
-                at=time,
-                zone=timezone,
-                pack=pack.value if pack else None,
-                difficulty=difficulty_of(difficulty),
-                count=count,
-                missing_permissions=missing_permissions(interaction, channel.id) if channel else (),
-            )
+        work = self.manager.edit(
+            guild_id=interaction.guild_id or 0,
+            schedule_id=number,
+            actor=actor_of(interaction),
+            channel_id=channel.id if channel else None,
+            at=time,
+            zone=timezone,
+            pack=pack.value if pack else None,
+            difficulty=_difficulty(difficulty),
+            count=count,
+            missing_permissions=missing_permissions(interaction, channel.id) if channel else (),
+        )
+        await self.replies.reply(interaction, _private(work))
 
-        await answer(interaction, work)
+    @app_commands.command(
+        name="list", description="Daily quizzes here: next time, state, last error"
+    )
+    async def list_(self, interaction: discord.Interaction) -> None:
+        work = self.manager.list(guild_id=interaction.guild_id or 0, actor=actor_of(interaction))
+        await self.replies.reply(interaction, _private(work))
 
-    @quiz.command(name="list", description="Daily quizzes here: next time, state, last error")
-    async def list_(interaction: discord.Interaction) -> None:
-        async def work() -> str:
-            return await manager.list(
-                guild_id=interaction.guild_id or 0, actor=actor_of(interaction)
-            )
+    @app_commands.command(name="pause", description="Stop posting a daily quiz for now")
+    @app_commands.describe(number=NUMBER)
+    async def pause(self, interaction: discord.Interaction, number: int) -> None:
+        await self._by_number(interaction, number, self.manager.pause)
 
-        await answer(interaction, work)
+    @app_commands.command(name="resume", description="Start posting a paused daily quiz again")
+    @app_commands.describe(number=NUMBER)
+    async def resume(self, interaction: discord.Interaction, number: int) -> None:
+        await self._by_number(interaction, number, self.manager.resume)
 
-    def by_number(name: str, description: str, action: Callable[..., Awaitable[str]]) -> None:
-        @quiz.command(name=name, description=description)
-        @app_commands.describe(number="The quiz's number in /quiz list")
-        async def command(interaction: discord.Interaction, number: int) -> None:
-            async def work() -> str:
-                return await action(
-                    guild_id=interaction.guild_id or 0,
-                    schedule_id=number,
-                    actor=actor_of(interaction),
-                )
+    @app_commands.command(name="remove", description="Delete a daily quiz (its results are kept)")
+    @app_commands.describe(number=NUMBER)
+    async def remove(self, interaction: discord.Interaction, number: int) -> None:
+        await self._by_number(interaction, number, self.manager.remove)
 
-            await answer(interaction, work)
+    @app_commands.command(
+        name="now", description="Post today's quiz at once instead of at its time"
+    )
+    @app_commands.describe(number=NUMBER)
+    async def now(self, interaction: discord.Interaction, number: int) -> None:
+        await self._by_number(interaction, number, self.manager.now)
 
-    by_number("pause", "Stop posting a daily quiz for now", manager.pause)
-    by_number("resume", "Start posting a paused daily quiz again", manager.resume)
-    by_number("remove", "Delete a daily quiz (its results are kept)", manager.remove)
-    by_number("now", "Post today's quiz at once instead of at its time", manager.now)
-    tree.add_command(quiz)
+    async def _by_number(
+        self,
+        interaction: discord.Interaction,
+        number: int,
+        action: Callable[..., Awaitable[str]],
+    ) -> None:
+        work = action(
+            guild_id=interaction.guild_id or 0, schedule_id=number, actor=actor_of(interaction)
+        )
+        await self.replies.reply(interaction, _private(work))
+
+
+async def _private(text: Awaitable[str]) -> Rendered:
+    return Rendered(content=await text)

@@ -11,9 +11,9 @@ from collections.abc import Collection
 
 import discord
 
-from bot import custom_ids
-from bot.components import view_for
-from bot.mentions import quiz_ping
+from bot.interactions import custom_ids
+from bot.interactions.components import embed_for, view_for
+from bot.quiz.mentions import quiz_ping
 from bot.quiz.poster import PostRefused
 from bot.render import Rendered
 from bot.store.protocol import ServerData
@@ -51,7 +51,7 @@ class DiscordPoster:
         try:
             message = await channel.send(
                 content=rendered.content or None,
-                embed=rendered.embed or discord.utils.MISSING,
+                embed=embed_for(rendered.embed) or discord.utils.MISSING,
                 view=view_for(rendered.buttons) or discord.utils.MISSING,
                 nonce=nonce,
                 allowed_mentions=mentions,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.errors import Refused
-from bot.moderation import Actor, is_moderator, not_a_moderator
+from bot.moderation.actions import Actor, is_moderator, not_a_moderator
 from bot.quiz import due, questions
 from bot.quiz.scheduler import QuizScheduler
 from bot.store.protocol import QuizData, ServerData

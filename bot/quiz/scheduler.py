@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.errors import Refused
-from bot.mentions import quiz_ping
 from bot.quiz import chart, due, questions, summary
 from bot.quiz.poster import Poster, PostRefused, PostRenderer
+from bot.render import role_mention
 from bot.store.protocol import QuizData, ServerData
 from bot.store.records import Delivery, DeliveryStatus, Question, Schedule
 from exercises import Catalog
@@ -282,7 +282,7 @@ class QuizScheduler:
                 if post.position == 0:
                     role = (await self.servers.settings(schedule.guild_id)).quiz_role_id
                 if role is not None:  # the first post only, and nowhere else
-                    heading = f"{quiz_ping(role)[0]} {heading}"
+                    heading = f"{role_mention(role)} {heading}"
                 message_id = await self.poster.send(
                     schedule.channel_id,
                     dataclasses.replace(rendered, content=heading),

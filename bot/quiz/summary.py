@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import discord
-
+from bot.escapes import plain
 from bot.quiz.due import due_on
 
 TOP_SCORERS = 3
@@ -94,7 +93,7 @@ def _share(option: OptionShare) -> str:
 
 def _plain(scorer: Scorer) -> str:
     name = scorer.display_name or f"member {scorer.member_id}"
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(name))
+    return plain(name)
 
 
 def blanks_of(

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.sandbox.model import VIEW_CHANNEL, Channel
+from bot.sandbox.model import READ_MESSAGE_HISTORY, VIEW_CHANNEL, Channel
 from bot.sandbox.recording import API_PREFIX, DiscordError, json_answer
 from bot.sandbox.world import World
 
 MAX_LIMIT = 100
-READ_MESSAGE_HISTORY = 1 << 16
 
 
 class ChannelHistory:

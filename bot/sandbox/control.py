@@ -10,7 +10,8 @@ another process, so that the stand-in's work stays out of the measured bot's pro
                                                                -> {"message": {...}} (its answer)
     POST /control/post      {"message": {...}}  (a copy, as /control/command returned it)
     POST /control/clicks    {"message": id, "clicks": [[member_id, custom_id], ...],
-                             "per_second": null, "within": 30}  -> what came back, see `clicks`
+                             "per_second": null, "within": 30, "until": "response"}
+                                                   -> what came back, see `clicks`
 
 Every wait is bounded by `within` seconds and reports what it saw when it gives up.
 """
@@ -107,26 +108,58 @@ class Control:
 
         Returns per click the answer's latency (ms, from delivery to the initial response),
         and counts: answered (exactly one accepted initial response), unanswered, and
-        answered more than once (a second initial response Discord refused).
+        answered more than once (a second initial response Discord refused). With
+        `"until": "reply"` it also waits for each deferred answer's reply (an edit of
+        `@original` or a followup) and returns those latencies as `replied_ms` and each
+        reply's text as `replies`. A click may name its own message as a third element
+        (a button on a member's private reply); `answers` are each click's answer message.
         """
         body = await request.json()
-        message = self.world.messages[int(body["message"])]
-        rate = body.get("per_second")
         within = float(body.get("within", 30))
-        sent: list[tuple[Interaction, datetime]] = []
         loop = asyncio.get_running_loop()
-        first = loop.time()
-        for n, (member_id, custom_id) in enumerate(body["clicks"]):
-            if rate:
-                await asyncio.sleep(max(0.0, first + n / float(rate) - loop.time()))
-            interaction = members.click_interaction(
-                self.world, self._member(member_id), message, custom_id, forged=False
-            )
-            sent.append((interaction, self.world.clock.now()))
-            await self._deliver(interaction)
+        sent, delivered_at = await self._click_all(body, loop)
         waiting = [interaction for interaction, _ in sent]
         with contextlib.suppress(TimeoutError):  # reported below as unanswered
             await _until(lambda: not _unanswered(waiting), within, "every answer")
+        replied_ms: list[float] = []
+        if body.get("until") == "reply":
+            waiting = [interaction for interaction, _ in sent]
+
+            def replied() -> bool:
+                for interaction in [i for i in waiting if i.webhook_calls]:
+                    replied_ms.append(1000 * (loop.time() - delivered_at[interaction.id]))
+                    waiting.remove(interaction)
+                return not waiting
+
+            with contextlib.suppress(TimeoutError):  # those missing: fewer replied_ms
+                await _until(replied, within, "every reply")
+        return web.json_response(self._outcome(sent, replied_ms))
+
+    async def _click_all(
+        self, body: dict[str, Any], loop: asyncio.AbstractEventLoop
+    ) -> tuple[list[tuple[Interaction, datetime]], dict[int, float]]:
+        """Deliver every click of `body`, paced at `per_second` if given: each click with the
+        moment it was sent (the bot's clock) and when it was delivered (the loop's)."""
+        message = self.world.messages[int(body["message"])]
+        rate = body.get("per_second")
+        sent: list[tuple[Interaction, datetime]] = []
+        delivered_at: dict[int, float] = {}
+        first = loop.time()
+        for n, (member_id, custom_id, *on) in enumerate(body["clicks"]):
+            if rate:
+                await asyncio.sleep(max(0.0, first + n / float(rate) - loop.time()))
+            clicked = self.world.messages[int(on[0])] if on else message
+            interaction = members.click_interaction(
+                self.world, self._member(member_id), clicked, custom_id, forged=False
+            )
+            sent.append((interaction, self.world.clock.now()))
+            delivered_at[interaction.id] = loop.time()
+            await self._deliver(interaction)
+        return sent, delivered_at
+
+    def _outcome(
+        self, sent: list[tuple[Interaction, datetime]], replied_ms: list[float]
+    ) -> dict[str, Any]:
         responses = _callbacks(self.recorder, {interaction.id for interaction, _ in sent})
         latencies = [
             (interaction.responded_at - at).total_seconds() * 1000
@@ -135,17 +168,18 @@ class Control:
         ]
         answered_at = [i.responded_at for i, _ in sent if i.responded_at is not None]
         seconds = (max(answered_at) - sent[0][1]).total_seconds() if answered_at else None
-        return web.json_response(
-            {
-                "sent": len(sent),
-                "answered": sum(responses.get(i.id, 0) == 1 and i.acknowledged for i, _ in sent),
-                "unanswered": sum(not i.acknowledged for i, _ in sent),
-                "answered_twice": sum(count > 1 for count in responses.values()),
-                "deferred": sum(i.response_type in (5, 6) for i, _ in sent),
-                "latencies_ms": sorted(latencies),
-                "seconds": seconds,
-            }
-        )
+        return {
+            "sent": len(sent),
+            "answered": sum(responses.get(i.id, 0) == 1 and i.acknowledged for i, _ in sent),
+            "unanswered": sum(not i.acknowledged for i, _ in sent),
+            "answered_twice": sum(count > 1 for count in responses.values()),
+            "deferred": sum(i.response_type in (5, 6) for i, _ in sent),
+            "latencies_ms": sorted(latencies),
+            "answers": [interaction.original_id for interaction, _ in sent],
+            "replied_ms": sorted(replied_ms),
+            "replies": [_reply_text(self.world, i) for i, _ in sent] if replied_ms else [],
+            "seconds": seconds,
+        }
 
     def _member(self, member_id: int | str) -> Member:
         return self.guild.members[int(member_id)]
@@ -153,6 +187,15 @@ class Control:
     async def _deliver(self, interaction: Interaction) -> None:
         payload = members.interaction_payload(self.world, interaction)
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
+
+
+def _reply_text(world: World, interaction: Interaction) -> str:
+    """What the member reads as the answer to a deferred click: @original, or a followup."""
+    for message_id in (interaction.original_id, *interaction.followup_ids):
+        message = world.messages.get(message_id) if message_id is not None else None
+        if message is not None and message.content:
+            return message.content
+    return ""
 
 
 def _unanswered(waiting: list[Interaction]) -> list[Interaction]:

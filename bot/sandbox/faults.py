@@ -51,7 +51,8 @@ class Faults:
         body = {"message": message, "code": code}
         self._pending.append(Fault(method.upper(), path, status, body, {}, times))
 
-    def take(self, method: str, path: str) -> Fault | None:
+    def due_for(self, method: str, path: str) -> Fault | None:
+        """The fault to answer this request with, if one is still due (counted down)."""
         for fault in self._pending:
             if fault.times > 0 and fault.matches(method, path):
                 fault.times -= 1

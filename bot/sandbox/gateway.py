@@ -1,6 +1,11 @@
 """The gateway v10 over a websocket: HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats,
 RESUME with a replay of what was missed, and RECONNECT, INVALID_SESSION or a drop on demand.
 
+A heartbeat is acknowledged after a short delay, as over a real network: discord.py's
+keep-alive thread notes when it sent a heartbeat only once the send has completed, so an ACK
+sent back at once could be measured against the heartbeat before, one interval earlier ("Can't
+keep up ... 41.3s behind"). Tests may ask for a short interval (`heartbeat_interval`).
+
 Sharding as Discord does it: IDENTIFY carries [shard_id, shard_count]; a session receives
 the events of the guilds with (guild_id >> 22) % shard_count == shard_id (events without a
 guild go to shard 0). A shard count other than the world's is refused with close code 4010
@@ -13,6 +18,7 @@ JSON text frames only: the client asks for zlib-stream, and discord.py also read
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -30,7 +36,8 @@ DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT = 0, 1, 2, 6, 7
 INVALID_SESSION, HELLO, HEARTBEAT_ACK = 9, 10, 11
 AUTHENTICATION_FAILED = 4004
 INVALID_SHARD, SHARDING_REQUIRED = 4010, 4011
-HEARTBEAT_INTERVAL_MS = 41_250
+HEARTBEAT_INTERVAL_SECONDS = 41.25  # what Discord says in HELLO
+HEARTBEAT_ACK_DELAY_SECONDS = 0.05  # a round trip to Discord, roughly
 
 
 @dataclass
@@ -65,12 +72,22 @@ class SessionEvent:
 
 
 class Gateway:
-    def __init__(self, world: World) -> None:
+    def __init__(
+        self,
+        world: World,
+        *,
+        heartbeat_interval: float = HEARTBEAT_INTERVAL_SECONDS,
+        heartbeat_ack_delay: float = HEARTBEAT_ACK_DELAY_SECONDS,
+    ) -> None:
         self.world = world
         self.url = ""  # set once the server knows its port
         self.sessions: dict[str, Session] = {}
         self.events: Feed[SessionEvent] = Feed("gateway session event")
+        self.heartbeat_interval = heartbeat_interval  # said in HELLO: set before connecting
+        self.heartbeat_ack_delay = heartbeat_ack_delay
+        self.acks: Feed[int] = Feed("heartbeat ACK")  # how many were sent, counting this one
         self._session_ids = itertools.count(1)
+        self._acking: set[asyncio.Task[None]] = set()
 
     @property
     def live(self) -> list[Session]:
@@ -87,7 +104,8 @@ class Gateway:
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await socket.prepare(request)
-        await _send(socket, {"op": HELLO, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+        interval_ms = round(self.heartbeat_interval * 1000)
+        await _send(socket, {"op": HELLO, "d": {"heartbeat_interval": interval_ms}})
         session: Session | None = None
         try:
             async for frame in socket:
@@ -107,7 +125,9 @@ class Gateway:
         op = payload.get("op")
         data: dict[str, Any] = payload.get("d") or {}
         if op == HEARTBEAT:
-            await _send(socket, {"op": HEARTBEAT_ACK})
+            acking = asyncio.create_task(self._ack_later(socket))
+            self._acking.add(acking)
+            acking.add_done_callback(self._acking.discard)
         elif op == IDENTIFY:
             return await self._identify(socket, data)
         elif op == RESUME:
@@ -184,6 +204,14 @@ class Gateway:
         self.events.append(SessionEvent("resumed", session))
         return session
 
+    async def _ack_later(self, socket: web.WebSocketResponse) -> None:
+        """The ACK after the network's delay: a real wait, since discord.py measures the
+        round trip with its own monotonic clock in its keep-alive thread."""
+        await asyncio.sleep(self.heartbeat_ack_delay)
+        with contextlib.suppress(ConnectionResetError):  # the client went in the meantime
+            await _send(socket, {"op": HEARTBEAT_ACK})
+        self.acks.append(len(self.acks) + 1)
+
     async def reconnect(self) -> None:
         """Ask every connected client to reconnect and resume (op 7)."""
         for session in self.live:
@@ -205,6 +233,8 @@ class Gateway:
             await session.socket.close(code=4000, message=b"dropped by the test")
 
     async def close(self) -> None:
+        for acking in list(self._acking):
+            acking.cancel()
         await asyncio.gather(
             *(session.socket.close() for session in self.live if session.socket is not None)
         )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot.clock import Clock, SystemClock
 from bot.sandbox import autocomplete, members, modals
 from bot.sandbox.faults import Faults
-from bot.sandbox.gateway import Gateway, Session
+from bot.sandbox.gateway import HEARTBEAT_INTERVAL_SECONDS, Gateway, Session
 from bot.sandbox.model import Channel, Guild, Member, Message, Role
 from bot.sandbox.recording import RecordedRequest, Recorder
 from bot.sandbox.server import Server
@@ -35,11 +35,12 @@ class LoopbackDiscord:
         token: str = DEFAULT_TOKEN,
         bot_name: str = "Tutor",
         shard_count: int = 1,
+        heartbeat_interval: float = HEARTBEAT_INTERVAL_SECONDS,
     ) -> None:
         self.clock = clock or SystemClock()
         self.token = token
         self.world = World(self.clock, token=token, bot_name=bot_name, shard_count=shard_count)
-        self.gateway = Gateway(self.world)
+        self.gateway = Gateway(self.world, heartbeat_interval=heartbeat_interval)
         self.faults = Faults()
         self.recorder = Recorder(self.clock, self.faults, spec)
         self.server = Server(self.world, self.gateway, self.recorder)

@@ -106,7 +106,7 @@ class Recorder:
     async def _answer(
         self, request: web.Request, recorded: RecordedRequest, handler: Handler
     ) -> web.StreamResponse:
-        fault = self.faults.take(recorded.method, recorded.path)
+        fault = self.faults.due_for(recorded.method, recorded.path)
         if fault is not None:
             return json_answer(fault.body, status=fault.status, headers=fault.headers)
         if recorded.spec_problem is not None:

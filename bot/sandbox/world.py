@@ -17,6 +17,7 @@ from bot.sandbox.feed import Feed
 from bot.sandbox.model import (
     EVERYONE_PERMISSIONS,
     MANAGE_GUILD,
+    MANAGE_MESSAGES,
     MEMBER_OVERWRITE,
     ROLE_OVERWRITE,
     Attachment,
@@ -30,7 +31,7 @@ from bot.sandbox.model import (
 )
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
-BOT_PERMISSIONS = EVERYONE_PERMISSIONS | (1 << 13)  # and manage messages
+BOT_PERMISSIONS = EVERYONE_PERMISSIONS | MANAGE_MESSAGES
 
 
 @dataclass

@@ -36,6 +36,7 @@ from bot.store.servers import (
     DEFAULT_FORGET_AFTER_DAYS,
     Audit,
     Forgotten,
+    ReportAdded,
     ReportSummary,
     ServerSettings,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "Post",
     "PostCounters",
     "PostProgress",
+    "ReportAdded",
     "ReportSummary",
     "ServerData",
     "ServerSettings",

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
 from bot.store.records import Delivery, DeliveryStatus, PatternTestRun, Question, Schedule
-from bot.store.servers import Audit, Forgotten, ReportSummary, ServerSettings
+from bot.store.servers import Audit, Forgotten, ReportAdded, ReportSummary, ServerSettings
 from exercises.model import Difficulty
 from exercises.progress import Period, PostContext, Streak
 
@@ -291,9 +291,18 @@ class ServerData(Protocol):
     async def disabled_exercises(self, guild_id: int) -> frozenset[str]: ...
 
     async def add_report(
-        self, post: Post, *, member_id: int, reason: str, reported_at: datetime
-    ) -> int:
-        """Store a report on the post's exercise version; returns how many it now has."""
+        self,
+        post: Post,
+        *,
+        member_id: int,
+        reason: str,
+        reported_at: datetime,
+        since: datetime,
+        budget: int,
+    ) -> ReportAdded:
+        """Store a member's report on the post's exercise version, once per member and
+        version (a second one replaces the reason), and at most `budget` new ones per member
+        since `since`; all in one transaction."""
         ...
 
     async def reports(self, guild_id: int) -> list[ReportSummary]:

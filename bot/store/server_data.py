@@ -20,6 +20,7 @@ from bot.store.servers import (
     DEFAULT_FORGET_AFTER_DAYS,
     Audit,
     Forgotten,
+    ReportAdded,
     ReportSummary,
     ServerSettings,
 )
@@ -101,6 +102,26 @@ REPORT_COUNT = sa.select(sa.func.count()).where(
     reports.c.guild_id == GUILD,
     reports.c.exercise_id == _EXERCISE,
     reports.c.content_hash == sa.bindparam("hash"),
+)
+_SINCE: sa.BindParameter[datetime] = sa.bindparam("since", type_=reports.c.reported_at.type)
+# A member's reports count once per exercise version (a second one replaces the reason), by
+# query: rows that were duplicates before this rule are left as they are.
+MEMBERS_REPORT = sa.select(reports.c.report_id).where(
+    reports.c.guild_id == GUILD,
+    reports.c.exercise_id == _EXERCISE,
+    reports.c.content_hash == sa.bindparam("hash"),
+    reports.c.member_id == MEMBER,
+)
+REPLACE_REASON = (
+    sa.update(reports)
+    .where(reports.c.report_id == sa.bindparam("report", type_=Id))
+    .values(reason=sa.bindparam("reason"))
+)
+MEMBER_REPORTS_SINCE = sa.select(sa.func.count()).where(
+    reports.c.guild_id == GUILD, reports.c.member_id == MEMBER, reports.c.reported_at >= _SINCE
+)
+EXERCISE_REPORTS_SINCE = sa.select(sa.func.count()).where(
+    reports.c.guild_id == GUILD, reports.c.exercise_id == _EXERCISE, reports.c.reported_at >= _SINCE
 )
 REPORTS = (
     sa.select(reports.c.exercise_id, reports.c.content_hash, reports.c.reason)
@@ -257,8 +278,15 @@ class Servers(Part):
         return frozenset(str(row["exercise_id"]) for row in rows)
 
     async def add_report(
-        self, post: Post, *, member_id: int, reason: str, reported_at: datetime
-    ) -> int:
+        self,
+        post: Post,
+        *,
+        member_id: int,
+        reason: str,
+        reported_at: datetime,
+        since: datetime,
+        budget: int,
+    ) -> ReportAdded:
         reason = reason.strip()[:500]
         if not reason:
             raise ValueError("a report needs a reason")
@@ -266,10 +294,21 @@ class Servers(Part):
         values = {"guild_id": post.guild_id, "post_id": post.post_id, **shown}
         values |= {"member_id": member_id, "reason": reason, "reported_at": reported_at}
         version = {"guild": post.guild_id, "exercise": post.exercise_id, "hash": post.content_hash}
+        exercise = {"guild": post.guild_id, "exercise": post.exercise_id, "since": since}
+        member = {"guild": post.guild_id, "member": member_id, "since": since}
 
-        async def add(tx: Tx) -> int:
-            await tx.execute(ADD_REPORT, values)
-            return int((await tx.execute(REPORT_COUNT, version)).scalar())
+        async def add(tx: Tx) -> ReportAdded:
+            earlier = int((await tx.execute(EXERCISE_REPORTS_SINCE, exercise)).scalar())
+            mine = (await tx.execute(MEMBERS_REPORT, version | {"member": member_id})).one()
+            kept, new = True, mine is None
+            if mine is not None:
+                await tx.execute(REPLACE_REASON, {"reason": reason, "report": mine["report_id"]})
+            elif int((await tx.execute(MEMBER_REPORTS_SINCE, member)).scalar()) >= budget:
+                kept = new = False
+            else:
+                await tx.execute(ADD_REPORT, values)
+            count = int((await tx.execute(REPORT_COUNT, version)).scalar())
+            return ReportAdded(kept, new, count, earlier)
 
         return await self._write(add)
 

@@ -49,6 +49,20 @@ class ReportSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportAdded:
+    """What one report did. `kept` is False when the member had already sent `budget` new
+    reports since `since` (nothing was written); `new` is False when the member had already
+    reported this version (its reason was replaced); `count`: members who reported this
+    version; `earlier_on_exercise`: reports on the exercise (any version) since `since`,
+    before this one."""
+
+    kept: bool
+    new: bool
+    count: int
+    earlier_on_exercise: int
+
+
+@dataclass(frozen=True, slots=True)
 class Forgotten:
     """What /forget-me deleted for one member in one server."""
 

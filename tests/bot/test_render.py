@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import render
-from bot.custom_ids import UNCHOSEN, parse
+from bot.interactions.custom_ids import UNCHOSEN, parse
 from exercises import FillInTheBlank, MultipleChoice, grade, load_catalog
 from tests.exercises.test_grading import gather_exercise
 
@@ -29,7 +29,7 @@ def test_a_post_shows_prompt_code_options_and_counters() -> None:
     assert description.startswith(exercise.prompt)
     assert "return ⟦1⟧(data)" in description
     assert "**A** `JsonResponse`" in description
-    assert rendered.embed.footer.text == "2 members have answered · 1 solved · 3 attempts each"
+    assert rendered.embed.footer == "2 members have answered · 1 solved · 3 attempts each"
     assert [button.label for button in rendered.buttons] == ["Answer", "Hint", "Report a problem"]
     assert all(parse(button.custom_id) is not None for button in rendered.buttons)
 
@@ -119,7 +119,7 @@ def test_a_closed_post_keeps_its_text_and_its_buttons_say_closed() -> None:
     assert closed.embed is not None
     assert open_post.embed is not None
     assert closed.embed.description == open_post.embed.description
-    assert (closed.embed.footer.text or "").startswith("Closed by a moderator: no more answers · ")
+    assert closed.embed.footer.startswith("Closed by a moderator: no more answers · ")
     assert [b.label for b in closed.buttons] == [f"🔒 {b.label}" for b in open_post.buttons]
     assert all(button.disabled for button in closed.buttons)
     assert [b.custom_id for b in closed.buttons] == [b.custom_id for b in open_post.buttons]

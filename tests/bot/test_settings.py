@@ -42,6 +42,8 @@ def test_a_missing_token_says_how_to_get_one() -> None:
         ("QUIZ_GRACE_MINUTES", "1441", "from 0 to 1440, e.g. 120"),
         ("LOG_FORMAT", "xml", "LOG_FORMAT='xml' must be text or json"),
         ("HEALTH_PORT", "http", "HEALTH_PORT='http' must be a TCP port"),
+        ("TUTOR_PORT", "99999", "TUTOR_PORT='99999' must be a TCP port, 1 to 65535"),
+        ("TUTOR_URL", "http://127.0.0.1:99999", "must name a port from 1 to 65535"),
         ("HEALTH_PORT", "70000", "HEALTH_PORT='70000' must be a TCP port"),
     ],
 )

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from bot.__main__ import warn_if_tutor_missing
+from bot.practice.tutor_client import TutorClient
 from bot.settings import Settings
-from bot.tutor_client import TutorClient
 from config import SETTINGS, Secret, redact_url
 from tutor.config import TutorConfig
 

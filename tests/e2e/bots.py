@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.app import TutorBot
 from bot.metrics import STORE_WRITE_SECONDS
-from bot.run_it import ExampleRunner
+from bot.practice.run_it import ExampleRunner
 from bot.sandbox import LoopbackDiscord
 from bot.store import TutorStore
 from exercises import AnyExercise, Catalog, Difficulty, MultipleChoice, load_catalog
@@ -59,6 +59,7 @@ async def running_bot(
     catalog: Catalog | None = None,
     runner: ExampleRunner | None = None,
     practice_cooldown_seconds: float = 0,
+    preview: bool = False,
 ) -> AsyncIterator[TutorBot]:
     async with await TutorStore.open(database, on_write=STORE_WRITE_SECONDS.observe) as store:
         bot = TutorBot(
@@ -68,6 +69,7 @@ async def running_bot(
             runner=runner,
             practice_cooldown_seconds=practice_cooldown_seconds,
             guild_ready_timeout=0.01,
+            preview=preview,
         )
         running = asyncio.create_task(bot.start(loopback.token))
         try:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app import TutorBot
-from bot.custom_ids import AnswerChoice
+from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import Channel, Interaction, LoopbackDiscord, Member, Message, Role
 from bot.sandbox.model import EVERYONE_PERMISSIONS
 from tests.clock import ManualClock

@@ -16,8 +16,9 @@ import httpx
 import pytest
 
 from bot.app import TutorBot
-from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, RunIt, Submit
-from bot.run_it import ExampleRunner
+from bot.interactions.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from bot.practice.run_it import ExampleRunner
+from bot.practice.tutor_client import TutorClient
 from bot.sandbox import Interaction, LoopbackDiscord, Message
 from bot.sandbox.interactions import (
     DEFERRED_MESSAGE,
@@ -25,7 +26,6 @@ from bot.sandbox.interactions import (
     MESSAGE_WITH_SOURCE,
     UPDATE_MESSAGE,
 )
-from bot.tutor_client import TutorClient
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot
 from tests.loopback_fixtures import Scene
@@ -183,7 +183,8 @@ async def test_run_it_is_deferred_by_design_then_sent(
         run = await loopback.reply_to(clicked)
 
     assert run.ephemeral
-    assert "option B: 200" in run.content  # the real run of the chosen option
+    assert "option B · " in run.content  # the real run of the chosen option
+    assert "\n200 OK\n" in run.content
     deferred_then_completed(clicked, DEFERRED_MESSAGE, "POST")  # Run it always defers first
 
 

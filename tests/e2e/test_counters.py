@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.custom_ids import AnswerChoice
+from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot

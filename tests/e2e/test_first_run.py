@@ -1,5 +1,5 @@
 """A first run, as the README tells a maintainer to do it, in a folder with nothing but `.env`:
-`python -m bot sync` (what `make sync` runs), then `python -m bot.launch` (what `make run`
+`python -m bot sync` (what `make sync` runs), then `python -m launcher` (what `make run`
 runs), with a token pointing at the loopback Discord.
 
 One `.env` sets both processes: the tutor service's port and secret, the packs. The bot finds
@@ -18,9 +18,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
-from bot.custom_ids import AnswerChoice, RunIt
-from bot.run_it import CORRECT_RUN_LATER
+from bot.interactions.custom_ids import AnswerChoice, RunIt
+from bot.practice.run_it import CORRECT_RUN_LATER
 from bot.sandbox import LoopbackDiscord
+from tests.bot.practice.test_run_report import blocks
 from tests.e2e.bots import GOOD
 from tests.loopback_fixtures import Scene
 from tests.processes import clean_environment, free_port
@@ -64,11 +65,11 @@ async def run_to_end(*module: str, cwd: Path) -> tuple[int, str]:
 
 @asynccontextmanager
 async def make_run(cwd: Path) -> AsyncIterator[list[str]]:
-    """`python -m bot.launch` until the block ends, then SIGTERM; yields its stderr lines."""
+    """`python -m launcher` until the block ends, then SIGTERM; yields its stderr lines."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.launch",
+        "launcher",
         cwd=cwd,
         env=clean_environment(),
         stderr=asyncio.subprocess.PIPE,
@@ -115,9 +116,10 @@ async def test_a_first_run_from_a_bare_folder_records_a_click_under_data(
             within=STARTING,
         )
 
-    title, mine, note = run.content.splitlines()
+    title, mine, *_, note = run.content.splitlines()
     assert title == "**What really happens with your choice**"
-    assert mine.startswith("Your choice option C: TypeError: object HttpResponse can't be")
+    assert mine.startswith("Your choice option C · ")
+    assert blocks(run.content)[0].startswith("TypeError: object HttpResponse can't be")
     assert note == CORRECT_RUN_LATER
     assert not [line for line in log if "Traceback" in line or " ERROR " in line], log
     assert any("tutor service at http://127.0.0.1:" in line for line in log), log

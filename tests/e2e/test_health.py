@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.custom_ids import AnswerChoice
 from bot.health import Health, serving_health
+from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot

@@ -7,7 +7,7 @@ import json
 import signal
 from pathlib import Path
 
-from bot.custom_ids import AnswerChoice
+from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
 from tests.e2e.test_restart import bot_environment, start_bot
 from tests.loopback_fixtures import Scene

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.practice.commands import PUBLIC_BOARD_EVERY_SECONDS, SHOWN_TO_YOU_ALONE
 from bot.sandbox import LoopbackDiscord, Member
 from bot.store import Store
 from exercises import Difficulty
@@ -53,11 +54,39 @@ async def solved(
     )
 
 
-async def board(loopback: LoopbackDiscord, scene: Scene, period: str) -> str:
+async def board(loopback: LoopbackDiscord, scene: Scene, clock: ManualClock, period: str) -> str:
+    """The board as the channel sees it (a minute apart: it is shown there once a minute)."""
     asked = await loopback.run_command(scene.alice, scene.channel, "leaderboard", period=period)
     shown = await loopback.reply_to(asked)
     assert not shown.ephemeral  # the board is for the whole server
+    await clock.advance(PUBLIC_BOARD_EVERY_SECONDS + 1)
     return shown.content
+
+
+async def test_the_leaderboard_is_shown_to_a_channel_at_most_once_a_minute(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> None:
+    """Twenty calls in a row: one board in the channel, nineteen private copies; over a minute
+    later the channel may see it again."""
+    async with running_bot(loopback, scene, manual_clock, tmp_path / "t.sqlite3"):
+        replies = [
+            await loopback.reply_to(
+                await loopback.run_command(member, scene.channel, "leaderboard")
+            )
+            for member in [scene.alice] * 10 + [scene.bob] * 10
+        ]
+        await manual_clock.advance(PUBLIC_BOARD_EVERY_SECONDS + 1)
+        later = await loopback.reply_to(
+            await loopback.run_command(scene.bob, scene.channel, "leaderboard")
+        )
+
+    first, *rest = replies
+    assert not first.ephemeral
+    assert all(reply.ephemeral for reply in rest)
+    assert all(reply.content.endswith(SHOWN_TO_YOU_ALONE) for reply in rest)
+    assert rest[0].content.startswith(first.content)  # the same board, to that member alone
+    assert not later.ephemeral
+    assert [m.id for m in loopback.messages(scene.channel)] == [first.id, later.id]
 
 
 async def test_the_leaderboard_orders_members_for_each_period_by_display_name(
@@ -90,9 +119,9 @@ async def test_the_leaderboard_orders_members_for_each_period_by_display_name(
             )
         await solved(store, guild, carol, Difficulty.EASY, datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
 
-        day = await board(loopback, scene, "day")
-        week = await board(loopback, scene, "week")
-        everything = await board(loopback, scene, "all-time")
+        day = await board(loopback, scene, manual_clock, "day")
+        week = await board(loopback, scene, manual_clock, "week")
+        everything = await board(loopback, scene, manual_clock, "all-time")
 
     assert day.splitlines() == [
         "**Leaderboard · today** (since Wednesday 25 November 00:00 Europe/Berlin)",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import TutorBot
-from bot.custom_ids import ForgetMe
+from bot.interactions.custom_ids import ForgetMe
 from bot.sandbox import LoopbackDiscord
 from bot.store import ServerSettings
 from exercises.progress import Period

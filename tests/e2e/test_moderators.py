@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import discord
 import pytest
 
 from bot.app import TutorBot
-from bot.custom_ids import Report
-from bot.practice import CLOSED_POST
-from bot.sandbox import DriverError, LoopbackDiscord, Message
+from bot.interactions.components import embed_for, view_for
+from bot.interactions.custom_ids import Report
+from bot.practice.flow import CLOSED_POST
+from bot.sandbox import DriverError, LoopbackDiscord, Member, Message
 from bot.sandbox.model import SEND_MESSAGES
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot
@@ -295,3 +297,97 @@ async def test_a_log_channel_the_bot_cannot_write_in_is_saved_with_a_warning(
     assert saved.content.endswith(
         f"⚠️ The bot cannot send messages in <#{place.mod_log.id}>: allow it there."
     )
+
+
+async def test_an_id_no_message_can_have_is_named_in_one_line(
+    loopback: LoopbackDiscord, server: tuple[Server, TutorBot]
+) -> None:
+    """20 digits: once an OverflowError in the store and the generic apology."""
+    place, _ = server
+    scene = place.scene
+    impossible = "99999999999999999999"
+
+    closing = await ask(loopback, scene.moderator, scene.channel, "tutor close", post=impossible)
+    resetting = await ask(
+        loopback, scene.moderator, scene.channel, "tutor reset", member=scene.alice, post=impossible
+    )
+
+    for answer in (closing, resetting):
+        assert answer.ephemeral
+        assert answer.content.startswith(f"`post`: {impossible} cannot be a Discord id")
+        assert "\n" not in answer.content
+
+
+async def test_a_post_whose_message_was_never_recorded_can_be_closed_and_reset(
+    loopback: LoopbackDiscord, server: tuple[Server, TutorBot], manual_clock: ManualClock
+) -> None:
+    """The bot stopped between sending a post and recording its message: the post still
+    takes answers, so moderators find it by the post id its buttons carry."""
+    place, bot = server
+    scene = place.scene
+    exercise = bot.practice.catalog.get("demo/define-async-view")
+    _, rendered = await bot.practice.create_post(
+        exercise, guild_id=scene.guild.id, channel_id=scene.channel.id
+    )
+    sent = await bot.get_partial_messageable(scene.channel.id).send(
+        embed=embed_for(rendered.embed) or discord.utils.MISSING, view=view_for(rendered.buttons)
+    )  # ... and no set_post_message: the crash
+    post = await loopback.wait_for_message(lambda message: message.id == sent.id)
+    await click_letter(loopback, scene.alice, post, "A")
+    assert await bot.practice.store.servers.post_by_message(post.id) is None
+
+    reset = await ask(
+        loopback,
+        scene.moderator,
+        scene.channel,
+        "tutor reset",
+        member=scene.alice,
+        post=str(post.id),
+    )
+    closed = await ask(loopback, scene.moderator, place.general, "tutor close", post=link_to(post))
+    shown = await loopback.wait_for_message(lambda m: m.id == post.id and bool(m.history))
+
+    assert reset.content.startswith(f"Reset: <@{scene.alice.id}> has every attempt back")
+    assert "(1 removed)" in reset.content
+    assert closed.content.startswith("Closed: that post takes no more answers")
+    assert all(button["disabled"] for button in shown.buttons().values())
+    elsewhere = await ask(
+        loopback, scene.moderator, place.general, "tutor close", post=str(post.id)
+    )
+    assert elsewhere.content == "That post was closed already."  # recorded now: found anywhere
+
+
+async def test_a_member_flooding_reports_is_counted_once_and_the_log_hears_once_an_hour(
+    loopback: LoopbackDiscord, server: tuple[Server, TutorBot], manual_clock: ManualClock
+) -> None:
+    """Forty reports in seconds from one member were forty lines in the log channel and
+    "41 reports": now one report (the last reason), and one line per exercise per hour."""
+    place, _ = server
+    scene = place.scene
+    await configure(loopback, place)
+    post = await multiple_choice(loopback, scene)
+    carol = loopback.add_member(scene.guild, "carol")
+
+    async def report_as(member: Member, reason: str) -> Message:
+        opened = await loopback.click(member, post, Report(post_id_of(post)).to_id())
+        return await loopback.reply_to(await loopback.submit_modal(member, opened, reason=reason))
+
+    flood = [await report_as(scene.bob, f"spam {n}") for n in range(40)]
+    same_hour = await report_as(scene.alice, "C is right too")
+    listed = await ask(loopback, scene.moderator, scene.channel, "tutor reports")
+    lines_within_the_hour = [m.content for m in loopback.messages(place.mod_log)]
+    await manual_clock.advance(3600)
+    next_hour = await report_as(carol, "the hint gives it away")
+    lines = [m.content for m in loopback.messages(place.mod_log)]
+
+    assert flood[0].content == "Thank you: the moderators will look at it."
+    assert flood[-1].content == "Thank you: your report on this exercise now gives this reason."
+    assert same_hour.content == flood[0].content
+    assert "`demo/define-async-view` (current version): 2 reports: `C is right too`; `spam 39`" in (
+        listed.content
+    )
+    assert len(lines_within_the_hour) == 1
+    assert "`spam 0`. 1 report on this version" in lines_within_the_hour[0]
+    assert next_hour.ephemeral
+    assert len(lines) == 2
+    assert "3 reports on this version" in lines[1]

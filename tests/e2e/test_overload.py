@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from prometheus_client import REGISTRY
 
-from bot.custom_ids import AnswerChoice
+from bot.interactions.custom_ids import AnswerChoice
+from bot.interactions.undelivered import Lost
 from bot.sandbox import Interaction, LoopbackDiscord, Message
 from bot.sandbox.recording import RecordedRequest
-from bot.undelivered import Lost
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot
 from tests.loopback_fixtures import Scene

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import TutorBot
-from bot.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Report
 from bot.errors import STALE_BUTTON
+from bot.interactions.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Report
 from bot.render import PRACTICE_ONLY
 from bot.sandbox import LoopbackDiscord, Member, Message
 from tests.clock import ManualClock

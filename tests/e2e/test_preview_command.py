@@ -8,7 +8,7 @@ import asyncio
 from pathlib import Path
 
 from bot.app import TutorBot
-from bot.custom_ids import AnswerChoice
+from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
 from bot.store import TutorStore
 from tests.clock import ManualClock

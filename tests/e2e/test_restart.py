@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.custom_ids import AnswerChoice
+from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
 from tests.loopback_fixtures import Scene
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from bot.custom_ids import AnswerChoice
+from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
 from bot.store import TutorStore
 from tests.e2e.test_restart import one_question_pack

@@ -110,3 +110,26 @@ def test_shown_code_that_uses_a_name_only_the_prelude_defines_is_named(tmp_path:
     problems = [(problem.field, problem.message[:12]) for problem in check(tmp_path)]
 
     assert problems == [("code", "uses WORD, w"), ("options[1]", "uses asyncio")]
+
+
+def test_a_word_shared_with_the_prompt_or_with_a_wrong_option_gives_nothing_away(
+    tmp_path: Path,
+) -> None:
+    folder = pack_with(tmp_path, "one")
+    text = (BROKEN / "first-hint-gives-away.toml").read_text()
+    in_prompt = text.replace("although the caller", "behind a shield, although the caller")
+    (folder / "prompt.toml").write_text(in_prompt.replace("first-hint-gives-away", "in-prompt"))
+    in_a_wrong_option = text.replace('"asyncio.gather"]', '"shield"]').replace(
+        "first-hint-gives-away", "in-a-wrong-option"
+    )
+    (folder / "wrong.toml").write_text(in_a_wrong_option)
+
+    assert check(tmp_path) == []
+
+
+def test_one_wrong_option_per_blank_may_fail_to_compile(tmp_path: Path) -> None:
+    folder = pack_with(tmp_path, "one")
+    text = (BROKEN / "blank-with-filler-options.toml").read_text()
+    (folder / "one.toml").write_text(text.replace('"async", "Client"]', '"Transport", "Client"]'))
+
+    assert check(tmp_path) == []

@@ -41,6 +41,8 @@ EXPECTED_PROBLEMS = {
     "duplicate-id-b.toml": ("slug", "duplicate exercise id 'broken/same-slug'"),
     # Checks across prose, code and options (exercises/content_checks.py):
     "first-hint-names-answer.toml": ("hints[0]", "contains 'JsonResponse', the text of a correct"),
+    "first-hint-gives-away.toml": ("hints[0]", "has 'shield', found in a correct option and in no"),
+    "blank-with-filler-options.toml": ("blanks.1", "has 2 wrong options that do not even compile"),
     "same-options-b.toml": ("options", "the same as those of broken/same-options-a"),
     "prelude-only-name.toml": ("options[1]", "uses asyncio, which only the hidden run.prelude"),
     "csrf-without-middleware.toml": ("prompt", "names CSRF ('CSRF'), a middleware's behaviour"),

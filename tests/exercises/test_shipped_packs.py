@@ -19,15 +19,25 @@ SHIPPED_PACK_IDS = {
     "async-http-and-middleware",
     "testing-async-django",
     "streaming-and-long-requests",
+    "deploying-async-django",
+    "async-orm-and-auth",
 }
 
 
-def test_the_six_packs_ship_with_sixty_exercises_or_more() -> None:
+def test_the_eight_packs_ship_with_ninety_exercises_or_more() -> None:
     assert set(CATALOG.packs) == SHIPPED_PACK_IDS
-    assert len(CATALOG.exercises) >= 60
+    assert len(CATALOG.exercises) >= 90
 
 
-@pytest.mark.parametrize("pack_id", ["testing-async-django", "streaming-and-long-requests"])
+@pytest.mark.parametrize(
+    "pack_id",
+    [
+        "testing-async-django",
+        "streaming-and-long-requests",
+        "deploying-async-django",
+        "async-orm-and-auth",
+    ],
+)
 def test_the_newer_packs_have_eleven_exercises_or_more(pack_id: str) -> None:
     assert len(CATALOG.in_pack(pack_id)) >= 11
 

@@ -9,7 +9,7 @@ import aiohttp
 import discord
 import pytest
 
-from bot.mentions import quiz_ping
+from bot.quiz.mentions import quiz_ping
 from bot.sandbox import DriverError, LoopbackDiscord
 from bot.sandbox.model import ATTACH_FILES
 from bot.sandbox.nonces import WINDOW

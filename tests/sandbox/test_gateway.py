@@ -7,7 +7,8 @@ import pytest
 
 from bot.sandbox import LoopbackDiscord
 from tests.loopback_fixtures import Scene
-from tests.sandbox.echo_bot import EchoBot
+from tests.sandbox.conftest import start_bot, stop_bot
+from tests.sandbox.echo_bot import EchoBot, Misbehave
 
 
 async def answered_after(loopback: LoopbackDiscord, scene: Scene, title: str) -> str:
@@ -57,3 +58,22 @@ async def test_a_wrong_token_is_refused_at_login(loopback: LoopbackDiscord, scen
         await bot.start("not-the-token")
     await bot.close()
     assert loopback.requests[-1].status == 401
+
+
+async def test_the_client_measures_the_network_delay_not_the_heartbeat_interval(
+    loopback: LoopbackDiscord, scene: Scene, misbehave: Misbehave
+) -> None:
+    """An ACK sent back at once raced discord.py's keep-alive thread, which notes the send
+    time only after the send: the round trip was measured from the heartbeat before, one
+    interval earlier ("Can't keep up ... 41.3s behind"). Real time is the lesson here, so a
+    short interval and wide margins."""
+    gateway = loopback.gateway
+    gateway.heartbeat_interval, gateway.heartbeat_ack_delay = 0.4, 0.1
+    bot = await start_bot(loopback, scene, misbehave)
+    try:
+        await gateway.acks.wait_for(lambda count: count >= 4, within=10)
+        latency = bot.latency
+    finally:
+        await stop_bot(bot)
+
+    assert gateway.heartbeat_ack_delay / 2 <= latency < gateway.heartbeat_interval / 2

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.sandbox.model import EPHEMERAL, LOADING, Message
-from bot.sandbox.page.markup import to_html
-from bot.sandbox.page.messages import message_html
+from bot.sandbox.page.markup import Names, to_html
+from bot.sandbox.page.messages import command_line, message_html
 from bot.sandbox.world import World
 from tests.clock import ManualClock
 
@@ -32,6 +32,36 @@ from tests.clock import ManualClock
 )
 def test_markdown_as_discord_shows_it(text: str, html: str) -> None:
     assert to_html(text) == html
+
+
+def test_backslash_escapes_show_the_character_as_discord_does() -> None:
+    assert to_html("(1:\\_ 2:\\_)") == "(1:_ 2:_)"  # /test's blanks, escaped by the bot
+    assert to_html("\\*not it\\*") == "*not it*"
+    assert to_html("`a\\_b`") == "<code>a\\_b</code>"  # a code span keeps its backslash
+
+
+def test_mentions_show_the_names_the_server_gives() -> None:
+    names = Names(channels={1: "general"}, roles={2: "quiz"}, members={3: "alice"})
+
+    html = to_html("<#1> <@&2> <@3> <@!3> <#9> `<#1>`", names=names)
+
+    assert html == (
+        '<span class="mention">#general</span> <span class="mention">@quiz</span> '
+        '<span class="mention">@alice</span> <span class="mention">@alice</span> '
+        '<span class="mention">#unknown-channel</span> <code>&lt;#1&gt;</code>'
+    )
+
+
+def test_the_used_line_names_the_whole_command() -> None:
+    data = {
+        "name": "quiz",
+        "options": [{"type": 1, "name": "schedule", "options": [{"type": 3, "name": "time"}]}],
+    }
+
+    assert command_line(data) == "quiz schedule"
+    assert command_line({"name": "practice", "options": [{"type": 3, "name": "pack"}]}) == (
+        "practice"
+    )
 
 
 def test_code_blocks_are_highlighted_and_escaped() -> None:

@@ -156,6 +156,20 @@ COROUTINE = choice(
     option_expect={"B": Expectation(warning_contains="was never awaited")},
 )
 
+GATHERED_OR_NOT = choice(
+    "t/gathered-or-not",
+    [
+        "async def main():\n    return list(await asyncio.gather(wait(), wait()))",
+        "async def main():\n    return [await wait(), await wait()]",
+    ],
+    "A",
+    prelude="import asyncio\n\nasync def wait():\n    await asyncio.sleep(1)\n    return 1\n",
+    coroutine="main",
+    expect=Expectation(returns=[1, 1], min_seconds=1.0),
+    option_expect={"B": Expectation(returns=[1, 1], min_seconds=2.0)},
+)
+"""Two one-second waits: gathered (1 s), or one after the other (2 s)."""
+
 BOOKS = choice(
     "t/books",
     [
@@ -171,8 +185,9 @@ BOOKS = choice(
         """async def books(request):
     return JsonResponse({"count": Book.objects.count()})""",
         """async def books(request):
-    deleted, _ = await Book.objects.all().adelete()
-    return JsonResponse({"deleted": deleted, "left": await Book.objects.acount()})""",
+    _, deleted = await Book.objects.all().adelete()  # books, and their shelves' links
+    left = await Book.objects.acount()
+    return JsonResponse({"deleted": deleted["library.Book"], "left": left})""",
     ],
     "A",
     prelude="from django.http import JsonResponse\nfrom library.models import Author, Book\n",
@@ -181,6 +196,31 @@ BOOKS = choice(
     expect=Expectation(status=200, body_contains="Earthsea"),
 )
 """A lists the seeded rows; B is a sync view; C calls the ORM from async code; D deletes all."""
+
+SHELVES_AND_MEMBERS = choice(
+    "t/shelves",
+    [
+        """async def seeded(request):
+    shelves = {
+        shelf.name: [book.title async for book in shelf.books.order_by("pk")]
+        async for shelf in Shelf.objects.order_by("pk")
+    }
+    members = [[u.pk, u.username, u.is_staff] async for u in User.objects.order_by("pk")]
+    return JsonResponse({"shelves": shelves, "members": members})""",
+        """async def seeded(request):
+    tries = [("reader", "reader-pass"), ("librarian", "librarian-pass"), ("reader", "guess")]
+    users = [await aauthenticate(username=name, password=word) for name, word in tries]
+    return JsonResponse({"logged_in": [user.username if user else None for user in users]})""",
+    ],
+    "A",
+    prelude="from django.contrib.auth import aauthenticate\n"
+    "from django.contrib.auth.models import User\n"
+    "from django.http import JsonResponse\nfrom library.models import Shelf\n",
+    view="seeded",
+    request=Request(path="/seeded/"),
+    expect=Expectation(status=200, body_contains="Staff picks"),
+)
+"""A lists the seeded shelves and members; B logs each member in with their documented password."""
 
 CALLS_API = choice(
     "t/api",

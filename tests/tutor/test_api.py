@@ -11,8 +11,8 @@ from django.test import AsyncClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from config import Secret
-from exercises.wire import MEMBER_HEADER, SECRET_HEADER
 from tutor.service import SCOPE_KEY, Tutor
+from wire.runs import MEMBER_HEADER, SECRET_HEADER
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 RUNS = "/api/exercises/{}/runs"
@@ -115,6 +115,8 @@ async def test_a_fill_runs_and_reports(client):
             "content_type": "application/json",
             "body": '{"echo": "hello"}',
             "truncated": False,
+            "headers": [["content-type", "application/json"]],
+            "pieces": [],
         }
     ]
     assert report["elapsed"] >= 0  # bounded by the run timeout: timed_out is False

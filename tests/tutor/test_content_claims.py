@@ -12,9 +12,9 @@ import json
 import pytest
 
 from exercises import load_catalog
-from exercises.wire import RunReport
 from tutor.jobs import ExampleJob, build_job
 from tutor.service import Tutor
+from wire.runs import RunReport
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 CATALOG = load_catalog()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from exercises.model import Expectation
-from exercises.wire import ErrorReport, ResponseReport, RunReport
 from tutor.expectations import names_the_outcome, summary, unmet, visibly_differ
+from wire.runs import ErrorReport, ResponseReport, RunReport
 
 
 def view(status=200, body='{"a": 1}', content_type="application/json", elapsed=0.01, **more):

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exercises.wire import MEMBER_HEADER
 from tests.tutor.examples import BY_ID
 from tutor.asgi import TutorApp
 from tutor.settings import MAX_BODY_BYTES
+from wire.runs import MEMBER_HEADER
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 EXPECTED = {200, 400, 404, 405, 409, 412, 413, 429, 431}

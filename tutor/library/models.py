@@ -1,10 +1,12 @@
-"""Author and Book, as documented for content authors in exercises/README.md.
+"""Author, Book and Shelf, as documented for content authors in exercises/README.md.
 
 Fields are annotated by hand: the service's settings are built in code, so mypy runs without
 the django-stubs plugin (which needs a settings module).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import models
 
@@ -34,3 +36,19 @@ class Book(models.Model):
 
     def __str__(self) -> str:
         return str(self.title)
+
+
+class Shelf(models.Model):
+    """A display shelf: a book can stand on several shelves, a shelf holds several books."""
+
+    name: models.CharField[str, str] = models.CharField(max_length=100, unique=True)
+    books: models.ManyToManyField[Book, Any] = models.ManyToManyField(
+        Book, related_name="shelves", blank=True
+    )
+
+    class Meta:
+        app_label = "library"
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return str(self.name)

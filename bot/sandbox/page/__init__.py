@@ -2,7 +2,7 @@
 it, and acted on as a member would act. Served by the loopback's own aiohttp server.
 
 `python -m bot.sandbox.page` runs the loopback Discord with the page in a process of its own;
-`python -m bot.local_sandbox` (what `make run` starts without a token) adds the tutor service
+`python -m launcher.local_sandbox` (what `make run` starts without a token) adds the tutor service
 and the real bot.
 """
 

@@ -1,5 +1,6 @@
 """Discord's message markdown as HTML: code blocks highlighted by Pygments, inline styles,
-headings, quotes, lists and links. Everything is escaped first: text never becomes markup.
+headings, quotes, lists, links, backslash escapes, and mentions (<#id>, <@&id>, <@id>) shown
+by name as Discord shows them. Everything is escaped first: text never becomes markup.
 
 Covers what Discord renders in message content, embed descriptions and field values;
 anything else stays as the text it is.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import html
 import re
+from dataclasses import dataclass, field
 
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -30,8 +32,30 @@ _INLINE = (
     (re.compile(r"~~(.+?)~~", re.DOTALL), r"<s>\1</s>"),
     (re.compile(r"\|\|(.+?)\|\|", re.DOTALL), r'<span class="spoiler">\1</span>'),
 )
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation
+_MENTION = re.compile(r"<(#|@&|@!?)(\d{1,20})>")
 _MASKED_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s)]+)\)")
 _BARE_LINK = re.compile(r"(?<![\"'=>])\bhttps?://[^\s<]+")
+
+
+@dataclass(frozen=True)
+class Names:
+    """Who and what mentions name, by id: the server's channels, roles and members."""
+
+    channels: dict[int, str] = field(default_factory=dict)
+    roles: dict[int, str] = field(default_factory=dict)
+    members: dict[int, str] = field(default_factory=dict)
+
+    def mention(self, kind: str, snowflake: int) -> str:
+        """As Discord's client shows it: #general, @role, @name (or that it is unknown)."""
+        if kind == "#":
+            return f"#{self.channels.get(snowflake, 'unknown-channel')}"
+        if kind == "@&":
+            return f"@{self.roles.get(snowflake, 'deleted-role')}"
+        return f"@{self.members.get(snowflake, 'Unknown User')}"
+
+
+NO_NAMES = Names()
 
 
 def highlight_css() -> str:
@@ -50,19 +74,20 @@ def code_block(code: str, language: str | None) -> str:
     return f'<figure class="code" aria-label="{label}">{highlighted}</figure>'
 
 
-def to_html(text: str, *, links: bool = False) -> str:
-    """Markdown as Discord renders it; `links`: masked links too (embeds allow them)."""
+def to_html(text: str, *, links: bool = False, names: Names = NO_NAMES) -> str:
+    """Markdown as Discord renders it; `links`: masked links too (embeds allow them);
+    `names`: what mentions show."""
     parts = []
     position = 0
     for fence in _FENCE.finditer(text):
-        parts.append(_blocks(text[position : fence.start()], links))
+        parts.append(_blocks(text[position : fence.start()], links, names))
         parts.append(code_block(fence.group(2).strip("\n"), fence.group(1)))
         position = fence.end()
-    parts.append(_blocks(text[position:], links))
+    parts.append(_blocks(text[position:], links, names))
     return "".join(parts)
 
 
-def _blocks(text: str, links: bool) -> str:
+def _blocks(text: str, links: bool, names: Names) -> str:
     """Lines of text: headings, quotes and list items, then inline styles."""
     if not text.strip("\n"):
         return ""
@@ -71,32 +96,43 @@ def _blocks(text: str, links: bool) -> str:
         heading = re.match(r"(#{1,3}) (.+)", line)
         if heading:
             level = len(heading.group(1)) + 2  # the page's own h1/h2 come first
-            out.append(f"<h{level}>{_inline(heading.group(2), links)}</h{level}>")
+            out.append(f"<h{level}>{_inline(heading.group(2), links, names)}</h{level}>")
         elif line.startswith("> "):
-            out.append(f"<blockquote>{_inline(line[2:], links)}</blockquote>")
+            out.append(f"<blockquote>{_inline(line[2:], links, names)}</blockquote>")
         elif re.match(r"[-*] ", line):
-            out.append(f'<span class="li">• {_inline(line[2:], links)}</span><br>')
+            out.append(f'<span class="li">• {_inline(line[2:], links, names)}</span><br>')
         else:
-            out.append(f"{_inline(line, links)}<br>")
+            out.append(f"{_inline(line, links, names)}<br>")
     joined = "".join(out)
     return joined.removesuffix("<br>")
 
 
-def _inline(text: str, links: bool) -> str:
-    codes: list[str] = []
+def _inline(text: str, links: bool, names: Names) -> str:
+    """Code spans, escaped characters and mentions are set aside (in slots) first, so that
+    no style applies inside them."""
+    kept: list[str] = []
 
-    def keep(match: re.Match[str]) -> str:
-        codes.append(f"<code>{html.escape(match.group(1) or match.group(2))}</code>")
-        return _SLOT.format(len(codes) - 1)
+    def slot(fragment: str) -> str:
+        kept.append(fragment)
+        return _SLOT.format(len(kept) - 1)
 
-    escaped = html.escape(_INLINE_CODE.sub(keep, text), quote=False)
+    def code(match: re.Match[str]) -> str:
+        return slot(f"<code>{html.escape(match.group(1) or match.group(2))}</code>")
+
+    def mention(match: re.Match[str]) -> str:
+        shown = html.escape(names.mention(match.group(1), int(match.group(2))))
+        return slot(f'<span class="mention">{shown}</span>')
+
+    text = _INLINE_CODE.sub(code, text)
+    text = _ESCAPED.sub(lambda match: slot(html.escape(match.group(1))), text)
+    escaped = html.escape(_MENTION.sub(mention, text), quote=False)
     for pattern, replacement in _INLINE:
         escaped = pattern.sub(replacement, escaped)
     if links:
         escaped = _MASKED_LINK.sub(_link, escaped)
     escaped = _BARE_LINK.sub(lambda m: _anchor(m.group(0), m.group(0)), escaped)
-    for index, code in enumerate(codes):
-        escaped = escaped.replace(_SLOT.format(index), code)
+    for index, fragment in enumerate(kept):
+        escaped = escaped.replace(_SLOT.format(index), fragment)
     return escaped
 
 

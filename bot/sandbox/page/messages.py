@@ -2,7 +2,8 @@
 
 Rendered from the loopback Discord's own state (what the bot sent, as Discord keeps it), not
 from knowledge of our commands: content, embeds with fields and footers, attachments and
-images, buttons in their rows and styles (disabled ones greyed), "only you can see this".
+images, buttons in their rows and styles (disabled ones greyed), "only you can see this",
+mentions by the names the server gives them, and the full command a reply answers.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from bot.sandbox.members import SUB_COMMAND, SUB_COMMAND_GROUP
 from bot.sandbox.model import LOADING, Message
-from bot.sandbox.page.markup import to_html
+from bot.sandbox.page.markup import Names, to_html
 from bot.sandbox.world import World
 
 ACTION_ROW, BUTTON, LINK_STYLE = 1, 2, 5
@@ -22,13 +24,14 @@ APPLICATION_COMMAND = 2
 
 def message_html(world: World, message: Message) -> str:
     """One `<article>`: who wrote it (and which command it answers), then its parts."""
+    names = names_in(world, message.guild_id)
     parts = [_header(world, message)]
     if message.loading:
         parts.append(f'<p class="thinking">{html.escape(message.author.name)} is thinking…</p>')
     if message.content:
-        parts.append(f'<div class="content">{to_html(message.content)}</div>')
+        parts.append(f'<div class="content">{to_html(message.content, names=names)}</div>')
     attachments = {a.get("filename"): a for a in message.body.get("attachments") or []}
-    parts.extend(_embed(embed, attachments) for embed in message.embeds)
+    parts.extend(_embed(embed, attachments, names) for embed in message.embeds)
     parts.extend(_attachment(attachment) for attachment in attachments.values())
     parts.extend(_component(component, message.id) for component in message.components)
     if message.ephemeral:
@@ -38,6 +41,28 @@ def message_html(world: World, message: Message) -> str:
         f'<article class="{classes}" id="m-{message.id}" data-id="{message.id}" '
         f'aria-label="{html.escape(_summary(message))}">' + "".join(parts) + "</article>"
     )
+
+
+def names_in(world: World, guild_id: int) -> Names:
+    """What mentions show in this server: its channels, roles and members, by id."""
+    guild = world.guilds.get(guild_id)
+    if guild is None:
+        return Names()
+    return Names(
+        channels={channel.id: channel.name for channel in guild.channels.values()},
+        roles={role.id: role.name for role in guild.roles.values()},
+        members={member.id: member.user.name for member in guild.members.values()},
+    )
+
+
+def command_line(data: dict[str, Any]) -> str:
+    """The command as the member typed it, with its group and subcommand: "quiz schedule"."""
+    words = [str(data.get("name", ""))]
+    options = data.get("options") or []
+    while options and options[0].get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP):
+        words.append(str(options[0].get("name", "")))
+        options = options[0].get("options") or []
+    return " ".join(words)
 
 
 def _summary(message: Message) -> str:
@@ -50,7 +75,7 @@ def _header(world: World, message: Message) -> str:
     interaction = world.interactions.get(message.interaction_id or 0)
     if interaction is not None and interaction.kind == APPLICATION_COMMAND:
         name = html.escape(interaction.member.user.name)
-        command = html.escape(str(interaction.data.get("name", "")))
+        command = html.escape(command_line(interaction.data))
         used = f'<p class="used">{name} used <code>/{command}</code></p>'
     author = html.escape(message.author.name)
     badge = ' <span class="badge">APP</span>' if message.author.bot else ""
@@ -65,7 +90,7 @@ def _edited(message: Message) -> bool:
     return any(not (body.get("flags") or 0) & LOADING for body in message.history)
 
 
-def _embed(embed: dict[str, Any], attachments: dict[str, dict[str, Any]]) -> str:
+def _embed(embed: dict[str, Any], attachments: dict[str, dict[str, Any]], names: Names) -> str:
     colour = embed.get("color")
     style = f' style="border-left-color:#{int(colour):06x}"' if colour is not None else ""
     parts = []
@@ -79,11 +104,12 @@ def _embed(embed: dict[str, Any], attachments: dict[str, dict[str, Any]]) -> str
             title = f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{title}</a>'
         parts.append(f'<p class="embed-title">{title}</p>')
     if embed.get("description"):
-        description = to_html(embed["description"], links=True)
+        description = to_html(embed["description"], links=True, names=names)
         parts.append(f'<div class="embed-description">{description}</div>')
     fields = embed.get("fields") or []
     if fields:
-        parts.append('<dl class="embed-fields">' + "".join(map(_field, fields)) + "</dl>")
+        shown = "".join(_field(field, names) for field in fields)
+        parts.append(f'<dl class="embed-fields">{shown}</dl>')
     for kind in ("image", "thumbnail"):
         image = _image(embed.get(kind) or {}, attachments, kind)
         if image:
@@ -96,10 +122,10 @@ def _embed(embed: dict[str, Any], attachments: dict[str, dict[str, Any]]) -> str
     return f'<section class="embed" aria-label="embed"{style}>' + "".join(parts) + "</section>"
 
 
-def _field(field: dict[str, Any]) -> str:
+def _field(field: dict[str, Any], names: Names) -> str:
     inline = " inline" if field.get("inline") else ""
     name = to_html(str(field.get("name", "")), links=False)
-    value = to_html(str(field.get("value", "")), links=True)
+    value = to_html(str(field.get("value", "")), links=True, names=names)
     return f'<div class="embed-field{inline}"><dt>{name}</dt><dd>{value}</dd></div>'
 
 

@@ -62,7 +62,9 @@ async def populate(path: Path) -> None:
         )
         first = await store.get_post(1)
         assert first is not None
-        await store.servers.add_report(first, member_id=MEMBERS[0], reason="typo", reported_at=NOON)
+        await store.servers.add_report(
+            first, member_id=MEMBERS[0], reason="typo", reported_at=NOON, since=NOON, budget=5
+        )
         await store.servers.close_post(2, Audit(GUILD, MOD, "close", "post 2", NOON))
         await store.servers.forget_member(guild_id=GUILD, member_id=MEMBERS[4], now=NOON)
         await store.record_commands_synced(guild_id=None, tree_hash="abc", synced_at=NOON)

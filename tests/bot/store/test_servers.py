@@ -3,7 +3,7 @@
 import dataclasses
 from datetime import timedelta
 
-from bot.store import Audit, ServerSettings
+from bot.store import Audit, ReportAdded, ServerSettings
 from exercises.progress import Period
 from tests.bot.store.test_contract import ALICE, BOB, GUILD, NOON, OTHER_GUILD, PARIS, answer, post
 
@@ -83,14 +83,20 @@ async def test_disabled_exercises_are_per_server(store):
     assert await servers.disabled_exercises(GUILD) == frozenset()
 
 
+async def report(servers, made, member, reason, at=NOON, *, since=NOON, budget=5):
+    return await servers.add_report(
+        made, member_id=member, reason=reason, reported_at=at, since=since, budget=budget
+    )
+
+
 async def test_reports_are_counted_per_version_of_an_exercise(store):
     old = await post(store, "demo/one")
     fixed = dataclasses.replace(await post(store, "demo/one"), content_hash="fixed")
     servers = store.servers
-    assert await servers.add_report(old, member_id=ALICE, reason="B is right too", reported_at=NOON)
+    assert (await report(servers, old, ALICE, "B is right too")).count == 1
     later = NOON + timedelta(hours=1)
-    assert await servers.add_report(old, member_id=BOB, reason=" typo ", reported_at=later) == 2
-    assert await servers.add_report(fixed, member_id=BOB, reason="still", reported_at=later) == 1
+    assert (await report(servers, old, BOB, " typo ", later)).count == 2
+    assert (await report(servers, fixed, BOB, "still", later)).count == 1
 
     summaries = await servers.reports(GUILD)
     assert [(s.content_hash, s.count, s.reasons) for s in summaries] == [
@@ -100,11 +106,54 @@ async def test_reports_are_counted_per_version_of_an_exercise(store):
     assert await servers.reports(OTHER_GUILD) == []
 
 
+async def test_a_members_reports_on_one_version_count_once_the_last_reason_kept(store):
+    made = await post(store, "demo/one")
+    servers = store.servers
+
+    added = [await report(servers, made, ALICE, f"reason {n}") for n in range(40)]
+
+    assert added[0] == ReportAdded(kept=True, new=True, count=1, earlier_on_exercise=0)
+    assert added[-1] == ReportAdded(kept=True, new=False, count=1, earlier_on_exercise=1)
+    (summary,) = await servers.reports(GUILD)
+    assert (summary.count, summary.reasons) == (1, ("reason 39",))
+
+
+async def test_a_member_has_a_budget_of_new_reports_since_a_moment(store):
+    posts = [await post(store, f"demo/e{n}") for n in range(4)]
+    servers = store.servers
+    hour = NOON + timedelta(minutes=10)
+
+    kept = [
+        (await report(servers, made, ALICE, "x", hour, since=NOON, budget=3)).kept for made in posts
+    ]
+    others = await report(servers, posts[3], BOB, "x", hour, since=NOON, budget=3)
+    next_hour = NOON + timedelta(hours=1)
+    later = await report(servers, posts[3], ALICE, "x", next_hour, since=next_hour, budget=3)
+
+    assert kept == [True, True, True, False]  # the fourth is not written
+    assert others.kept  # the budget is each member's
+    assert others.count == 1
+    assert (later.kept, later.new, later.count) == (True, True, 2)
+
+
+async def test_earlier_reports_on_the_exercise_are_counted_since_a_moment(store):
+    old = await post(store, "demo/one")
+    fixed = dataclasses.replace(await post(store, "demo/one"), content_hash="fixed")
+    servers = store.servers
+    first = await report(servers, old, ALICE, "x")
+    second = await report(servers, fixed, BOB, "y", NOON + timedelta(minutes=5))
+    next_hour = NOON + timedelta(hours=1)
+    third = await report(servers, old, BOB, "z", next_hour, since=next_hour)
+
+    assert [first.earlier_on_exercise, second.earlier_on_exercise] == [0, 1]  # any version
+    assert third.earlier_on_exercise == 0
+
+
 async def test_forgetting_removes_a_member_and_old_posts_earn_them_nothing(store):
     old = await post(store, "demo/one", attempt_limit=3)
     await answer(store, old.post_id, ALICE, correct=True)
     await answer(store, old.post_id, BOB, correct=True)
-    await store.servers.add_report(old, member_id=ALICE, reason="hm", reported_at=NOON)
+    await report(store.servers, old, ALICE, "hm")
     forgot_at = NOON + timedelta(hours=1)
 
     forgotten = await store.servers.forget_member(guild_id=GUILD, member_id=ALICE, now=forgot_at)

@@ -96,13 +96,16 @@ $("messages").addEventListener("click", async (event) => {
   await act("/sandbox/click", { message: button.dataset.message, custom_id: button.dataset.customId });
 });
 
+const FIRST_COMMAND = "practice";  // what a newcomer should try first
+
 function drawCommands(commands) {
   const select = $("command");
-  const before = select.value;
   view.commands = commands;
   select.replaceChildren(...commands.map((c) => new Option(`/${c.name}`, c.name)));
   if (!commands.length) select.append(new Option("(the bot has registered no commands yet)", ""));
-  if (commands.some((c) => c.name === before)) select.value = before;
+  // the command chosen last, kept across member switches; else /practice; else the first
+  const wanted = [view.command, FIRST_COMMAND].find((name) => commands.some((c) => c.name === name));
+  if (wanted) select.value = wanted;
   drawOptions();
 }
 
@@ -151,7 +154,6 @@ function optionField(option) {
       if (option.min_length !== undefined) field.minLength = option.min_length;
       if (option.max_length !== undefined) field.maxLength = option.max_length;
     }
-    if (option.autocomplete) suggest(field, option.name);
   }
   field.required = Boolean(option.required);
   field.dataset.option = option.name;
@@ -160,23 +162,75 @@ function optionField(option) {
   hint.id = `${id}-hint`;
   hint.textContent = option.description || "";
   field.setAttribute("aria-describedby", hint.id);
-  wrap.append(label, field, hint);
+  wrap.append(label, field);
+  if (option.autocomplete && field.tagName === "INPUT") wrap.append(suggest(field, option.name));
+  wrap.append(hint);
   return wrap;
 }
 
-function suggest(field, name) {  // the bot's autocomplete suggestions, as a datalist
-  const list = document.createElement("datalist");
+// The bot's autocomplete suggestions in a list of our own (an ARIA combobox and listbox, as
+// Discord's client shows them): picked by mouse, or by arrows and Enter; Escape closes it.
+function suggest(field, name) {
+  const list = document.createElement("ul");
   list.id = `${field.id}-suggestions`;
-  field.setAttribute("list", list.id);
-  field.after(list);
+  list.className = "suggestions";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", `suggestions for ${name}`);
+  list.hidden = true;
+  field.setAttribute("role", "combobox");
+  field.setAttribute("aria-autocomplete", "list");
+  field.setAttribute("aria-controls", list.id);
+  field.setAttribute("aria-expanded", "false");
+  const items = () => [...list.children];
+  const close = () => {
+    list.hidden = true;
+    field.setAttribute("aria-expanded", "false");
+    field.removeAttribute("aria-activedescendant");
+  };
+  const highlight = (item) => {
+    for (const other of items()) other.setAttribute("aria-selected", String(other === item));
+    if (item) { field.setAttribute("aria-activedescendant", item.id); item.scrollIntoView({ block: "nearest" }); }
+  };
+  const pick = (item) => { field.value = item.dataset.value; close(); field.focus(); };
   let asked = 0;
   field.addEventListener("input", async () => {
     const mine = ++asked;
     const reply = await act("/sandbox/autocomplete", {
       channel: view.channel, command: $("command").value, option: name, typed: field.value, options: typed(),
     });
-    if (reply && mine === asked) list.replaceChildren(...reply.choices.map((c) => new Option(c.name, c.value)));
+    if (!reply || mine !== asked) return;
+    list.replaceChildren(...reply.choices.map((choice, index) => {
+      const item = document.createElement("li");
+      item.id = `${list.id}-${index}`;
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
+      item.dataset.value = choice.value;
+      item.textContent = choice.name;
+      item.addEventListener("mousedown", (event) => event.preventDefault());  // keep the focus
+      item.addEventListener("click", () => pick(item));
+      return item;
+    }));
+    list.hidden = !reply.choices.length;
+    field.setAttribute("aria-expanded", String(!list.hidden));
   });
+  field.addEventListener("keydown", (event) => {
+    if (list.hidden) return;
+    const all = items();
+    const at = all.findIndex((item) => item.getAttribute("aria-selected") === "true");
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      highlight(all[(at + step + all.length) % all.length]);
+    } else if (event.key === "Enter" && at >= 0) {
+      event.preventDefault();  // picks the suggestion; a second Enter runs the command
+      pick(all[at]);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
+  });
+  field.addEventListener("blur", close);
+  return list;
 }
 
 function typed() {
@@ -185,7 +239,7 @@ function typed() {
   return values;
 }
 
-$("command").addEventListener("change", drawOptions);
+$("command").addEventListener("change", () => { view.command = $("command").value; drawOptions(); });
 $("composer").addEventListener("submit", async (event) => {
   event.preventDefault();
   notice("");

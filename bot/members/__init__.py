@@ -1,0 +1,1 @@
+"""Members: "Report a problem", what is kept about a member, /forget-me."""

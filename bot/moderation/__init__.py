@@ -1,0 +1,1 @@
+"""Moderators: /tutor, a server's settings, and a departed server's data deleted."""

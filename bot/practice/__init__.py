@@ -1,0 +1,1 @@
+"""Practice: /practice and its buttons, /test, "Run it", the counters, /preview."""
