@@ -16,11 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.table import BenchFailed, Row
-from bot.progress import PostContext
-from bot.store import SqliteStore, queries
-from bot.store.rows import to_db
-from bot.store.schema import BUSY_TIMEOUT_MS
+from bot.store import TutorStore
+from bot.store.attempts import INSERT_IF_ALLOWED, RECORD_CHECKS
+from bot.store.run import prepared
+from bot.store.store import INSERT_POST
+from bot.store.writer import SQLITE_BUSY_TIMEOUT_MS
 from exercises import Difficulty
+from exercises.progress import PostContext
 
 AT = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)  # a fixed moment: the data, not the clock
 
@@ -38,7 +40,7 @@ def _op(plan: StorePlan, n: int) -> tuple[int, int, int]:
 
 
 async def _ours(plan: StorePlan, path: Path) -> float:
-    async with await SqliteStore.open(path) as store:
+    async with await TutorStore.open(path) as store:
         posts = [
             (
                 await store.create_post(
@@ -73,31 +75,39 @@ async def _ours(plan: StorePlan, path: Path) -> float:
         return time.perf_counter() - started
 
 
-def _plain_on_migrated(plan: StorePlan, path: Path) -> float:
-    """What the writer does for one attempt, statement for statement, without any hop, on a
-    database our migrations made, with the writer's pragmas."""
+def _plain_on_migrated(plan: StorePlan, path: Path, synchronous: str = "FULL") -> float:
+    """What the writer does for one attempt, statement for statement (as SQLAlchemy compiles
+    them for SQLite), without any hop, on a database our migrations made, with the writer's
+    pragmas (synchronous as given)."""
+    insert_post, checks, insert = (
+        prepared(statement, "sqlite")
+        for statement in (INSERT_POST, RECORD_CHECKS, INSERT_IF_ALLOWED)
+    )
     db = sqlite3.connect(path, isolation_level=None)
     try:
         db.row_factory = sqlite3.Row
         for pragma in (
-            f"busy_timeout = {BUSY_TIMEOUT_MS}",
+            f"busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
             "foreign_keys = ON",
             "journal_mode = WAL",
-            "synchronous = NORMAL",
+            f"synchronous = {synchronous}",
         ):
             db.execute(f"PRAGMA {pragma}")
         posts = []
         for n in range(plan.posts):
-            posted = to_db(AT, "posted_at")
-            row = (1, 2, None, f"bench/e{n}", "h", "medium", "practice", 3, posted)
-            posts.append(db.execute(queries.INSERT_POST, row).lastrowid)
+            row = {
+                "guild_id": 1, "channel_id": 2, "message_id": None, "exercise_id": f"bench/e{n}",
+                "content_hash": "h", "difficulty": "medium", "context": "practice",
+                "attempt_limit": 3, "posted_at": AT,
+            }  # fmt: skip
+            posts.append(db.execute(insert_post.sql, insert_post.params(row)).fetchone()[0])
         started = time.perf_counter()
         for n in range(plan.operations):
             post_number, member, interaction = _op(plan, n)
             post = posts[post_number]
             db.execute("BEGIN IMMEDIATE")
-            checks = {"post": post, "member": member, "interaction": interaction, "answer": "A"}
-            db.execute(queries.RECORD_CHECKS, checks).fetchone()
+            values = {"post": post, "member": member, "interaction": interaction, "answer": "A"}
+            db.execute(checks.sql, checks.params(values)).fetchone()
             attempt = {
                 "post": post,
                 "member": member,
@@ -106,9 +116,9 @@ def _plain_on_migrated(plan: StorePlan, path: Path) -> float:
                 "answer": "A",
                 "correct": int(n % 2 == 0),
                 "points": 0,
-                "at": to_db(AT + timedelta(milliseconds=n), "answered_at"),
+                "at": AT + timedelta(milliseconds=n),
             }
-            db.execute(queries.INSERT_ATTEMPT_IF_ALLOWED, attempt)
+            db.execute(insert.sql, insert.params(attempt)).fetchall()
             db.execute("COMMIT")
         return time.perf_counter() - started
     finally:
@@ -116,7 +126,7 @@ def _plain_on_migrated(plan: StorePlan, path: Path) -> float:
 
 
 async def _migrate(path: Path) -> None:
-    store = await SqliteStore.open(path)
+    store = await TutorStore.open(path)
     await store.close()
 
 
@@ -129,9 +139,12 @@ def _rows_in(path: Path) -> int:
 async def run(plan: StorePlan = StorePlan()) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
         ours_path, plain_path = Path(folder, "ours.sqlite3"), Path(folder, "plain.sqlite3")
+        normal_path = Path(folder, "normal.sqlite3")
         await _migrate(plain_path)
+        await _migrate(normal_path)
         ours = await _ours(plan, ours_path)
         plain = await asyncio.to_thread(_plain_on_migrated, plan, plain_path)
+        normal = await asyncio.to_thread(_plain_on_migrated, plan, normal_path, "NORMAL")
         for name, path in (("our store", ours_path), ("plain sqlite3", plain_path)):
             if (rows := _rows_in(path)) != plan.operations:
                 raise BenchFailed(f"{name}: {plan.operations} operations left {rows} attempts")
@@ -142,7 +155,14 @@ async def run(plan: StorePlan = StorePlan()) -> list[Row]:
             plan.operations / plain,
             "ops/s",
             ">= 0.5x",
-        )
+        ),
+        Row(
+            "store: the cost of synchronous=FULL (plain sqlite3, FULL vs NORMAL)",
+            plan.operations / plain,
+            plan.operations / normal,
+            "ops/s",
+            "-",
+        ),
     ]
 
 

@@ -36,7 +36,8 @@ from bot.store import DatabaseUnusable, StoreError
 from bot.store.backup import backup
 from bot.store.copy_to_postgres import copy_to_postgres
 from bot.store.location import BadDatabaseUrl, PostgresUrl, parse_location
-from bot.store.opening import OpenedStore, open_store
+from bot.store.opening import open_store
+from bot.store.store import TutorStore
 from config import read_environment, redact_url
 from exercises import ContentError, load_catalog
 
@@ -61,7 +62,7 @@ def tutor_client(http: httpx.AsyncClient, settings: Settings) -> TutorClient:
 async def run(settings: Settings, *, preview: bool = False) -> None:
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
-    store = await open_store(settings.database)
+    store = await open_store(settings.database, on_write=metrics.STORE_WRITE_SECONDS.observe)
     http = httpx.AsyncClient()
     try:
         tutor = tutor_client(http, settings)
@@ -100,7 +101,7 @@ async def run(settings: Settings, *, preview: bool = False) -> None:
 
 @asynccontextmanager
 async def serving_health_if_asked(
-    bot: TutorBot, store: OpenedStore, settings: Settings
+    bot: TutorBot, store: TutorStore, settings: Settings
 ) -> AsyncIterator[None]:
     """/health and /metrics on HEALTH_PORT, if set."""
     if settings.health_port is None:
@@ -145,7 +146,7 @@ async def sync(settings: Settings, guild_id: int | None, *, preview: bool = Fals
     """
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
-    store = await open_store(settings.database)
+    store = await open_store(settings.database, on_write=metrics.STORE_WRITE_SECONDS.observe)
     try:
         clock = SystemClock()
         bot = TutorBot(

@@ -20,6 +20,7 @@ from discord import app_commands
 from bot import command_sync, logs, metrics
 from bot.clicks import Clicks
 from bot.clock import Clock
+from bot.display_names import DisplayNames
 from bot.errors import STALE_BUTTON, Refused
 from bot.gateway_start import wait_for_gateway
 from bot.interactions import components, custom_ids
@@ -105,7 +106,7 @@ class TutorBot(discord.AutoShardedClient):
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
         self.quiz_scheduler = self._quiz_scheduler(store, catalog, clock, quiz_grace)
         self._run_quizzes = run_quizzes
-        self._names: dict[tuple[int, int], str] = {}
+        self._names = DisplayNames(store.guilds, clock)
         self.pattern_tests = PatternTests(runs=store.pattern_tests, catalog=catalog, clock=clock)
         self.members = MemberCommands(
             Reports(store=store, clock=clock), MemberData(store=store, clock=clock), self.replies
@@ -285,13 +286,9 @@ class TutorBot(discord.AutoShardedClient):
         user = interaction.user
         if interaction.guild_id is None or not isinstance(user, discord.Member):
             return
-        key = (interaction.guild_id, user.id)
-        if self._names.get(key) == user.display_name:
-            return
-        self._names[key] = user.display_name
-        now = self.practice.clock.now()
-        names = self.practice.store.guilds
-        self._spawn(names.remember_name(*key, user.display_name, now), "remember a name")
+        if self._names.is_new(interaction.guild_id, user.id, user.display_name):
+            work = self._names.store(interaction.guild_id, user.id, user.display_name)
+            self._spawn(work, "remember a name")
 
     async def handle_button(self, interaction: discord.Interaction, button: ButtonId) -> None:
         """Every click on one of our buttons lands here, already parsed from its custom_id."""

@@ -27,9 +27,9 @@ from bot.interactions.custom_ids import (
     RunIt,
     Submit,
 )
-from bot.progress import Period, Streak
 from bot.store import LeaderboardEntry, MemberStats
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, Verdict, blank_marker
+from exercises.progress import Period, Streak
 
 DIFFICULTY_COLOURS = {"easy": 0x57F287, "medium": 0xFEE75C, "hard": 0xED4245}
 _LABEL_LIMIT = 80  # Discord's limit on a button label

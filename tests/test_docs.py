@@ -115,8 +115,8 @@ def test_the_readme_is_short_and_maps_a_page_for_each_reader() -> None:
 
 
 def test_the_members_page_gives_the_points_the_rules_give() -> None:
-    """docs/members.md's table, row by row, against bot/progress.py."""
-    from bot.progress import BASE_POINTS, MIN_POINTS_FOR_A_SOLVE, hint_cost
+    """docs/members.md's table, row by row, against exercises/progress.py."""
+    from exercises.progress import BASE_POINTS, MIN_POINTS_FOR_A_SOLVE, hint_cost
 
     page = (ROOT / "docs" / "members.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (easy|medium|hard) \| (\d+) \| halves it \| -(\d+) \|$", page, re.M)

@@ -18,6 +18,7 @@ from bot.interactions.components import embed_for, view_for
 from bot.interactions.interaction_age import InteractionAges
 from bot.interactions.undelivered import Lost, Undelivered, lost_because
 from bot.render import Rendered
+from bot.store import WritesFailing
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,8 @@ async def _tell(interaction: discord.Interaction, error: BaseException) -> Lost 
         return lost
     if isinstance(error, Refused):
         message = error.message
+    elif isinstance(error, WritesFailing):  # counted and logged by the store, a line a minute
+        message = SOMETHING_WENT_WRONG
     else:
         log.error("interaction %s failed", interaction.id, exc_info=error)
         message = SOMETHING_WENT_WRONG

@@ -22,8 +22,8 @@ from bot.interactions.components import embed_for, view_for
 from bot.interactions.replies import Replies
 from bot.members.data import WHAT_IS_KEPT
 from bot.moderation import server_settings
-from bot.progress import Period, period_start
 from exercises import Catalog, Difficulty
+from exercises.progress import Period, period_start
 
 PERIOD_CHOICES = [
     app_commands.Choice(name="today", value=Period.DAY.value),

@@ -16,9 +16,9 @@ from bot.errors import STALE_BUTTON, Refused
 from bot.interactions.custom_ids import UNCHOSEN
 from bot.practice.counters import CounterRefresher
 from bot.practice.run_it import ExampleRunner
-from bot.progress import PostContext, attempt_limit, hint_cost, hints_allowed
 from bot.store import AttemptOutcome, Post, Store
 from exercises import AnswerError, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
+from exercises.progress import PostContext, attempt_limit, hint_cost, hints_allowed
 
 QUIZ_CLOSED = "This daily quiz has closed and its results are posted. Try `/practice`."
 CLOSED_POST = "A moderator closed this exercise: it takes no more answers. Try `/practice`."
@@ -115,7 +115,9 @@ class Practice:
         return post, rendered
 
     async def _post_and_exercise(self, post_id: int) -> tuple[Post, AnyExercise]:
-        post = await self.store.get_post(post_id)
+        return self._exercise_of(await self.store.get_post(post_id))
+
+    def _exercise_of(self, post: Post | None) -> tuple[Post, AnyExercise]:
         exercise = self.catalog.exercises.get(post.exercise_id) if post else None
         if post is None or exercise is None:
             raise Refused(STALE_BUTTON)
@@ -128,10 +130,12 @@ class Practice:
     ) -> tuple[Post, AnyExercise]:
         """The post the button names, if it really is the one in this channel and message,
         and still open for answers (a closed daily quiz only still runs examples)."""
-        post, exercise = await self._post_and_exercise(clicked.post_id)
+        found = await self.store.post_for_click(clicked.post_id)  # one read
+        post, exercise = self._exercise_of(found.post if found else None)
         if post.channel_id != clicked.channel_id:
             raise Refused(STALE_BUTTON)
-        if await self.store.servers.closed_at(post.post_id) is not None:
+        assert found is not None
+        if found.closed_at is not None:
             raise Refused(CLOSED_POST)
         # The message id is stored just after Discord answers /practice; a click in between
         # is checked by its channel alone.
@@ -142,11 +146,7 @@ class Practice:
             and shown_in != clicked.message_id
         ):
             raise Refused(STALE_BUTTON)
-        if (
-            not after_closing
-            and post.context is PostContext.DAILY_QUIZ
-            and await self.store.quizzes.is_closed(post.post_id)
-        ):
+        if not after_closing and post.context is PostContext.DAILY_QUIZ and found.quiz_closed:
             raise Refused(QUIZ_CLOSED)
         return post, exercise
 

@@ -17,7 +17,8 @@ from bot.errors import Refused
 from bot.escapes import escape_markdown
 from bot.interactions.custom_ids import UNCHOSEN, PatternTestChoice
 from bot.render import ButtonSpec, Rendered, Style
-from bot.store.pattern_tests import PatternTestRun, SqlitePatternTests
+from bot.store.protocol import TestRunData
+from bot.store.records import PatternTestRun
 from exercises import AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
 
 RUN_LENGTH = 10
@@ -59,7 +60,7 @@ class PatternTests:
     def __init__(
         self,
         *,
-        runs: SqlitePatternTests,
+        runs: TestRunData,
         catalog: Catalog,
         clock: Clock,
         rng: random.Random | None = None,

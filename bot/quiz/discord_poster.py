@@ -16,7 +16,7 @@ from bot.interactions.components import embed_for, view_for
 from bot.quiz.mentions import quiz_ping
 from bot.quiz.poster import PostRefused
 from bot.render import Rendered
-from bot.store.servers import ServerData
+from bot.store.protocol import ServerData
 
 RECENT_MESSAGES = 50
 """How far back to look for a delivery's own posts: a quiz is at most a few messages."""

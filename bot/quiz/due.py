@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import Refused
-from bot.progress import require_aware
+from exercises.progress import require_aware
 
 TIME_EXAMPLE = "09:30"
 ZONE_EXAMPLE = "Europe/Berlin"

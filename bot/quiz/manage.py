@@ -15,8 +15,8 @@ from bot.errors import Refused
 from bot.moderation.actions import Actor, is_moderator, not_a_moderator
 from bot.quiz import due, questions
 from bot.quiz.scheduler import QuizScheduler
-from bot.store.quizzes import Schedule, SqliteQuizzes
-from bot.store.servers import ServerData
+from bot.store.protocol import QuizData, ServerData
+from bot.store.records import Schedule
 from exercises import Catalog, Difficulty
 
 
@@ -24,7 +24,7 @@ class QuizManager:
     def __init__(
         self,
         *,
-        quizzes: SqliteQuizzes,
+        quizzes: QuizData,
         servers: ServerData,
         catalog: Catalog,
         clock: Clock,

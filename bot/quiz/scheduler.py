@@ -31,13 +31,13 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.errors import Refused
-from bot.progress import PostContext, attempt_limit
 from bot.quiz import chart, due, questions, summary
 from bot.quiz.poster import Poster, PostRefused, PostRenderer
 from bot.render import role_mention
-from bot.store.quizzes import Delivery, DeliveryStatus, Question, Schedule, SqliteQuizzes
-from bot.store.servers import ServerData
+from bot.store.protocol import QuizData, ServerData
+from bot.store.records import Delivery, DeliveryStatus, Question, Schedule
 from exercises import Catalog
+from exercises.progress import PostContext, attempt_limit
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class QuizScheduler:
     def __init__(
         self,
         *,
-        quizzes: SqliteQuizzes,
+        quizzes: QuizData,
         catalog: Catalog,
         clock: Clock,
         poster: Poster,

@@ -1,8 +1,8 @@
 """The learner store: what the bot remembers about posts, attempts, hints and quizzes.
 
-Use the `Store` protocol; `open_store(location)` (bot.store.opening) builds the SQLite or
-the PostgreSQL implementation. Only `bot/__main__.py` (and tests) should open one;
-everything else receives it.
+Use the `Store` protocol; `open_store(location)` (bot.store.opening) opens the one
+implementation, TutorStore, on an SQLite file or a PostgreSQL database. Only
+`bot/__main__.py` (and tests) should open one; everything else receives it.
 """
 
 from bot.store.errors import (
@@ -13,19 +13,23 @@ from bot.store.errors import (
     StoreClosed,
     StoreError,
     UnknownPost,
+    WritesFailing,
 )
 from bot.store.protocol import (
     Attempt,
     AttemptOutcome,
     AttemptResult,
+    ClickedPost,
     HintUse,
     LeaderboardEntry,
     MemberStats,
+    NameData,
     OptionPick,
     PackStats,
     Post,
     PostCounters,
     PostProgress,
+    ServerData,
     Store,
 )
 from bot.store.servers import (
@@ -34,10 +38,9 @@ from bot.store.servers import (
     Forgotten,
     ReportAdded,
     ReportSummary,
-    ServerData,
     ServerSettings,
 )
-from bot.store.sqlite import SqliteStore
+from bot.store.store import TutorStore
 
 __all__ = [
     "DEFAULT_FORGET_AFTER_DAYS",
@@ -45,6 +48,7 @@ __all__ = [
     "AttemptOutcome",
     "AttemptResult",
     "Audit",
+    "ClickedPost",
     "DatabaseFromNewerVersion",
     "DatabaseNotWritable",
     "DatabaseUnusable",
@@ -52,6 +56,7 @@ __all__ = [
     "HintUse",
     "LeaderboardEntry",
     "MemberStats",
+    "NameData",
     "NotATutorDatabase",
     "OptionPick",
     "PackStats",
@@ -62,9 +67,10 @@ __all__ = [
     "ReportSummary",
     "ServerData",
     "ServerSettings",
-    "SqliteStore",
     "Store",
     "StoreClosed",
     "StoreError",
+    "TutorStore",
     "UnknownPost",
+    "WritesFailing",
 ]

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot import progress
 from bot.store.errors import UnknownPost
 from bot.store.protocol import Attempt, AttemptOutcome, AttemptResult
+from exercises import progress
 from exercises.model import Difficulty
 
 

@@ -60,3 +60,9 @@ def backup_before_migration(path: Path, version: int) -> Path:
         target = path.with_name(f"{path.name}.v{version}.{number}.backup")
     backup(path, target)
     return target
+
+
+def newest_backup(path: Path) -> Path | None:
+    """The most recent backup beside the database (by time of change), if any."""
+    found = [each for each in path.parent.glob(f"{path.name}*.backup") if each.is_file()]
+    return max(found, key=lambda each: each.stat().st_mtime, default=None)

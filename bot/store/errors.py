@@ -5,6 +5,7 @@
      │    ├── DatabaseNotWritable    the path cannot be opened or written, or no server answers
      │    ├── NotATutorDatabase      the file is not SQLite, or holds someone else's tables
      │    └── DatabaseFromNewerVersion
+     ├── WritesFailing               the database itself fails writes (disk full, server gone)
      ├── UnknownPost                 a write names a post that was never recorded
      └── StoreClosed                 a write arrived after close()
 
@@ -41,6 +42,12 @@ class NotATutorDatabase(DatabaseUnusable):
 
 class DatabaseFromNewerVersion(DatabaseUnusable):
     pass
+
+
+class WritesFailing(StoreError):
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+        super().__init__(f"the database fails writes: {error}")
 
 
 class UnknownPost(StoreError):

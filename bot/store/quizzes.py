@@ -1,60 +1,180 @@
-"""What the daily quizzes remember: schedules, and one claimed delivery per schedule and day.
+"""What the daily quizzes remember: schedules, one claimed delivery per schedule and day, and
+a closed delivery's results: `store.quizzes`.
 
 The claim is a row under UNIQUE (schedule_id, local_date), written in one transaction with
 the delivery's posts (the questions are fixed when it is claimed). Any number of bot
-processes may share the file: only one INSERT wins, and a claim whose holder stopped renewing
-its lease may be taken over. No Discord here.
+processes may share the database: only one INSERT wins, and a claim whose holder stopped
+renewing its lease may be taken over.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
-import aiosqlite
+import sqlalchemy as sa
 
-from bot.progress import PostContext
-from bot.store.dialects import BothDialects
-from bot.store.quiz_results import QuizResultReads
-from bot.store.quiz_rows import (
+from bot.store.log_reads import FIRST_ANSWERS, POST_COUNTERS, picks
+from bot.store.part import Part
+from bot.store.records import (
     Delivery,
     DeliveryPost,
     DeliveryStatus,
     Question,
     Schedule,
-    all_rows,
-    delivery_by_id,
-    delivery_by_id_now,
-    live_schedule,
-    live_schedule_now,
-    one,
+    delivery_from_rows,
     schedule_from_row,
 )
-from bot.store.rows import from_db, to_db
-from bot.store.writer import WriteJob
+from bot.store.run import Row, Tx, insert_values, upsert
+from bot.store.tables import Id, Time, attempts, member_names, posts
+from bot.store.tables import quiz_deliveries as deliveries
+from bot.store.tables import quiz_delivery_posts as delivery_posts
+from bot.store.tables import quiz_schedules as schedules
 from exercises.model import Difficulty
+from exercises.progress import PostContext
 
-Write = Callable[[WriteJob[Any]], Awaitable[Any]]
-"""The store's `_write`: runs a job (a function of the writer's sqlite3 connection) in the
-next batch of the one writer, in a SAVEPOINT of its own."""
+SCHEDULE = sa.bindparam("schedule", type_=Id)
+DELIVERY = sa.bindparam("delivery", type_=Id)
+NOW = sa.bindparam("now", type_=Time())
+
+ADD_SCHEDULE = insert_values(
+    schedules, "guild_id", "channel_id", "local_time", "time_zone", "pack", "difficulty",
+    "question_count", "created_by", "created_at", "active_since",
+).returning(schedules.c.schedule_id)  # fmt: skip
+LIVE_SCHEDULE = sa.select(schedules).where(
+    schedules.c.schedule_id == SCHEDULE, schedules.c.removed_at.is_(None)
+)
+ANY_SCHEDULE = sa.select(schedules).where(schedules.c.schedule_id == SCHEDULE)
+ALL_SCHEDULES = sa.select(schedules).where(schedules.c.removed_at.is_(None))
+LAST_POSTED = (
+    sa.select(posts.c.exercise_id, sa.func.max(posts.c.posted_at).label("last"))
+    .where(posts.c.channel_id == sa.bindparam("channel", type_=Id))
+    .group_by(posts.c.exercise_id)
+)
+CLAIM = upsert(
+    lambda insert: insert(deliveries)
+    .values({c: sa.bindparam(c) for c in ("schedule_id", "local_date", "due_at", "claimed_at",
+                                          "claimed_by", "lease_until", "status", "note")})
+    .on_conflict_do_nothing(index_elements=["schedule_id", "local_date"])
+    .returning(deliveries.c.delivery_id)
+)  # fmt: skip
+ADD_POST = insert_values(
+    posts, "guild_id", "channel_id", "exercise_id", "content_hash", "difficulty", "context",
+    "attempt_limit", "posted_at",
+).returning(posts.c.post_id)  # fmt: skip
+ADD_DELIVERY_POST = insert_values(delivery_posts, "delivery_id", "position", "post_id")
+HAS_DELIVERY = sa.select(deliveries.c.delivery_id).where(
+    deliveries.c.schedule_id == SCHEDULE, deliveries.c.local_date == sa.bindparam("date")
+)
+GET_DELIVERY = sa.select(deliveries).where(deliveries.c.delivery_id == DELIVERY)
+DELIVERY_POSTS = (
+    sa.select(delivery_posts.c.position, posts.c.post_id, posts.c.exercise_id, posts.c.message_id)
+    .select_from(delivery_posts.join(posts))
+    .where(delivery_posts.c.delivery_id == DELIVERY)
+    .order_by(delivery_posts.c.position)
+)
+_claimed = deliveries.c.status == "claimed"
+STALLED = sa.select(deliveries.c.delivery_id).where(_claimed, deliveries.c.lease_until <= NOW)
+_held = sa.and_(
+    deliveries.c.delivery_id == DELIVERY,
+    _claimed,
+    deliveries.c.claimed_by == sa.bindparam("process"),
+)
+_LEASE = sa.bindparam("lease", type_=Time())
+TAKE_OVER = (
+    sa.update(deliveries)
+    .where(deliveries.c.delivery_id == DELIVERY, _claimed, deliveries.c.lease_until <= NOW)
+    .values(claimed_by=sa.bindparam("process"), lease_until=_LEASE)
+)
+RENEW = sa.update(deliveries).where(_held).values(lease_until=_LEASE)
+BACK_OFF = (
+    sa.update(deliveries)
+    .where(_held)
+    .values(failures=deliveries.c.failures + 1, lease_until=_LEASE)
+    .returning(deliveries.c.failures)
+)
+FINISH = (
+    sa.update(deliveries)
+    .where(deliveries.c.delivery_id == DELIVERY)
+    .values(
+        status=sa.bindparam("status"),
+        posted_at=sa.func.coalesce(sa.bindparam("posted_at", type_=Time()), deliveries.c.posted_at),
+        note=sa.bindparam("note"),
+    )
+)
+SET_MESSAGE = (
+    sa.update(posts)
+    .where(posts.c.post_id == sa.bindparam("post", type_=Id))
+    .values(message_id=sa.bindparam("message"))
+)
+POSTED = (
+    sa.select(deliveries.c.delivery_id)
+    .where(deliveries.c.status == "posted")
+    .order_by(deliveries.c.due_at)
+)
+CLOSE = (
+    sa.update(deliveries)
+    .where(deliveries.c.delivery_id == DELIVERY, deliveries.c.status == "posted")
+    .values(status="closed", closed_at=NOW)
+)
+IS_CLOSED = (
+    sa.select(delivery_posts.c.post_id)
+    .select_from(delivery_posts.join(deliveries))
+    .where(
+        delivery_posts.c.post_id == sa.bindparam("post", type_=Id), deliveries.c.status == "closed"
+    )
+)
+SET_SUMMARY = (
+    sa.update(deliveries)
+    .where(deliveries.c.delivery_id == DELIVERY)
+    .values(summary_message_id=sa.bindparam("message"))
+)
+OF_SCHEDULE = (
+    sa.select(deliveries.c.delivery_id)
+    .where(deliveries.c.schedule_id == SCHEDULE)
+    .order_by(deliveries.c.local_date)
+)
+_names = sa.and_(
+    member_names.c.guild_id == posts.c.guild_id, member_names.c.member_id == attempts.c.member_id
+)
+# Everyone who answered the delivery, best first (ties: who answered first); grouped by the
+# name too: one per member in a server.
+SCORERS = (
+    sa.select(
+        attempts.c.member_id,
+        member_names.c.display_name,
+        sa.func.sum(attempts.c.points).label("points"),
+        sa.func.sum(attempts.c.correct).label("solves"),
+    )
+    .select_from(
+        delivery_posts.join(attempts, attempts.c.post_id == delivery_posts.c.post_id)
+        .join(posts, posts.c.post_id == attempts.c.post_id)
+        .outerjoin(member_names, _names)
+    )
+    .where(delivery_posts.c.delivery_id == DELIVERY)
+    .group_by(attempts.c.member_id, member_names.c.display_name)
+    .order_by(
+        sa.func.sum(attempts.c.points).desc(),
+        sa.func.min(attempts.c.answered_at).asc(),
+        attempts.c.member_id.asc(),
+    )
+)
 
 
-class SqliteQuizzes(QuizResultReads):
-    """The quiz tables of a SqliteStore: `store.quizzes`."""
+@cache
+def _update_schedule(columns: tuple[str, ...]) -> sa.Update:
+    """UPDATE a live schedule's `columns` (one statement per set of columns, compiled once)."""
+    return (
+        sa.update(schedules)
+        .where(schedules.c.schedule_id == SCHEDULE, schedules.c.removed_at.is_(None))
+        .values({column: sa.bindparam(column) for column in columns})
+    )
 
-    def __init__(
-        self,
-        write: Write,
-        reads: aiosqlite.Connection,
-        lookups: sqlite3.Connection | None = None,
-    ) -> None:
-        """`lookups`: as for SqliteServers, for the lookup every click on a quiz post makes."""
-        self._write = write
-        self._reads = reads
-        self._lookups = lookups
 
+class Quizzes(Part):
     # Schedules
 
     async def add_schedule(
@@ -70,97 +190,74 @@ class SqliteQuizzes(QuizResultReads):
         created_by: int,
         now: datetime,
     ) -> Schedule:
-        at = to_db(now, "now")
-        values = (
-            guild_id,
-            channel_id,
-            local_time.strftime("%H:%M"),
-            time_zone,
-            pack,
-            difficulty.value if difficulty else None,
-            question_count,
-            created_by,
-            at,
-            at,
-        )
+        values = {
+            "guild_id": guild_id,
+            "channel_id": channel_id,
+            "local_time": local_time.strftime("%H:%M"),
+            "time_zone": time_zone,
+            "pack": pack,
+            "difficulty": difficulty.value if difficulty else None,
+            "question_count": question_count,
+            "created_by": created_by,
+            "created_at": now,
+            "active_since": now,
+        }
 
-        def insert(db: sqlite3.Connection) -> Schedule:
-            cursor = db.execute(
-                "INSERT INTO quiz_schedules (guild_id, channel_id, local_time, time_zone, pack, "
-                "difficulty, question_count, created_by, created_at, active_since) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
-            schedule_id = cursor.lastrowid
-            assert schedule_id is not None
-            found = live_schedule_now(db, schedule_id)
-            assert found is not None
-            return found
+        async def insert(tx: Tx) -> Schedule:
+            schedule_id = (await tx.execute(ADD_SCHEDULE, values)).scalar()
+            row = (await tx.execute(LIVE_SCHEDULE, {"schedule": schedule_id})).rows[0]
+            return schedule_from_row(row)
 
-        result: Schedule = await self._write(insert)
-        return result
+        return await self._write(insert)
 
     async def schedule(self, schedule_id: int) -> Schedule | None:
-        return await live_schedule(self._reads, schedule_id)
+        row = await self._row(LIVE_SCHEDULE, schedule=schedule_id)
+        return schedule_from_row(row) if row is not None else None
 
     async def schedules(self, guild_id: int | None = None) -> list[Schedule]:
         """Schedules not removed, of one server or of all, oldest first."""
-        sql = "SELECT * FROM quiz_schedules WHERE removed_at IS NULL"
-        values: tuple[int, ...] = ()
-        if guild_id is not None:
-            sql += " AND guild_id = ?"
-            values = (guild_id,)
-        rows = await all_rows(self._reads, sql + " ORDER BY schedule_id", values)
-        return [schedule_from_row(row) for row in rows]
+        found = [schedule_from_row(row) for row in await self._rows(ALL_SCHEDULES)]
+        found = [s for s in found if guild_id is None or s.guild_id == guild_id]
+        return sorted(found, key=lambda schedule: schedule.schedule_id)
 
     async def change_schedule(self, schedule_id: int, **changes: Any) -> Schedule | None:
         """Set columns of a live schedule (local_time, time_zone, pack, ...); None if gone."""
         allowed = {"channel_id", "local_time", "time_zone", "pack", "difficulty", "question_count"}
         if not changes or set(changes) - allowed:
             raise ValueError(f"change one or more of {sorted(allowed)}, not {sorted(changes)}")
-        values = {
-            key: value.strftime("%H:%M") if isinstance(value, time) else value
-            for key, value in changes.items()
-        }
-        sets = ", ".join(f"{key} = :{key}" for key in values)
-        return await self._update(schedule_id, sets, values)
+        values = {k: v.strftime("%H:%M") if isinstance(v, time) else v for k, v in changes.items()}
+        return await self._update(schedule_id, values)
 
     async def pause(
         self, schedule_id: int, *, reason: str, now: datetime, error: bool = False
     ) -> Schedule | None:
-        sets = "paused_at = :at, pause_reason = :reason"
+        values: dict[str, Any] = {"paused_at": now, "pause_reason": reason}
         if error:
-            sets += ", last_error = :reason, last_error_at = :at"
-        return await self._update(schedule_id, sets, {"at": to_db(now, "now"), "reason": reason})
+            values |= {"last_error": reason, "last_error_at": now}
+        return await self._update(schedule_id, values)
 
     async def resume(self, schedule_id: int, *, now: datetime) -> Schedule | None:
         """Active again from `now`: days due while it was paused are not owed."""
-        sets = "paused_at = NULL, pause_reason = NULL, active_since = :at"
-        return await self._update(schedule_id, sets, {"at": to_db(now, "now")})
+        values = {"paused_at": None, "pause_reason": None, "active_since": now}
+        return await self._update(schedule_id, values)
 
     async def remove(self, schedule_id: int, *, now: datetime) -> Schedule | None:
-        return await self._update(schedule_id, "removed_at = :at", {"at": to_db(now, "now")})
+        return await self._update(schedule_id, {"removed_at": now})
 
-    async def _update(self, schedule_id: int, sets: str, values: dict[str, Any]) -> Schedule | None:
-        sql = f"UPDATE quiz_schedules SET {sets} WHERE schedule_id = :id AND removed_at IS NULL"
+    async def _update(self, schedule_id: int, values: dict[str, Any]) -> Schedule | None:
+        statement = _update_schedule(tuple(sorted(values)))
 
-        def update(db: sqlite3.Connection) -> Schedule | None:
-            db.execute(sql, {**values, "id": schedule_id})
-            return live_schedule_now(db, schedule_id)
+        async def update(tx: Tx) -> Schedule | None:
+            await tx.execute(statement, {**values, "schedule": schedule_id})
+            row = (await tx.execute(LIVE_SCHEDULE, {"schedule": schedule_id})).one()
+            return schedule_from_row(row) if row is not None else None
 
-        result: Schedule | None = await self._write(update)
-        return result
-
-    # Choosing questions
+        return await self._write(update)
 
     async def last_posted_in_channel(self, channel_id: int) -> dict[str, datetime]:
         """When each exercise was last posted in the channel (any context)."""
-        sql = (
-            "SELECT exercise_id, max(posted_at) AS last FROM posts WHERE channel_id = ? "
-            "GROUP BY exercise_id"
-        )
-        rows = await all_rows(self._reads, sql, (channel_id,))
-        return {row["exercise_id"]: from_db(row["last"]) for row in rows}
+        rows = await self._rows(LAST_POSTED, channel=channel_id)
+        return {row["exercise_id"]: row["last"] for row in rows}
 
     # Deliveries
 
@@ -176,232 +273,163 @@ class SqliteQuizzes(QuizResultReads):
         lease_until: datetime,
     ) -> Delivery | None:
         """Claim the day's delivery with its posts, or None if it was already claimed."""
-        at = to_db(now, "now")
-        claim = (
-            schedule.schedule_id,
-            local_date.isoformat(),
-            to_db(due_at, "due_at"),
-            at,
-            process,
-            to_db(lease_until, "lease_until"),
-        )
+        claim = _delivery_row(schedule, local_date, due_at, now, process, lease_until, None)
+        post = {
+            "guild_id": schedule.guild_id,
+            "channel_id": schedule.channel_id,
+            "context": PostContext.DAILY_QUIZ.value,
+            "posted_at": now,
+        }
 
-        def insert(db: sqlite3.Connection) -> Delivery | None:
-            cursor = db.execute(
-                "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, claimed_at, "
-                "claimed_by, lease_until) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (schedule_id, local_date) DO NOTHING",
-                claim,
-            )
-            delivery_id = cursor.lastrowid if cursor.rowcount == 1 else None
+        async def insert(tx: Tx) -> Delivery | None:
+            delivery_id = (await tx.execute(CLAIM, claim)).scalar()
             if delivery_id is None:
                 return None
             for position, question in enumerate(questions):
-                cursor = db.execute(
-                    "INSERT INTO posts (guild_id, channel_id, exercise_id, content_hash, "
-                    "difficulty, context, attempt_limit, posted_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        schedule.guild_id,
-                        schedule.channel_id,
-                        question.exercise_id,
-                        question.content_hash,
-                        question.difficulty.value,
-                        PostContext.DAILY_QUIZ.value,
-                        question.attempt_limit,
-                        at,
-                    ),
-                )
-                post_id = cursor.lastrowid
-                db.execute(
-                    "INSERT INTO quiz_delivery_posts (delivery_id, position, post_id) "
-                    "VALUES (?, ?, ?)",
-                    (delivery_id, position, post_id),
-                )
-            return delivery_by_id_now(db, delivery_id)
+                shown = {**post, **asdict(question), "difficulty": question.difficulty.value}
+                post_id = (await tx.execute(ADD_POST, shown)).scalar()
+                link = {"delivery_id": delivery_id, "position": position, "post_id": post_id}
+                await tx.execute(ADD_DELIVERY_POST, link)
+            return await _delivery(tx.execute, delivery_id)
 
-        result: Delivery | None = await self._write(insert)
-        return result
+        return await self._write(insert)
 
     async def has_delivery(self, schedule_id: int, local_date: date) -> bool:
         """Whether the day was claimed (or skipped) already: a cheap read before a claim."""
-        sql = "SELECT 1 FROM quiz_deliveries WHERE schedule_id = ? AND local_date = ?"
-        return await one(self._reads, sql, (schedule_id, local_date.isoformat())) is not None
+        return bool(await self._rows(HAS_DELIVERY, schedule=schedule_id, date=str(local_date)))
 
     async def skip(
         self, schedule: Schedule, *, local_date: date, due_at: datetime, note: str, now: datetime
     ) -> bool:
-        """Record a day that will not be posted; False if that day already has a delivery."""
-        at = to_db(now, "now")
-        values = (schedule.schedule_id, local_date.isoformat(), to_db(due_at, "due_at"), at, note)
-
-        def insert(db: sqlite3.Connection) -> bool:
-            return db.execute(_SKIP_DAY, values).rowcount == 1
-
-        result: bool = await self._write(insert)
-        return result
+        """Record a day that will not be posted (it has no lease); False if that day
+        already has a delivery."""
+        values = _delivery_row(schedule, local_date, due_at, now, "", None, note)
+        return await self._change(CLAIM, **values) == 1
 
     async def stalled(self, now: datetime) -> list[Delivery]:
         """Claimed deliveries whose holder stopped renewing its lease (it crashed, most likely)."""
-        sql = (
-            "SELECT delivery_id FROM quiz_deliveries WHERE status = 'claimed' AND lease_until <= ?"
-        )
-        rows = await all_rows(self._reads, sql, (to_db(now, "now"),))
-        found = [await delivery_by_id(self._reads, row[0]) for row in rows]
-        return [delivery for delivery in found if delivery is not None]
+        return await self._deliveries(await self._rows(STALLED, now=now))
 
     async def take_over(
         self, delivery_id: int, *, process: str, now: datetime, lease_until: datetime
     ) -> Delivery | None:
         """Hold a stalled claim: None if another process took it over or it was finished."""
-        values = (process, to_db(lease_until, "lease_until"), delivery_id, to_db(now, "now"))
+        values = {"delivery": delivery_id, "process": process, "now": now, "lease": lease_until}
 
-        def update(db: sqlite3.Connection) -> Delivery | None:
-            cursor = db.execute(
-                "UPDATE quiz_deliveries SET claimed_by = ?, lease_until = ? "
-                "WHERE delivery_id = ? AND status = 'claimed' AND lease_until <= ?",
-                values,
-            )
-            taken = cursor.rowcount == 1
-            return delivery_by_id_now(db, delivery_id) if taken else None
+        async def update(tx: Tx) -> Delivery | None:
+            if (await tx.execute(TAKE_OVER, values)).rowcount != 1:
+                return None
+            return await _delivery(tx.execute, delivery_id)
 
-        result: Delivery | None = await self._write(update)
-        return result
+        return await self._write(update)
 
     async def renew(self, delivery_id: int, *, process: str, lease_until: datetime) -> bool:
         """Extend the lease before each post; False if this process no longer holds the claim."""
-        values = (to_db(lease_until, "lease_until"), delivery_id, process)
-
-        def update(db: sqlite3.Connection) -> bool:
-            cursor = db.execute(
-                "UPDATE quiz_deliveries SET lease_until = ? "
-                "WHERE delivery_id = ? AND status = 'claimed' AND claimed_by = ?",
-                values,
-            )
-            return cursor.rowcount == 1
-
-        result: bool = await self._write(update)
-        return result
+        changed = await self._change(
+            RENEW, delivery=delivery_id, process=process, lease=lease_until
+        )
+        return changed == 1
 
     async def back_off(self, delivery_id: int, *, process: str, retry_at: datetime) -> int:
         """A send failed for a reason that may pass: count it and hold the claim until
         `retry_at`, when any process (this one included) may take it over and try again."""
-        values = (to_db(retry_at, "retry_at"), delivery_id, process)
+        values = {"delivery": delivery_id, "process": process, "lease": retry_at}
 
-        def update(db: sqlite3.Connection) -> int:
-            db.execute(
-                "UPDATE quiz_deliveries SET failures = failures + 1, lease_until = ? "
-                "WHERE delivery_id = ? AND status = 'claimed' AND claimed_by = ?",
-                values,
-            )
-            row = db.execute(
-                "SELECT failures FROM quiz_deliveries WHERE delivery_id = ?", (delivery_id,)
-            ).fetchone()
-            return int(row[0]) if row is not None else 0
+        async def update(tx: Tx) -> int:
+            if (failures := (await tx.execute(BACK_OFF, values)).scalar()) is None:
+                row = (await tx.execute(GET_DELIVERY, {"delivery": delivery_id})).one()
+                failures = row["failures"] if row is not None else 0
+            return int(failures)
 
-        result: int = await self._write(update)
-        return result
+        return await self._write(update)
 
     async def finish(
         self, delivery_id: int, status: DeliveryStatus, *, now: datetime, note: str | None = None
     ) -> None:
-        at = to_db(now, "now")
-        posted_at = at if status is DeliveryStatus.POSTED else None
-
-        def update(db: sqlite3.Connection) -> None:
-            db.execute(
-                "UPDATE quiz_deliveries SET status = ?, posted_at = coalesce(?, posted_at), "
-                "note = ? WHERE delivery_id = ?",
-                (status.value, posted_at, note, delivery_id),
-            )
-
-        await self._write(update)
+        posted_at = now if status is DeliveryStatus.POSTED else None
+        values = {"status": status.value, "posted_at": posted_at, "note": note}
+        await self._change(FINISH, delivery=delivery_id, **values)
 
     async def set_post_message(self, post_id: int, message_id: int) -> None:
-        def update(db: sqlite3.Connection) -> None:
-            db.execute("UPDATE posts SET message_id = ? WHERE post_id = ?", (message_id, post_id))
-
-        await self._write(update)
+        await self._change(SET_MESSAGE, post=post_id, message=message_id)
 
     # Closing
 
     async def posted(self) -> list[tuple[Delivery, Schedule]]:
         """Deliveries posted and not yet closed, with their schedules (removed ones too)."""
-        sql = "SELECT delivery_id FROM quiz_deliveries WHERE status = 'posted' ORDER BY due_at"
         found = []
-        for row in await all_rows(self._reads, sql, ()):
-            delivery = await delivery_by_id(self._reads, row[0])
-            if delivery is None:
-                continue
-            schedule_row = await one(
-                self._reads,
-                "SELECT * FROM quiz_schedules WHERE schedule_id = ?",
-                (delivery.schedule_id,),
-            )
-            if schedule_row is not None:
-                found.append((delivery, schedule_from_row(schedule_row)))
+        for delivery in await self._deliveries(await self._rows(POSTED)):
+            schedule = await self._row(ANY_SCHEDULE, schedule=delivery.schedule_id)
+            if schedule is not None:
+                found.append((delivery, schedule_from_row(schedule)))
         return found
 
     async def close(self, delivery_id: int, *, now: datetime) -> bool:
         """Claim the closing: True for the one process that closes the delivery."""
-        values = (to_db(now, "now"), delivery_id)
-
-        def update(db: sqlite3.Connection) -> bool:
-            cursor = db.execute(
-                "UPDATE quiz_deliveries SET status = 'closed', closed_at = ? "
-                "WHERE delivery_id = ? AND status = 'posted'",
-                values,
-            )
-            return cursor.rowcount == 1
-
-        result: bool = await self._write(update)
-        return result
+        return await self._change(CLOSE, delivery=delivery_id, now=now) == 1
 
     async def is_closed(self, post_id: int) -> bool:
         """Whether the post belongs to a daily quiz that has closed (answers no longer count)."""
-        sql = (
-            "SELECT 1 FROM quiz_delivery_posts AS d JOIN quiz_deliveries AS q USING (delivery_id) "
-            "WHERE d.post_id = ? AND q.status = 'closed'"
-        )
-        if self._lookups is not None:
-            return self._lookups.execute(sql, (post_id,)).fetchone() is not None
-        return await one(self._reads, sql, (post_id,)) is not None
+        return bool(await self._rows(IS_CLOSED, post=post_id))
 
     async def set_summary_message(self, delivery_id: int, message_id: int) -> None:
-        def update(db: sqlite3.Connection) -> None:
-            db.execute(
-                "UPDATE quiz_deliveries SET summary_message_id = ? WHERE delivery_id = ?",
-                (message_id, delivery_id),
-            )
-
-        await self._write(update)
+        await self._change(SET_SUMMARY, delivery=delivery_id, message=message_id)
 
     async def delivery(self, delivery_id: int) -> Delivery | None:
-        return await delivery_by_id(self._reads, delivery_id)
+        return await _delivery(self._read, delivery_id)
 
     async def deliveries(self, schedule_id: int) -> list[Delivery]:
-        sql = "SELECT delivery_id FROM quiz_deliveries WHERE schedule_id = ? ORDER BY local_date"
-        rows = await all_rows(self._reads, sql, (schedule_id,))
-        found = [await delivery_by_id(self._reads, row[0]) for row in rows]
+        return await self._deliveries(await self._rows(OF_SCHEDULE, schedule=schedule_id))
+
+    async def _deliveries(self, rows: list[Row]) -> list[Delivery]:
+        found = [await _delivery(self._read, row["delivery_id"]) for row in rows]
         return [delivery for delivery in found if delivery is not None]
 
+    # A closed delivery's results, as its summary reads them
 
-# A skipped day has no lease: '' in SQLite's text column, NULL in PostgreSQL's timestamptz.
-_SKIP_DAY = BothDialects(
-    "INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, claimed_at, "
-    "claimed_by, lease_until, note) VALUES (?, ?, ?, 'skipped', ?, '', '', ?) "
-    "ON CONFLICT (schedule_id, local_date) DO NOTHING",
-    postgresql="INSERT INTO quiz_deliveries (schedule_id, local_date, due_at, status, "
-    "claimed_at, claimed_by, lease_until, note) VALUES (?, ?, ?, 'skipped', ?, '', NULL, ?) "
-    "ON CONFLICT (schedule_id, local_date) DO NOTHING",
-)
+    async def scorers(self, delivery_id: int) -> list[Row]:
+        """Everyone who answered the delivery: member_id, display_name, points, solves; best
+        first (ties: who answered first). One query, names from member_names."""
+        return await self._rows(SCORERS, delivery=delivery_id)
+
+    async def question_counts(self, post_id: int) -> tuple[int, int]:
+        """(members who answered, members who solved) for one post."""
+        row = await self._row(POST_COUNTERS, post=post_id)
+        return (int(row["answered"]), int(row["solved"])) if row is not None else (0, 0)
+
+    async def first_picks(self, post_id: int) -> list[tuple[int, str, int, float]]:
+        """(blank, option, picks, share) over each member's first answer on the post."""
+        return picks([row["answer"] for row in await self._rows(FIRST_ANSWERS, post=post_id)])
 
 
-__all__ = [
-    "Delivery",
-    "DeliveryPost",
-    "DeliveryStatus",
-    "Question",
-    "Schedule",
-    "SqliteQuizzes",
-]
+def _delivery_row(
+    schedule: Schedule,
+    local_date: date,
+    due_at: datetime,
+    now: datetime,
+    process: str,
+    lease_until: datetime | None,
+    note: str | None,
+) -> dict[str, Any]:
+    """A claimed day (with a lease), or a skipped one (without, and with a note)."""
+    status = DeliveryStatus.CLAIMED if lease_until is not None else DeliveryStatus.SKIPPED
+    return {
+        "schedule_id": schedule.schedule_id,
+        "local_date": local_date.isoformat(),
+        "due_at": due_at,
+        "claimed_at": now,
+        "claimed_by": process,
+        "lease_until": lease_until,
+        "status": status.value,
+        "note": note,
+    }
+
+
+async def _delivery(read: Any, delivery_id: int) -> Delivery | None:
+    row = (await read(GET_DELIVERY, {"delivery": delivery_id})).one()
+    if row is None:
+        return None
+    return delivery_from_rows(row, (await read(DELIVERY_POSTS, {"delivery": delivery_id})).rows)
+
+
+__all__ = ["Delivery", "DeliveryPost", "DeliveryStatus", "Question", "Quizzes", "Schedule"]

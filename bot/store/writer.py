@@ -1,22 +1,21 @@
-"""The one writer: every waiting write job runs in one batch, on one thread, with one COMMIT.
+"""The one writer: every waiting write job runs in one batch, in one transaction, one COMMIT.
 
-A write job is a plain function of a `sqlite3.Connection`. The writer owns that connection
-on a thread of its own; it takes every job queued so far, runs them in one BEGIN IMMEDIATE
-transaction, each inside its own SAVEPOINT (a job that raises is rolled back alone, and its
-caller gets the exception), then commits once. Callers hear back only after that COMMIT:
-an attempt is never reported recorded before it is. Nothing else may write on this
-connection, and a job may not begin, commit or roll back itself.
+A write job is an async function of a `Tx` (bot.store.run). The writer takes every job
+queued so far and runs them in one transaction, each inside its own SAVEPOINT (a job that
+raises is rolled back alone, and its caller gets the exception), then commits once.
+Callers hear back only after that COMMIT: an attempt is never reported recorded before it
+is. A job may not begin, commit or roll back itself. The same jobs run on both databases:
 
-Why not aiosqlite for writes: its public API runs one statement per hop to its thread (about
-70 us each here), and cannot run a function of ours on that thread; a click's job of four
-statements then cost more in hops than in SQLite. One hop per batch costs the same as one
-statement. The read connection stays aiosqlite (see sqlite.py).
+- SQLite: on a thread of its own with a plain sqlite3 connection (BEGIN IMMEDIATE); the
+  job's statements never suspend, so it runs to its end on that thread. One hop per batch,
+  and the event loop never waits for a COMMIT's fsync. While a batch runs, the GIL's switch
+  interval is lowered (`BATCH_SWITCH_INTERVAL`): sqlite3 releases the GIL around every
+  statement, and with the default 5 ms a busy loop kept it for up to 5 ms after each.
+- PostgreSQL: on one pooled connection. A job that loses a deadlock to another process's
+  batch is run again (its SAVEPOINT rolled back first).
 
-While a batch runs, the GIL's switch interval is lowered (`BATCH_SWITCH_INTERVAL`): sqlite3
-releases the GIL around every statement, and with the default 5 ms a busy event loop kept
-it for up to 5 ms after each of the writer's statements, so that a batch advanced only when
-the loop went idle (a burst's answers waited for it). The thread stays: a COMMIT, or the
-checkpoint that follows one now and then, may wait for the disk, and the gateway must not.
+Writes that fail because of the database itself (a full disk, a server gone) are counted
+and logged one line a minute, and `failing` says so until a write succeeds (/health).
 """
 
 from __future__ import annotations
@@ -26,20 +25,25 @@ import logging
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from bot.store.errors import StoreClosed
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+
+from bot.store.errors import StoreClosed, WritesFailing
+from bot.store.run import PostgresTx, SqliteTx, Tx, run_now
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-WriteJob = Callable[[sqlite3.Connection], T]
-"""Statements for one caller; they run inside a SAVEPOINT of a transaction the writer commits."""
+WriteJob = Callable[[Tx], Awaitable[T]]
+BeforeCommit = Callable[[Tx], Awaitable[None]]
+"""For tests only: runs after a batch's jobs, before its COMMIT, seeing the batch's writes."""
 
 MAX_BATCH = 512
 """Jobs per transaction at most: a burst commits in a few batches, each answered at once."""
@@ -48,6 +52,10 @@ BATCH_SWITCH_INTERVAL = 0.0002
 """Seconds a thread that wants the GIL waits before asking its holder to let go, while a
 batch runs (Python's default, restored after, is 0.005). Measured on 2 loaded cores, bursts
 of 300 clicks: ~0.55-0.70x the bare bot's clicks/s with the default, ~0.71-0.77x with this."""
+
+DEADLOCKS_BEFORE_GIVING_UP = 20
+LOG_EVERY_SECONDS = 60.0
+SQLITE_BUSY_TIMEOUT_MS = 5_000
 
 
 class _QuickSwitches:
@@ -83,9 +91,12 @@ class _Queued(Generic[T]):
 
 
 @dataclass(slots=True)
-class _Outcome:
+class Outcome:
     result: Any = None
     error: BaseException | None = None
+
+
+RunBatch = Callable[[list[WriteJob[Any]]], Awaitable[list[Outcome]]]
 
 
 class Writer:
@@ -93,37 +104,20 @@ class Writer:
 
     def __init__(
         self,
-        connection: sqlite3.Connection,
-        thread: ThreadPoolExecutor,
+        run_batch: RunBatch,
+        close: Callable[[], Awaitable[None]],
         *,
-        before_commit: Callable[[sqlite3.Connection], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._connection = connection
-        self._thread = thread
-        self._before_commit = before_commit
+        self._run_batch = run_batch
+        self._close = close
+        self._clock = clock
         self._queue: asyncio.Queue[_Queued[Any] | None] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._task = asyncio.create_task(self._drain(), name="store-writer")
         self._closing = False
-
-    @classmethod
-    async def open(
-        cls, path: Path, *, before_commit: Callable[[sqlite3.Connection], None] | None = None
-    ) -> Writer:
-        """A writer on its own thread and connection to `path` (already migrated, in WAL).
-
-        `before_commit(connection)` is for tests only: it runs on the writer's thread after a
-        batch's jobs and before its COMMIT, seeing the batch's writes (a test kills the
-        process there)."""
-        thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
-        loop = asyncio.get_running_loop()
-        try:
-            connection = await loop.run_in_executor(thread, _connect, path)
-        except BaseException:
-            thread.shutdown(wait=False)
-            raise
-        writer = cls(connection, thread, before_commit=before_commit)
-        writer._task = asyncio.create_task(writer._drain(), name="store-writer")
-        return writer
+        self.failing = 0
+        """Writes failed by the database itself since the last one that succeeded."""
+        self._logged_at: float | None = None
 
     async def submit(self, job: WriteJob[T]) -> T:
         """Run `job` in the next batch; return its result once that batch is committed.
@@ -131,28 +125,24 @@ class Writer:
         A caller cancelled while waiting does not cancel the write: an answered click is a
         fact, and the writer runs every job it has queued.
         """
-        if self._closing or self._task is None:
+        if self._closing:
             raise StoreClosed()
         done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(_Queued(job, done))
         return await done
 
     async def stop(self) -> None:
-        """Refuse new jobs, commit the queued ones, close the connection and the thread."""
+        """Refuse new jobs, commit the queued ones, then release the connection."""
         if self._closing:
             return
         self._closing = True
         self._queue.put_nowait(None)
         try:
-            if self._task is not None:
-                await self._task
+            await self._task
         finally:
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(self._thread, self._connection.close)
-            self._thread.shutdown(wait=True)
+            await self._close()
 
     async def _drain(self) -> None:
-        loop = asyncio.get_running_loop()
         stopping = False
         batch: list[_Queued[Any]] = []
         try:
@@ -167,16 +157,9 @@ class Writer:
                         stopping = True
                         break
                     batch.append(queued)
-                jobs = [queued.job for queued in batch]
-                with _QUICK_SWITCHES:
-                    outcomes = await loop.run_in_executor(self._thread, self._run_batch, jobs)
+                outcomes = await self._run_batch([queued.job for queued in batch])
                 for queued, outcome in zip(batch, outcomes, strict=True):
-                    if queued.done.done():  # its caller stopped waiting
-                        continue
-                    if outcome.error is not None:
-                        queued.done.set_exception(outcome.error)
-                    else:
-                        queued.done.set_result(outcome.result)
+                    self._settle(queued, outcome)
                 batch = []
         finally:
             # Only reached early if the task itself was cancelled: nobody must wait forever.
@@ -188,43 +171,127 @@ class Writer:
                 if queued_left is not None and not queued_left.done.done():
                     queued_left.done.set_exception(StoreClosed())
 
-    def _run_batch(self, jobs: list[WriteJob[Any]]) -> list[_Outcome]:
-        """On the writer's thread: every job in its SAVEPOINT, then one COMMIT."""
-        db = self._connection
-        outcomes: list[_Outcome] = []
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            for job in jobs:
-                db.execute("SAVEPOINT job")
-                try:
-                    result = job(db)
-                except Exception as error:
-                    db.execute("ROLLBACK TO job")  # this job's statements only
-                    db.execute("RELEASE job")
-                    outcomes.append(_Outcome(error=error))
-                else:
-                    db.execute("RELEASE job")
-                    outcomes.append(_Outcome(result=result))
-            if self._before_commit is not None:
-                self._before_commit(db)
-            db.execute("COMMIT")
-        except Exception as error:  # BEGIN or COMMIT failed: nothing of the batch is stored
-            if db.in_transaction:
-                try:
-                    db.execute("ROLLBACK")
-                except sqlite3.Error:
-                    log.exception("rolling back a failed batch failed too")
-            return [_Outcome(error=error) for _ in jobs]
-        return outcomes
+    def _settle(self, queued: _Queued[Any], outcome: Outcome) -> None:
+        error = outcome.error
+        if error is not None and is_about_the_database(error):
+            self._count_failure(error)
+            error = WritesFailing(error)
+        elif error is None:
+            self.failing = 0
+        if queued.done.done():  # its caller stopped waiting
+            return
+        if error is not None:
+            queued.done.set_exception(error)
+        else:
+            queued.done.set_result(outcome.result)
+
+    def _count_failure(self, error: BaseException) -> None:
+        self.failing += 1
+        now = self._clock()
+        if self._logged_at is None or now - self._logged_at >= LOG_EVERY_SECONDS:
+            self._logged_at = now
+            log.error("writes are failing: %d since the last one stored (%s)", self.failing, error)
+
+
+def is_about_the_database(error: BaseException) -> bool:
+    """A failure of the database itself (disk full or failing, server gone), not of a job."""
+    return isinstance(error, sqlite3.OperationalError | psycopg.OperationalError)
+
+
+async def sqlite_writer(path: Path, *, before_commit: BeforeCommit | None = None) -> Writer:
+    """A writer on its own thread and connection to `path` (already upgraded, in WAL)."""
+    thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
+    loop = asyncio.get_running_loop()
+    try:
+        connection = await loop.run_in_executor(thread, _connect, path)
+    except BaseException:
+        thread.shutdown(wait=False)
+        raise
+
+    async def run_batch(jobs: list[WriteJob[Any]]) -> list[Outcome]:
+        with _QUICK_SWITCHES:
+            return await loop.run_in_executor(
+                thread, _sqlite_batch, connection, jobs, before_commit
+            )
+
+    async def close() -> None:
+        await loop.run_in_executor(thread, connection.close)
+        thread.shutdown(wait=True)
+
+    return Writer(run_batch, close)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    """The writer's connection, opened on its own thread (and only ever used there)."""
-    from bot.store.schema import BUSY_TIMEOUT_MS
-
+    """The writer's connection, opened on its own thread (and only ever used there). Every
+    COMMIT is on the disk before its callers hear of it (synchronous = FULL)."""
     connection = sqlite3.connect(path, isolation_level=None)
-    connection.row_factory = sqlite3.Row
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA foreign_keys = ON")
-    connection.execute("PRAGMA synchronous = NORMAL")  # WAL is the file's own, set at open
+    connection.execute("PRAGMA synchronous = FULL")
     return connection
+
+
+def _sqlite_batch(
+    db: sqlite3.Connection, jobs: list[WriteJob[Any]], before_commit: BeforeCommit | None
+) -> list[Outcome]:
+    """On the writer's thread: every job in its SAVEPOINT, then one COMMIT."""
+    tx = SqliteTx(db)
+    outcomes: list[Outcome] = []
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        for job in jobs:
+            db.execute("SAVEPOINT job")
+            try:
+                result = run_now(job(tx))
+            except Exception as error:
+                db.execute("ROLLBACK TO job")  # this job's statements only
+                db.execute("RELEASE job")
+                outcomes.append(Outcome(error=error))
+            else:
+                db.execute("RELEASE job")
+                outcomes.append(Outcome(result=result))
+        if before_commit is not None:
+            run_now(before_commit(tx))
+        db.execute("COMMIT")
+    except Exception as error:  # BEGIN or COMMIT failed: nothing of the batch is stored
+        if db.in_transaction:
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.exception("rolling back a failed batch failed too")
+        return [Outcome(error=error) for _ in jobs]
+    return outcomes
+
+
+def postgres_writer(
+    pool: AsyncConnectionPool[Any], *, before_commit: BeforeCommit | None = None
+) -> Writer:
+    async def run_batch(jobs: list[WriteJob[Any]]) -> list[Outcome]:
+        try:
+            async with pool.connection() as db, db.transaction():
+                tx = PostgresTx(db)
+                outcomes = [await _postgres_job(db, tx, job) for job in jobs]
+                if before_commit is not None:
+                    await before_commit(tx)
+        except Exception as error:  # BEGIN or COMMIT failed: nothing of the batch is stored
+            return [Outcome(error=error) for _ in jobs]
+        return outcomes
+
+    async def close() -> None:
+        return None
+
+    return Writer(run_batch, close)
+
+
+async def _postgres_job(db: psycopg.AsyncConnection[Any], tx: Tx, job: WriteJob[Any]) -> Outcome:
+    for _ in range(DEADLOCKS_BEFORE_GIVING_UP):
+        try:
+            async with db.transaction():  # a SAVEPOINT
+                return Outcome(result=await job(tx))
+        except psycopg.errors.TransactionRollback:
+            continue  # lost a deadlock to another process: its SAVEPOINT is undone, again
+        except psycopg.OperationalError:
+            raise  # the connection itself: the batch fails
+        except Exception as error:
+            return Outcome(error=error)
+    return Outcome(error=RuntimeError("gave up after losing every deadlock; too busy"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import httpx
 
 from bot.health import Health, serving_health
-from bot.store import SqliteStore
+from bot.store import TutorStore
 
 
 async def test_health_is_503_when_the_store_cannot_write(tmp_path) -> None:
-    store = await SqliteStore.open(tmp_path / "tutor.sqlite3")
+    store = await TutorStore.open(tmp_path / "tutor.sqlite3")
     health = Health(lambda: True, store.check_writable)
     async with (
         serving_health(health, "127.0.0.1", 0) as port,

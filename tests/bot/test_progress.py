@@ -3,7 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.progress import (
+from exercises.model import Difficulty
+from exercises.progress import (
     BASE_POINTS,
     Period,
     PostContext,
@@ -17,7 +18,6 @@ from bot.progress import (
     points_for_correct_answer,
     streak,
 )
-from exercises.model import Difficulty
 
 PARIS = ZoneInfo("Europe/Paris")
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -13,9 +13,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.app import TutorBot
+from bot.metrics import STORE_WRITE_SECONDS
 from bot.practice.run_it import ExampleRunner
 from bot.sandbox import LoopbackDiscord
-from bot.store import SqliteStore
+from bot.store import TutorStore
 from exercises import AnyExercise, Catalog, Difficulty, MultipleChoice, load_catalog
 from tests.clock import ManualClock
 from tests.exercises.test_grading import gather_exercise
@@ -60,7 +61,7 @@ async def running_bot(
     practice_cooldown_seconds: float = 0,
     preview: bool = False,
 ) -> AsyncIterator[TutorBot]:
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database, on_write=STORE_WRITE_SECONDS.observe) as store:
         bot = TutorBot(
             store=store,
             catalog=catalog or e2e_catalog(),

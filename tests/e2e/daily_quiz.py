@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bot.app import TutorBot
 from bot.sandbox import LoopbackDiscord, Message
-from bot.store import SqliteStore
-from bot.store.quizzes import Question, Schedule
+from bot.store import TutorStore
+from bot.store.records import Question, Schedule
 from exercises import Difficulty
 from tests.clock import ManualClock
 from tests.e2e.bots import e2e_catalog
@@ -60,7 +60,7 @@ async def advance_to(clock: ManualClock, moment: datetime) -> None:
 
 async def claim_as_a_crashed_process(database: Path, clock: ManualClock) -> None:
     """What a bot killed right after its claim leaves behind: a claim, its posts, no messages."""
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database) as store:
         (schedule,) = await store.quizzes.schedules()
         demo = e2e_catalog().get("demo/define-async-view")
         question = Question(demo.id, demo.content_hash, Difficulty.MEDIUM, 3)

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import sys
-from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from bot import __main__ as bot_main
-from bot.store import SqliteStore
+from bot.store import TutorStore
+from bot.store.location import Location
+from bot.store.run import Tx
 
 
 def kill_before_commit(limit: int) -> Any:
-    def before_commit(db: sqlite3.Connection) -> None:
-        (attempts,) = db.execute("SELECT count(*) FROM attempts").fetchone()
+    async def before_commit(tx: Tx) -> None:
+        attempts = (await tx.execute(sa.text("SELECT count(*) FROM attempts"))).scalar()
         if attempts > limit:
             os.kill(os.getpid(), signal.SIGKILL)
 
@@ -29,12 +31,12 @@ def kill_before_commit(limit: int) -> Any:
 
 def main() -> int:
     limit = int(sys.argv[1])
-    opened = SqliteStore.open
+    opened = TutorStore.open
 
-    async def open_with_hook(path: Path | str) -> SqliteStore:
-        return await opened(path, before_commit=kill_before_commit(limit))
+    async def open_with_hook(path: Location | str, **options: Any) -> TutorStore:
+        return await opened(path, before_commit=kill_before_commit(limit), **options)
 
-    SqliteStore.open = open_with_hook  # type: ignore[method-assign,assignment]  # this process only
+    TutorStore.open = open_with_hook  # type: ignore[method-assign,assignment]  # this process only
     return bot_main.main([])
 
 

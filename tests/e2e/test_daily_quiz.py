@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox import LoopbackDiscord
-from bot.store import Audit, SqliteStore
-from bot.store.quizzes import DeliveryStatus
+from bot.store import Audit, TutorStore
+from bot.store.records import DeliveryStatus
 from tests.clock import ManualClock
 from tests.e2e.bots import e2e_catalog, running_bot
 from tests.e2e.daily_quiz import (
@@ -127,7 +127,7 @@ async def test_two_bot_processes_sharing_the_store_post_once(
         await loopback.wait_for_message(lambda m: "question 2/2" in m.content)
         await asyncio.gather(round_(first), round_(second))
     assert len(quiz_posts(loopback, scene)) == 2
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database) as store:
         (schedule,) = await store.quizzes.schedules()
         (delivery,) = await store.quizzes.deliveries(schedule.schedule_id)
     assert delivery.status is DeliveryStatus.POSTED

@@ -15,8 +15,8 @@ from bot.quiz.scheduler import QuizScheduler, delivery_nonce
 from bot.render import Rendered
 from bot.sandbox import LoopbackDiscord
 from bot.sandbox.channel_history import delete_channel
-from bot.store import SqliteStore
-from bot.store.quizzes import DeliveryStatus
+from bot.store import TutorStore
+from bot.store.records import DeliveryStatus
 from tests.clock import ManualClock
 from tests.e2e.bots import e2e_catalog, running_bot
 from tests.e2e.daily_quiz import (
@@ -111,7 +111,7 @@ async def test_a_post_sent_before_a_crash_is_found_in_the_channel_not_sent_again
         and r.body.get("nonce") == delivery_nonce(1, 0)
     ]
     assert len(nonce_sends) == 1
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database) as store:
         (delivery,) = await store.quizzes.deliveries(1)
     assert delivery.status is DeliveryStatus.POSTED
     assert delivery.posts[0].message_id == post.id

@@ -16,7 +16,7 @@ import yarl
 from bot.app import TutorBot
 from bot.gateway_start import WAITS, GatewayUnreachable, wait_for_gateway
 from bot.sandbox import LoopbackDiscord
-from bot.store import SqliteStore
+from bot.store import TutorStore
 from tests.clock import ManualClock
 from tests.e2e.bots import e2e_catalog
 from tests.loopback_fixtures import Scene
@@ -58,7 +58,7 @@ async def starting_bot(
     loopback: LoopbackDiscord, clock: ManualClock, database: Path
 ) -> AsyncIterator[tuple[TutorBot, asyncio.Task[None]]]:
     """A bot logging in through the loopback; one shard, so it opens DEFAULT_GATEWAY."""
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database) as store:
         bot = TutorBot(
             store=store,
             catalog=e2e_catalog(),

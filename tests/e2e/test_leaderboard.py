@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.practice.commands import PUBLIC_BOARD_EVERY_SECONDS, SHOWN_TO_YOU_ALONE
-from bot.progress import PostContext
 from bot.sandbox import LoopbackDiscord, Member
 from bot.store import Store
 from exercises import Difficulty
+from exercises.progress import PostContext
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot
 from tests.e2e.settings_helper import configure

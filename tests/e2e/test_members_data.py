@@ -11,9 +11,9 @@ import pytest
 
 from bot.app import TutorBot
 from bot.interactions.custom_ids import ForgetMe
-from bot.progress import Period
 from bot.sandbox import LoopbackDiscord
 from bot.store import ServerSettings
+from exercises.progress import Period
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot
 from tests.e2e.moderators import Server, ask, click_letter, multiple_choice, server_with_bot

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.app import TutorBot
 from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
-from bot.store import SqliteStore
+from bot.store import TutorStore
 from tests.clock import ManualClock
 from tests.e2e.bots import e2e_catalog
 from tests.loopback_fixtures import Scene
@@ -19,7 +19,7 @@ from tests.loopback_fixtures import Scene
 async def test_preview_posts_the_chosen_exercise_as_practice_would(
     loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
 ) -> None:
-    async with await SqliteStore.open(tmp_path / "sandbox.sqlite3") as store:
+    async with await TutorStore.open(tmp_path / "sandbox.sqlite3") as store:
         bot = TutorBot(
             store=store,
             catalog=e2e_catalog(),
@@ -59,7 +59,7 @@ async def test_preview_posts_the_chosen_exercise_as_practice_would(
 
 
 async def test_only_a_bot_started_with_preview_offers_it(tmp_path: Path) -> None:
-    async with await SqliteStore.open(tmp_path / "tutor.sqlite3") as store:
+    async with await TutorStore.open(tmp_path / "tutor.sqlite3") as store:
         clock = ManualClock()
         plain = TutorBot(store=store, catalog=e2e_catalog(), clock=clock)
         sandbox = TutorBot(store=store, catalog=e2e_catalog(), clock=clock, preview=True)

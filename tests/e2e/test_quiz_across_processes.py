@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox import Guild, LoopbackDiscord
+from bot.store import TutorStore
 from bot.store.location import PostgresUrl
-from bot.store.postgres import PostgresStore
 from tests.e2e.test_quiz_processes import READY, read_until
 from tests.e2e.test_restart import one_question_pack
 from tests.e2e.test_shards import start_bot
@@ -38,7 +38,7 @@ def settings(loopback: LoopbackDiscord, url: PostgresUrl, tmp_path: Path) -> dic
 async def schedule_due_now(url: PostgresUrl, guild: Guild, channel_id: int, by: int) -> int:
     now = datetime.now(UTC)  # noqa: TID251 - the bots in their own processes read the wall clock
     due = now - timedelta(minutes=5)
-    async with await PostgresStore.open(url) as store:
+    async with await TutorStore.open(url) as store:
         schedule = await store.quizzes.add_schedule(
             guild_id=guild.id,
             channel_id=channel_id,

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from bot.sandbox import LoopbackDiscord
-from bot.store import SqliteStore
+from bot.store import TutorStore
 from tests.e2e.test_restart import bot_environment, start_bot
 from tests.loopback_fixtures import Scene
 
@@ -37,7 +37,7 @@ async def test_two_bot_processes_started_at_once_post_a_due_quiz_once(
     env = bot_environment(loopback, tmp_path)
     now = datetime.now(UTC)  # noqa: TID251 - the bots in their own processes read the wall clock
     due = now - timedelta(minutes=5)
-    async with await SqliteStore.open(tmp_path / "tutor.sqlite3") as store:
+    async with await TutorStore.open(tmp_path / "tutor.sqlite3") as store:
         await store.quizzes.add_schedule(
             guild_id=scene.guild.id,
             channel_id=scene.channel.id,

@@ -12,7 +12,7 @@ import pytest
 
 from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
-from bot.store.postgres import PostgresStore
+from bot.store import TutorStore
 from tests.e2e.test_restart import one_question_pack
 from tests.postgres import fresh_schema
 from tests.processes import clean_environment
@@ -77,7 +77,7 @@ async def test_two_processes_on_two_shards_answer_in_servers_on_both(
         for _, stderr in outputs:
             assert b"Traceback" not in stderr
             assert b" ERROR " not in stderr
-        async with await PostgresStore.open(url) as store:
+        async with await TutorStore.open(url) as store:
             kept = await store.servers.servers_kept()
         assert {guild.id for guild in servers} <= kept  # both processes wrote to one database
         for session in loopback.gateway.sessions.values():  # each saw its own server only
@@ -123,7 +123,7 @@ async def test_two_processes_on_the_same_shard_count_a_click_once(
                 process.send_signal(signal.SIGTERM)
             outputs = [await process.communicate() for process in bots]
         assert "2 attempts left." in answer
-        async with await PostgresStore.open(url) as store:
+        async with await TutorStore.open(url) as store:
             progress = await store.progress_on_post(post_id=post_id, member_id=alice.id)
         assert progress.attempts_used == 1
         for _, stderr in outputs:  # the process that lost a race says so, calmly

@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import Refused
 from bot.members.reports import REPORTS_PER_HOUR, Reports
-from bot.store import SqliteStore
+from bot.store import TutorStore
 from tests.bot.store.test_contract import ALICE, BOB, CHANNEL, post
 from tests.clock import ManualClock
 
@@ -21,7 +21,7 @@ async def test_a_member_sends_a_few_new_reports_an_hour_then_is_told_when_more_m
     tmp_path: Path,
 ) -> None:
     clock = ManualClock(TEN_PAST)
-    async with await SqliteStore.open(tmp_path / "t.sqlite3") as store:
+    async with await TutorStore.open(tmp_path / "t.sqlite3") as store:
         reports = Reports(store=store, clock=clock)
         posts = [await post(store, f"demo/e{n}") for n in range(REPORTS_PER_HOUR + 1)]
 

@@ -12,7 +12,7 @@ import pytest
 from bot.errors import Refused
 from bot.practice.flow import Clicked, Practice
 from bot.practice.run_it import RUNNER_UNAVAILABLE
-from bot.store import SqliteStore
+from bot.store import TutorStore
 from exercises import Catalog, Difficulty, load_catalog
 from tests.clock import ManualClock
 from tests.exercises.test_grading import gather_exercise
@@ -31,7 +31,7 @@ def catalog_with_gather() -> Catalog:
 
 @pytest.fixture
 async def practice(tmp_path: Path) -> AsyncIterator[Practice]:
-    async with await SqliteStore.open(tmp_path / "tutor.sqlite3") as store:
+    async with await TutorStore.open(tmp_path / "tutor.sqlite3") as store:
         yield Practice(store=store, catalog=catalog_with_gather(), clock=ManualClock())
 
 

@@ -10,14 +10,14 @@ import json
 import sys
 from datetime import UTC, datetime
 
+from bot.store import TutorStore
 from bot.store.location import PostgresUrl
-from bot.store.postgres import PostgresStore
 
 AT = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)  # the bot's clock, not the database's
 
 
 async def main(url: str, post_id: int, member_id: int, first: int, answers: list[str]) -> None:
-    async with await PostgresStore.open(PostgresUrl(url), pool_size=len(answers)) as store:
+    async with await TutorStore.open(PostgresUrl(url), pool_size=len(answers)) as store:
         print("ready", flush=True)
         await asyncio.to_thread(sys.stdin.readline)
         results = await asyncio.gather(

@@ -13,9 +13,8 @@ from typing import Protocol
 
 import pytest
 
-from bot.store import SqliteStore, Store
+from bot.store import Store, TutorStore
 from bot.store.location import PostgresUrl
-from bot.store.postgres import PostgresStore
 from tests.postgres import fresh_schema
 
 
@@ -35,7 +34,7 @@ class SqliteBackend:
     path: Path
 
     async def open(self) -> Store:
-        return await SqliteStore.open(self.path)
+        return await TutorStore.open(self.path)
 
     @property
     def location(self) -> str:
@@ -47,7 +46,7 @@ class PostgresBackend:
     url: PostgresUrl
 
     async def open(self) -> Store:
-        return await PostgresStore.open(self.url, pool_size=4)
+        return await TutorStore.open(self.url, pool_size=4)
 
     @property
     def location(self) -> str:

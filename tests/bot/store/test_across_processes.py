@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.progress import PostContext
-from bot.store.postgres import PostgresStore
+from bot.store import TutorStore
 from exercises.model import Difficulty
+from exercises.progress import PostContext
 from tests.postgres import fresh_schema
 
 ROOT = Path(__file__).parents[3]
@@ -44,7 +44,7 @@ async def clicker(url: str, post_id: int, first: int, answers: list[str]):
 
 @pytest.mark.postgres
 async def test_twenty_clicks_split_across_two_processes_record_the_limit():
-    async with fresh_schema() as url, await PostgresStore.open(url) as store:
+    async with fresh_schema() as url, await TutorStore.open(url) as store:
         post = await store.create_post(
             guild_id=1,
             channel_id=2,

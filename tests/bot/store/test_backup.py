@@ -7,10 +7,10 @@ import sys
 from contextlib import closing
 from datetime import UTC, datetime
 
-from bot.progress import PostContext
-from bot.store import AttemptOutcome, SqliteStore
-from bot.store.schema import shipped_migrations
+from bot.store import AttemptOutcome, TutorStore
 from exercises.model import Difficulty
+from exercises.progress import PostContext
+from tests.bot.store import v5
 
 NOON = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)
 
@@ -60,7 +60,7 @@ async def run_backup(database, target):
 
 async def test_a_backup_taken_during_writes_holds_every_earlier_answer(tmp_path):
     database, copy = tmp_path / "tutor.sqlite3", tmp_path / "copy.sqlite3"
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database) as store:
         post = await new_post(store)
         before = {await answer(store, post, member) for member in range(1, 201)}
         during: set[int] = set()
@@ -79,7 +79,7 @@ async def test_a_backup_taken_during_writes_holds_every_earlier_answer(tmp_path)
 
 async def test_restoring_a_backup_brings_its_answers_back(tmp_path):
     database, copy = tmp_path / "tutor.sqlite3", tmp_path / "copy.sqlite3"
-    async with await SqliteStore.open(database) as store:
+    async with await TutorStore.open(database) as store:
         post = await new_post(store)
         await answer(store, post, 1)
         await run_backup(database, copy)
@@ -90,7 +90,7 @@ async def test_restoring_a_backup_brings_its_answers_back(tmp_path):
         database.with_name(database.name + leftover).unlink(missing_ok=True)
     database.write_bytes(copy.read_bytes())
 
-    async with await SqliteStore.open(database) as restored:
+    async with await TutorStore.open(database) as restored:
         first = await restored.progress_on_post(post_id=post.post_id, member_id=1)
         second = await restored.progress_on_post(post_id=post.post_id, member_id=2)
         assert (first.solved, second.attempts_used) == (True, 0)
@@ -99,23 +99,16 @@ async def test_restoring_a_backup_brings_its_answers_back(tmp_path):
 
 async def test_a_schema_upgrade_backs_up_the_old_file_first(tmp_path):
     database = tmp_path / "tutor.sqlite3"
-    with closing(sqlite3.connect(database)) as db:
-        db.executescript(shipped_migrations()[0].sql)
-        db.execute("PRAGMA user_version = 1")
-        db.execute(
-            "INSERT INTO posts VALUES (7, 1, 2, 3, 'pack/ex', 'abc123', 'hard', 'practice', 3,"
-            " '2025-03-01T10:00:00.000000Z')"
-        )
-        db.commit()
+    v5.sqlite_at(database, version=5)  # as the last release before Alembic left it
 
-    async with await SqliteStore.open(database):
+    async with await TutorStore.open(database):
         pass
-    saved = tmp_path / "tutor.sqlite3.v1.backup"
+    saved = tmp_path / "tutor.sqlite3.v5.backup"
     with closing(sqlite3.connect(saved)) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert db.execute("PRAGMA user_version").fetchone() == (5,)
         assert db.execute("SELECT exercise_id FROM posts").fetchall() == [("pack/ex",)]
 
-    async with await SqliteStore.open(database):  # already up to date: no new copy
+    async with await TutorStore.open(database):  # already up to date: no new copy
         pass
     assert sorted(p.name for p in tmp_path.glob("*.backup")) == [saved.name]
 

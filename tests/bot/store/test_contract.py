@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.progress import Period, PostContext, Streak
 from bot.store import AttemptOutcome, OptionPick, PostProgress, StoreClosed, UnknownPost
 from exercises.model import Difficulty
+from exercises.progress import Period, PostContext, Streak
 
 GUILD = 1_100_000_000_000_000_001
 OTHER_GUILD = 1_100_000_000_000_000_002

@@ -11,13 +11,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import sqlalchemy as sa
 
-from bot.progress import Period, PostContext
-from bot.store import Audit, ServerSettings, SqliteStore
-from bot.store.copy_to_postgres import CopyFailed, _verify
-from bot.store.postgres import PostgresStore
-from bot.store.quizzes import Question
+from bot.store import Audit, ServerSettings, TutorStore
+from bot.store.copy_to_postgres import CopyFailed, verify
+from bot.store.records import Question
+from bot.store.tables import reports
+from bot.store.upgrade import postgresql_engine
 from exercises.model import Difficulty
+from exercises.progress import Period, PostContext
 from tests.postgres import fresh_schema
 from tests.processes import run_module
 
@@ -28,7 +30,7 @@ MEMBERS = [1_000_000_000_000_000_001 + n for n in range(5)]
 
 
 async def populate(path: Path) -> None:
-    async with await SqliteStore.open(path) as store:
+    async with await TutorStore.open(path) as store:
         for number in range(4):
             post = await store.create_post(
                 guild_id=GUILD,
@@ -121,9 +123,9 @@ async def test_migrate_to_copies_every_row_and_the_bot_goes_on_there(tmp_path):
         assert "test_run_questions: 2 rows copied" in ran.stdout
         assert "moderator_actions: 2 rows copied" in ran.stdout
 
-        async with await PostgresStore.open(url) as store:
+        async with await TutorStore.open(url) as store:
             # The same answers, points and times, read through the store.
-            async with await SqliteStore.open(source) as old:
+            async with await TutorStore.open(source) as old:
                 for member in MEMBERS:
                     assert await store.member_stats(
                         guild_id=GUILD, member_id=member
@@ -188,9 +190,12 @@ async def test_a_difference_after_the_copy_is_reported_by_table(tmp_path):
         assert migrate_to(source, url.secret()).returncode == 0
         async with await psycopg.AsyncConnection.connect(url.secret(), autocommit=True) as db:
             await db.execute("UPDATE reports SET reason = 'changed'")
-            types = {"report_id": "bigint", "reason": "text"}
-            with (
-                closing(sqlite3.connect(source)) as lite,
-                pytest.raises(CopyFailed, match="table reports: 1 rows in SQLite, 1 in PostgreSQL"),
-            ):
-                await _verify(lite, db, "reports", types)
+        lite, postgres = sa.create_engine(f"sqlite:///{source}"), postgresql_engine(url)
+        with (
+            lite.connect() as reads,
+            postgres.connect() as writes,
+            pytest.raises(CopyFailed, match="table reports: 1 rows in SQLite, 1 in PostgreSQL"),
+        ):
+            verify(reads, writes, reports)
+        lite.dispose()
+        postgres.dispose()

@@ -1,6 +1,6 @@
-"""PostgreSQL's attempt batches (bot/store/pg_attempts.py), as tests/bot/store/test_writer.py
-tests SQLite's writer: waiting attempts share one INSERT (its own transaction), a failing
-one does not lose the others, and no caller hears back before that INSERT is committed."""
+"""The writer's batches on PostgreSQL (bot/store/writer.py), as tests/bot/store/test_writer.py
+tests them on SQLite: waiting attempts share one transaction, a failing one does not lose
+the others, and no caller hears back before that transaction is committed."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 
 import psycopg
 import pytest
+import sqlalchemy as sa
 
-from bot.progress import PostContext
-from bot.store import AttemptOutcome, StoreClosed, UnknownPost
+from bot.store import AttemptOutcome, StoreClosed, TutorStore, UnknownPost, WritesFailing
 from bot.store.location import PostgresUrl
-from bot.store.pg_attempts import BeforeAnswering
-from bot.store.postgres import PostgresStore
+from bot.store.writer import BeforeCommit
 from exercises.model import Difficulty
+from exercises.progress import PostContext
 from tests.postgres import fresh_schema
 
 pytestmark = pytest.mark.postgres
@@ -28,11 +28,11 @@ FAILING_INTERACTION = 25
 
 @asynccontextmanager
 async def opened(
-    before_answering: BeforeAnswering | None = None,
-) -> AsyncIterator[tuple[PostgresStore, PostgresUrl, int]]:
+    before_commit: BeforeCommit | None = None,
+) -> AsyncIterator[tuple[TutorStore, PostgresUrl, int]]:
     """A store on a fresh schema, and a post allowing three attempts."""
     async with fresh_schema() as url:
-        store = await PostgresStore.open(url, pool_size=4, before_answering=before_answering)
+        store = await TutorStore.open(url, pool_size=4, before_commit=before_commit)
         try:
             post = await store.create_post(
                 guild_id=1,
@@ -49,7 +49,7 @@ async def opened(
             await store.close()
 
 
-def click(store: PostgresStore, post_id: int, n: int, *, member: int | None = None):
+def click(store: TutorStore, post_id: int, n: int, *, member: int | None = None):
     """Member n (or `member`) answers with interaction n."""
     return store.record_attempt(
         post_id=post_id,
@@ -89,16 +89,14 @@ async def refuse(url: PostgresUrl, *, interaction_id: int | None = None) -> None
 
 
 async def test_waiting_attempts_share_one_insert_and_one_commit():
-    batches: list[int] = []  # how many rows were committed as each batch's INSERT returned
-    url_of_store: list[PostgresUrl] = []
+    batches: list[int] = []  # how many attempts each batch held as it committed
 
-    async def count(db: psycopg.AsyncConnection[dict[str, object]]) -> None:
-        batches.append(len(await stored(url_of_store[0])))
+    async def count(tx) -> None:
+        batches.append((await tx.execute(sa.text("SELECT count(*) FROM attempts"))).scalar())
 
     async with opened(count) as (store, url, post_id):
-        url_of_store.append(url)
         results = await asyncio.gather(*(click(store, post_id, n) for n in range(1, 51)))
-        assert batches == [50]
+        assert batches == [0, 50]  # the post's batch, then all fifty clicks in one
         assert {r.outcome for r in results} == {AttemptOutcome.RECORDED}
         assert await stored(url) == list(range(1, 51))
 
@@ -134,14 +132,16 @@ async def test_an_attempt_on_an_unknown_post_fails_alone():
 
 async def test_no_caller_hears_back_before_its_batch_is_committed():
     heard: list[int] = []
-    seen_before_answering: list[tuple[list[int], list[int]]] = []
+    seen_before_commit: list[tuple[list[int], list[int]]] = []
     url_of_store: list[PostgresUrl] = []
 
-    async def before_answering(db: psycopg.AsyncConnection[dict[str, object]]) -> None:
-        # Nobody has been told yet, and every other connection sees the batch already.
-        seen_before_answering.append((list(heard), await stored(url_of_store[0])))
+    async def before_commit(tx) -> None:
+        if not url_of_store:  # the post's own batch
+            return
+        # Nobody has been told yet, and no other connection sees the batch yet.
+        seen_before_commit.append((list(heard), await stored(url_of_store[0])))
 
-    async with opened(before_answering) as (store, url, post_id):
+    async with opened(before_commit) as (store, url, post_id):
         url_of_store.append(url)
 
         async def answer(n: int) -> None:
@@ -150,7 +150,7 @@ async def test_no_caller_hears_back_before_its_batch_is_committed():
             heard.append(result.attempt.interaction_id)
 
         await asyncio.gather(*(answer(n) for n in range(1, 11)))
-        assert seen_before_answering == [([], list(range(1, 11)))]
+        assert seen_before_commit == [([], [])]
         assert sorted(heard) == list(range(1, 11))
         assert await stored(url) == list(range(1, 11))
 
@@ -169,16 +169,21 @@ async def test_a_database_gone_fails_the_batch_at_once():
     """A lost connection fails every caller of the batch, without trying each alone."""
     tries = 0
 
-    async def lose(db: psycopg.AsyncConnection[dict[str, object]]) -> None:
+    armed = False
+
+    async def lose(tx) -> None:
         nonlocal tries
+        if not armed:  # the post's own batch
+            return
         tries += 1
         raise psycopg.OperationalError("server closed the connection unexpectedly")
 
     async with opened(lose) as (store, _url, post_id):
+        armed = True
         outcomes = await asyncio.gather(
             click(store, post_id, 1), click(store, post_id, 2), return_exceptions=True
         )
-        assert all(isinstance(o, psycopg.OperationalError) for o in outcomes)
+        assert all(isinstance(o, WritesFailing) for o in outcomes)
         assert tries == 1
 
 

@@ -7,8 +7,8 @@ import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from bot.store import SqliteStore
-from bot.store.quizzes import DeliveryStatus, Question, Schedule
+from bot.store import TutorStore
+from bot.store.records import DeliveryStatus, Question, Schedule
 from exercises import Difficulty
 
 NOW = datetime(2026, 3, 29, 6, 0, tzinfo=UTC)
@@ -16,7 +16,7 @@ DAY = date(2026, 3, 29)
 QUESTION = Question("demo/x", "hash", Difficulty.EASY, 3)
 
 
-async def a_schedule(store: SqliteStore) -> Schedule:
+async def a_schedule(store: TutorStore) -> Schedule:
     return await store.quizzes.add_schedule(
         guild_id=1,
         channel_id=2,
@@ -30,7 +30,7 @@ async def a_schedule(store: SqliteStore) -> Schedule:
     )
 
 
-async def claim(store: SqliteStore, schedule: Schedule, process: str) -> int | None:
+async def claim(store: TutorStore, schedule: Schedule, process: str) -> int | None:
     delivery = await store.quizzes.claim(
         schedule,
         local_date=DAY,

@@ -3,8 +3,8 @@
 import dataclasses
 from datetime import timedelta
 
-from bot.progress import Period
 from bot.store import Audit, ReportAdded, ServerSettings
+from exercises.progress import Period
 from tests.bot.store.test_contract import ALICE, BOB, GUILD, NOON, OTHER_GUILD, PARIS, answer, post
 
 MOD = 1_300_000_000_000_000_099

@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from bot.store.writer import BATCH_SWITCH_INTERVAL, Writer
+from bot.store.errors import WritesFailing
+from bot.store.writer import BATCH_SWITCH_INTERVAL, sqlite_writer
 
 
 def numbers_table(path: Path) -> None:
@@ -24,31 +26,40 @@ def stored(path: Path) -> list[int]:
         return [row[0] for row in db.execute("SELECT n FROM numbers ORDER BY n")]
 
 
+INSERT = sa.text("INSERT INTO numbers (n) VALUES (:n)")
+COUNT = sa.text("SELECT count(*) FROM numbers")
+
+
 def insert(n: int):
-    def job(db: sqlite3.Connection) -> int:
-        db.execute("INSERT INTO numbers (n) VALUES (?)", (n,))
+    async def job(tx) -> int:
+        await tx.execute(INSERT, {"n": n})
         return n
 
     return job
 
 
 def insert_then_fail(n: int):
-    def job(db: sqlite3.Connection) -> int:
-        db.execute("INSERT INTO numbers (n) VALUES (?)", (n,))
+    async def job(tx) -> int:
+        await tx.execute(INSERT, {"n": n})
         raise ValueError(f"job {n} fails after its insert")
 
     return job
+
+
+def count_into(commits: list[int]):
+    async def count(tx) -> None:
+        commits.append((await tx.execute(COUNT)).scalar())
+
+    return count
 
 
 async def test_a_failing_job_in_a_batch_does_not_lose_the_others(tmp_path):
     path = tmp_path / "w.sqlite3"
     numbers_table(path)
     commits: list[int] = []  # how many rows each batch held as it committed
-    writer = await Writer.open(
+    writer = await sqlite_writer(
         path,
-        before_commit=lambda db: commits.append(
-            db.execute("SELECT count(*) FROM numbers").fetchone()[0]
-        ),
+        before_commit=count_into(commits),
     )
     try:
         jobs = [insert(n) for n in range(1, 51)]
@@ -70,7 +81,7 @@ async def test_a_failing_job_in_a_batch_does_not_lose_the_others(tmp_path):
 async def test_a_job_that_breaks_a_constraint_fails_alone(tmp_path):
     path = tmp_path / "w.sqlite3"
     numbers_table(path)
-    writer = await Writer.open(path)
+    writer = await sqlite_writer(path)
     try:
         outcomes = await asyncio.gather(
             writer.submit(insert(1)),
@@ -93,10 +104,10 @@ async def test_no_caller_hears_back_before_its_batch_is_committed(tmp_path):
     heard: list[int] = []
     seen_before_commit: list[list[int]] = []
 
-    def before_commit(db: sqlite3.Connection) -> None:
+    async def before_commit(tx) -> None:
         seen_before_commit.append(list(heard))  # nobody has been told yet
 
-    writer = await Writer.open(path, before_commit=before_commit)
+    writer = await sqlite_writer(path, before_commit=before_commit)
 
     async def submit(n: int) -> None:
         heard.append(await writer.submit(insert(n)))
@@ -114,10 +125,10 @@ async def test_a_batch_whose_commit_fails_fails_every_caller_and_stores_nothing(
     path = tmp_path / "w.sqlite3"
     numbers_table(path)
 
-    def refuse(db: sqlite3.Connection) -> None:
+    async def refuse(tx) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    writer = await Writer.open(path, before_commit=refuse)
+    writer = await sqlite_writer(path, before_commit=refuse)
     try:
         outcomes = await asyncio.gather(
             *(writer.submit(insert(n)) for n in (1, 2)), return_exceptions=True
@@ -125,7 +136,7 @@ async def test_a_batch_whose_commit_fails_fails_every_caller_and_stores_nothing(
     finally:
         await writer.stop()
 
-    assert all(isinstance(o, sqlite3.OperationalError) for o in outcomes)
+    assert all(isinstance(o, WritesFailing) for o in outcomes)  # the disk: counted
     assert stored(path) == []
 
 
@@ -133,7 +144,7 @@ async def test_a_batch_whose_commit_fails_fails_every_caller_and_stores_nothing(
 async def test_stopping_commits_every_queued_job(tmp_path, jobs):
     path = tmp_path / "w.sqlite3"
     numbers_table(path)
-    writer = await Writer.open(path)
+    writer = await sqlite_writer(path)
     pending = [asyncio.create_task(writer.submit(insert(n))) for n in range(1, jobs + 1)]
     await asyncio.sleep(0)  # every submit has queued its job
     await writer.stop()
@@ -150,10 +161,11 @@ async def test_the_gil_switch_interval_is_quick_only_while_batches_run(tmp_path)
         numbers_table(path)
     before = sys.getswitchinterval()
     seen: list[float] = []
-    writers = [
-        await Writer.open(path, before_commit=lambda db: seen.append(sys.getswitchinterval()))
-        for path in paths
-    ]
+
+    async def note(tx) -> None:
+        seen.append(sys.getswitchinterval())
+
+    writers = [await sqlite_writer(path, before_commit=note) for path in paths]
     try:
         await asyncio.gather(
             *(writer.submit(insert(n)) for n in range(1, 21) for writer in writers)

@@ -1,17 +1,12 @@
-"""The quiz tables' records, and reading them from rows (used by bot.store.quizzes)."""
+"""The records of the quiz and /test tables, and reading quiz records from rows."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
-from sqlite3 import Row
 from typing import Any
 
-import aiosqlite
-
-from bot.store.rows import from_db
 from exercises.model import Difficulty
 
 
@@ -77,11 +72,32 @@ class Delivery:
     posts: tuple[DeliveryPost, ...]
 
 
-def schedule_from_row(row: Row) -> Schedule:
-    def moment(key: str) -> datetime | None:
-        return from_db(row[key]) if row[key] else None
+@dataclass(frozen=True, slots=True)
+class RunQuestion:
+    position: int
+    exercise_id: str
+    content_hash: str
+    difficulty: Difficulty
+    answer: str | None
+    correct: bool | None
 
-    created_at = from_db(row["created_at"])
+
+@dataclass(frozen=True, slots=True)
+class PatternTestRun:
+    run_id: int
+    guild_id: int
+    member_id: int
+    pack: str | None
+    position: int  # the next question; equal to len(questions) once finished
+    finished_at: datetime | None
+    questions: tuple[RunQuestion, ...]
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+
+def schedule_from_row(row: dict[str, Any]) -> Schedule:
     return Schedule(
         schedule_id=row["schedule_id"],
         guild_id=row["guild_id"],
@@ -92,57 +108,23 @@ def schedule_from_row(row: Row) -> Schedule:
         difficulty=Difficulty(row["difficulty"]) if row["difficulty"] else None,
         question_count=row["question_count"],
         created_by=row["created_by"],
-        created_at=created_at,
-        active_since=moment("active_since") or created_at,
-        paused_at=moment("paused_at"),
+        created_at=row["created_at"],
+        active_since=row["active_since"] or row["created_at"],
+        paused_at=row["paused_at"],
         pause_reason=row["pause_reason"],
         last_error=row["last_error"],
     )
 
 
-_SCHEDULE = "SELECT * FROM quiz_schedules WHERE schedule_id = ? AND removed_at IS NULL"
-_DELIVERY = "SELECT * FROM quiz_deliveries WHERE delivery_id = ?"
-_DELIVERY_POSTS = (
-    "SELECT d.position, p.post_id, p.exercise_id, p.message_id FROM quiz_delivery_posts d "
-    "JOIN posts p USING (post_id) WHERE d.delivery_id = ? ORDER BY d.position"
-)
-
-
-async def live_schedule(db: aiosqlite.Connection, schedule_id: int) -> Schedule | None:
-    row = await one(db, _SCHEDULE, (schedule_id,))
-    return schedule_from_row(row) if row is not None else None
-
-
-def live_schedule_now(db: sqlite3.Connection, schedule_id: int) -> Schedule | None:
-    """As read inside a write job."""
-    row = db.execute(_SCHEDULE, (schedule_id,)).fetchone()
-    return schedule_from_row(row) if row is not None else None
-
-
-async def delivery_by_id(db: aiosqlite.Connection, delivery_id: int) -> Delivery | None:
-    row = await one(db, _DELIVERY, (delivery_id,))
-    if row is None:
-        return None
-    return _delivery_from(row, await all_rows(db, _DELIVERY_POSTS, (delivery_id,)))
-
-
-def delivery_by_id_now(db: sqlite3.Connection, delivery_id: int) -> Delivery | None:
-    """As read inside a write job."""
-    row = db.execute(_DELIVERY, (delivery_id,)).fetchone()
-    if row is None:
-        return None
-    return _delivery_from(row, db.execute(_DELIVERY_POSTS, (delivery_id,)).fetchall())
-
-
-def _delivery_from(row: Row, posts: list[Row]) -> Delivery:
+def delivery_from_rows(row: dict[str, Any], posts: list[dict[str, Any]]) -> Delivery:
     return Delivery(
         delivery_id=row["delivery_id"],
         schedule_id=row["schedule_id"],
         local_date=date.fromisoformat(row["local_date"]),
-        due_at=from_db(row["due_at"]),
+        due_at=row["due_at"],
         status=DeliveryStatus(row["status"]),
         claimed_by=row["claimed_by"],
-        lease_until=from_db(row["lease_until"]) if row["lease_until"] else from_db(row["due_at"]),
+        lease_until=row["lease_until"] or row["due_at"],  # a skipped day has no lease
         note=row["note"],
         failures=row["failures"],
         posts=tuple(
@@ -150,15 +132,3 @@ def _delivery_from(row: Row, posts: list[Row]) -> Delivery:
             for p in posts
         ),
     )
-
-
-async def one(db: aiosqlite.Connection, sql: str, values: Any) -> Row | None:
-    async with db.execute(sql, values) as cursor:
-        row: Row | None = await cursor.fetchone()
-    return row
-
-
-async def all_rows(db: aiosqlite.Connection, sql: str, values: Any) -> list[Row]:
-    async with db.execute(sql, values) as cursor:
-        rows: list[Row] = list(await cursor.fetchall())
-    return rows

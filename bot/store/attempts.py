@@ -1,0 +1,226 @@
+"""Recording an attempt, as one write job for the one writer, and the statements it runs.
+
+The job reads everything the rules decide on in one statement (RECORD_CHECKS), decides
+(bot.store.attempt_rules), and stores with one INSERT that checks the attempt limit again
+and turns away (ON CONFLICT DO NOTHING) an attempt whose interaction or number another
+transaction, perhaps in another process, stored first: then it reads and decides again.
+So the limit and exactly-once hold across processes by constraints, not by locks held here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.store import attempt_rules as rules
+from bot.store.errors import UnknownPost
+from bot.store.protocol import Attempt, AttemptResult
+from bot.store.run import Tx, upsert
+from bot.store.tables import MEMBER, POST, Id, Time, attempts, forgotten_members, hints, posts
+
+RACES_BEFORE_GIVING_UP = 100  # each lost race means another answer was stored
+
+_p = posts.alias("p")
+
+
+def _count_of_mine(post_id: Any) -> sa.ScalarSelect[Any]:
+    a = attempts.alias()
+    return (
+        sa.select(sa.func.count())
+        .where(a.c.post_id == post_id, a.c.member_id == MEMBER)
+        .scalar_subquery()
+    )
+
+
+def _solved(post_id: Any) -> sa.Exists:
+    a = attempts.alias()
+    return sa.exists().where(a.c.post_id == post_id, a.c.member_id == MEMBER, a.c.correct == 1)
+
+
+def _standing_columns() -> list[Any]:
+    """One member on one post: what the limit, points and no-farming rules need.
+    solution_seen_before: on another post of the same exercise in the same guild, the
+    member answered correctly or used every attempt. forgotten_since_posted: /forget-me
+    after (or as) the post was made."""
+    a, h, other, f = attempts.alias(), hints.alias(), posts.alias("other"), forgotten_members
+    return [
+        _p.c.attempt_limit,
+        _p.c.difficulty,
+        _count_of_mine(_p.c.post_id).label("attempts_used"),
+        _solved(_p.c.post_id).label("solved"),
+        sa.select(sa.func.coalesce(sa.func.sum(a.c.points), 0))
+        .where(a.c.post_id == _p.c.post_id, a.c.member_id == MEMBER)
+        .scalar_subquery()
+        .label("points"),
+        sa.select(sa.func.count())
+        .where(h.c.post_id == _p.c.post_id, h.c.member_id == MEMBER)
+        .scalar_subquery()
+        .label("hints_used"),
+        sa.exists()
+        .where(
+            other.c.guild_id == _p.c.guild_id,
+            other.c.exercise_id == _p.c.exercise_id,
+            other.c.post_id != _p.c.post_id,
+            sa.or_(
+                _solved(other.c.post_id),
+                _count_of_mine(other.c.post_id) >= other.c.attempt_limit,
+            ),
+        )
+        .label("solution_seen_before"),
+        sa.exists()
+        .where(
+            f.c.guild_id == _p.c.guild_id,
+            f.c.member_id == MEMBER,
+            f.c.forgotten_at >= _p.c.posted_at,
+        )
+        .label("forgotten_since_posted"),
+    ]
+
+
+STANDING = sa.select(*_standing_columns()).where(_p.c.post_id == POST)
+
+
+def _record_checks() -> sa.Select[Any]:
+    """The standing, the attempt this interaction recorded before (a retried click) and the
+    member's earlier attempt with the same answer (a double click must not cost twice)."""
+    a, same = attempts.alias(), attempts.alias()
+    recorded = sa.select(a.c.attempt_id).where(
+        a.c.interaction_id == sa.bindparam("interaction", type_=Id)
+    )
+    repeated = (
+        sa.select(same.c.attempt_id)
+        .where(
+            same.c.post_id == _p.c.post_id,
+            same.c.member_id == MEMBER,
+            same.c.answer == sa.bindparam("answer", type_=sa.Text()),
+        )
+        .order_by(same.c.attempt_number)
+        .limit(1)
+    )
+    return sa.select(
+        *_standing_columns(),
+        recorded.scalar_subquery().label("recorded_attempt_id"),
+        repeated.scalar_subquery().label("same_answer_attempt_id"),
+    ).where(_p.c.post_id == POST)
+
+
+RECORD_CHECKS = _record_checks()
+ATTEMPT = sa.select(attempts).where(attempts.c.attempt_id == sa.bindparam("id", type_=Id))
+_COLUMNS = ("post_id", "member_id", "interaction_id", "attempt_number", "answer", "correct")
+
+
+def _insert_if_allowed(insert: Any) -> sa.Executable:
+    """The attempt limit is part of the INSERT: no row when the member used every attempt."""
+    values = sa.select(
+        POST,
+        MEMBER,
+        sa.bindparam("interaction", type_=Id),
+        sa.bindparam("number", type_=sa.Integer()),
+        sa.bindparam("answer", type_=sa.Text()),
+        sa.bindparam("correct", type_=sa.Integer()),
+        sa.bindparam("points", type_=sa.Integer()),
+        sa.bindparam("at", type_=Time()),
+    ).where(_p.c.post_id == POST, _count_of_mine(POST) < _p.c.attempt_limit)
+    columns = [*_COLUMNS, "points", "answered_at"]
+    statement = insert(attempts).from_select(columns, values)
+    returning: sa.Executable = statement.on_conflict_do_nothing().returning(attempts.c.attempt_id)
+    return returning
+
+
+INSERT_IF_ALLOWED = upsert(_insert_if_allowed)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    post_id: int
+    member_id: int
+    interaction_id: int
+    answer: str
+    correct: bool
+    answered_at: datetime
+
+
+def attempt_from_row(row: dict[str, Any]) -> Attempt:
+    return Attempt(
+        row["attempt_id"],
+        row["post_id"],
+        row["member_id"],
+        row["interaction_id"],
+        row["attempt_number"],
+        row["answer"],
+        bool(row["correct"]),
+        row["points"],
+        row["answered_at"],
+    )
+
+
+async def standing(tx: Tx, post_id: int, member_id: int) -> rules.Standing:
+    row = (await tx.execute(STANDING, {"post": post_id, "member": member_id})).one()
+    return rules.standing_from(row, post_id)
+
+
+async def _attempt(tx: Tx, attempt_id: int) -> Attempt:
+    row = (await tx.execute(ATTEMPT, {"id": attempt_id})).one()
+    assert row is not None, "read in the same transaction that found its id"
+    return attempt_from_row(row)
+
+
+def _given(attempt: Attempt | None) -> Callable[[], Attempt] | None:
+    return None if attempt is None else lambda: attempt
+
+
+def record(given: Answer) -> Any:
+    """The write job that records `given` (see the module's docstring)."""
+    checks = {
+        "post": given.post_id,
+        "member": given.member_id,
+        "interaction": given.interaction_id,
+        "answer": given.answer,
+    }
+
+    async def job(tx: Tx) -> AttemptResult:
+        for _ in range(RACES_BEFORE_GIVING_UP):
+            row = (await tx.execute(RECORD_CHECKS, checks)).one()
+            if row is None:
+                raise UnknownPost(given.post_id)
+            now = rules.standing_from(row, given.post_id)
+            if row["recorded_attempt_id"] is not None:
+                before = await _attempt(tx, row["recorded_attempt_id"])
+                if (before.post_id, before.member_id) != (given.post_id, given.member_id):
+                    now = await standing(tx, before.post_id, before.member_id)
+                return rules.already_recorded(before, now)
+            same = row["same_answer_attempt_id"]
+            repeated = None if same is None else await _attempt(tx, same)
+            new = rules.decide(now, correct=given.correct, repeated=_given(repeated))
+            if isinstance(new, AttemptResult):
+                return new
+            values = {
+                **checks,
+                "number": new.number,
+                "correct": int(given.correct),
+                "points": new.points,
+                "at": given.answered_at,
+            }
+            stored = (await tx.execute(INSERT_IF_ALLOWED, values)).one()
+            if stored is not None:
+                attempt = Attempt(
+                    stored["attempt_id"],
+                    given.post_id,
+                    given.member_id,
+                    given.interaction_id,
+                    new.number,
+                    given.answer,
+                    given.correct,
+                    new.points,
+                    given.answered_at.astimezone(UTC),
+                )
+                return rules.recorded(attempt, now)
+            # Nothing stored: the limit was reached, or another transaction stored this
+            # interaction or this number first. Read again and decide again.
+        raise RuntimeError("gave up after losing every race; too busy")
+
+    return job

@@ -1,0 +1,46 @@
+"""Members' display names, as they last showed them to the bot in an interaction: `store.guilds`.
+
+So that leaderboards and quiz results name people in one query, with no Discord call and no
+mention per row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from bot.store.part import Part
+from bot.store.run import upsert
+from bot.store.tables import Id, member_names
+
+_COLUMNS = ("guild_id", "member_id", "display_name", "seen_at")
+REMEMBER = upsert(
+    lambda insert: (
+        statement := insert(member_names).values({c: sa.bindparam(c) for c in _COLUMNS})
+    ).on_conflict_do_update(
+        index_elements=["guild_id", "member_id"],
+        set_={
+            "display_name": statement.excluded.display_name,
+            "seen_at": statement.excluded.seen_at,
+        },
+    )
+)
+DISPLAY_NAME = sa.select(member_names.c.display_name).where(
+    member_names.c.guild_id == sa.bindparam("guild", type_=Id),
+    member_names.c.member_id == sa.bindparam("member", type_=Id),
+)
+
+
+class MemberNames(Part):
+    async def remember_name(
+        self, guild_id: int, member_id: int, display_name: str, now: datetime
+    ) -> None:
+        """Keep the member's display name for leaderboards (called when it changes)."""
+        name = display_name.strip()[:100] or str(member_id)
+        values = {"guild_id": guild_id, "member_id": member_id, "display_name": name}
+        await self._change(REMEMBER, **values, seen_at=now)
+
+    async def display_name(self, guild_id: int, member_id: int) -> str | None:
+        row = await self._row(DISPLAY_NAME, guild=guild_id, member=member_id)
+        return str(row["display_name"]) if row is not None else None

@@ -1,0 +1,293 @@
+"""The learner store, one implementation for SQLite and PostgreSQL: `await TutorStore.open(
+location)`, then close(). Every statement is Core (bot.store.tables), beside the method
+that runs it or in the module named for its part (attempts, log_reads, quizzes, servers,
+pattern_tests); every write is one job of the one writer (bot.store.writer).
+
+No Discord here, and nothing from the rest of the bot: the time a write takes reaches the
+bot's metrics through `on_write`, a hook it is given.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlalchemy as sa
+
+from bot.store import attempts as recording
+from bot.store.database import Database, open_database
+from bot.store.errors import UnknownPost
+from bot.store.location import Location
+from bot.store.log_reads import LogReads
+from bot.store.names import MemberNames
+from bot.store.pattern_tests import TestRuns
+from bot.store.protocol import AttemptResult, ClickedPost, HintUse, Post, Store
+from bot.store.quizzes import Quizzes
+from bot.store.rows import post_from_row
+from bot.store.run import Tx, insert_values, upsert
+from bot.store.server_data import Servers
+from bot.store.tables import (
+    POST,
+    Id,
+    closed_posts,
+    command_syncs,
+    hints,
+    posts,
+    quiz_deliveries,
+    quiz_delivery_posts,
+)
+from bot.store.writer import BeforeCommit, WriteJob
+from exercises.model import LETTERS, MAX_BLANKS, Difficulty
+from exercises.progress import PostContext, require_aware
+
+T = TypeVar("T")
+_GLOBAL = 0  # the scope of the global slash commands in command_syncs
+WriteTimer = Callable[[float], None]
+"""Told how long each write took, in seconds (the bot's metrics)."""
+
+GET_POST = sa.select(posts).where(posts.c.post_id == POST)
+INSERT_POST = insert_values(
+    posts, "guild_id", "channel_id", "message_id", "exercise_id", "content_hash",
+    "difficulty", "context", "attempt_limit", "posted_at",
+).returning(*posts.columns)  # fmt: skip
+SET_POST_MESSAGE = (
+    sa.update(posts)
+    .where(posts.c.post_id == POST)
+    .values(message_id=sa.bindparam("message"))
+    .returning(*posts.columns)
+)
+
+
+def _post_for_click() -> sa.Select[Any]:
+    """A click's reads in one query: the post, whether a moderator closed it, whether its
+    daily quiz has closed."""
+    d, q = quiz_delivery_posts, quiz_deliveries
+    quiz_closed = sa.exists().where(
+        d.c.post_id == posts.c.post_id, q.c.delivery_id == d.c.delivery_id, q.c.status == "closed"
+    )
+    return (
+        sa.select(posts, closed_posts.c.closed_at, quiz_closed.label("quiz_closed"))
+        .select_from(posts.outerjoin(closed_posts))
+        .where(posts.c.post_id == POST)
+    )
+
+
+POST_FOR_CLICK = _post_for_click()
+INSERT_HINT = upsert(
+    lambda insert: (
+        insert(hints)
+        .values({c: sa.bindparam(c) for c in ("post_id", "member_id", "hint_number", "used_at")})
+        .on_conflict_do_nothing()
+    )
+)
+HINTS_USED = sa.select(sa.func.count()).where(
+    hints.c.post_id == POST, hints.c.member_id == sa.bindparam("member", type_=Id)
+)
+SYNCED_COMMANDS = sa.select(command_syncs.c.tree_hash).where(
+    command_syncs.c.scope == sa.bindparam("scope", type_=Id)
+)
+RECORD_COMMAND_SYNC = upsert(
+    lambda insert: (
+        statement := insert(command_syncs).values(
+            {c: sa.bindparam(c) for c in ("scope", "tree_hash", "synced_at")}
+        )
+    ).on_conflict_do_update(
+        index_elements=["scope"],
+        set_={"tree_hash": statement.excluded.tree_hash, "synced_at": statement.excluded.synced_at},
+    )
+)
+HEALTH_PROBE = sa.text("UPDATE alembic_version SET version_num = version_num")
+"""A real write that commits, whose row always exists."""
+
+
+class TutorStore(LogReads):
+    """Implements bot.store.Store on either database."""
+
+    def __init__(self, database: Database, on_write: WriteTimer | None = None) -> None:
+        self.database = database
+        self._read = database.read
+        self._on_write = on_write
+        self.quizzes = Quizzes(self._write, database.read)
+        self.guilds = MemberNames(self._write, database.read)
+        self.pattern_tests = TestRuns(self._write, database.read)
+        self.servers = Servers(self._write, database.read)
+
+    def __repr__(self) -> str:
+        return f"TutorStore({self.database.location})"  # a URL without its password
+
+    @classmethod
+    async def open(
+        cls,
+        location: Location | str,
+        *,
+        on_write: WriteTimer | None = None,
+        before_commit: BeforeCommit | None = None,
+        pool_size: int = 10,
+    ) -> TutorStore:
+        """Open (creating or upgrading as needed) the store at `location`. Raises
+        DatabaseUnusable naming the file, or the URL without its password, and what to do,
+        and leaves the database as it was. `before_commit` is for tests only."""
+        if isinstance(location, str):
+            from pathlib import Path
+
+            location = Path(location)
+        database = await open_database(location, before_commit=before_commit, pool_size=pool_size)
+        return cls(database, on_write)
+
+    async def close(self) -> None:
+        """Finish the writes already accepted, then release the database."""
+        await self.database.close()
+
+    async def __aenter__(self) -> TutorStore:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _write(self, job: WriteJob[T]) -> T:
+        started = time.monotonic()
+        try:
+            return await self.database.write(job)
+        finally:
+            if self._on_write is not None:
+                self._on_write(time.monotonic() - started)
+
+    async def check_writable(self) -> None:
+        """A real write, committed: raises if the database cannot store writes now."""
+
+        async def probe(tx: Tx) -> None:
+            await tx.execute(HEALTH_PROBE)
+
+        await self._write(probe)
+
+    @property
+    def writes_failing(self) -> int:
+        """Writes failed by the database itself since the last one that was stored."""
+        return self.database.writer.failing
+
+    # Posts
+
+    async def create_post(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        exercise_id: str,
+        content_hash: str,
+        difficulty: Difficulty,
+        context: PostContext,
+        attempt_limit: int,
+        posted_at: datetime,
+        message_id: int | None = None,
+    ) -> Post:
+        if attempt_limit < 1:
+            raise ValueError(f"a post allows at least one attempt, got {attempt_limit}")
+        values = {
+            "guild_id": guild_id,
+            "channel_id": channel_id,
+            "message_id": message_id,
+            "exercise_id": exercise_id,
+            "content_hash": content_hash,
+            "difficulty": Difficulty(difficulty).value,
+            "context": PostContext(context).value,
+            "attempt_limit": attempt_limit,
+            "posted_at": require_aware(posted_at, "posted_at"),
+        }
+
+        async def insert(tx: Tx) -> Post:
+            return post_from_row((await tx.execute(INSERT_POST, values)).rows[0])
+
+        return await self._write(insert)
+
+    async def set_post_message(self, post_id: int, message_id: int) -> Post:
+        async def update(tx: Tx) -> Post:
+            row = await tx.execute(SET_POST_MESSAGE, {"post": post_id, "message": message_id})
+            if not row.rows:
+                raise UnknownPost(post_id)
+            return post_from_row(row.rows[0])
+
+        return await self._write(update)
+
+    async def get_post(self, post_id: int) -> Post | None:
+        row = (await self._read(GET_POST, {"post": post_id})).one()
+        return post_from_row(row) if row is not None else None
+
+    async def post_for_click(self, post_id: int) -> ClickedPost | None:
+        row = (await self.database.lookup(POST_FOR_CLICK, {"post": post_id})).one()
+        if row is None:
+            return None
+        return ClickedPost(post_from_row(row), row["closed_at"], bool(row["quiz_closed"]))
+
+    # Attempts and hints
+
+    async def record_attempt(
+        self,
+        *,
+        post_id: int,
+        member_id: int,
+        interaction_id: int,
+        answer: str,
+        correct: bool,
+        answered_at: datetime,
+    ) -> AttemptResult:
+        if not 1 <= len(answer) <= MAX_BLANKS or any(letter not in LETTERS for letter in answer):
+            raise ValueError(
+                f"an answer is 1 to {MAX_BLANKS} option letters from {LETTERS}, got {answer!r}"
+            )
+        require_aware(answered_at, "answered_at")
+        given = recording.Answer(post_id, member_id, interaction_id, answer, correct, answered_at)
+        result: AttemptResult = await self._write(recording.record(given))
+        return result
+
+    async def use_hint(
+        self, *, post_id: int, member_id: int, hint_number: int, used_at: datetime
+    ) -> HintUse:
+        if hint_number < 1:
+            raise ValueError(f"hints are numbered from 1, got {hint_number}")
+        values = {
+            "post_id": post_id,
+            "member_id": member_id,
+            "hint_number": hint_number,
+            "used_at": require_aware(used_at, "used_at"),
+        }
+
+        async def take(tx: Tx) -> HintUse:
+            if (await tx.execute(GET_POST, {"post": post_id})).one() is None:
+                raise UnknownPost(post_id)
+            newly_used = (await tx.execute(INSERT_HINT, values)).rowcount == 1
+            used = (await tx.execute(HINTS_USED, {"post": post_id, "member": member_id})).scalar()
+            return HintUse(hint_number, newly_used, int(used))
+
+        return await self._write(take)
+
+    # Slash commands
+
+    async def synced_commands(self, *, guild_id: int | None) -> str | None:
+        found = await self._read(SYNCED_COMMANDS, {"scope": guild_id or _GLOBAL})
+        return str(found.scalar()) if found.rows else None
+
+    async def record_commands_synced(
+        self, *, guild_id: int | None, tree_hash: str, synced_at: datetime
+    ) -> None:
+        values = {
+            "scope": guild_id or _GLOBAL,
+            "tree_hash": tree_hash,
+            "synced_at": require_aware(synced_at, "synced_at"),
+        }
+
+        async def record(tx: Tx) -> None:
+            await tx.execute(RECORD_COMMAND_SYNC, values)
+
+        await self._write(record)
+
+
+if TYPE_CHECKING:
+    _keeps_the_contract: type[Store] = TutorStore  # mypy checks every method's signature
