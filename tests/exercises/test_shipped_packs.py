@@ -49,12 +49,12 @@ def test_every_pack_has_three_of_each_difficulty(pack_id: str) -> None:
     assert all(levels[level] >= 3 for level in Difficulty), levels
 
 
-def test_the_seed_topic_has_its_ten_items() -> None:
+def test_the_seed_topic_keeps_its_ten_items() -> None:
     seed = CATALOG.in_pack("django-async-views")
     kinds = Counter(type(exercise) for exercise in seed)
 
-    assert kinds[FillInTheBlank] == 5
-    assert kinds[MultipleChoice] == 5
+    assert kinds[FillInTheBlank] >= 5
+    assert kinds[MultipleChoice] >= 5
 
 
 @pytest.mark.parametrize("exercise_id", sorted(CATALOG.exercises))
