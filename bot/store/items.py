@@ -45,11 +45,8 @@ def _in_pack(table: sa.Table, by_guild: bool) -> list[Any]:
 
 def _goes(seconds: Seconds, by_guild: bool) -> sa.CTE:
     """One row per member and post: the first answer, how it went, and how long it took."""
-    hinted = sa.select(h.c.post_id, h.c.member_id).distinct().cte("hinted")
     first = a.c.attempt_number == 1
-    joined = a.join(p).outerjoin(
-        hinted, sa.and_(hinted.c.post_id == a.c.post_id, hinted.c.member_id == a.c.member_id)
-    )
+    hinted = sa.exists().where(h.c.post_id == a.c.post_id, h.c.member_id == a.c.member_id)
     return (
         sa.select(
             p.c.exercise_id,
@@ -58,13 +55,13 @@ def _goes(seconds: Seconds, by_guild: bool) -> sa.CTE:
             sa.func.max(sa.case((first, a.c.answer))).label("first_answer"),
             sa.func.max(sa.case((first, a.c.correct), else_=0)).label("first_try"),
             sa.func.max(a.c.correct).label("solved"),
-            sa.func.max(sa.case((hinted.c.post_id.is_not(None), 1), else_=0)).label("hinted"),
+            sa.func.max(sa.case((hinted, 1), else_=0)).label("hinted"),
             sa.func.max(sa.case((a.c.correct == 1, a.c.answer))).label("right"),
             sa.cast(seconds(sa.func.min(a.c.answered_at), p.c.posted_at), sa.Float()).label(
                 "seconds"
             ),
         )
-        .select_from(joined)
+        .select_from(a.join(p))
         .where(*_in_pack(p, by_guild))
         .group_by(p.c.post_id, a.c.member_id, p.c.exercise_id, p.c.content_hash, p.c.posted_at)
         .cte("goes")
