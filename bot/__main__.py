@@ -1,5 +1,5 @@
 """`python -m bot`: wiring only. Settings -> catalog -> store -> bot; `python -m bot sync`;
-`python -m bot backup PATH`; `python -m bot migrate-to URL`.
+`python -m bot backup PATH`; `python -m bot migrate-to URL`; `python -m bot items [--csv]`.
 
 The one place that reads the settings (`.env` and the environment, through the shared
 registry in `config`) and builds everything; nothing is built at import. Whatever stops it at
@@ -29,6 +29,7 @@ from bot.command_sync import sync_if_changed
 from bot.discord_target import point_discord_at
 from bot.gateway_start import GatewayUnreachable
 from bot.health import Health, serving_health
+from bot.moderation import items
 from bot.practice.run_it import ExampleRunner
 from bot.practice.tutor_client import TutorClient, TutorServiceError
 from bot.settings import Settings, SettingsError
@@ -39,7 +40,7 @@ from bot.store.location import BadDatabaseUrl, PostgresUrl, parse_location
 from bot.store.opening import open_store
 from bot.store.store import TutorStore
 from config import read_environment, redact_url
-from exercises import ContentError, load_catalog
+from exercises import Catalog, ContentError, load_catalog
 
 log = logging.getLogger("bot")
 RUN_WAIT_MARGIN = 2.0
@@ -189,9 +190,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migrate-to", help="copy the SQLite database into an empty PostgreSQL database"
     )
     migrate_parser.add_argument("url", help="postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
+    items_parser = commands.add_parser(
+        "items", help="for authors: how each exercise fares on every server, with its flags"
+    )
+    items_parser.add_argument("--csv", action="store_true", help="CSV on stdout, one header")
+    items_parser.add_argument("--pack", help="one pack only (default: every pack)")
     arguments = parser.parse_args(argv)
     try:
-        settings = read_settings(need_token=arguments.command not in ("backup", "migrate-to"))
+        settings = read_settings(
+            need_token=arguments.command not in ("backup", "migrate-to", "items")
+        )
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)  # before LOG_FORMAT is known to be good
         return 2
@@ -207,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"backed up {settings.database_path} to {arguments.path}")
         elif arguments.command == "migrate-to":
             return migrate_to(settings, arguments.url)
+        elif arguments.command == "items":
+            return show_items(settings, arguments.pack, as_csv=arguments.csv)
         elif arguments.command == "sync":
             asyncio.run(sync(settings, arguments.guild, preview=arguments.preview))
         else:
@@ -245,6 +255,31 @@ def migrate_to(settings: Settings, url: str) -> int:
         print(f"{table.name}: {table.rows} rows copied, contents checked")
     print(f"copied {settings.database_path} to {target}; now set DATABASE_URL to it")
     return 0
+
+
+def show_items(settings: Settings, pack: str | None, *, as_csv: bool) -> int:
+    """Print every pack's item analytics (or one pack's), read from the bot's database."""
+    catalog = load_catalog(settings.exercises_path)
+    if pack is not None and pack not in catalog.packs:
+        return _failed(f"no pack {pack!r}; the packs are: {', '.join(catalog.packs)}", settings)
+    print(
+        asyncio.run(_items_text(settings, catalog, [pack] if pack else list(catalog.packs), as_csv))
+    )
+    return 0
+
+
+async def _items_text(settings: Settings, catalog: Catalog, packs: list[str], as_csv: bool) -> str:
+    store = await open_store(settings.database)
+    try:
+        found = [(pack, await items.pack_items(store, catalog, pack)) for pack in packs]
+    finally:
+        await store.close()
+    if as_csv:
+        return items.as_csv([item for _, pack_items in found for item in pack_items]).rstrip("\n")
+    return "\n\n".join(
+        f"{pack}\n{items.as_table(pack_items) if pack_items else '(never posted)'}"
+        for pack, pack_items in found
+    )
 
 
 def unreachable(error: Exception) -> str:

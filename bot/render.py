@@ -71,12 +71,22 @@ class Card:
 
 
 @dataclass(frozen=True)
+class AttachedFile:
+    """A file sent with a message (a chart)."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Rendered:
-    """What to send: text, an optional card and the buttons, in rows of at most five."""
+    """What to send: text, an optional card and the buttons, in rows of at most five, and
+    files attached."""
 
     content: str = ""
     embed: Card | None = None
     buttons: tuple[ButtonSpec, ...] = field(default=())
+    files: tuple[AttachedFile, ...] = field(default=())
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ message; anything else is logged and the member gets a short apology. Never rais
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Awaitable
 
@@ -94,27 +95,31 @@ async def _send(interaction: discord.Interaction, rendered: Rendered, *, replace
     view = view_for(rendered.buttons)
     embed = embed_for(rendered.embed)
     embeds = [embed] if embed else []
+    files = [discord.File(io.BytesIO(a.data), filename=a.filename) for a in rendered.files]
+    attached = files or discord.utils.MISSING  # none given: leave a message's files as they are
     if interaction.response.is_done():
         if replace:
             await interaction.edit_original_response(
-                content=rendered.content or None, embeds=embeds, view=view
+                content=rendered.content or None, embeds=embeds, view=view, attachments=attached
             )
         else:
             await interaction.followup.send(
                 rendered.content or discord.utils.MISSING,
                 embeds=embeds,
                 view=view or discord.utils.MISSING,
+                files=attached,
                 ephemeral=True,
             )
     elif replace:
         await interaction.response.edit_message(
-            content=rendered.content or None, embeds=embeds, view=view
+            content=rendered.content or None, embeds=embeds, view=view, attachments=attached
         )
     else:
         await interaction.response.send_message(
             rendered.content or None,
             embeds=embeds,
             view=view or discord.utils.MISSING,
+            files=attached,
             ephemeral=True,
         )
 

@@ -1,4 +1,5 @@
-"""Moderators: who they are, and their tools (settings, reset, close, disable, reports, audit).
+"""Moderators: who they are, and their tools (settings, reset, close, disable, reports, items,
+audit).
 
 Discord-free: the adapter (bot.moderation.commands) says who acts and with what permissions, as
 Discord reported them; every tool checks again here that the actor is a moderator, since
@@ -7,6 +8,7 @@ server admins can change who sees the commands. Every change is recorded with it
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -15,9 +17,11 @@ from bot.clock import Clock
 from bot.errors import Refused
 from bot.interactions import custom_ids
 from bot.members.reports import quoted
+from bot.moderation import items as analytics
 from bot.moderation import server_settings
 from bot.moderation.server_settings import SettingsChange
 from bot.practice.counters import CounterRefresher
+from bot.render import AttachedFile, Rendered
 from bot.store import Audit, Post, ServerSettings, Store
 from exercises import Catalog
 
@@ -232,6 +236,31 @@ class Moderation:
                 f"`{summary.exercise_id}` ({version}): {summary.count} report{plural}: {reasons}"
             )
         return _fit(lines)
+
+    def pack_suggestions(self, typed: str) -> list[str]:
+        needle = typed.strip().lower()
+        found = [pack for pack in self.catalog.packs if needle in pack.lower()]
+        return found[: server_settings.MAX_SUGGESTIONS]
+
+    async def items(self, actor: Actor, pack: str | None) -> Rendered:
+        """How each exercise of `pack` (or of every pack) fares on this server, with its
+        flags, as text and a chart: one query per pack."""
+        await self.require_moderator(actor)
+        if pack is not None and pack not in self.catalog.packs:
+            raise Refused(f"`pack`: there is no pack `{pack[:100]}` here.")
+        found: list[analytics.Item] = []
+        for name in [pack] if pack else list(self.catalog.packs):
+            found += await analytics.pack_items(
+                self.store, self.catalog, name, guild_id=actor.guild_id
+            )
+        which = pack or "every pack"
+        if not found:
+            return Rendered(content=f"No exercise of {which} has been posted on this server yet.")
+        chart = await asyncio.to_thread(analytics.chart, which, found)
+        return Rendered(
+            content=_fit(analytics.as_lines(which, found)),
+            files=(AttachedFile("items.png", chart),),
+        )
 
     async def audit(self, actor: Actor) -> str:
         await self.require_moderator(actor)

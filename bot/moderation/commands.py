@@ -199,6 +199,19 @@ class TutorCommands(
             interaction, _private(self.moderation.reports(actor_of(interaction)))
         )
 
+    @app_commands.command(
+        name="items", description="How each exercise fares on this server, and which to look at"
+    )
+    @app_commands.describe(pack="One pack (default: every pack)")
+    async def items(self, interaction: discord.Interaction, pack: str | None = None) -> None:
+        await self.replies.reply(interaction, self.moderation.items(actor_of(interaction), pack))
+
+    @items.autocomplete("pack")
+    async def packs(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(self.moderation.pack_suggestions(current))
+
     @app_commands.command(name="audit", description="The recent moderator actions on this server")
     async def audit(self, interaction: discord.Interaction) -> None:
         await self.replies.reply(

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple, Protocol
 
 from bot.store.records import Delivery, DeliveryStatus, PatternTestRun, Question, Schedule
 from bot.store.servers import Audit, Forgotten, ReportAdded, ReportSummary, ServerSettings
+from exercises.items import ItemStats
 from exercises.model import Difficulty
 from exercises.progress import Period, PostContext, Streak
 
@@ -247,6 +248,11 @@ class Store(Protocol):
 
     async def streak(self, *, guild_id: int, member_id: int, now: datetime, tz: tzinfo) -> Streak:
         """Consecutive days, in `tz`, on which the member answered something correctly."""
+        ...
+
+    async def item_stats(self, pack: str, *, guild_id: int | None = None) -> list[ItemStats]:
+        """Every posted version of `pack`'s exercises with what members did with it: on one
+        server, or on every server when `guild_id` is None."""
         ...
 
     async def synced_commands(self, *, guild_id: int | None) -> str | None:

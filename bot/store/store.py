@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from bot.store import attempts as recording
 from bot.store.database import Database, open_database
 from bot.store.errors import UnknownPost
+from bot.store.items import ItemReads
 from bot.store.location import Location
 from bot.store.log_reads import LogReads
 from bot.store.names import MemberNames
@@ -103,7 +104,7 @@ HEALTH_PROBE = sa.text("UPDATE alembic_version SET version_num = version_num")
 """A real write that commits, whose row always exists."""
 
 
-class TutorStore(LogReads):
+class TutorStore(LogReads, ItemReads):
     """Implements bot.store.Store on either database."""
 
     def __init__(self, database: Database, on_write: WriteTimer | None = None) -> None:

@@ -1,0 +1,200 @@
+"""Item analytics: one query per pack gives every version of its exercises (an exercise and
+a content hash) with its posts, goes (a member's answers on one post), solves, hints,
+first-answer picks per blank and letter, median time to a first answer, and reports.
+
+Both dialects run the same statement but for one expression: the seconds between two times
+(SQLite keeps ISO text, PostgreSQL timestamptz), both forms side by side in `SECONDS`. The
+median is the average of the middle one or two, by window functions both dialects have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.store.run import ByDialect, Result, Statement
+from bot.store.tables import GUILD, attempts, hints, posts, reports
+from exercises.items import ItemStats
+from exercises.model import LETTERS, MAX_BLANKS
+
+a, p, h, r = attempts, posts, hints, reports
+PACK = sa.bindparam("pack", type_=sa.Text())
+"""The pack's id followed by "/": an exercise id starts with it."""
+Seconds = Callable[[Any, Any], Any]
+
+
+def _sqlite_seconds(later: Any, earlier: Any) -> Any:
+    """Julian days are doubles: to the millisecond, as the times are kept."""
+    return sa.func.round((sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0, 3)
+
+
+def _postgresql_seconds(later: Any, earlier: Any) -> Any:
+    moment = sa.TIMESTAMP(timezone=True)
+    return sa.extract("epoch", sa.type_coerce(later, moment) - sa.type_coerce(earlier, moment))
+
+
+SECONDS: dict[str, Seconds] = {"sqlite": _sqlite_seconds, "postgresql": _postgresql_seconds}
+
+
+def _in_pack(table: sa.Table, by_guild: bool) -> list[Any]:
+    starts = sa.func.substr(table.c.exercise_id, 1, sa.func.length(PACK)) == PACK
+    return [starts, table.c.guild_id == GUILD] if by_guild else [starts]
+
+
+def _goes(seconds: Seconds, by_guild: bool) -> sa.CTE:
+    """One row per member and post: the first answer, how it went, and how long it took."""
+    first = a.c.attempt_number == 1
+    hinted = sa.exists().where(h.c.post_id == a.c.post_id, h.c.member_id == a.c.member_id)
+    return (
+        sa.select(
+            p.c.exercise_id,
+            p.c.content_hash,
+            a.c.member_id,
+            sa.func.max(sa.case((first, a.c.answer))).label("first_answer"),
+            sa.func.max(sa.case((first, a.c.correct), else_=0)).label("first_try"),
+            sa.func.max(a.c.correct).label("solved"),
+            sa.func.max(sa.case((hinted, 1), else_=0)).label("hinted"),
+            sa.func.max(sa.case((a.c.correct == 1, a.c.answer))).label("right"),
+            sa.cast(seconds(sa.func.min(a.c.answered_at), p.c.posted_at), sa.Float()).label(
+                "seconds"
+            ),
+        )
+        .select_from(a.join(p))
+        .where(*_in_pack(p, by_guild))
+        .group_by(p.c.post_id, a.c.member_id, p.c.exercise_id, p.c.content_hash, p.c.posted_at)
+        .cte("goes")
+    )
+
+
+def _picks(goes: sa.CTE) -> list[Any]:
+    return [
+        sa.func.sum(
+            sa.case((sa.func.substr(goes.c.first_answer, blank + 1, 1) == letter, 1), else_=0)
+        ).label(f"pick_{blank}_{letter}")
+        for blank in range(MAX_BLANKS)
+        for letter in LETTERS
+    ]
+
+
+def _items(seconds: Seconds, by_guild: bool) -> sa.Select[Any]:
+    goes = _goes(seconds, by_guild)
+    version = (goes.c.exercise_id, goes.c.content_hash)
+    totals = (
+        sa.select(
+            *version,
+            sa.func.count(sa.distinct(goes.c.member_id)).label("members"),
+            sa.func.count().label("goes"),
+            sa.func.sum(goes.c.first_try).label("first_try"),
+            sa.func.sum(goes.c.solved).label("solved"),
+            sa.func.sum(goes.c.hinted).label("hinted"),
+            sa.func.max(goes.c.right).label("right"),
+            *_picks(goes),
+        )
+        .group_by(*version)
+        .cte("totals")
+    )
+    ranked = sa.select(
+        *version,
+        goes.c.seconds,
+        sa.func.row_number().over(partition_by=version, order_by=goes.c.seconds).label("n"),
+        sa.func.count().over(partition_by=version).label("of"),
+    ).cte("ranked")
+    middle = sa.or_(ranked.c.n == (ranked.c.of + 1) // 2, ranked.c.n == (ranked.c.of + 2) // 2)
+    medians = (
+        sa.select(
+            ranked.c.exercise_id,
+            ranked.c.content_hash,
+            sa.cast(sa.func.avg(ranked.c.seconds), sa.Float()).label("median_seconds"),
+        )
+        .where(middle)
+        .group_by(ranked.c.exercise_id, ranked.c.content_hash)
+        .cte("medians")
+    )
+    reported = (
+        sa.select(r.c.exercise_id, r.c.content_hash, sa.func.count().label("reports"))
+        .where(*_in_pack(r, by_guild))
+        .group_by(r.c.exercise_id, r.c.content_hash)
+        .cte("reported")
+    )
+    versions = (
+        sa.select(
+            p.c.exercise_id,
+            p.c.content_hash,
+            sa.func.max(p.c.difficulty).label("difficulty"),
+            sa.func.count().label("posts"),
+            sa.func.min(p.c.posted_at).label("first_posted"),
+        )
+        .where(*_in_pack(p, by_guild))
+        .group_by(p.c.exercise_id, p.c.content_hash)
+        .cte("versions")
+    )
+
+    def same(other: Any) -> Any:
+        return sa.and_(
+            other.c.exercise_id == versions.c.exercise_id,
+            other.c.content_hash == versions.c.content_hash,
+        )
+
+    joined = (
+        versions.outerjoin(totals, same(totals))
+        .outerjoin(medians, same(medians))
+        .outerjoin(reported, same(reported))
+    )
+    wanted = [c for c in totals.c if c.name not in ("exercise_id", "content_hash")]
+    return (
+        sa.select(versions, *wanted, medians.c.median_seconds, reported.c.reports)
+        .select_from(joined)
+        .order_by(versions.c.exercise_id, versions.c.first_posted, versions.c.content_hash)
+    )
+
+
+ITEMS_IN_SERVER = ByDialect(
+    _items(SECONDS["sqlite"], by_guild=True), _items(SECONDS["postgresql"], by_guild=True)
+)
+ITEMS_EVERYWHERE = ByDialect(
+    _items(SECONDS["sqlite"], by_guild=False), _items(SECONDS["postgresql"], by_guild=False)
+)
+
+
+def item_from_row(row: Mapping[str, Any]) -> ItemStats:
+    def number(key: str) -> int:
+        return int(row[key] or 0)
+
+    picks = {
+        (blank, letter): count
+        for blank in range(MAX_BLANKS)
+        for letter in LETTERS
+        if (count := number(f"pick_{blank}_{letter}"))
+    }
+    return ItemStats(
+        exercise_id=row["exercise_id"],
+        content_hash=row["content_hash"],
+        difficulty=row["difficulty"],
+        posts=number("posts"),
+        members=number("members"),
+        goes=number("goes"),
+        first_try=number("first_try"),
+        solved=number("solved"),
+        hinted=number("hinted"),
+        median_seconds=row["median_seconds"],
+        reports=number("reports"),
+        right=row["right"],
+        first_picks=picks,
+    )
+
+
+class ItemReads:
+    """Item analytics, for a store that sets `_read`."""
+
+    _read: Callable[[Statement, Mapping[str, Any]], Awaitable[Result]]
+
+    async def item_stats(self, pack: str, *, guild_id: int | None = None) -> list[ItemStats]:
+        """Every version of `pack`'s exercises that was posted: on one server, or on all
+        (guild_id None, for authors), oldest version of an exercise first."""
+        if guild_id is None:
+            found = await self._read(ITEMS_EVERYWHERE, {"pack": f"{pack}/"})
+        else:
+            found = await self._read(ITEMS_IN_SERVER, {"pack": f"{pack}/", "guild": guild_id})
+        return [item_from_row(row) for row in found.rows]
