@@ -262,6 +262,11 @@ def show_items(settings: Settings, pack: str | None, *, as_csv: bool) -> int:
     catalog = load_catalog(settings.exercises_path)
     if pack is not None and pack not in catalog.packs:
         return _failed(f"no pack {pack!r}; the packs are: {', '.join(catalog.packs)}", settings)
+    if isinstance(settings.database, Path) and not settings.database.exists():
+        return _failed(  # a report reads the bot's database; it never creates one
+            f"no database at {settings.database}: set DATABASE_PATH (or DATABASE_URL) to the bot's",
+            settings,
+        )
     print(
         asyncio.run(_items_text(settings, catalog, [pack] if pack else list(catalog.packs), as_csv))
     )

@@ -55,7 +55,9 @@ async def test_csv_has_each_version_with_its_numbers_and_flags(tmp_path):
 
     assert ran.returncode == 0, ran.stderr
     table = list(csv.DictReader(io.StringIO(ran.stdout)))
-    old, current = table
+    assert len(table) == 2
+    (old,) = [row for row in table if row["version"] != exercise.content_hash]
+    (current,) = [row for row in table if row["version"] == exercise.content_hash]
     assert old["version"] == "0ld (old)"
     assert (old["members"], old["first_try"], old["solved"]) == ("1", "0%", "0%")
     assert (old["most_picked_wrong"], old["wrong_share"]) == ("-", "-")  # never solved: no key
@@ -80,3 +82,16 @@ async def test_the_table_for_a_terminal_and_a_bad_pack_in_one_line(tmp_path):
     assert refused.returncode == 2
     assert refused.stderr.startswith("error: no pack 'no-such-pack'; the packs are: ")
     assert len(refused.stderr.splitlines()) == 1
+
+
+def test_a_database_that_is_not_there_is_named_not_created(tmp_path):
+    missing = tmp_path / "typo.sqlite3"
+
+    refused = run_module("bot", "items", cwd=tmp_path, settings={"DATABASE_PATH": str(missing)})
+
+    assert refused.returncode == 2
+    assert (
+        refused.stderr
+        == f"error: no database at {missing}: set DATABASE_PATH (or DATABASE_URL) to the bot's\n"
+    )
+    assert not missing.exists()
