@@ -17,7 +17,7 @@ from bot.interactions.custom_ids import UNCHOSEN
 from bot.practice.counters import CounterRefresher
 from bot.practice.run_it import ExampleRunner
 from bot.review.recorder import ReviewRecorder
-from bot.review.schedule import outcome
+from bot.review.schedule import final_outcome
 from bot.store import AttemptOutcome, AttemptResult, Post, Store
 from exercises import AnswerError, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
 from exercises.progress import PostContext, attempt_limit, hint_cost, hints_allowed
@@ -233,7 +233,7 @@ class Practice:
             guild_id=post.guild_id,
             member_id=member_id,
             exercise_id=post.exercise_id,
-            result=outcome(
+            result=final_outcome(
                 solved=attempt.correct,
                 first_try=attempt.attempt_number == 1,
                 hints_used=progress.hints_used,

@@ -18,7 +18,7 @@ from bot.escapes import escape_markdown
 from bot.interactions.custom_ids import UNCHOSEN, PatternTestChoice
 from bot.render import ButtonSpec, Rendered, Style
 from bot.review.recorder import ReviewRecorder
-from bot.review.schedule import Outcome
+from bot.review.schedule import FinalOutcome
 from bot.store.protocol import TestRunData
 from bot.store.records import PatternTestRun
 from exercises import AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
@@ -124,7 +124,7 @@ class PatternTests:
                 "That question is already answered. `/test continue` shows the current one."
             )
         if self.reviews is not None:  # one attempt, no hints: first try or missed
-            result = Outcome.FIRST_TRY if correct else Outcome.MISSED
+            result = FinalOutcome.FIRST_TRY if correct else FinalOutcome.MISSED
             await self.reviews.record(
                 guild_id=run.guild_id, member_id=member_id, exercise_id=exercise.id, result=result
             )

@@ -4,7 +4,7 @@ quiz question and /test question, once no more answers can change it."""
 from __future__ import annotations
 
 from bot.clock import Clock
-from bot.review.schedule import Outcome, ReviewSchedule
+from bot.review.schedule import FinalOutcome, ReviewSchedule
 from bot.store import ReviewCard
 from bot.store.review_cards import ReviewCards
 
@@ -18,7 +18,7 @@ class ReviewRecorder:
         self.clock = clock
 
     async def record(
-        self, *, guild_id: int, member_id: int, exercise_id: str, result: Outcome
+        self, *, guild_id: int, member_id: int, exercise_id: str, result: FinalOutcome
     ) -> ReviewCard:
         return await self.cards.review(
             guild_id=guild_id,

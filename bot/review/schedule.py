@@ -26,7 +26,7 @@ LEARNING_STEPS = (timedelta(days=1),)
 RELEARNING_STEPS = (timedelta(days=1),)
 
 
-class Outcome(StrEnum):
+class FinalOutcome(StrEnum):
     """A member's final outcome on one exercise, once no more answers can change it."""
 
     FIRST_TRY = "first-try"  # solved at the first try, without a hint
@@ -35,16 +35,16 @@ class Outcome(StrEnum):
 
 
 RATINGS = {
-    Outcome.FIRST_TRY: Rating.Good,
-    Outcome.HELPED: Rating.Hard,
-    Outcome.MISSED: Rating.Again,
+    FinalOutcome.FIRST_TRY: Rating.Good,
+    FinalOutcome.HELPED: Rating.Hard,
+    FinalOutcome.MISSED: Rating.Again,
 }
 
 
-def outcome(*, solved: bool, first_try: bool, hints_used: int) -> Outcome:
+def final_outcome(*, solved: bool, first_try: bool, hints_used: int) -> FinalOutcome:
     if not solved:
-        return Outcome.MISSED
-    return Outcome.FIRST_TRY if first_try and hints_used == 0 else Outcome.HELPED
+        return FinalOutcome.MISSED
+    return FinalOutcome.FIRST_TRY if first_try and hints_used == 0 else FinalOutcome.HELPED
 
 
 class ReviewSchedule:
@@ -57,7 +57,7 @@ class ReviewSchedule:
             enable_fuzzing=fuzz,
         )
 
-    def step(self, result: Outcome, at: datetime) -> Step:
+    def step(self, result: FinalOutcome, at: datetime) -> Step:
         """The store's step for one review of `result` at `at` (an aware time)."""
         if at.tzinfo is None:
             raise ValueError(f"a review's time must be aware, got {at!r}")
@@ -74,7 +74,7 @@ class ReviewSchedule:
                 due=after.due,
                 last_review=after.last_review,
                 reviews=(before.reviews if before else 0) + 1,
-                misses=(before.misses if before else 0) + (result is Outcome.MISSED),
+                misses=(before.misses if before else 0) + (result is FinalOutcome.MISSED),
             )
 
         return review

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.practice.flow import Clicked, Practice
 from bot.review.flow import Reviews
 from bot.review.recorder import ReviewRecorder
-from bot.review.schedule import Outcome, ReviewSchedule
+from bot.review.schedule import FinalOutcome, ReviewSchedule
 from bot.store import Store
 from exercises import Catalog
 from tests.bot.practice.test_flow import catalog_with_gather
@@ -115,10 +115,10 @@ async def test_cards_are_per_server_and_member_and_forget_me_deletes_them(store:
     recorder = ReviewRecorder(store.review_cards, ReviewSchedule(fuzz=False), clock)
     for guild, member in ((GUILD, ALICE), (GUILD, BOB), (OTHER_GUILD, ALICE)):
         await recorder.record(
-            guild_id=guild, member_id=member, exercise_id="demo/gather", result=Outcome.MISSED
+            guild_id=guild, member_id=member, exercise_id="demo/gather", result=FinalOutcome.MISSED
         )
     await recorder.record(
-        guild_id=GUILD, member_id=BOB, exercise_id="demo/gather", result=Outcome.MISSED
+        guild_id=GUILD, member_id=BOB, exercise_id="demo/gather", result=FinalOutcome.MISSED
     )
     cards = store.review_cards
     bob = await cards.card(guild_id=GUILD, member_id=BOB, exercise_id="demo/gather")

@@ -11,31 +11,31 @@ import pytest
 import time_machine
 
 from bot.review.flow import end_of_day
-from bot.review.schedule import Outcome, ReviewSchedule, outcome
+from bot.review.schedule import FinalOutcome, ReviewSchedule, final_outcome
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def test_outcomes_are_rated_as_the_docs_say() -> None:
-    assert outcome(solved=True, first_try=True, hints_used=0) is Outcome.FIRST_TRY
-    assert outcome(solved=True, first_try=True, hints_used=1) is Outcome.HELPED
-    assert outcome(solved=True, first_try=False, hints_used=0) is Outcome.HELPED
-    assert outcome(solved=False, first_try=True, hints_used=0) is Outcome.MISSED
+    assert final_outcome(solved=True, first_try=True, hints_used=0) is FinalOutcome.FIRST_TRY
+    assert final_outcome(solved=True, first_try=True, hints_used=1) is FinalOutcome.HELPED
+    assert final_outcome(solved=True, first_try=False, hints_used=0) is FinalOutcome.HELPED
+    assert final_outcome(solved=False, first_try=True, hints_used=0) is FinalOutcome.MISSED
 
 
 def test_a_miss_comes_back_the_next_day_not_in_ten_minutes() -> None:
-    card = ReviewSchedule(fuzz=False).step(Outcome.MISSED, T0)(0, None)
+    card = ReviewSchedule(fuzz=False).step(FinalOutcome.MISSED, T0)(0, None)
     assert card.due == T0 + timedelta(days=1)
     assert (card.reviews, card.misses) == (1, 1)
 
 
 def test_solved_reviews_come_back_after_growing_intervals() -> None:
     schedule = ReviewSchedule(fuzz=False)
-    card = schedule.step(Outcome.MISSED, T0)(7, None)
+    card = schedule.step(FinalOutcome.MISSED, T0)(7, None)
     gaps = []
     for _ in range(4):
         reviewed_at = card.due
-        card = schedule.step(Outcome.FIRST_TRY, reviewed_at)(7, card)
+        card = schedule.step(FinalOutcome.FIRST_TRY, reviewed_at)(7, card)
         gaps.append(card.due - reviewed_at)
     assert gaps[0] == timedelta(days=2)
     assert all(later > earlier for earlier, later in itertools.pairwise(gaps))
@@ -44,8 +44,8 @@ def test_solved_reviews_come_back_after_growing_intervals() -> None:
 
 def test_a_first_try_solve_makes_a_card_that_comes_back_later_than_a_helped_one() -> None:
     schedule = ReviewSchedule(fuzz=False)
-    first = schedule.step(Outcome.FIRST_TRY, T0)(0, None)
-    helped = schedule.step(Outcome.HELPED, T0)(0, None)
+    first = schedule.step(FinalOutcome.FIRST_TRY, T0)(0, None)
+    helped = schedule.step(FinalOutcome.HELPED, T0)(0, None)
     assert first.due == T0 + timedelta(days=2)
     assert T0 + timedelta(days=1) < helped.due < first.due
 
@@ -53,8 +53,8 @@ def test_a_first_try_solve_makes_a_card_that_comes_back_later_than_a_helped_one(
 def test_the_schedule_reads_no_wall_clock() -> None:
     """With the wall clock frozen years away, every due date follows the given times."""
     with time_machine.travel(datetime(2031, 1, 1, tzinfo=UTC), tick=False):
-        card = ReviewSchedule(fuzz=False).step(Outcome.MISSED, T0)(0, None)
-        again = ReviewSchedule(fuzz=False).step(Outcome.MISSED, card.due)(3, card)
+        card = ReviewSchedule(fuzz=False).step(FinalOutcome.MISSED, T0)(0, None)
+        again = ReviewSchedule(fuzz=False).step(FinalOutcome.MISSED, card.due)(3, card)
     assert card.due == T0 + timedelta(days=1)
     assert again.due == T0 + timedelta(days=2)
     assert again.last_review == card.due
@@ -62,7 +62,7 @@ def test_the_schedule_reads_no_wall_clock() -> None:
 
 def test_a_naive_review_time_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
-        ReviewSchedule().step(Outcome.MISSED, datetime(2026, 3, 1, 9))
+        ReviewSchedule().step(FinalOutcome.MISSED, datetime(2026, 3, 1, 9))
 
 
 def test_the_end_of_a_local_day_across_a_daylight_saving_change() -> None:
