@@ -195,11 +195,13 @@ class PracticeCommands(Cog):
             guild_id=guild_id, member_id=member_id, now=practice.clock.now(), tz=zone
         )
         text = render.stats(stats, titles)
-        if stats.attempts:
-            text += "\n" + render.streak_line(streak)
+        due = 0
         if self.reviews is not None:
             due = await self.reviews.due_today(guild_id=guild_id, member_id=member_id, zone=zone)
+        if stats.attempts or due:  # /test answers make cards too
             text += "\n" + render.reviews_due_line(due)
+        if stats.attempts:
+            text += "\n" + render.streak_line(streak)
         return render.Rendered(content=text)
 
     async def _server_zone(self, guild_id: int) -> ZoneInfo:
