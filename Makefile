@@ -87,9 +87,10 @@ clean:
 # account needed (launcher/local_sandbox.py). `make run` starts it too when DISCORD_TOKEN is not set.
 .PHONY: sandbox preview
 
+# DAYS_AHEAD=1 runs the sandbox's bot a day ahead: what you missed is in /review (docs/sandbox.md).
 sandbox: $(STAMP)
 	$(PY) -m exercises check
-	$(PY) -m launcher.local_sandbox
+	$(PY) -m launcher.local_sandbox $(if $(DAYS_AHEAD),--days-ahead $(DAYS_AHEAD))
 
 preview: $(STAMP)
 	@test -n "$(PACK)" || { echo "usage: make preview PACK=path/to/packs (or one pack)" >&2; exit 2; }

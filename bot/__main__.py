@@ -24,7 +24,7 @@ import httpx
 
 from bot import heap, logs, metrics
 from bot.app import TutorBot
-from bot.clock import SystemClock
+from bot.clock import AheadClock, Clock, SystemClock
 from bot.command_sync import sync_if_changed
 from bot.discord_target import point_discord_at
 from bot.gateway_start import GatewayUnreachable
@@ -60,7 +60,12 @@ def tutor_client(http: httpx.AsyncClient, settings: Settings) -> TutorClient:
     )
 
 
-async def run(settings: Settings, *, preview: bool = False) -> None:
+def bot_clock(days_ahead: float) -> Clock:
+    """The system clock; in the sandbox, perhaps moved ahead (`--days-ahead`)."""
+    return AheadClock(SystemClock(), timedelta(days=days_ahead)) if days_ahead else SystemClock()
+
+
+async def run(settings: Settings, *, preview: bool = False, days_ahead: float = 0) -> None:
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
     store = await open_store(settings.database, on_write=metrics.STORE_WRITE_SECONDS.observe)
@@ -71,7 +76,7 @@ async def run(settings: Settings, *, preview: bool = False) -> None:
         bot = TutorBot(
             store=store,
             catalog=catalog,
-            clock=SystemClock(),
+            clock=bot_clock(days_ahead),
             runner=ExampleRunner(tutor),
             counter_edit_seconds=settings.counter_edit_seconds,
             preview=preview,
@@ -179,6 +184,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also offer /preview, the sandbox's command for content authors (it lets anyone "
         "post any exercise: not for a real server)",
     )
+    parser.add_argument(
+        "--days-ahead",
+        type=float,
+        default=0,
+        help="the sandbox only (with --preview): run the bot's clock this many days ahead, "
+        "so that what is due tomorrow (a missed exercise in /review) is due now",
+    )
     commands = parser.add_subparsers(dest="command")
     sync_parser = commands.add_parser("sync", help="register the slash commands with Discord")
     sync_parser.add_argument("--guild", type=int, help="a server id: register there only")
@@ -196,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     items_parser.add_argument("--csv", action="store_true", help="CSV on stdout, one header")
     items_parser.add_argument("--pack", help="one pack only (default: every pack)")
     arguments = parser.parse_args(argv)
+    if arguments.days_ahead and not arguments.preview:
+        parser.error("--days-ahead is for the sandbox only: it needs --preview")
     try:
         settings = read_settings(
             need_token=arguments.command not in ("backup", "migrate-to", "items")
@@ -220,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif arguments.command == "sync":
             asyncio.run(sync(settings, arguments.guild, preview=arguments.preview))
         else:
-            asyncio.run(run(settings, preview=arguments.preview))
+            asyncio.run(run(settings, preview=arguments.preview, days_ahead=arguments.days_ahead))
     except DatabaseUnusable as error:
         setting = "DATABASE_URL" if settings.database_url is not None else "DATABASE_PATH"
         return _failed(f"{error} ({setting})", settings)

@@ -49,6 +49,10 @@ from bot.quiz.discord_poster import DiscordPoster
 from bot.quiz.manage import QuizManager
 from bot.quiz.scheduler import DEFAULT_GRACE, QuizScheduler
 from bot.render import Rendered
+from bot.review.commands import ReviewCommands
+from bot.review.flow import Reviews
+from bot.review.recorder import ReviewRecorder
+from bot.review.schedule import ReviewSchedule
 from bot.store import Store
 from exercises import Catalog
 
@@ -77,6 +81,7 @@ class TutorBot(discord.AutoShardedClient):
         preview: bool = False,
         shard_count: int | None = None,
         shard_ids: Sequence[int] | None = None,
+        review_schedule: ReviewSchedule | None = None,
     ) -> None:
         # The tutor never joins voice: no warning about voice libraries it will not need.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -94,9 +99,17 @@ class TutorBot(discord.AutoShardedClient):
         self.undelivered = Undelivered(clock)  # answers Discord would not take, summed up
         self.replies = Replies(self.interaction_ages, self.undelivered)
         self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)
+        schedule = review_schedule or ReviewSchedule()  # fuzzed, as bot/review/schedule.py says
+        recorder = ReviewRecorder(store.review_cards, schedule, clock)
         self.practice = Practice(
-            store=store, catalog=catalog, clock=clock, counters=self.counters, runner=runner
+            store=store,
+            catalog=catalog,
+            clock=clock,
+            counters=self.counters,
+            runner=runner,
+            reviews=recorder,
         )
+        self.reviews = Reviews(self.practice)
         self.moderation = Moderation(
             store=store, catalog=catalog, clock=clock, counters=self.counters
         )
@@ -107,7 +120,9 @@ class TutorBot(discord.AutoShardedClient):
         self.quiz_scheduler = self._quiz_scheduler(store, catalog, clock, quiz_grace)
         self._run_quizzes = run_quizzes
         self._names = DisplayNames(store.guilds, clock)
-        self.pattern_tests = PatternTests(runs=store.pattern_tests, catalog=catalog, clock=clock)
+        self.pattern_tests = PatternTests(
+            runs=store.pattern_tests, catalog=catalog, clock=clock, reviews=recorder
+        )
         self.members = MemberCommands(
             Reports(store=store, clock=clock), MemberData(store=store, clock=clock), self.replies
         )
@@ -138,8 +153,13 @@ class TutorBot(discord.AutoShardedClient):
     def _add_commands(self, store: Store, cooldown_seconds: float, *, preview: bool) -> None:
         """Every slash command, each group or Cog in the folder of its feature."""
         replies, catalog = self.replies, self.practice.catalog
-        practicing = PracticeCommands(self.practice, replies, cooldown_seconds=cooldown_seconds)
-        for command in practicing.commands():
+        practicing = PracticeCommands(
+            self.practice, replies, cooldown_seconds=cooldown_seconds, reviews=self.reviews
+        )
+        for command in [
+            *practicing.commands(),
+            ReviewCommands(self.reviews, replies).review_command,
+        ]:
             self.tree.add_command(command)
         self.tree.add_command(PatternTestCommands(self.pattern_tests, catalog, replies))
         self.tree.add_command(TutorCommands(self.moderation, self, replies))

@@ -317,6 +317,13 @@ def help_text(commands: Sequence[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
+def reviews_due_line(due: int) -> str:
+    """/stats' line on spaced review: how many exercises are due today."""
+    if due == 0:
+        return "Reviews due today: none."
+    return f"Reviews due today: **{due}**. `/review` serves them one at a time."
+
+
 def stats(member: MemberStats, pack_titles: Mapping[str, str]) -> str:
     """A member's own progress: attempts, accuracy and points, overall and per pack."""
     if member.attempts == 0:

@@ -171,6 +171,7 @@ async def run_sandbox(
     database: Path = SANDBOX_DATABASE,
     out: TextIO = sys.stdout,
     intro: str = "",
+    days_ahead: float = 0,
 ) -> int:
     """`intro`: said on stderr once this sandbox has its database to itself."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("DISCORD_")}
@@ -185,12 +186,14 @@ async def run_sandbox(
     if intro:
         print(intro, file=sys.stderr)
     try:
-        return await _run(env, database, lock, out)
+        return await _run(env, database, lock, out, days_ahead)
     finally:
         lock.release()
 
 
-async def _run(env: dict[str, str], database: Path, lock: SandboxLock, out: TextIO) -> int:
+async def _run(
+    env: dict[str, str], database: Path, lock: SandboxLock, out: TextIO, days_ahead: float
+) -> int:
     tutor_port = _free_port()
     tutor_url = f"http://127.0.0.1:{tutor_port}"
     processes = [
@@ -210,7 +213,8 @@ async def _run(env: dict[str, str], database: Path, lock: SandboxLock, out: Text
         if await sync.wait() != 0:
             raise SandboxError("the bot could not register its commands with the loopback")
         await _tutor_answers(tutor_url, tutor)
-        bot = await _start("bot", "--preview", env=bot_env)
+        ahead = ["--days-ahead", str(days_ahead)] if days_ahead else []
+        bot = await _start("bot", "--preview", *ahead, env=bot_env)
         processes.append(bot)
         await _connected(page, bot)
         lock.note(str(address["page_url"]))
@@ -240,6 +244,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m launcher.local_sandbox", description=__doc__)
     parser.add_argument("--packs", type=Path, help="a folder of packs (or one pack) to preview")
     parser.add_argument("--database", type=Path, default=SANDBOX_DATABASE)
+    parser.add_argument(
+        "--days-ahead",
+        type=float,
+        default=0,
+        help="run the bot's clock this many days ahead (docs/sandbox.md: reviews due tomorrow)",
+    )
     arguments = parser.parse_args(argv)
     environ = dict(os.environ)
     if arguments.packs is not None:
@@ -249,7 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return asyncio.run(run_sandbox(packs=arguments.packs, database=arguments.database))
+    return asyncio.run(
+        run_sandbox(
+            packs=arguments.packs, database=arguments.database, days_ahead=arguments.days_ahead
+        )
+    )
 
 
 if __name__ == "__main__":

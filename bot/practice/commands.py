@@ -34,6 +34,7 @@ PERIOD_CHOICES = [
 if TYPE_CHECKING:
     from bot.practice.flow import Practice
     from bot.practice.pattern_test import PatternTests
+    from bot.review.flow import Reviews
 
 COMMANDS = (
     ("/practice [pack] [difficulty]", "post an exercise here for everyone to answer"),
@@ -43,6 +44,7 @@ COMMANDS = (
         "the server's top scorers (weeks start on Monday); shown to the channel at most once "
         "a minute, to you alone in between",
     ),
+    ("/review", "the exercises you missed, back after growing intervals, privately"),
     ("/test start [pack]", "ten private questions: is this pattern strong? `/test continue`"),
     ("/forget-me", "delete what the bot keeps about you on this server"),
     ("/help", "this message, and what the bot keeps about you"),
@@ -108,7 +110,15 @@ class PracticeCommands(Cog):
     commands, so a Cog rather than a Group; TutorBot is a discord.Client, not a commands.Bot,
     so it adds `commands()` to its tree itself (a Cog's own add_cog is commands.Bot's)."""
 
-    def __init__(self, practice: Practice, replies: Replies, *, cooldown_seconds: float) -> None:
+    def __init__(
+        self,
+        practice: Practice,
+        replies: Replies,
+        *,
+        cooldown_seconds: float,
+        reviews: Reviews | None = None,
+    ) -> None:
+        self.reviews = reviews
         self.replies = replies
         self.practice = practice
         self.cooldown_seconds = cooldown_seconds
@@ -185,6 +195,11 @@ class PracticeCommands(Cog):
             guild_id=guild_id, member_id=member_id, now=practice.clock.now(), tz=zone
         )
         text = render.stats(stats, titles)
+        due = 0
+        if self.reviews is not None:
+            due = await self.reviews.due_today(guild_id=guild_id, member_id=member_id, zone=zone)
+        if stats.attempts or due:  # /test answers make cards too
+            text += "\n" + render.reviews_due_line(due)
         if stats.attempts:
             text += "\n" + render.streak_line(streak)
         return render.Rendered(content=text)

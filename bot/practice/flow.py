@@ -16,7 +16,9 @@ from bot.errors import STALE_BUTTON, Refused
 from bot.interactions.custom_ids import UNCHOSEN
 from bot.practice.counters import CounterRefresher
 from bot.practice.run_it import ExampleRunner
-from bot.store import AttemptOutcome, Post, Store
+from bot.review.recorder import ReviewRecorder
+from bot.review.schedule import final_outcome
+from bot.store import AttemptOutcome, AttemptResult, Post, Store
 from exercises import AnswerError, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
 from exercises.progress import PostContext, attempt_limit, hint_cost, hints_allowed
 
@@ -47,8 +49,10 @@ class Practice:
         counters: CounterRefresher | None = None,
         runner: ExampleRunner | None = None,
         rng: random.Random | None = None,
+        reviews: ReviewRecorder | None = None,
     ) -> None:
         self.runner = runner or ExampleRunner(None)
+        self.reviews = reviews
         self.store = store
         self.catalog = catalog
         self.clock = clock
@@ -198,8 +202,10 @@ class Practice:
             return render.already_solved()
         if result.outcome is AttemptOutcome.NO_ATTEMPTS_LEFT:
             return render.out_of_attempts(exercise)
-        if result.outcome is AttemptOutcome.RECORDED and self.counters is not None:
-            self.counters.post_changed(post.post_id)
+        if result.outcome is AttemptOutcome.RECORDED:
+            if self.counters is not None:
+                self.counters.post_changed(post.post_id)
+            await self._review_if_final(post, clicked.member_id, result)
         attempt = result.attempt
         assert attempt is not None, "a recorded attempt is returned"
         # The attempt holds the submitted answer, except for a retried interaction: that
@@ -214,6 +220,25 @@ class Practice:
             repeated=result.outcome is AttemptOutcome.REPEATED_ANSWER,
         )
         return render.feedback(exercise, feedback, post_id=post.post_id)
+
+    async def _review_if_final(self, post: Post, member_id: int, result: AttemptResult) -> None:
+        """Once the member solved the post or used every attempt, their card for the
+        exercise learns how it went (first try, with help, missed)."""
+        attempt = result.attempt
+        assert attempt is not None
+        if self.reviews is None or not (attempt.correct or result.attempts_left == 0):
+            return
+        progress = await self.store.progress_on_post(post_id=post.post_id, member_id=member_id)
+        await self.reviews.record(
+            guild_id=post.guild_id,
+            member_id=member_id,
+            exercise_id=post.exercise_id,
+            result=final_outcome(
+                solved=attempt.correct,
+                first_try=attempt.attempt_number == 1,
+                hints_used=progress.hints_used,
+            ),
+        )
 
     async def take_hint(self, clicked: Clicked) -> render.Rendered:
         post, exercise = await self._post_for_click(clicked)

@@ -17,6 +17,8 @@ from bot.errors import Refused
 from bot.escapes import escape_markdown
 from bot.interactions.custom_ids import UNCHOSEN, PatternTestChoice
 from bot.render import ButtonSpec, Rendered, Style
+from bot.review.recorder import ReviewRecorder
+from bot.review.schedule import FinalOutcome
 from bot.store.protocol import TestRunData
 from bot.store.records import PatternTestRun
 from exercises import AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
@@ -64,7 +66,9 @@ class PatternTests:
         catalog: Catalog,
         clock: Clock,
         rng: random.Random | None = None,
+        reviews: ReviewRecorder | None = None,
     ) -> None:
+        self.reviews = reviews
         self.runs = runs
         self.catalog = catalog
         self.clock = clock
@@ -118,6 +122,11 @@ class PatternTests:
         if moved is None:  # a second click of the same answer: nothing more is recorded
             raise Refused(
                 "That question is already answered. `/test continue` shows the current one."
+            )
+        if self.reviews is not None:  # one attempt, no hints: first try or missed
+            result = FinalOutcome.FIRST_TRY if correct else FinalOutcome.MISSED
+            await self.reviews.record(
+                guild_id=run.guild_id, member_id=member_id, exercise_id=exercise.id, result=result
             )
         if moved.finished:
             return Rendered(content=self.results(moved))

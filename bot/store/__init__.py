@@ -32,6 +32,7 @@ from bot.store.protocol import (
     ServerData,
     Store,
 )
+from bot.store.review_cards import CardState, ReviewCard
 from bot.store.servers import (
     DEFAULT_FORGET_AFTER_DAYS,
     Audit,
@@ -48,6 +49,7 @@ __all__ = [
     "AttemptOutcome",
     "AttemptResult",
     "Audit",
+    "CardState",
     "ClickedPost",
     "DatabaseFromNewerVersion",
     "DatabaseNotWritable",
@@ -65,6 +67,7 @@ __all__ = [
     "PostProgress",
     "ReportAdded",
     "ReportSummary",
+    "ReviewCard",
     "ServerData",
     "ServerSettings",
     "Store",

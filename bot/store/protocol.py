@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
 from bot.store.records import Delivery, DeliveryStatus, PatternTestRun, Question, Schedule
+from bot.store.review_cards import ReviewCards
 from bot.store.servers import Audit, Forgotten, ReportAdded, ReportSummary, ServerSettings
 from exercises.items import ItemStats
 from exercises.model import Difficulty
@@ -176,6 +177,11 @@ class Store(Protocol):
     @property
     def pattern_tests(self) -> TestRunData:
         """/test runs and their answers (bot.store.pattern_tests)."""
+        ...
+
+    @property
+    def review_cards(self) -> ReviewCards:
+        """Each member's spaced-review cards (bot.store.review_cards)."""
         ...
 
     async def create_post(

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from bot.store.part import Part
 from bot.store.protocol import Post, ServerData
+from bot.store.review_cards import FORGET as FORGET_CARDS
 from bot.store.rows import post_from_row
 from bot.store.run import Statement, Tx, insert_values, upsert
 from bot.store.servers import (
@@ -189,7 +190,8 @@ def _delete_server() -> tuple[sa.Delete, ...]:
     by_post = ("attempts", "hints", "closed_posts")
     by_guild = ("reports", "quiz_schedules", "posts", "test_runs", "guild_settings",
                 "practice_channels", "disabled_exercises", "moderator_actions",
-                "forgotten_members", "departed_guilds", "member_names")  # fmt: skip
+                "forgotten_members", "departed_guilds", "member_names",
+                "review_cards")  # fmt: skip
     deletes = [sa.delete(t[name]).where(t[name].c.post_id.in_(_guild_posts)) for name in by_post]
     deletes += [
         sa.delete(t["quiz_delivery_posts"]).where(
@@ -337,6 +339,7 @@ class Servers(Part):
             await tx.execute(FORGET_QUESTIONS, values)
             runs = (await tx.execute(FORGET_RUNS, values)).rowcount
             await tx.execute(FORGET_NAME, values)
+            await tx.execute(FORGET_CARDS, values)
             await tx.execute(REMEMBER_FORGOTTEN, values)
             attempts, hints, reports = counts
             return Forgotten(attempts=attempts, hints=hints, test_runs=runs, reports=reports)

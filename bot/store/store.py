@@ -27,6 +27,7 @@ from bot.store.names import MemberNames
 from bot.store.pattern_tests import TestRuns
 from bot.store.protocol import AttemptResult, ClickedPost, HintUse, Post, Store
 from bot.store.quizzes import Quizzes
+from bot.store.review_cards import ReviewCards
 from bot.store.rows import post_from_row
 from bot.store.run import Tx, insert_values, upsert
 from bot.store.server_data import Servers
@@ -115,6 +116,7 @@ class TutorStore(LogReads, ItemReads):
         self.guilds = MemberNames(self._write, database.read)
         self.pattern_tests = TestRuns(self._write, database.read)
         self.servers = Servers(self._write, database.read)
+        self.review_cards = ReviewCards(self._write, database.read)
 
     def __repr__(self) -> str:
         return f"TutorStore({self.database.location})"  # a URL without its password

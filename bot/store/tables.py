@@ -218,9 +218,29 @@ def v5_metadata() -> sa.MetaData:
     return metadata
 
 
+_REAL: sa.types.TypeEngine[float] = sa.Double().with_variant(sa.REAL(), "sqlite")
+"""Floats: STRICT SQLite tables know REAL, not FLOAT; double precision on PostgreSQL."""
+
+
+def define_review_cards(metadata: sa.MetaData) -> None:
+    """Revision 0004: each member's spaced-review card per exercise and server (FSRS's
+    state: 1 learning, 2 review, 3 relearning; see bot/review/schedule.py). Kept by the
+    exercise's id, not its content hash: a changed exercise keeps its card."""
+    state = sa.CheckConstraint("state IN (1, 2, 3)", "state_check")
+    _table(metadata, "review_cards", _key("card_id"), _id("guild_id"), _id("member_id"),
+           _text("exercise_id"), _int("state", None), _int("step", nullable=True),
+           sa.Column("stability", _REAL, nullable=True),
+           sa.Column("difficulty", _REAL, nullable=True),
+           _time("due"), _time("last_review", nullable=True),
+           _int("reviews", "reviews >= 1"), _int("misses", "misses >= 0"), state,
+           sa.UniqueConstraint("guild_id", "member_id", "exercise_id"),
+           sa.Index("review_cards_due", "guild_id", "member_id", "due"))  # fmt: skip
+
+
 metadata = v5_metadata()
+define_review_cards(metadata)
 """The schema now. Revision 0002 changed no column (a day without a lease was '' on SQLite
-and NULL on PostgreSQL; it is NULL on both now)."""
+and NULL on PostgreSQL; it is NULL on both now); 0004 added review_cards."""
 
 posts = metadata.tables["posts"]
 attempts = metadata.tables["attempts"]
@@ -240,3 +260,4 @@ moderator_actions = metadata.tables["moderator_actions"]
 forgotten_members = metadata.tables["forgotten_members"]
 departed_guilds = metadata.tables["departed_guilds"]
 member_names = metadata.tables["member_names"]
+review_cards = metadata.tables["review_cards"]

@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.app import TutorBot
 from bot.metrics import STORE_WRITE_SECONDS
 from bot.practice.run_it import ExampleRunner
+from bot.review.schedule import ReviewSchedule
 from bot.sandbox import LoopbackDiscord
 from bot.store import TutorStore
 from exercises import AnyExercise, Catalog, Difficulty, MultipleChoice, load_catalog
@@ -70,6 +71,7 @@ async def running_bot(
             practice_cooldown_seconds=practice_cooldown_seconds,
             guild_ready_timeout=0.01,
             preview=preview,
+            review_schedule=ReviewSchedule(fuzz=False),  # due dates exact, not from `random`
         )
         running = asyncio.create_task(bot.start(loopback.token))
         try:

@@ -155,6 +155,7 @@ async def test_a_failed_sync_is_tried_again_at_the_next_start(
     assert command_syncs(loopback) == 2
     assert {c["name"] for c in synced} == {
         "practice",
+        "review",
         "stats",
         "leaderboard",
         "test",

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
+from bot.review.schedule import FinalOutcome, ReviewSchedule
 from bot.store import Audit, ServerSettings, TutorStore
 from bot.store.copy_to_postgres import CopyFailed, verify
 from bot.store.records import Question
@@ -100,6 +101,13 @@ async def populate(path: Path) -> None:
             questions=[("demo/b", "h2", Difficulty.MEDIUM), ("demo/a", "h1", Difficulty.EASY)],
             now=NOON,
         )
+        for exercise, outcome in (("demo/a", FinalOutcome.MISSED), ("demo/b", FinalOutcome.HELPED)):
+            await store.review_cards.review(
+                guild_id=GUILD,
+                member_id=MEMBERS[1],
+                exercise_id=exercise,
+                step=ReviewSchedule(fuzz=False).step(outcome, NOON),
+            )
 
 
 def migrate_to(path: Path, url: str) -> subprocess.CompletedProcess[str]:
@@ -122,6 +130,7 @@ async def test_migrate_to_copies_every_row_and_the_bot_goes_on_there(tmp_path):
         assert "quiz_deliveries: 2 rows copied" in ran.stdout
         assert "test_run_questions: 2 rows copied" in ran.stdout
         assert "moderator_actions: 2 rows copied" in ran.stdout
+        assert "review_cards: 2 rows copied" in ran.stdout
 
         async with await TutorStore.open(url) as store:
             # The same answers, points and times, read through the store.
@@ -133,6 +142,9 @@ async def test_migrate_to_copies_every_row_and_the_bot_goes_on_there(tmp_path):
                 assert await store.get_post(3) == await old.get_post(3)
                 assert await store.servers.settings(GUILD) == await old.servers.settings(GUILD)
                 assert await store.servers.closed_at(2) == NOON
+                mine = {"guild_id": GUILD, "member_id": MEMBERS[1], "now": NOON + timedelta(days=9)}
+                assert await store.review_cards.due(**mine) == await old.review_cards.due(**mine)
+                assert len(await store.review_cards.due(**mine)) == 2
                 assert await store.quizzes.deliveries(1) == await old.quizzes.deliveries(1)
                 assert await store.pattern_tests.current(
                     guild_id=GUILD, member_id=MEMBERS[1]

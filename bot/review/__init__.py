@@ -1,0 +1,1 @@
+"""Spaced review: missed exercises come back to each member after growing intervals (FSRS)."""
