@@ -220,7 +220,16 @@ def v5_metadata() -> sa.MetaData:
 
 metadata = v5_metadata()
 """The schema now. Revision 0002 changed no column (a day without a lease was '' on SQLite
-and NULL on PostgreSQL; it is NULL on both now)."""
+and NULL on PostgreSQL; it is NULL on both now). Revision 0003 adds posts.option_order."""
+
+
+def option_order_column() -> sa.Column[int]:
+    """Revision 0003's column: how a post orders its options (exercises.shown_order's
+    marker); NULL for a post made before, which shows the file's order."""
+    return sa.Column("option_order", sa.Integer, nullable=True)
+
+
+metadata.tables["posts"].append_column(option_order_column())
 
 posts = metadata.tables["posts"]
 attempts = metadata.tables["attempts"]
