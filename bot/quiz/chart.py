@@ -37,9 +37,9 @@ def pick_rate_chart(results: QuizResults) -> bytes:
         for blank_number, blank in enumerate(question.blanks, start=1):
             for option in blank:
                 label = (
-                    f"{option.option}"
+                    f"{option.shown}"
                     if len(question.blanks) == 1
-                    else (f"blank {blank_number}: {option.option}")
+                    else (f"blank {blank_number}: {option.shown}")
                 )
                 draw.text((30, y + 2), label, fill=INK, font=font)
                 length = round(BAR_WIDTH * option.share)
