@@ -23,6 +23,7 @@ from bot.store.store import INSERT_POST
 from bot.store.writer import SQLITE_BUSY_TIMEOUT_MS
 from exercises import Difficulty
 from exercises.progress import PostContext
+from exercises.shown_order import BY_POST
 
 AT = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)  # a fixed moment: the data, not the clock
 
@@ -98,7 +99,7 @@ def _plain_on_migrated(plan: StorePlan, path: Path, synchronous: str = "FULL") -
             row = {
                 "guild_id": 1, "channel_id": 2, "message_id": None, "exercise_id": f"bench/e{n}",
                 "content_hash": "h", "difficulty": "medium", "context": "practice",
-                "attempt_limit": 3, "posted_at": AT,
+                "attempt_limit": 3, "posted_at": AT, "option_order": BY_POST,
             }  # fmt: skip
             posts.append(db.execute(insert_post.sql, insert_post.params(row)).fetchone()[0])
         started = time.perf_counter()

@@ -28,8 +28,16 @@ from bot.interactions.custom_ids import (
     Submit,
 )
 from bot.store import LeaderboardEntry, MemberStats
-from exercises import AnyExercise, FillInTheBlank, MultipleChoice, Verdict, blank_marker
+from exercises import (
+    LETTERS,
+    AnyExercise,
+    FillInTheBlank,
+    MultipleChoice,
+    Verdict,
+    blank_marker,
+)
 from exercises.progress import Period, Streak
+from exercises.shown_order import ShownOrder, file_order
 
 DIFFICULTY_COLOURS = {"easy": 0x57F287, "medium": 0xFEE75C, "hard": 0xED4245}
 _LABEL_LIMIT = 80  # Discord's limit on a button label
@@ -110,18 +118,24 @@ def code_block(code: str, language: str = "py") -> str:
     return f"```{language}\n" + _PAIRED_BACKTICK.sub("`\u200b", code.strip("\n")) + "\n```"
 
 
-def _option_lines(exercise: AnyExercise) -> list[str]:
+def _option_lines(exercise: AnyExercise, order: ShownOrder) -> list[str]:
     lines = []
-    for option in exercise.options:
+    for shown, letter in zip(LETTERS, order.file_letters, strict=False):
+        option = exercise.option(letter)
         if option.is_code:
-            lines.append(f"**{option.letter}**\n{code_block(option.text)}")
+            lines.append(f"**{shown}**\n{code_block(option.text)}")
         else:
             lines.append(
-                f"**{option.letter}** `{option.text}`"
+                f"**{shown}** `{option.text}`"
                 if isinstance(exercise, FillInTheBlank)
-                else f"**{option.letter}** {option.text}"
+                else f"**{shown}** {option.text}"
             )
     return lines
+
+
+def _order(exercise: AnyExercise, order: ShownOrder | None) -> ShownOrder:
+    """The post's order; None is the file's (a post made before posts had an order)."""
+    return order if order is not None else file_order(exercise)
 
 
 def exercise_post(
@@ -133,18 +147,21 @@ def exercise_post(
     answered: int = 0,
     solved: int = 0,
     closed: bool = False,
+    order: ShownOrder | None = None,
 ) -> Rendered:
     """The public message: prompt, code with blanks, lettered options, counters, buttons.
 
-    A post a moderator closed keeps its text; its buttons are disabled and say so.
+    The options are lettered in the post's `order`; each button still names its option by
+    the file's letter. A post a moderator closed keeps its text; its buttons are disabled.
     """
+    order = _order(exercise, order)
     parts = [exercise.prompt]
     code = exercise.code
     if code:
         parts.append(code_block(code))
-    parts.extend(_option_lines(exercise))
+    parts.extend(_option_lines(exercise, order))
     footer = counters_line(answered, solved, attempt_limit)
-    buttons = post_buttons(exercise, post_id)
+    buttons = post_buttons(exercise, post_id, order)
     if closed:
         footer = f"{CLOSED} · {footer}"
         buttons = tuple(
@@ -169,15 +186,19 @@ def counters_line(answered: int, solved: int, attempts: int) -> str:
     return f"{answered} {people} answered · {solved} solved · {attempts} attempts each"
 
 
-def post_buttons(exercise: AnyExercise, post_id: int) -> tuple[ButtonSpec, ...]:
+def post_buttons(
+    exercise: AnyExercise, post_id: int, order: ShownOrder | None = None
+) -> tuple[ButtonSpec, ...]:
+    order = _order(exercise, order)
     if isinstance(exercise, MultipleChoice):
+        options = [exercise.option(letter) for letter in order.file_letters]
         answers = [
             ButtonSpec(
-                _button_label(option.letter, option.text, option.is_code),
+                _button_label(shown, option.text, option.is_code),
                 AnswerChoice(post_id, option.letter),
                 Style.PRIMARY,
             )
-            for option in exercise.options
+            for shown, option in zip(LETTERS, options, strict=False)
         ]
     else:
         answers = [ButtonSpec("Answer", OpenPanel(post_id), Style.PRIMARY)]
@@ -195,18 +216,22 @@ def _button_label(letter: str, text: str, is_code: bool) -> str:
     return f"{letter}: {text}" if len(text) <= 30 else letter
 
 
-def answer_panel(exercise: FillInTheBlank, post_id: int, chosen: str) -> Rendered:
-    """The member's private panel: a row of A-D per blank, the current choice marked, Submit."""
+def answer_panel(
+    exercise: FillInTheBlank, post_id: int, chosen: str, order: ShownOrder | None = None
+) -> Rendered:
+    """The member's private panel: a row of A-D per blank (the post's order, one for the
+    shared pool of options), the current choice marked, Submit. `chosen` is in file letters."""
+    order = _order(exercise, order)
     code = exercise.fill(chosen, unchosen=custom_ids.UNCHOSEN)
     lines = [f"**{exercise.title}**: your choices so far", code_block(code)]
     buttons: list[ButtonSpec] = []
     for row, (blank, current) in enumerate(zip(exercise.blanks, chosen, strict=True)):
-        for option in exercise.options:
-            picked = option.letter == current
+        for shown, letter in zip(LETTERS, order.file_letters, strict=False):
+            picked = letter == current
             buttons.append(
                 ButtonSpec(
-                    label=f"{blank_marker(blank.number)} {option.letter}",
-                    button=PanelChoice(post_id, chosen, blank.number, option.letter),
+                    label=f"{blank_marker(blank.number)} {shown}",
+                    button=PanelChoice(post_id, chosen, blank.number, letter),
                     style=Style.SUCCESS if picked else Style.SECONDARY,
                     row=row,
                 )
@@ -226,9 +251,11 @@ def answer_panel(exercise: FillInTheBlank, post_id: int, chosen: str) -> Rendere
     return Rendered(content="\n".join(lines), buttons=tuple(buttons))
 
 
-def worked_solution(exercise: AnyExercise) -> str:
+def worked_solution(exercise: AnyExercise, order: ShownOrder | None = None) -> str:
+    """The steps, then the final answer lettered as the post showed the options."""
     steps = [f"{number}. {step}" for number, step in enumerate(exercise.solution, start=1)]
-    steps.append(f"{len(steps) + 1}. {exercise.final_answer}")
+    final = exercise.final_answer_shown(_order(exercise, order).shown)
+    steps.append(f"{len(steps) + 1}. {final}")
     return "**Worked solution**\n" + "\n".join(steps)
 
 
@@ -238,8 +265,12 @@ FORGOTTEN_BEFORE = (
 )
 
 
-def feedback(exercise: AnyExercise, result: Feedback, *, post_id: int) -> Rendered:
-    """Private feedback on a submission: right or wrong, why, attempts left, the solution."""
+def feedback(
+    exercise: AnyExercise, result: Feedback, *, post_id: int, order: ShownOrder | None = None
+) -> Rendered:
+    """Private feedback on a submission: right or wrong, why, attempts left, the solution;
+    letters as the post showed them. "Run it" names the answer by its file letters."""
+    order = _order(exercise, order)
     verdict = result.verdict
     lines: list[str] = []
     if verdict.is_correct:
@@ -249,7 +280,7 @@ def feedback(exercise: AnyExercise, result: Feedback, *, post_id: int) -> Render
             lines.append(f"✅ Correct! {PRACTICE_ONLY}")
         else:
             lines.append(f"✅ Correct! **+{result.points} points**.")
-        lines.append(worked_solution(exercise))
+        lines.append(worked_solution(exercise, order))
     else:
         lines.append("❌ Not quite.")
         if result.forgotten_since_posted:
@@ -259,17 +290,18 @@ def feedback(exercise: AnyExercise, result: Feedback, *, post_id: int) -> Render
         if result.repeated:
             lines.append("You tried this answer before, so it did not cost another attempt.")
         for blank in verdict.wrong_blanks:
+            chosen = order.shown(blank.chosen)
             where = (
-                f"Blank {blank_marker(blank.number)}: **{blank.chosen}**"
+                f"Blank {blank_marker(blank.number)}: **{chosen}**"
                 if isinstance(exercise, FillInTheBlank)
-                else f"**{blank.chosen}**"
+                else f"**{chosen}**"
             )
             lines.append(f"{where} - {blank.feedback}")
         if result.attempts_left > 0:
             lines.append(_attempts_left_line(result.attempts_left))
         else:
             lines.append("That was your last attempt.")
-            lines.append(worked_solution(exercise))
+            lines.append(worked_solution(exercise, order))
     buttons: tuple[ButtonSpec, ...] = ()
     if exercise.run is not None:
         buttons = (ButtonSpec("Run it", RunIt(post_id, verdict.answer), Style.SECONDARY),)
@@ -280,8 +312,8 @@ def _attempts_left_line(left: int) -> str:
     return f"{left} attempt{'s' if left != 1 else ''} left."
 
 
-def out_of_attempts(exercise: AnyExercise) -> Rendered:
-    text = "You have used every attempt on this exercise.\n" + worked_solution(exercise)
+def out_of_attempts(exercise: AnyExercise, order: ShownOrder | None = None) -> Rendered:
+    text = "You have used every attempt on this exercise.\n" + worked_solution(exercise, order)
     return Rendered(content=_fit(text))
 
 

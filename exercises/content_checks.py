@@ -11,7 +11,9 @@ Each catches a mechanical kind of content mistake that an expert review found by
 - shown code, or its options, using a name that only the hidden `run.prelude` defines (the
   learner never sees the prelude, so the import must be in the shown code);
 - prose that names a middleware's behaviour (CSRF, sessions, authentication) in an
-  exercise whose run declares no middleware, so no run ever shows that behaviour.
+  exercise whose run declares no middleware, so no run ever shows that behaviour;
+- prose that names an option by its letter ("option B is ..."): each post shows the options
+  in an order of its own (exercises.shown_order), so the file's letter is not the one seen.
 
 Reads exercises only; parses and compiles code with `ast` and `compile()`, never runs it.
 Each problem names the file and the field, like the loader's own.
@@ -55,6 +57,7 @@ def check_exercises(exercises: Sequence[AnyExercise], problems: list[Problem]) -
         _blanks_with_uncompilable_options(exercise, problems)
         _options_use_a_hidden_name(exercise, problems)
         _prose_names_middleware_behaviour(exercise, problems)
+        _prose_names_an_option_by_letter(exercise, problems)
         key = frozenset(_normalised(option.text) for option in exercise.options)
         other = seen.setdefault(key, exercise)
         if other is not exercise:
@@ -372,3 +375,18 @@ def _prose_names_middleware_behaviour(exercise: AnyExercise, problems: list[Prob
                 )
                 problems.append(Problem(_file(exercise), field, message))
                 return
+
+
+OPTION_BY_LETTER = re.compile(r"\b(?i:options?|answers?|choices?|letters?)\s+\(?[A-D]\b")
+"""'option B', 'Answer (C)', 'choices A and D': an option named by a letter."""
+
+
+def _prose_names_an_option_by_letter(exercise: AnyExercise, problems: list[Problem]) -> None:
+    for field, text in prose(exercise):
+        found = OPTION_BY_LETTER.search(text)
+        if found:
+            message = (
+                f"names an option by its letter ({found.group(0)!r}); each post shows the "
+                "options in an order of its own, so name the option by its text instead"
+            )
+            problems.append(Problem(_file(exercise), field, message))

@@ -7,7 +7,7 @@ never typed by an author.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -164,6 +164,10 @@ BLANK_MARKER_OPEN = "\u27e6"  # ⟦
 BLANK_MARKER_CLOSE = "\u27e7"  # ⟧
 
 
+def _as_in_file(letter: str) -> str:
+    return letter
+
+
 def blank_marker(number: int) -> str:
     return f"{BLANK_MARKER_OPEN}{number}{BLANK_MARKER_CLOSE}"
 
@@ -204,8 +208,13 @@ class FillInTheBlank(Exercise):
 
     @property
     def final_answer(self) -> str:
+        return self.final_answer_shown(_as_in_file)
+
+    def final_answer_shown(self, shown: Callable[[str], str]) -> str:
+        """The final-answer line with each letter as `shown` (a post's order) gives it."""
         parts = [
-            f"{blank_marker(blank.number)} = {blank.answer} ({self.option(blank.answer).text})"
+            f"{blank_marker(blank.number)} = {shown(blank.answer)} "
+            f"({self.option(blank.answer).text})"
             for blank in self.blanks
         ]
         return "Final answer: " + ", ".join(parts)
@@ -234,9 +243,13 @@ class MultipleChoice(Exercise):
 
     @property
     def final_answer(self) -> str:
+        return self.final_answer_shown(_as_in_file)
+
+    def final_answer_shown(self, shown: Callable[[str], str]) -> str:
+        """The final-answer line with the letter as `shown` (a post's order) gives it."""
         option = self.option(self.correct)
-        shown = option.text if not option.is_code else option.text.splitlines()[0] + " ..."
-        return f"Final answer: {self.correct} ({shown})"
+        text = option.text if not option.is_code else option.text.splitlines()[0] + " ..."
+        return f"Final answer: {shown(self.correct)} ({text})"
 
 
 AnyExercise = FillInTheBlank | MultipleChoice

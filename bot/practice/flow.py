@@ -21,6 +21,13 @@ from bot.review.schedule import final_outcome
 from bot.store import AttemptOutcome, AttemptResult, Post, Store
 from exercises import AnswerError, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
 from exercises.progress import PostContext, attempt_limit, hint_cost, hints_allowed
+from exercises.shown_order import ShownOrder, post_order
+
+
+def shown_order(post: Post, exercise: AnyExercise) -> ShownOrder:
+    """The order the post shows its options in, as it was marked when it was made."""
+    return post_order(exercise, post.post_id, post.option_order)
+
 
 QUIZ_CLOSED = "This daily quiz has closed and its results are posted. Try `/practice`."
 CLOSED_POST = "A moderator closed this exercise: it takes no more answers. Try `/practice`."
@@ -98,7 +105,11 @@ class Practice:
         )
         pack_title = self.catalog.packs[exercise.pack].title
         rendered = render.exercise_post(
-            exercise, pack_title=pack_title, post_id=post.post_id, attempt_limit=post.attempt_limit
+            exercise,
+            pack_title=pack_title,
+            post_id=post.post_id,
+            attempt_limit=post.attempt_limit,
+            order=shown_order(post, exercise),
         )
         return post, rendered
 
@@ -115,6 +126,7 @@ class Practice:
             answered=answered,
             solved=solved,
             closed=await self.store.servers.closed_at(post_id) is not None,
+            order=shown_order(post, exercise),
         )
         return post, rendered
 
@@ -159,7 +171,8 @@ class Practice:
         if not isinstance(exercise, FillInTheBlank):
             raise Refused(STALE_BUTTON)
         await self._refuse_if_finished(post, clicked.member_id, exercise)
-        return render.answer_panel(exercise, post.post_id, UNCHOSEN * len(exercise.blanks))
+        chosen = UNCHOSEN * len(exercise.blanks)
+        return render.answer_panel(exercise, post.post_id, chosen, shown_order(post, exercise))
 
     async def choose(self, clicked: Clicked, chosen: str) -> render.Rendered:
         """The panel after a choice; `chosen` is the panel's state with the click applied."""
@@ -168,14 +181,14 @@ class Practice:
             raise Refused(STALE_BUTTON)
         if any(letter not in exercise.letters + UNCHOSEN for letter in chosen):
             raise Refused(STALE_BUTTON)
-        return render.answer_panel(exercise, post.post_id, chosen)
+        return render.answer_panel(exercise, post.post_id, chosen, shown_order(post, exercise))
 
     async def _refuse_if_finished(self, post: Post, member_id: int, exercise: AnyExercise) -> None:
         progress = await self.store.progress_on_post(post_id=post.post_id, member_id=member_id)
         if progress.solved:
             raise Refused(render.already_solved().content)
         if progress.attempts_left == 0:
-            raise Refused(render.out_of_attempts(exercise).content)
+            raise Refused(render.out_of_attempts(exercise, shown_order(post, exercise)).content)
 
     async def submit(self, clicked: Clicked, answer: str, *, from_panel: bool) -> render.Rendered:
         """Grade and record one answer; the reply says exactly what was recorded.
@@ -200,8 +213,9 @@ class Practice:
         )
         if result.outcome is AttemptOutcome.ALREADY_SOLVED:
             return render.already_solved()
+        order = shown_order(post, exercise)
         if result.outcome is AttemptOutcome.NO_ATTEMPTS_LEFT:
-            return render.out_of_attempts(exercise)
+            return render.out_of_attempts(exercise, order)
         if result.outcome is AttemptOutcome.RECORDED:
             if self.counters is not None:
                 self.counters.post_changed(post.post_id)
@@ -219,7 +233,7 @@ class Practice:
             forgotten_since_posted=result.forgotten_since_posted,
             repeated=result.outcome is AttemptOutcome.REPEATED_ANSWER,
         )
-        return render.feedback(exercise, feedback, post_id=post.post_id)
+        return render.feedback(exercise, feedback, post_id=post.post_id, order=order)
 
     async def _review_if_final(self, post: Post, member_id: int, result: AttemptResult) -> None:
         """Once the member solved the post or used every attempt, their card for the
@@ -274,6 +288,12 @@ class Practice:
         finished = progress.solved or progress.attempts_left == 0
         self.runner.allow_run(member, self.clock.now())
         try:
-            return await self.runner.compare(exercise, answer, show_correct=finished, member=member)
+            return await self.runner.compare(
+                exercise,
+                answer,
+                show_correct=finished,
+                member=member,
+                order=shown_order(post, exercise),
+            )
         except AnswerError as error:
             raise Refused(STALE_BUTTON) from error

@@ -21,7 +21,8 @@ from bot.review.recorder import ReviewRecorder
 from bot.review.schedule import FinalOutcome
 from bot.store.protocol import TestRunData
 from bot.store.records import PatternTestRun
-from exercises import AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
+from exercises import LETTERS, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
+from exercises.shown_order import ShownOrder, order_of
 
 RUN_LENGTH = 10
 MIX = {Difficulty.EASY: 3, Difficulty.MEDIUM: 4, Difficulty.HARD: 3}
@@ -162,16 +163,26 @@ class PatternTests:
 
     def _question(self, run: PatternTestRun, chosen: str) -> Rendered:
         exercise = self._exercise(run, run.position)
+        order = question_order(exercise, run)
         pack_title = self.catalog.packs[exercise.pack].title
-        shown = render.exercise_post(exercise, pack_title=pack_title, post_id=1, attempt_limit=1)
+        shown = render.exercise_post(
+            exercise, pack_title=pack_title, post_id=1, attempt_limit=1, order=order
+        )
         assert shown.embed is not None  # an exercise's post is always a card
         embed = dataclasses.replace(shown.embed, footer=TEST_FOOTER)
         progress = progress_bar(run.position, len(run.questions))
         return Rendered(
-            content=progress + chosen_line(exercise, chosen),
+            content=progress + chosen_line(exercise, order.shown(chosen)),
             embed=embed,
-            buttons=_buttons(exercise, run, chosen),
+            buttons=_buttons(exercise, run, chosen, order),
         )
+
+
+def question_order(exercise: AnyExercise, run: PatternTestRun) -> ShownOrder:
+    """A /test question's own order of options, fixed by its run and position. Its buttons
+    name options by their file letters, so a question shown before this order existed is
+    still answered as it was shown."""
+    return order_of(exercise, seed=f"test:{run.run_id}:{run.position}")
 
 
 TEST_FOOTER = "One answer · no hints · results at the end"
@@ -188,15 +199,18 @@ def chosen_line(exercise: AnyExercise, chosen: str) -> str:
     return f"\nChoose blank {blank} of {exercise.blank_count} ({so_far})"
 
 
-def _buttons(exercise: AnyExercise, run: PatternTestRun, chosen: str) -> tuple[ButtonSpec, ...]:
+def _buttons(
+    exercise: AnyExercise, run: PatternTestRun, chosen: str, order: ShownOrder
+) -> tuple[ButtonSpec, ...]:
+    """A button per option, in the question's order, labelled with the shown letter."""
     index = chosen.index(UNCHOSEN)
     return tuple(
         ButtonSpec(
-            letter,
+            shown,
             PatternTestChoice(
                 run.run_id, run.position, chosen[:index] + letter + chosen[index + 1 :]
             ),
             Style.PRIMARY,
         )
-        for letter in exercise.letters
+        for shown, letter in zip(LETTERS, order.file_letters, strict=False)
     )

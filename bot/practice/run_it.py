@@ -26,6 +26,7 @@ from bot.practice.tutor_client import (
     TutorServiceError,
 )
 from exercises import AnyExercise, FillInTheBlank, MultipleChoice, check_answer
+from exercises.shown_order import ShownOrder, file_order
 from wire.runs import RunReport
 
 log = logging.getLogger(__name__)
@@ -69,10 +70,18 @@ class ExampleRunner:
         self._last_run[member_id] = now
 
     async def compare(
-        self, exercise: AnyExercise, answer: str, *, show_correct: bool, member: int | None = None
+        self,
+        exercise: AnyExercise,
+        answer: str,
+        *,
+        show_correct: bool,
+        member: int | None = None,
+        order: ShownOrder | None = None,
     ) -> render.Rendered:
         """Run the member's answer; with `show_correct`, the correct one too, at once. The runs
-        are `member`'s (the service bounds runs per member), of the version the bot holds."""
+        are `member`'s (the service bounds runs per member), of the version the bot holds.
+        `answer` is in the file's letters; the reply letters options in the post's `order`."""
+        order = order or file_order(exercise)
         if exercise.run is None:
             return render.Rendered(content="This question has no example to run.")
         check_answer(exercise, answer)
@@ -80,16 +89,16 @@ class ExampleRunner:
             return render.Rendered(content=RUNNER_UNAVAILABLE)
         try:
             if not show_correct:
-                text = own_run(exercise, answer, await self._run(exercise, answer, member))
+                text = own_run(exercise, answer, await self._run(exercise, answer, member), order)
             elif answer == exercise.answer_key:
                 mine = await self._run(exercise, answer, member)
-                text = run_comparison(exercise, answer, mine, None)
+                text = run_comparison(exercise, answer, mine, None, order)
             else:
                 mine, correct = await asyncio.gather(
                     self._run(exercise, answer, member),
                     self._run(exercise, exercise.answer_key, member),
                 )
-                text = run_comparison(exercise, answer, mine, correct)
+                text = run_comparison(exercise, answer, mine, correct, order)
         except TutorServiceError as error:
             log.warning("Run it for %s failed: %s", exercise.id, error)
             return render.Rendered(content=refusal(error))
@@ -110,10 +119,13 @@ class ExampleRunner:
         return result.report
 
 
-def describe_choice(exercise: AnyExercise, letters: str) -> str:
+def describe_choice(exercise: AnyExercise, letters: str, order: ShownOrder | None = None) -> str:
+    """The choice in the member's terms: a multiple-choice option by the letter the post
+    showed it under (`letters` are the file's), a fill by the options' text."""
     if isinstance(exercise, MultipleChoice):
         option = exercise.option(letters)
-        return f"option {letters}" if option.is_code else f"{letters} `{option.text[:60]}`"
+        shown = (order or file_order(exercise)).shown(letters)
+        return f"option {shown}" if option.is_code else f"{shown} `{option.text[:60]}`"
     return ", ".join(f"`{exercise.option(letter).text}`" for letter in letters)
 
 
@@ -123,25 +135,31 @@ CORRECT_RUN_LATER = (
 )
 
 
-def own_run(exercise: AnyExercise, answer: str, mine: RunReport) -> str:
+def own_run(
+    exercise: AnyExercise, answer: str, mine: RunReport, order: ShownOrder | None = None
+) -> str:
     """The member's run alone, while attempts are left: nothing about the correct answer."""
     title = "**What really happens with your choice**"
     room = CONTENT_LIMIT - len(title) - len(CORRECT_RUN_LATER) - 2
-    label = f"Your choice {describe_choice(exercise, answer)}"
+    label = f"Your choice {describe_choice(exercise, answer, order)}"
     return "\n".join([title, run_markdown(label, mine, room), CORRECT_RUN_LATER])
 
 
 def run_comparison(
-    exercise: AnyExercise, answer: str, mine: RunReport, correct: RunReport | None
+    exercise: AnyExercise,
+    answer: str,
+    mine: RunReport,
+    correct: RunReport | None,
+    order: ShownOrder | None = None,
 ) -> str:
     """Both runs, one after the other; `correct` is None when the member's answer is the
     correct one. Each run has half the message."""
-    label = f"Your choice {describe_choice(exercise, answer)}"
+    label = f"Your choice {describe_choice(exercise, answer, order)}"
     if correct is None:
-        return run_markdown(f"**Your answer** {describe_choice(exercise, answer)}", mine)
+        return run_markdown(f"**Your answer** {describe_choice(exercise, answer, order)}", mine)
     title = "**What really happens**"
     room = (CONTENT_LIMIT - len(title) - 2) // 2
-    correct_label = f"Correct {describe_choice(exercise, exercise.answer_key)}"
+    correct_label = f"Correct {describe_choice(exercise, exercise.answer_key, order)}"
     return "\n".join(
         [title, run_markdown(label, mine, room), run_markdown(correct_label, correct, room)]
     )

@@ -46,7 +46,7 @@ def pick_rate_chart(results: QuizResults) -> bytes:
             f"{number}. {question.title}",
             tuple(
                 Bar(
-                    option.option if len(question.blanks) == 1 else f"blank {b}: {option.option}",
+                    option.shown if len(question.blanks) == 1 else f"blank {b}: {option.shown}",
                     option.share,
                     option.correct,
                 )

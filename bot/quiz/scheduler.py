@@ -38,6 +38,7 @@ from bot.store.protocol import QuizData, ServerData
 from bot.store.records import Delivery, DeliveryStatus, Question, Schedule
 from exercises import Catalog
 from exercises.progress import PostContext, attempt_limit
+from exercises.shown_order import post_order
 
 log = logging.getLogger(__name__)
 
@@ -357,7 +358,11 @@ class QuizScheduler:
             answered, solved = await self.quizzes.question_counts(post.post_id)
             picks = await self.quizzes.first_picks(post.post_id)
             blanks = (
-                summary.blanks_of(exercise.letters, exercise.answer_key, picks)
+                summary.blanks_of(
+                    post_order(exercise, post.post_id, post.option_order),
+                    exercise.answer_key,
+                    picks,
+                )
                 if exercise is not None
                 else ()
             )

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from bot.escapes import plain
 from bot.quiz.due import due_on
+from exercises import LETTERS
+from exercises.shown_order import ShownOrder
 
 TOP_SCORERS = 3
 CLOSES_AFTER = timedelta(hours=24)
@@ -35,10 +37,11 @@ class Scorer:
 
 @dataclass(frozen=True, slots=True)
 class OptionShare:
-    option: str
+    option: str  # the option's letter in the exercise file: what was stored
     picks: int
     share: float
     correct: bool
+    shown: str  # the letter the quiz's post showed it under
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +49,7 @@ class QuestionResult:
     title: str
     answered: int
     solved: int
-    blanks: tuple[tuple[OptionShare, ...], ...]  # per blank, every option in letter order
+    blanks: tuple[tuple[OptionShare, ...], ...]  # per blank, every option in the post's order
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +91,7 @@ def summary_text(results: QuizResults) -> str:
 
 def _share(option: OptionShare) -> str:
     mark = " ✓" if option.correct else ""
-    return f"{option.option}{mark} {round(100 * option.share)}%"
+    return f"{option.shown}{mark} {round(100 * option.share)}%"
 
 
 def _plain(scorer: Scorer) -> str:
@@ -97,9 +100,10 @@ def _plain(scorer: Scorer) -> str:
 
 
 def blanks_of(
-    letters: str, answer_key: str, picks: Sequence[tuple[int, str, int, float]]
+    order: ShownOrder, answer_key: str, picks: Sequence[tuple[int, str, int, float]]
 ) -> tuple[tuple[OptionShare, ...], ...]:
-    """Every option of every blank with its share (0 when never picked), from store rows."""
+    """Every option of every blank with its share (0 when never picked), from store rows
+    (which name options by their file letters), in the order and letters the post showed."""
     found = {(blank, option): (count, share) for blank, option, count, share in picks}
     return tuple(
         tuple(
@@ -108,8 +112,9 @@ def blanks_of(
                 found.get((blank, option), (0, 0.0))[0],
                 found.get((blank, option), (0, 0.0))[1],
                 option == correct,
+                shown,
             )
-            for option in letters
+            for shown, option in zip(LETTERS, order.file_letters, strict=False)
         )
         for blank, correct in enumerate(answer_key)
     )

@@ -18,6 +18,7 @@ from bot.store.servers import Audit, Forgotten, ReportAdded, ReportSummary, Serv
 from exercises.items import ItemStats
 from exercises.model import Difficulty
 from exercises.progress import Period, PostContext, Streak
+from exercises.shown_order import BY_POST
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,7 @@ class Post:
     context: PostContext
     attempt_limit: int
     posted_at: datetime
+    option_order: int | None = None  # exercises.shown_order's marker; None: the file's order
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +198,7 @@ class Store(Protocol):
         attempt_limit: int,
         posted_at: datetime,
         message_id: int | None = None,
+        option_order: int | None = BY_POST,
     ) -> Post: ...
 
     async def set_post_message(self, post_id: int, message_id: int) -> Post:

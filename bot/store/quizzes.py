@@ -35,6 +35,7 @@ from bot.store.tables import quiz_delivery_posts as delivery_posts
 from bot.store.tables import quiz_schedules as schedules
 from exercises.model import Difficulty
 from exercises.progress import PostContext
+from exercises.shown_order import BY_POST
 
 SCHEDULE = sa.bindparam("schedule", type_=Id)
 DELIVERY = sa.bindparam("delivery", type_=Id)
@@ -63,7 +64,7 @@ CLAIM = upsert(
 )  # fmt: skip
 ADD_POST = insert_values(
     posts, "guild_id", "channel_id", "exercise_id", "content_hash", "difficulty", "context",
-    "attempt_limit", "posted_at",
+    "attempt_limit", "posted_at", "option_order",
 ).returning(posts.c.post_id)  # fmt: skip
 ADD_DELIVERY_POST = insert_values(delivery_posts, "delivery_id", "position", "post_id")
 HAS_DELIVERY = sa.select(deliveries.c.delivery_id).where(
@@ -71,7 +72,13 @@ HAS_DELIVERY = sa.select(deliveries.c.delivery_id).where(
 )
 GET_DELIVERY = sa.select(deliveries).where(deliveries.c.delivery_id == DELIVERY)
 DELIVERY_POSTS = (
-    sa.select(delivery_posts.c.position, posts.c.post_id, posts.c.exercise_id, posts.c.message_id)
+    sa.select(
+        delivery_posts.c.position,
+        posts.c.post_id,
+        posts.c.exercise_id,
+        posts.c.message_id,
+        posts.c.option_order,
+    )
     .select_from(delivery_posts.join(posts))
     .where(delivery_posts.c.delivery_id == DELIVERY)
     .order_by(delivery_posts.c.position)
@@ -279,6 +286,7 @@ class Quizzes(Part):
             "channel_id": schedule.channel_id,
             "context": PostContext.DAILY_QUIZ.value,
             "posted_at": now,
+            "option_order": BY_POST,
         }
 
         async def insert(tx: Tx) -> Delivery | None:

@@ -56,6 +56,7 @@ class DeliveryPost:
     post_id: int
     exercise_id: str
     message_id: int | None
+    option_order: int | None = None  # exercises.shown_order's marker; None: the file's order
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,9 @@ def delivery_from_rows(row: dict[str, Any], posts: list[dict[str, Any]]) -> Deli
         note=row["note"],
         failures=row["failures"],
         posts=tuple(
-            DeliveryPost(p["position"], p["post_id"], p["exercise_id"], p["message_id"])
+            DeliveryPost(
+                p["position"], p["post_id"], p["exercise_id"], p["message_id"], p["option_order"]
+            )
             for p in posts
         ),
     )

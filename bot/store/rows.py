@@ -22,4 +22,5 @@ def post_from_row(row: dict[str, Any]) -> Post:
         context=PostContext(row["context"]),
         attempt_limit=row["attempt_limit"],
         posted_at=row["posted_at"],
+        option_order=row["option_order"],
     )

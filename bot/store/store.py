@@ -44,6 +44,7 @@ from bot.store.tables import (
 from bot.store.writer import BeforeCommit, WriteJob
 from exercises.model import LETTERS, MAX_BLANKS, Difficulty
 from exercises.progress import PostContext, require_aware
+from exercises.shown_order import BY_POST
 
 T = TypeVar("T")
 _GLOBAL = 0  # the scope of the global slash commands in command_syncs
@@ -53,7 +54,7 @@ WriteTimer = Callable[[float], None]
 GET_POST = sa.select(posts).where(posts.c.post_id == POST)
 INSERT_POST = insert_values(
     posts, "guild_id", "channel_id", "message_id", "exercise_id", "content_hash",
-    "difficulty", "context", "attempt_limit", "posted_at",
+    "difficulty", "context", "attempt_limit", "posted_at", "option_order",
 ).returning(*posts.columns)  # fmt: skip
 SET_POST_MESSAGE = (
     sa.update(posts)
@@ -190,6 +191,7 @@ class TutorStore(LogReads, ItemReads):
         attempt_limit: int,
         posted_at: datetime,
         message_id: int | None = None,
+        option_order: int | None = BY_POST,
     ) -> Post:
         if attempt_limit < 1:
             raise ValueError(f"a post allows at least one attempt, got {attempt_limit}")
@@ -203,6 +205,7 @@ class TutorStore(LogReads, ItemReads):
             "context": PostContext(context).value,
             "attempt_limit": attempt_limit,
             "posted_at": require_aware(posted_at, "posted_at"),
+            "option_order": option_order,
         }
 
         async def insert(tx: Tx) -> Post:

@@ -240,7 +240,17 @@ def define_review_cards(metadata: sa.MetaData) -> None:
 metadata = v5_metadata()
 define_review_cards(metadata)
 """The schema now. Revision 0002 changed no column (a day without a lease was '' on SQLite
-and NULL on PostgreSQL; it is NULL on both now); 0004 added review_cards."""
+and NULL on PostgreSQL; it is NULL on both now); 0003 added posts.option_order, 0004
+review_cards."""
+
+
+def option_order_column() -> sa.Column[int]:
+    """Revision 0003's column: how a post orders its options (exercises.shown_order's
+    marker); NULL for a post made before, which shows the file's order."""
+    return sa.Column("option_order", sa.Integer, nullable=True)
+
+
+metadata.tables["posts"].append_column(option_order_column())
 
 posts = metadata.tables["posts"]
 attempts = metadata.tables["attempts"]

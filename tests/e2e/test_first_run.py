@@ -21,6 +21,8 @@ from pathlib import Path
 from bot.interactions.custom_ids import AnswerChoice, RunIt
 from bot.practice.run_it import CORRECT_RUN_LATER
 from bot.sandbox import LoopbackDiscord
+from exercises import load_catalog
+from exercises.shown_order import BY_POST, post_order
 from tests.bot.practice.test_run_report import blocks
 from tests.e2e.bots import GOOD
 from tests.loopback_fixtures import Scene
@@ -118,7 +120,9 @@ async def test_a_first_run_from_a_bare_folder_records_a_click_under_data(
 
     title, mine, *_, note = run.content.splitlines()
     assert title == "**What really happens with your choice**"
-    assert mine.startswith("Your choice option C · ")
+    exercise = load_catalog(GOOD).get("demo/define-async-view")
+    shown = post_order(exercise, post_id, BY_POST).shown  # the letter on the post
+    assert mine.startswith(f"Your choice option {shown('C')} · ")
     assert blocks(run.content)[0].startswith("TypeError: object HttpResponse can't be")
     assert note == CORRECT_RUN_LATER
     assert not [line for line in log if "Traceback" in line or " ERROR " in line], log

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bot.sandbox import LoopbackDiscord, Message
@@ -40,6 +41,23 @@ async def changed(loopback: LoopbackDiscord, question: Message, clicked: str) ->
     )
 
 
+def as_shown(exercise: AnyExercise, question: Message, letters: str) -> str:
+    """The letters a member reads on the question for these options (file letters): each
+    option is found by its text among the lettered lines of the card."""
+    description = question.embeds[0]["description"].replace("\u200b", "")
+    _, *parts = re.split(r"^\*\*([A-D])\*\*", description, flags=re.MULTILINE)
+    texts = {shown: _unquoted(text) for shown, text in zip(parts[::2], parts[1::2], strict=True)}
+    by_text = {text: shown for shown, text in texts.items()}
+    return "".join(by_text[exercise.option(letter).text.strip()] for letter in letters)
+
+
+def _unquoted(text: str) -> str:
+    text = text.strip()
+    if text.startswith("```py\n") and text.endswith("```"):
+        return text[len("```py\n") : -3].strip()
+    return text[1:-1] if text.startswith("`") and text.endswith("`") else text
+
+
 def wrong(exercise: AnyExercise) -> str:
     first = next(letter for letter in exercise.letters if letter != exercise.answer_key[0])
     return first + exercise.answer_key[1:]
@@ -52,6 +70,7 @@ async def test_a_test_of_ten_questions_survives_a_restart_and_ends_with_the_righ
     database = tmp_path / "t.sqlite3"
     missed: list[str] = []
     seen: list[str] = []
+    reordered: list[bool] = []
 
     async def answer_next(question: Message, number: int) -> Message:
         assert question.ephemeral
@@ -62,8 +81,12 @@ async def test_a_test_of_ten_questions_survives_a_restart_and_ends_with_the_righ
         seen.append(exercise.id)
         if number in (2, 7):
             missed.append(exercise.title)
-            return await answer(loopback, scene, question, wrong(exercise))
-        return await answer(loopback, scene, question, exercise.answer_key)
+            missing = as_shown(exercise, question, wrong(exercise))
+            return await answer(loopback, scene, question, missing)
+        # the letters as this question shows the correct options: often not the file's
+        shown = as_shown(exercise, question, exercise.answer_key)
+        reordered.append(shown != exercise.answer_key)
+        return await answer(loopback, scene, question, shown)
 
     async with running_bot(loopback, scene, manual_clock, database, catalog=catalog):
         asked = await loopback.run_command(scene.alice, scene.channel, "test start", pack=PACK)
@@ -84,6 +107,7 @@ async def test_a_test_of_ten_questions_survives_a_restart_and_ends_with_the_righ
     assert levels == sorted(levels, key=list(Difficulty).index)  # easy, medium, then hard
     lines = result.content.splitlines()
     assert lines[0] == "**Test finished: 8/10**"
+    assert sum(reordered) >= 4  # most questions showed the right options at other letters
     per_level = {line.split(":")[0]: line for line in lines[1:4]}
     assert set(per_level) == {"easy", "medium", "hard"}
     right = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from bot.errors import STALE_BUTTON
 from bot.interactions.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Report
 from bot.render import PRACTICE_ONLY
 from bot.sandbox import LoopbackDiscord, Member, Message
+from exercises.shown_order import BY_POST, post_order
 from tests.clock import ManualClock
 from tests.e2e.bots import e2e_catalog, running_bot, with_exercise
 from tests.loopback_fixtures import Scene
@@ -37,6 +38,11 @@ async def practice(loopback: LoopbackDiscord, scene: Scene, difficulty: str) -> 
 
 def post_id_of(post: Message) -> int:
     return int(next(iter(post.buttons())).split(":")[2])
+
+
+def shown_letters(post: Message) -> Callable[[str], str]:
+    """File letters -> the letters this post shows them as (the e2e catalog's gather)."""
+    return post_order(e2e_catalog().get("demo/gather"), post_id_of(post), BY_POST).shown
 
 
 async def filled_panel(
@@ -88,15 +94,16 @@ async def test_three_blanks_wrong_then_right_with_feedback_and_attempts_left(
 ) -> None:
     post = await practice(loopback, scene, "hard")
 
+    shown = shown_letters(post)
     wrong = await answer_blanks(loopback, scene.alice, post, "BBC")
     right = await answer_blanks(loopback, scene.alice, post, "ABC")
 
     assert wrong.ephemeral
-    assert "Blank ⟦1⟧: **B** - task_two belongs in the second place." in wrong.content
+    assert f"Blank ⟦1⟧: **{shown('B')}** - task_two belongs in" in wrong.content
     assert "⟦2⟧: **" not in wrong.content  # the right blanks are not listed as wrong
     assert "2 attempts left." in wrong.content
     assert "✅ Correct! **+15 points**." in right.content
-    assert "Final answer: ⟦1⟧ = A (task_one)" in right.content
+    assert f"Final answer: ⟦1⟧ = {shown('A')} (task_one)" in right.content
     assert loopback.ephemeral_replies(scene.bob) == []
 
 
@@ -112,7 +119,8 @@ async def test_attempts_run_out_the_solution_shows_and_more_is_refused(
     assert "2 attempts left." in replies[0].content
     assert "1 attempt left." in replies[1].content
     assert "That was your last attempt." in last.content
-    assert "Final answer: ⟦1⟧ = A (task_one), ⟦2⟧ = B (task_two), ⟦3⟧ = C" in last.content
+    a, b, c = shown_letters(post)("ABC")
+    assert f"Final answer: ⟦1⟧ = {a} (task_one), ⟦2⟧ = {b} (task_two), ⟦3⟧ = {c}" in last.content
     assert further.content.startswith("You have used every attempt on this exercise.")
     assert "✅" not in further.content
     opened = await loopback.click(scene.alice, post, OpenPanel(post_id_of(post)).to_id())

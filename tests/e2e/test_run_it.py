@@ -17,6 +17,7 @@ from bot.practice.tutor_client import TutorClient
 from bot.sandbox import LoopbackDiscord, Member, Message
 from bot.settings import Settings
 from config import Secret
+from exercises.shown_order import BY_POST, post_order
 from tests.bot.practice.test_run_report import blocks
 from tests.clock import ManualClock
 from tests.e2e.bots import e2e_catalog, running_bot, serving_tutor, with_exercise
@@ -64,18 +65,19 @@ async def test_run_it_shows_the_correct_run_only_once_the_member_solved_it(
     assert own_only.ephemeral
     title, mine, *_, note = own_only.content.splitlines()
     assert title == "**What really happens with your choice**"
-    assert mine.startswith("Your choice option A · ")
+    shown = post_order(e2e_catalog().get("demo/define-async-view"), post_id, BY_POST).shown
+    assert mine.startswith(f"Your choice option {shown('A')} · ")  # lettered as on the post
     assert blocks(own_only.content)[0].startswith("SyntaxError")
     assert note == CORRECT_RUN_LATER  # it says that only the member's choice ran
-    assert "option B" not in own_only.content  # neither the correct answer...
+    assert f"option {shown('B')}" not in own_only.content  # neither the correct answer...
     assert "200" not in own_only.content
     assert "Hello" not in own_only.content
     assert probe.content == STALE_BUTTON  # a forged button cannot run an answer not given
     assert right.content.startswith("✅ Correct!")
-    assert both.content.startswith("**What really happens**\nYour choice option A · ")
+    assert both.content.startswith(f"**What really happens**\nYour choice option {shown('A')} · ")
     mine, correct = blocks(both.content)
     assert mine.startswith("SyntaxError")
-    assert "\nCorrect option B · " in both.content
+    assert f"\nCorrect option {shown('B')} · " in both.content
     assert correct.splitlines()[0] == "200 OK"
     assert "content-type: text/html; charset=utf-8" in correct
     assert correct.endswith("\n\nHello")
@@ -113,7 +115,8 @@ async def test_run_it_shows_both_runs_once_every_attempt_is_used(
         last = await click_reply(loopback, alice, post, AnswerChoice(post_id, "C").to_id())
         after = await click_reply(loopback, alice, last, RunIt(post_id, "C").to_id())
 
-    assert "Correct option B" not in before.content
+    shown = post_order(two_tries.get("demo/define-async-view"), post_id, BY_POST).shown
+    assert f"Correct option {shown('B')}" not in before.content
     assert "That was your last attempt." in last.content
     mine, correct = blocks(after.content)
     assert mine.startswith("TypeError")

@@ -63,13 +63,14 @@ async def test_a_session_in_the_browser(
         post = page.locator("article.message:not(.ephemeral)", has_text="Declaring an async view")
         await expect(post.locator(".used")).to_have_text("alice used /practice")
         await expect(post.locator(".embed-footer")).to_contain_text("0 members have answered")
-        await expect(post.locator("figure.code").first).to_contain_text("def async hello")
+        # this post (the first) shows the file's options C, B, A as A, B, C
+        await expect(post.locator("figure.code").first).to_contain_text("await HttpResponse")
         await shots.take("practice")
 
         # 2. a wrong answer: private feedback, attempts left
         await post.get_by_role("button", name="A", exact=True).click()
         wrong = page.locator("article.ephemeral", has_text="Not quite")
-        await expect(wrong).to_contain_text("async goes before def")
+        await expect(wrong).to_contain_text("An HttpResponse is not awaitable.")
         await expect(wrong).to_contain_text("2 attempts left.")
         await expect(wrong.locator(".only-you")).to_have_text("Only you can see this")
         await shots.take("wrong-answer")

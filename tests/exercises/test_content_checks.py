@@ -133,3 +133,34 @@ def test_one_wrong_option_per_blank_may_fail_to_compile(tmp_path: Path) -> None:
     (folder / "one.toml").write_text(text.replace('"async", "Client"]', '"Transport", "Client"]'))
 
     assert check(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names_one"),
+    [
+        ("Option B is the only coroutine.", True),
+        ("The answer (C) awaits nothing.", True),
+        ("choices A and D both block.", True),
+        ("Plan A is to await the response.", False),  # not an option
+        ("An optional B-tree index.", False),
+        ("The option that awaits nothing is right.", False),
+    ],
+)
+def test_prose_naming_an_option_by_its_letter_is_refused(
+    tmp_path: Path, text: str, names_one: bool
+) -> None:
+    """Each post shows the options in its own order: the file's letter is not the one seen."""
+    folder = pack_with(tmp_path, "one")
+    original = (GOOD / "define-async-view.toml").read_text()
+    mistakes = 'mistakes = ["Awaiting an HttpResponse, which is not awaitable."]'
+    assert mistakes in original
+    (folder / "view.toml").write_text(original.replace(mistakes, f"mistakes = [{text!r}]"))
+
+    problems = check(tmp_path)
+
+    if names_one:
+        (problem,) = problems
+        assert problem.field == "mistakes[0]"
+        assert "names an option by its letter" in problem.message
+    else:
+        assert problems == []

@@ -14,6 +14,7 @@ from bot.practice.flow import Clicked, Practice
 from bot.practice.run_it import RUNNER_UNAVAILABLE
 from bot.store import TutorStore
 from exercises import Catalog, Difficulty, load_catalog
+from exercises.shown_order import BY_POST, post_order
 from tests.clock import ManualClock
 from tests.exercises.test_grading import gather_exercise
 
@@ -50,13 +51,16 @@ def click(post_id: int, member: int = ALICE, *, message_id: int | None = MESSAGE
 async def test_wrong_then_right_on_three_blanks(practice: Practice) -> None:
     post_id = await posted(practice, "demo/gather")
 
+    shown = post_order(practice.catalog.get("demo/gather"), post_id, BY_POST).shown
+
     wrong = await practice.submit(click(post_id, message_id=None), "BBC", from_panel=True)
     right = await practice.submit(click(post_id, message_id=None), "ABC", from_panel=True)
 
-    assert "Blank ⟦1⟧: **B** - task_two belongs in the second place." in wrong.content
+    # the answers name options by their file letters; the replies letter them as shown
+    assert f"Blank ⟦1⟧: **{shown('B')}** - task_two belongs in the second place." in wrong.content
     assert "2 attempts left." in wrong.content
     assert "✅ Correct! **+15 points**." in right.content  # hard: 30, halved once
-    assert "Final answer: ⟦1⟧ = A (task_one)" in right.content
+    assert f"Final answer: ⟦1⟧ = {shown('A')} (task_one)" in right.content
 
 
 async def test_attempts_run_out_then_the_solution_and_refusal(practice: Practice) -> None:

@@ -17,6 +17,7 @@ from bot.quiz.summary import (
     closes_at,
     summary_text,
 )
+from exercises.shown_order import ShownOrder
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -38,7 +39,9 @@ def test_a_quiz_closes_after_24_hours_when_the_next_day_is_long() -> None:
 
 
 def results() -> QuizResults:
-    blanks = blanks_of("ABCD", "CA", [(0, "C", 2, 0.5), (0, "A", 2, 0.5), (1, "A", 4, 1.0)])
+    blanks = blanks_of(
+        ShownOrder("ABCD"), "CA", [(0, "C", 2, 0.5), (0, "A", 2, 0.5), (1, "A", 4, 1.0)]
+    )
     return QuizResults(
         date(2026, 3, 28),
         (Scorer(1, "<@123456789012345678> *dana*", 30, 1), Scorer(2, None, 0, 0)),

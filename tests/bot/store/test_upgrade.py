@@ -8,6 +8,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, closing, contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,6 +20,9 @@ from bot.store import DatabaseFromNewerVersion, TutorStore
 from bot.store.location import PostgresUrl
 from bot.store.tables import metadata
 from bot.store.upgrade import head, postgresql_engine, sqlite_engine
+from exercises import Difficulty
+from exercises.progress import PostContext
+from exercises.shown_order import BY_POST
 from tests.bot.store import v5
 from tests.postgres import fresh_schema
 
@@ -163,3 +167,29 @@ async def test_two_processes_starting_at_once_upgrade_once(tmp_path):
         with connected(url) as connection:
             assert v5.stored(connection) == v5.expected()
             assert recorded_version(connection) == 6
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+async def test_posts_made_before_0003_keep_the_files_order_and_new_ones_are_marked(kind, tmp_path):
+    """Revision 0003: a post from before has no order marker (its message shows the file's
+    order, so its panels must too); a post made after is marked with the order by its id."""
+    async with version_5(kind, tmp_path) as location:
+        async with await TutorStore.open(location) as store:
+            old = await store.get_post(7)
+            new = await store.create_post(
+                guild_id=1,
+                channel_id=2,
+                exercise_id="pack/ex",
+                content_hash="h",
+                difficulty=Difficulty.EASY,
+                context=PostContext.PRACTICE,
+                attempt_limit=3,
+                posted_at=datetime(2026, 3, 1, tzinfo=UTC),
+            )
+            assert (await store.get_post(new.post_id)) == new
+        assert old is not None
+        assert old.option_order is None
+        assert new.option_order == BY_POST
+        with connected(location) as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == head()
+            assert recorded_version(connection) == 6  # older releases write NULL: what they show

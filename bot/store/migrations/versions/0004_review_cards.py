@@ -10,7 +10,7 @@ from alembic import op
 from bot.store.tables import NAMING, define_review_cards
 
 revision = "0004"
-down_revision = "0002"  # "0003" once the post option order (revision 0003) is merged
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

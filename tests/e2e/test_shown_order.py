@@ -1,0 +1,106 @@
+"""Options in a post's own order, end to end: a member reads the letters on the message and
+clicks the buttons by their labels; what is graded and stored is the option itself."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import TutorBot
+from bot.sandbox import LoopbackDiscord, Member, Message
+from tests.clock import ManualClock
+from tests.e2e.bots import running_bot
+from tests.loopback_fixtures import Scene
+
+_OPTION_LINE = re.compile(r"^\*\*([A-D])\*\* `?(.*?)`?$", re.MULTILINE)
+
+
+@pytest.fixture
+async def bot(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, tmp_path: Path
+) -> AsyncIterator[TutorBot]:
+    async with running_bot(loopback, scene, manual_clock, tmp_path / "tutor.sqlite3") as bot:
+        yield bot
+
+
+async def practice(loopback: LoopbackDiscord, scene: Scene, difficulty: str) -> Message:
+    asked = await loopback.run_command(
+        scene.alice, scene.channel, "practice", pack="demo", difficulty=difficulty
+    )
+    return await loopback.reply_to(asked)
+
+
+def shown_letters(post: Message) -> dict[str, str]:
+    """What a member reads on the post: each option's text -> the letter shown beside it."""
+    (embed,) = post.embeds
+    return {text: letter for letter, text in _OPTION_LINE.findall(embed["description"])}
+
+
+async def click_label(loopback: LoopbackDiscord, member: Member, message: Message, label: str):
+    (custom_id,) = [
+        custom_id
+        for custom_id, button in message.buttons().items()
+        if button.get("label") == label or str(button.get("label", "")).startswith(f"{label}:")
+    ]
+    return await loopback.reply_to(await loopback.click(member, message, custom_id))
+
+
+async def test_a_fill_in_answered_by_the_shown_letters_is_graded_right(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    post = await practice(loopback, scene, "hard")  # demo/gather: task_one, task_two, "combined"
+    letters = shown_letters(post)
+    correct = [letters["task_one"], letters["task_two"], letters['"combined"']]
+    assert "".join(correct) != "ABC"  # this post's order is not the file's
+
+    panel = await click_label(loopback, scene.alice, post, "Answer")
+    for blank, letter in enumerate(correct, start=1):
+        panel = await click_label(loopback, scene.alice, panel, f"⟦{blank}⟧ {letter}")
+    feedback = await click_label(loopback, scene.alice, panel, "Submit")
+
+    assert feedback.content.startswith("✅ Correct!")
+    final = f"Final answer: ⟦1⟧ = {correct[0]} (task_one), ⟦2⟧ = {correct[1]} (task_two)"
+    assert final in feedback.content  # lettered as the member saw the options
+
+
+async def test_a_wrong_fill_in_names_the_letter_the_member_clicked(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    post = await practice(loopback, scene, "hard")
+    letters = shown_letters(post)
+    picked = [letters["task_two"], letters["task_two"], letters['"combined"']]
+
+    panel = await click_label(loopback, scene.alice, post, "Answer")
+    for blank, letter in enumerate(picked, start=1):
+        panel = await click_label(loopback, scene.alice, panel, f"⟦{blank}⟧ {letter}")
+    feedback = await click_label(loopback, scene.alice, panel, "Submit")
+
+    assert f"Blank ⟦1⟧: **{picked[0]}** - task_two belongs in the second place." in (
+        feedback.content
+    )
+
+
+def shown_code(post: Message) -> list[tuple[str, str]]:
+    """A multiple-choice post's options as shown: (letter, code), top to bottom."""
+    (embed,) = post.embeds
+    found = re.findall(r"^\*\*([A-D])\*\*\n```py\n(.*?)\n```", embed["description"], re.M | re.S)
+    return [(letter, code) for letter, code in found]
+
+
+async def test_two_posts_of_one_exercise_show_their_own_orders_and_grade_the_option(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    first = await practice(loopback, scene, "medium")  # demo/define-async-view: the file's B
+    second = await practice(loopback, scene, "medium")
+    code = "async def hello(request):\n    return HttpResponse('Hello')"
+    (right,) = [letter for letter, text in shown_code(second) if text == code]
+
+    assert [text for _, text in shown_code(first)] != [text for _, text in shown_code(second)]
+    assert right != "B"  # this post's order is not the file's
+    feedback = await click_label(loopback, scene.alice, second, right)
+
+    assert feedback.content.startswith("✅ Correct!")
+    assert f"Final answer: {right} " in feedback.content
