@@ -17,6 +17,7 @@ from bot.sandbox import LoopbackDiscord
 from bot.sandbox.page import install_page
 from exercises import Request
 from exercises.model import Expectation
+from exercises.shown_order import BY_POST, post_order
 from tests.browser import Screenshots, chromium_page
 from tests.clock import ManualClock
 from tests.e2e.bots import running_bot, serving_tutor, with_exercise
@@ -77,12 +78,14 @@ async def test_a_streamed_run_reads_piece_by_piece(
         await page.goto(f"{loopback.server.base_url}/?as=alice")
         await run(page, "preview", exercise=TICKS.id)
         post = page.locator("article.message", has_text="stream-ticks").last
-        await post.get_by_role("button", name="A", exact=True).click()
+        streamed = post_order(TICKS, 1, BY_POST).shown("A")  # the first post of a new database
+        await post.get_by_role("button", name=streamed, exact=True).click()
         right = page.locator("article.ephemeral", has_text="Correct!")
         await right.get_by_role("button", name="Run it").click()
 
         ran = page.locator("article.ephemeral", has_text="Your answer")
         code = ran.locator("figure.code").first
+        await expect(ran).to_contain_text(f"option {streamed} · ")
         await expect(code).to_contain_text("200 OK")
         await expect(code).to_contain_text("text/plain")
         for n in range(3):
