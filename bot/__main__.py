@@ -176,7 +176,8 @@ async def sync(settings: Settings, guild_id: int | None, *, preview: bool = Fals
         await store.close()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command line: the bot's options and its subcommands."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="The Discord tutor bot.")
     parser.add_argument(
         "--preview",
@@ -207,6 +208,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     items_parser.add_argument("--csv", action="store_true", help="CSV on stdout, one header")
     items_parser.add_argument("--pack", help="one pack only (default: every pack)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
     arguments = parser.parse_args(argv)
     if arguments.days_ahead and not arguments.preview:
         parser.error("--days-ahead is for the sandbox only: it needs --preview")

@@ -95,25 +95,9 @@ class TutorBot(discord.AutoShardedClient):
             # discord.py defaults shard_ids to None, though its annotation says list[int]
             shard_ids=list(shard_ids) if shard_ids is not None else None,  # type: ignore[arg-type]
         )
-        self.interaction_ages = InteractionAges(clock)
-        self.undelivered = Undelivered(clock)  # answers Discord would not take, summed up
-        self.replies = Replies(self.interaction_ages, self.undelivered)
-        self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)
-        schedule = review_schedule or ReviewSchedule()  # fuzzed, as bot/review/schedule.py says
-        recorder = ReviewRecorder(store.review_cards, schedule, clock)
-        self.practice = Practice(
-            store=store,
-            catalog=catalog,
-            clock=clock,
-            counters=self.counters,
-            runner=runner,
-            reviews=recorder,
+        recorder = self._add_practice(
+            store, catalog, clock, runner, counter_edit_seconds, review_schedule
         )
-        self.reviews = Reviews(self.practice)
-        self.moderation = Moderation(
-            store=store, catalog=catalog, clock=clock, counters=self.counters
-        )
-        self.retention = Retention(store=store, clock=clock)
         self._background: set[asyncio.Task[Any]] = set()  # cancelled and awaited at close
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
@@ -135,6 +119,37 @@ class TutorBot(discord.AutoShardedClient):
         self._reaching_gateway: asyncio.Future[None] | None = None  # at start (launch_shard)
         self._connecting: asyncio.Future[None] | None = None  # discord.py's loop (connect)
         self.connected = False  # to the gateway, as /health reports it
+
+    def _add_practice(
+        self,
+        store: Store,
+        catalog: Catalog,
+        clock: Clock,
+        runner: ExampleRunner | None,
+        counter_edit_seconds: float,
+        review_schedule: ReviewSchedule | None,
+    ) -> ReviewRecorder:
+        """Practice and what it leans on (replies, counters, reviews), moderation, retention."""
+        self.interaction_ages = InteractionAges(clock)
+        self.undelivered = Undelivered(clock)  # answers Discord would not take, summed up
+        self.replies = Replies(self.interaction_ages, self.undelivered)
+        self.counters = CounterRefresher(self.refresh_post, clock, interval=counter_edit_seconds)
+        schedule = review_schedule or ReviewSchedule()  # fuzzed, as bot/review/schedule.py says
+        recorder = ReviewRecorder(store.review_cards, schedule, clock)
+        self.practice = Practice(
+            store=store,
+            catalog=catalog,
+            clock=clock,
+            counters=self.counters,
+            runner=runner,
+            reviews=recorder,
+        )
+        self.reviews = Reviews(self.practice)
+        self.moderation = Moderation(
+            store=store, catalog=catalog, clock=clock, counters=self.counters
+        )
+        self.retention = Retention(store=store, clock=clock)
+        return recorder
 
     def _quiz_scheduler(
         self, store: Store, catalog: Catalog, clock: Clock, grace: timedelta

@@ -1,8 +1,8 @@
-"""Pure rendering: exercises, verdicts and progress -> message text, cards and button specs.
+"""Pure rendering: exercises, verdicts and hints -> message text, cards and button specs.
 
 No I/O and no state: every function's output follows from its arguments, so messages are
-unit-tested without Discord. The only text from members is a display name on a leaderboard,
-escaped so that it can never become a mention or markdown. Nothing here is a discord.py
+unit-tested without Discord. No text from members is shown here (the leaderboard's display
+names are bot.progress_text's, escaped there). Nothing here is a discord.py
 object: bot.interactions.components turns a Rendered into one at the edge.
 """
 
@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import IntEnum
 
-from bot.escapes import plain
 from bot.interactions import custom_ids
 from bot.interactions.custom_ids import (
     AnswerChoice,
@@ -27,7 +25,6 @@ from bot.interactions.custom_ids import (
     RunIt,
     Submit,
 )
-from bot.store import LeaderboardEntry, MemberStats
 from exercises import (
     LETTERS,
     AnyExercise,
@@ -36,7 +33,6 @@ from exercises import (
     Verdict,
     blank_marker,
 )
-from exercises.progress import Period, Streak
 from exercises.shown_order import ShownOrder, file_order
 
 DIFFICULTY_COLOURS = {"easy": 0x57F287, "medium": 0xFEE75C, "hard": 0xED4245}
@@ -305,7 +301,7 @@ def feedback(
     buttons: tuple[ButtonSpec, ...] = ()
     if exercise.run is not None:
         buttons = (ButtonSpec("Run it", RunIt(post_id, verdict.answer), Style.SECONDARY),)
-    return Rendered(content=_fit("\n".join(lines)), buttons=buttons)
+    return Rendered(content=fit("\n".join(lines)), buttons=buttons)
 
 
 def _attempts_left_line(left: int) -> str:
@@ -314,7 +310,7 @@ def _attempts_left_line(left: int) -> str:
 
 def out_of_attempts(exercise: AnyExercise, order: ShownOrder | None = None) -> Rendered:
     text = "You have used every attempt on this exercise.\n" + worked_solution(exercise, order)
-    return Rendered(content=_fit(text))
+    return Rendered(content=fit(text))
 
 
 def already_solved() -> Rendered:
@@ -329,7 +325,7 @@ def hint(exercise: AnyExercise, number: int, *, cost: int, newly_used: bool) -> 
     return Rendered(content=text)
 
 
-def _fit(text: str, limit: int = 2000) -> str:
+def fit(text: str, limit: int = 2000) -> str:
     """Discord allows 2000 characters in a message; cut long text at a line."""
     if len(text) <= limit:
         return text
@@ -347,62 +343,6 @@ def help_text(commands: Sequence[tuple[str, str]]) -> str:
         "Your feedback is private. Each exercise allows a few attempts; **Hint** costs points.",
     ]
     return "\n".join(lines)
-
-
-def reviews_due_line(due: int) -> str:
-    """/stats' line on spaced review: how many exercises are due today."""
-    if due == 0:
-        return "Reviews due today: none."
-    return f"Reviews due today: **{due}**. `/review` serves them one at a time."
-
-
-def stats(member: MemberStats, pack_titles: Mapping[str, str]) -> str:
-    """A member's own progress: attempts, accuracy and points, overall and per pack."""
-    if member.attempts == 0:
-        return "You have not answered anything yet. Try `/practice`!"
-    lines = [
-        "**Your progress**",
-        _summary(member.attempts, member.correct, member.points, member.solved),
-    ]
-    for pack in member.packs:
-        title = pack_titles.get(pack.pack_id, pack.pack_id)
-        lines.append(
-            f"**{title}**: {_summary(pack.attempts, pack.correct, pack.points, pack.solved)}"
-        )
-    return _fit("\n".join(lines))
-
-
-def _summary(attempts: int, correct: int, points: int, solved: int) -> str:
-    accuracy = round(100 * correct / attempts) if attempts else 0
-    return f"{solved} solved · {attempts} answers, {accuracy}% correct · {points} points"
-
-
-PERIOD_TITLES = {Period.DAY: "today", Period.WEEK: "this week", Period.ALL_TIME: "all time"}
-
-
-def leaderboard(
-    entries: Sequence[LeaderboardEntry], period: Period, since: datetime | None, zone: str
-) -> str:
-    """The server's board: display names as plain text (never a mention), points, solves."""
-    title = PERIOD_TITLES[period]
-    heading = f"**Leaderboard · {title}**"
-    if since is not None:
-        heading += f" (since {since:%A %d %B %H:%M} {zone})"
-    if not entries:
-        return f"{heading}\nNo points yet. Solve a `/practice` exercise to get on the board."
-    lines = [heading]
-    for entry in entries:
-        name = entry.display_name or f"member {entry.member_id}"
-        solved = f"{entry.solves} solved"
-        lines.append(f"{entry.rank}. {plain(name)} · {entry.points} points · {solved}")
-    return _fit("\n".join(lines))
-
-
-def streak_line(streak: Streak) -> str:
-    if streak.current == 0:
-        return f"Streak: none right now (longest: {streak.longest} days)."
-    days = f"{streak.current} day{'s' if streak.current != 1 else ''}"
-    return f"Streak: {days} in a row (longest: {streak.longest})."
 
 
 def role_mention(role_id: int) -> str:

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext.commands import Cog
 
-from bot import render
+from bot import progress_text, render
 from bot.errors import Refused
 from bot.interactions.bound import bound, offer
 from bot.interactions.components import embed_for, view_for
@@ -194,14 +194,14 @@ class PracticeCommands(Cog):
         streak = await practice.store.streak(
             guild_id=guild_id, member_id=member_id, now=practice.clock.now(), tz=zone
         )
-        text = render.stats(stats, titles)
+        text = progress_text.stats(stats, titles)
         due = 0
         if self.reviews is not None:
             due = await self.reviews.due_today(guild_id=guild_id, member_id=member_id, zone=zone)
         if stats.attempts or due:  # /test answers make cards too
-            text += "\n" + render.reviews_due_line(due)
+            text += "\n" + progress_text.reviews_due_line(due)
         if stats.attempts:
-            text += "\n" + render.streak_line(streak)
+            text += "\n" + progress_text.streak_line(streak)
         return render.Rendered(content=text)
 
     async def _server_zone(self, guild_id: int) -> ZoneInfo:
@@ -226,7 +226,7 @@ class PracticeCommands(Cog):
             guild_id=guild_id, period=chosen, now=now, tz=zone
         )
         since = period_start(chosen, now, zone)
-        text = render.leaderboard(entries, chosen, since, str(zone))
+        text = progress_text.leaderboard(entries, chosen, since, str(zone))
         public = self.boards.may_show(interaction.channel_id or 0, now)
         await interaction.response.send_message(
             text if public else f"{text}\n{SHOWN_TO_YOU_ALONE}",

@@ -78,10 +78,10 @@ def _picks(goes: sa.CTE) -> list[Any]:
     ]
 
 
-def _items(seconds: Seconds, by_guild: bool) -> sa.Select[Any]:
-    goes = _goes(seconds, by_guild)
+def _totals(goes: Any) -> Any:
+    """Per version: the members who had a go, their goes, first tries, solves, hints, picks."""
     version = (goes.c.exercise_id, goes.c.content_hash)
-    totals = (
+    return (
         sa.select(
             *version,
             sa.func.count(sa.distinct(goes.c.member_id)).label("members"),
@@ -95,6 +95,11 @@ def _items(seconds: Seconds, by_guild: bool) -> sa.Select[Any]:
         .group_by(*version)
         .cte("totals")
     )
+
+
+def _medians(goes: Any) -> Any:
+    """Per version: the median seconds of its goes (the mean of the middle one or two)."""
+    version = (goes.c.exercise_id, goes.c.content_hash)
     ranked = sa.select(
         *version,
         goes.c.seconds,
@@ -102,7 +107,7 @@ def _items(seconds: Seconds, by_guild: bool) -> sa.Select[Any]:
         sa.func.count().over(partition_by=version).label("of"),
     ).cte("ranked")
     middle = sa.or_(ranked.c.n == (ranked.c.of + 1) // 2, ranked.c.n == (ranked.c.of + 2) // 2)
-    medians = (
+    return (
         sa.select(
             ranked.c.exercise_id,
             ranked.c.content_hash,
@@ -112,13 +117,21 @@ def _items(seconds: Seconds, by_guild: bool) -> sa.Select[Any]:
         .group_by(ranked.c.exercise_id, ranked.c.content_hash)
         .cte("medians")
     )
-    reported = (
+
+
+def _reported(by_guild: bool) -> Any:
+    """Per version: how many reports it drew."""
+    return (
         sa.select(r.c.exercise_id, r.c.content_hash, sa.func.count().label("reports"))
         .where(*_in_pack(r, by_guild))
         .group_by(r.c.exercise_id, r.c.content_hash)
         .cte("reported")
     )
-    versions = (
+
+
+def _versions(by_guild: bool) -> Any:
+    """Every version posted: its difficulty, its posts and when it was first posted."""
+    return (
         sa.select(
             p.c.exercise_id,
             p.c.content_hash,
@@ -130,6 +143,12 @@ def _items(seconds: Seconds, by_guild: bool) -> sa.Select[Any]:
         .group_by(p.c.exercise_id, p.c.content_hash)
         .cte("versions")
     )
+
+
+def _items(seconds: Seconds, by_guild: bool) -> sa.Select[Any]:
+    goes = _goes(seconds, by_guild)
+    totals, medians = _totals(goes), _medians(goes)
+    reported, versions = _reported(by_guild), _versions(by_guild)
 
     def same(other: Any) -> Any:
         return sa.and_(

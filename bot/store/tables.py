@@ -124,7 +124,15 @@ def _table(metadata: sa.MetaData, name: str, *items: Any) -> sa.Table:
 
 def define_v5(metadata: sa.MetaData) -> None:
     """Schema version 5's tables, named (frozen: used by revisions 0001 and 0002)."""
-    t, m = _table, metadata
+    _define_v5_practice(metadata)
+    _define_v5_quizzes(metadata)
+    _define_v5_tests(metadata)
+    _define_v5_moderation(metadata)
+
+
+def _define_v5_practice(m: sa.MetaData) -> None:
+    """Version 5's posts, with the attempts and hints made on them."""
+    t = _table
     t(m, "posts", _key("post_id"), _id("guild_id"), _id("channel_id"),
       _id("message_id", nullable=True, unique=True), _text("exercise_id"),
       _text("content_hash"), _difficulty(),
@@ -145,6 +153,11 @@ def define_v5(metadata: sa.MetaData) -> None:
     t(m, "hints", _ref("post_id", "posts.post_id"), _id("member_id"),
       _int("hint_number", "hint_number >= 1"), _time("used_at"),
       sa.PrimaryKeyConstraint("post_id", "member_id", "hint_number"))  # fmt: skip
+
+
+def _define_v5_quizzes(m: sa.MetaData) -> None:
+    """Version 5's server settings and daily-quiz schedules, deliveries and their posts."""
+    t = _table
     t(m, "guild_settings", _id("guild_id", primary_key=True),
       _text("time_zone", server_default="UTC"), _id("moderator_role_id", nullable=True),
       _id("quiz_channel_id", nullable=True), _time("updated_at"),
@@ -177,6 +190,11 @@ def define_v5(metadata: sa.MetaData) -> None:
     t(m, "quiz_delivery_posts", _ref("delivery_id", "quiz_deliveries.delivery_id"),
       _int("position", "position >= 0"), _ref("post_id", "posts.post_id", unique=True),
       sa.PrimaryKeyConstraint("delivery_id", "position"))  # fmt: skip
+
+
+def _define_v5_tests(m: sa.MetaData) -> None:
+    """Version 5's test runs and their questions, and the command syncs."""
+    t = _table
     t(m, "test_runs", _key("run_id"), _id("guild_id"), _id("member_id"),
       _text("pack", nullable=True), _int("position", "position >= 0", server_default=sa.text("0")),
       _time("started_at"), _time("finished_at", nullable=True),
@@ -189,6 +207,11 @@ def define_v5(metadata: sa.MetaData) -> None:
       sa.CheckConstraint("(answer IS NULL) = (correct IS NULL) "
                          "AND (answer IS NULL) = (answered_at IS NULL)", "check"))  # fmt: skip
     t(m, "command_syncs", _id("scope", primary_key=True), _text("tree_hash"), _time("synced_at"))
+
+
+def _define_v5_moderation(m: sa.MetaData) -> None:
+    """Version 5's moderation tables: channels, disabled exercises, closed posts, reports."""
+    t = _table
     t(m, "practice_channels", _id("guild_id"), _id("channel_id"),
       sa.PrimaryKeyConstraint("guild_id", "channel_id"))  # fmt: skip
     t(m, "disabled_exercises", _id("guild_id"), _text("exercise_id"), _id("disabled_by"),
