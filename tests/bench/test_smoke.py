@@ -18,12 +18,20 @@ def by_unit(rows: list[Row]) -> dict[str, list[Row]]:
     return found
 
 
+def measured(row: Row) -> bool:
+    """Both bots' figure is there. CPU is read from /proc in clock ticks (10 ms), so a bot
+    that answered a smoke-sized burst of 20 clicks may show 0 ms of it; all else is > 0."""
+    if row.unit == "ms CPU":
+        return row.ours >= 0 and row.baseline is not None and row.baseline >= 0
+    return row.ours > 0 and bool(row.baseline)
+
+
 async def test_the_clicks_benchmark_answers_every_click_once_and_records_each() -> None:
     rows = await clicks.run(clicks.SMOKE)  # raises BenchFailed otherwise
 
     units = by_unit(rows)
     assert [row.unit for row in rows] == ["clicks/s", "ms", "ms", "ms CPU", "MB", "s"]
-    assert all(row.ours > 0 and row.baseline for row in rows)
+    assert all(measured(row) for row in rows), rows
     assert units["clicks/s"][0].ratio is not None
 
 
@@ -79,4 +87,4 @@ async def test_the_clicks_benchmark_runs_with_the_store_on_postgresql_too() -> N
 
     assert [row.unit for row in rows] == ["clicks/s", "ms", "ms", "ms CPU", "MB", "s"]
     assert all(row.what.endswith("[PostgreSQL]") for row in rows)
-    assert all(row.ours > 0 and row.baseline for row in rows)
+    assert all(measured(row) for row in rows), rows
