@@ -16,7 +16,7 @@ from bot.app import TutorBot
 from bot.metrics import STORE_WRITE_SECONDS
 from bot.practice.run_it import ExampleRunner
 from bot.review.schedule import ReviewSchedule
-from bot.sandbox import LoopbackDiscord
+from bot.sandbox import LoopbackDiscord, Message
 from bot.store import TutorStore
 from exercises import AnyExercise, Catalog, Difficulty, MultipleChoice, load_catalog
 from tests.clock import ManualClock
@@ -92,3 +92,11 @@ async def serving_tutor(config: TutorConfig, catalog: Catalog | None = None) -> 
     service = Tutor(config, (catalog or e2e_catalog()).exercises, runner)
     async with runner, serving(TutorApp(service, manage_runner=False), sock):
         yield f"http://127.0.0.1:{port}"
+
+
+async def practice(loopback: LoopbackDiscord, scene: Scene, difficulty: str) -> Message:
+    """alice runs /practice on the demo pack at this difficulty; the post she sees."""
+    asked = await loopback.run_command(
+        scene.alice, scene.channel, "practice", pack="demo", difficulty=difficulty
+    )
+    return await loopback.reply_to(asked)

@@ -27,7 +27,7 @@ from bot.sandbox.interactions import (
     UPDATE_MESSAGE,
 )
 from tests.clock import ManualClock
-from tests.e2e.bots import running_bot
+from tests.e2e.bots import practice, running_bot
 from tests.loopback_fixtures import Scene
 
 FRESH, BACKLOGGED = 0.0, 2.9
@@ -40,13 +40,6 @@ async def bot(
 ) -> AsyncIterator[TutorBot]:
     async with running_bot(loopback, scene, manual_clock, tmp_path / "tutor.sqlite3") as bot:
         yield bot
-
-
-async def practice(loopback: LoopbackDiscord, scene: Scene, difficulty: str) -> Message:
-    asked = await loopback.run_command(
-        scene.alice, scene.channel, "practice", pack="demo", difficulty=difficulty
-    )
-    return await loopback.reply_to(asked)
 
 
 def post_id_of(post: Message) -> int:

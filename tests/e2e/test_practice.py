@@ -17,7 +17,7 @@ from bot.render import PRACTICE_ONLY
 from bot.sandbox import LoopbackDiscord, Member, Message
 from exercises.shown_order import BY_POST, post_order
 from tests.clock import ManualClock
-from tests.e2e.bots import e2e_catalog, running_bot, with_exercise
+from tests.e2e.bots import e2e_catalog, practice, running_bot, with_exercise
 from tests.loopback_fixtures import Scene
 
 
@@ -27,13 +27,6 @@ async def bot(
 ) -> AsyncIterator[TutorBot]:
     async with running_bot(loopback, scene, manual_clock, tmp_path / "tutor.sqlite3") as bot:
         yield bot
-
-
-async def practice(loopback: LoopbackDiscord, scene: Scene, difficulty: str) -> Message:
-    asked = await loopback.run_command(
-        scene.alice, scene.channel, "practice", pack="demo", difficulty=difficulty
-    )
-    return await loopback.reply_to(asked)
 
 
 def post_id_of(post: Message) -> int:

@@ -12,7 +12,7 @@ import pytest
 from bot.app import TutorBot
 from bot.sandbox import LoopbackDiscord, Member, Message
 from tests.clock import ManualClock
-from tests.e2e.bots import running_bot
+from tests.e2e.bots import practice, running_bot
 from tests.loopback_fixtures import Scene
 
 _OPTION_LINE = re.compile(r"^\*\*([A-D])\*\* `?(.*?)`?$", re.MULTILINE)
@@ -24,13 +24,6 @@ async def bot(
 ) -> AsyncIterator[TutorBot]:
     async with running_bot(loopback, scene, manual_clock, tmp_path / "tutor.sqlite3") as bot:
         yield bot
-
-
-async def practice(loopback: LoopbackDiscord, scene: Scene, difficulty: str) -> Message:
-    asked = await loopback.run_command(
-        scene.alice, scene.channel, "practice", pack="demo", difficulty=difficulty
-    )
-    return await loopback.reply_to(asked)
 
 
 def shown_letters(post: Message) -> dict[str, str]:
