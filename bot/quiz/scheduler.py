@@ -34,8 +34,9 @@ from bot.errors import Refused
 from bot.quiz import chart, due, questions, summary
 from bot.quiz.poster import Poster, PostRefused, PostRenderer
 from bot.render import role_mention
-from bot.store.protocol import QuizData, ServerData
+from bot.store.quizzes import Quizzes
 from bot.store.records import Delivery, DeliveryStatus, Question, Schedule
+from bot.store.server_data import Servers
 from exercises import Catalog
 from exercises.progress import PostContext, attempt_limit
 from exercises.shown_order import post_order
@@ -60,12 +61,12 @@ class QuizScheduler:
     def __init__(
         self,
         *,
-        quizzes: QuizData,
+        quizzes: Quizzes,
         catalog: Catalog,
         clock: Clock,
         poster: Poster,
         render_post: PostRenderer,
-        servers: ServerData,
+        servers: Servers,
         grace: timedelta = DEFAULT_GRACE,
         process: str | None = None,
         serves: Callable[[int], bool] = lambda guild_id: True,
