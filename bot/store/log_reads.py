@@ -1,12 +1,11 @@
 """What the store reads from the learner log without writing: a member's answers and progress
-on a post, a post's counters, stats, the leaderboard, pick rates and streaks. Computed
+on a post, a post's counters, stats, the leaderboard and streaks. Computed
 from the rows, never kept as counters; what the two dialects would write differently (a
 pack's id, a blank's letter, a local date) is worked out here in Python instead.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -17,7 +16,6 @@ from bot.store.part import Part
 from bot.store.records import (
     LeaderboardEntry,
     MemberStats,
-    OptionPick,
     PackStats,
     PostCounters,
     PostProgress,
@@ -87,22 +85,11 @@ def _leaderboard(since: bool) -> sa.Select[Any]:
 
 LEADERBOARD_SINCE = _leaderboard(since=True)
 LEADERBOARD_EVER = _leaderboard(since=False)
-FIRST_ANSWERS = sa.select(a.c.answer).where(a.c.post_id == POST, a.c.attempt_number == 1)
 SOLVE_TIMES = (
     sa.select(a.c.answered_at)
     .select_from(a.join(p))
     .where(p.c.guild_id == GUILD, a.c.member_id == MEMBER, a.c.correct == 1)
 )
-
-
-def picks(answers: list[str]) -> list[OptionPick]:
-    """Each option picked for each blank, in order: the answer "ABD" picks A for blank 0, B
-    for blank 1 and D for blank 2; shares are of the answers counted."""
-    counted = Counter((blank, option) for answer in answers for blank, option in enumerate(answer))
-    return [
-        OptionPick(blank, option, count, count / len(answers))
-        for (blank, option), count in sorted(counted.items())
-    ]
 
 
 class LogReads(Part):

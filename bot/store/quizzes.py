@@ -17,19 +17,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.store.log_reads import FIRST_ANSWERS, POST_COUNTERS, picks
-from bot.store.part import Part
+from bot.store.quiz_results import DELIVERY, QuizResults
 from bot.store.records import (
     Delivery,
     DeliveryStatus,
-    OptionPick,
     Question,
     Schedule,
     delivery_from_rows,
     schedule_from_row,
 )
 from bot.store.run import Row, Tx, insert_or_ignore, insert_values
-from bot.store.tables import POST, Id, Time, attempts, member_names, posts
+from bot.store.tables import POST, Id, Time, posts
 from bot.store.tables import quiz_deliveries as deliveries
 from bot.store.tables import quiz_delivery_posts as delivery_posts
 from bot.store.tables import quiz_schedules as schedules
@@ -38,7 +36,6 @@ from exercises.progress import PostContext
 from exercises.shown_order import BY_POST
 
 SCHEDULE = sa.bindparam("schedule", type_=Id)
-DELIVERY = sa.bindparam("delivery", type_=Id)
 NOW = sa.bindparam("now", type_=Time())
 
 ADD_SCHEDULE = insert_values(
@@ -131,31 +128,6 @@ OF_SCHEDULE = (
     .where(deliveries.c.schedule_id == SCHEDULE)
     .order_by(deliveries.c.local_date)
 )
-_names = sa.and_(
-    member_names.c.guild_id == posts.c.guild_id, member_names.c.member_id == attempts.c.member_id
-)
-# Everyone who answered the delivery, best first (ties: who answered first); grouped by the
-# name too: one per member in a server.
-SCORERS = (
-    sa.select(
-        attempts.c.member_id,
-        member_names.c.display_name,
-        sa.func.sum(attempts.c.points).label("points"),
-        sa.func.sum(attempts.c.correct).label("solves"),
-    )
-    .select_from(
-        delivery_posts.join(attempts, attempts.c.post_id == delivery_posts.c.post_id)
-        .join(posts, posts.c.post_id == attempts.c.post_id)
-        .outerjoin(member_names, _names)
-    )
-    .where(delivery_posts.c.delivery_id == DELIVERY)
-    .group_by(attempts.c.member_id, member_names.c.display_name)
-    .order_by(
-        sa.func.sum(attempts.c.points).desc(),
-        sa.func.min(attempts.c.answered_at).asc(),
-        attempts.c.member_id.asc(),
-    )
-)
 
 
 @cache
@@ -168,7 +140,7 @@ def update_schedule(columns: tuple[str, ...]) -> sa.Update:
     )
 
 
-class Quizzes(Part):
+class Quizzes(QuizResults):
     # Schedules
 
     async def add_schedule(
@@ -184,11 +156,18 @@ class Quizzes(Part):
         created_by: int,
         now: datetime,
     ) -> Schedule:
-        values = {"guild_id": guild_id, "channel_id": channel_id, "time_zone": time_zone}
-        values |= {"local_time": local_time.strftime("%H:%M"), "pack": pack}
-        values |= {"difficulty": difficulty.value if difficulty else None}
-        values |= {"question_count": question_count, "created_by": created_by}
-        values |= {"created_at": now, "active_since": now}
+        values = {
+            "guild_id": guild_id,
+            "channel_id": channel_id,
+            "local_time": local_time.strftime("%H:%M"),
+            "time_zone": time_zone,
+            "pack": pack,
+            "difficulty": difficulty.value if difficulty else None,
+            "question_count": question_count,
+            "created_by": created_by,
+            "created_at": now,
+            "active_since": now,
+        }
 
         async def insert(tx: Tx) -> Schedule:
             schedule_id = (await tx.execute(ADD_SCHEDULE, values)).scalar()
@@ -362,22 +341,6 @@ class Quizzes(Part):
     async def _deliveries(self, rows: list[Row]) -> list[Delivery]:
         found = [await _delivery(self._read, row["delivery_id"]) for row in rows]
         return [delivery for delivery in found if delivery is not None]
-
-    # A closed delivery's results, as its summary reads them
-
-    async def scorers(self, delivery_id: int) -> list[Row]:
-        """Everyone who answered the delivery: member_id, display_name, points, solves; best
-        first (ties: who answered first). One query, names from member_names."""
-        return await self._rows(SCORERS, delivery=delivery_id)
-
-    async def question_counts(self, post_id: int) -> tuple[int, int]:
-        """(members who answered, members who solved) for one post."""
-        row = await self._row(POST_COUNTERS, post=post_id)
-        return (int(row["answered"]), int(row["solved"])) if row is not None else (0, 0)
-
-    async def first_picks(self, post_id: int) -> list[OptionPick]:
-        """(blank, option, picks, share) over each member's first answer on the post."""
-        return picks([row["answer"] for row in await self._rows(FIRST_ANSWERS, post=post_id)])
 
 
 def _day(schedule: Schedule, local_date: date, due_at: datetime, now: datetime) -> Row:

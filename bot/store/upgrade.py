@@ -228,14 +228,6 @@ def _refuse_unusable_file(path: Path) -> None:
         )
 
 
-_FILE_PROBLEMS = ("not a database", "readonly", "unable to open", "disk I/O", "malformed", "full")
-
-
-def is_about_the_file(error: BaseException | None) -> bool:
-    """SQLite errors that say the file is unusable, as opposed to a bug in a statement."""
-    return isinstance(error, sqlite3.Error) and any(p in str(error) for p in _FILE_PROBLEMS)
-
-
 def unusable(path: Path, error: BaseException | None) -> DatabaseUnusable:
     message = str(error)
     if "not a database" in message or "malformed" in message:
