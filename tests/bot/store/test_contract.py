@@ -1,4 +1,4 @@
-"""The contract every Store implementation keeps; runs against each backend in conftest."""
+"""The contract the store keeps, whatever the database; runs against each backend in conftest."""
 
 import asyncio
 import itertools
