@@ -62,11 +62,10 @@ AUDIT_LOG = (
     .limit(sa.bindparam("limit", type_=sa.Integer()))
 )
 POST_BY_MESSAGE = sa.select(posts).where(posts.c.message_id == sa.bindparam("message", type_=Id))
-_mine = sa.and_(t["attempts"].c.post_id == POST, t["attempts"].c.member_id == MEMBER)
-RESET_HINTS = sa.delete(t["hints"]).where(
-    t["hints"].c.post_id == POST, t["hints"].c.member_id == MEMBER
+RESET_HINTS, RESET_ATTEMPTS = (
+    sa.delete(t[name]).where(t[name].c.post_id == POST, t[name].c.member_id == MEMBER)
+    for name in ("hints", "attempts")
 )
-RESET_ATTEMPTS = sa.delete(t["attempts"]).where(_mine)
 CLOSE_POST = insert_or_ignore(closed, "post_id", "closed_by", "closed_at")
 CLOSED_AT = sa.select(closed.c.closed_at).where(closed.c.post_id == POST)
 DISABLE = insert_or_ignore(disabled, "guild_id", "exercise_id", "disabled_by", "disabled_at")
@@ -79,20 +78,16 @@ ADD_REPORT = insert_values(
     reports, "guild_id", "post_id", "exercise_id", "content_hash", "member_id", "reason",
     "reported_at",
 )  # fmt: skip
-REPORT_COUNT = sa.select(sa.func.count()).where(
+_version = sa.and_(
     reports.c.guild_id == GUILD,
     reports.c.exercise_id == _EXERCISE,
     reports.c.content_hash == sa.bindparam("hash"),
 )
+REPORT_COUNT = sa.select(sa.func.count()).where(_version)
 _SINCE: sa.BindParameter[datetime] = sa.bindparam("since", type_=reports.c.reported_at.type)
 # A member's reports count once per exercise version (a second one replaces the reason), by
 # query: rows that were duplicates before this rule are left as they are.
-MEMBERS_REPORT = sa.select(reports.c.report_id).where(
-    reports.c.guild_id == GUILD,
-    reports.c.exercise_id == _EXERCISE,
-    reports.c.content_hash == sa.bindparam("hash"),
-    reports.c.member_id == MEMBER,
-)
+MEMBERS_REPORT = sa.select(reports.c.report_id).where(_version, reports.c.member_id == MEMBER)
 REPLACE_REASON = (
     sa.update(reports)
     .where(reports.c.report_id == sa.bindparam("report", type_=Id))
