@@ -56,7 +56,7 @@ def picks(answers: list[str]) -> list[OptionPick]:
     ]
 
 
-class QuizResults(Part):
+class QuizSummaryReads(Part):
     """The results part of `store.quizzes` (bot.store.quizzes)."""
 
     async def scorers(self, delivery_id: int) -> list[Row]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.store.quiz_results import DELIVERY, QuizResults
+from bot.store.quiz_results import DELIVERY, QuizSummaryReads
 from bot.store.records import (
     Delivery,
     DeliveryStatus,
@@ -140,7 +140,7 @@ def update_schedule(columns: tuple[str, ...]) -> sa.Update:
     )
 
 
-class Quizzes(QuizResults):
+class Quizzes(QuizSummaryReads):
     # Schedules
 
     async def add_schedule(

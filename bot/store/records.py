@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Any, NamedTuple, TypeVar
+from functools import cache
+from typing import Any, NamedTuple, TypeVar, cast
 
 from exercises.model import Difficulty
 from exercises.progress import PostContext
@@ -17,8 +18,13 @@ R = TypeVar("R")
 def from_row(kind: type[R], row: dict[str, Any], **converted: Any) -> R:
     """A record from a row whose columns are named as its fields (other columns ignored);
     `converted` gives the fields a row does not hold as they are (an enum, a date)."""
-    names = [field.name for field in fields(kind)]  # type: ignore[arg-type]
+    names = _fields(cast(type, kind))
     return kind(**{name: row[name] for name in names if name in row} | converted)
+
+
+@cache  # on the click path: a post and a member's standing are read from rows per click
+def _fields(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(kind))
 
 
 # Posts, attempts and hints
