@@ -98,6 +98,7 @@ class Store(Protocol):
         posted_at: datetime,
         message_id: int | None = None,
         option_order: int | None = BY_POST,
+        earns_points: bool = True,
     ) -> Post: ...
 
     async def set_post_message(self, post_id: int, message_id: int) -> Post:
@@ -286,6 +287,7 @@ class QuizData(Protocol):
         question_count: int,
         created_by: int,
         now: datetime,
+        most_missed: int = 0,
     ) -> Schedule: ...
     async def schedule(self, schedule_id: int) -> Schedule | None: ...
     async def schedules(self, guild_id: int | None = None) -> list[Schedule]: ...

@@ -19,7 +19,7 @@ NOW = sa.bindparam("now", type_=Time())
 
 ADD_SCHEDULE = insert_values(
     schedules, "guild_id", "channel_id", "local_time", "time_zone", "pack", "difficulty",
-    "question_count", "created_by", "created_at", "active_since",
+    "question_count", "created_by", "created_at", "active_since", "most_missed",
 ).returning(schedules.c.schedule_id)  # fmt: skip
 LIVE_SCHEDULE = sa.select(schedules).where(
     schedules.c.schedule_id == SCHEDULE, schedules.c.removed_at.is_(None)

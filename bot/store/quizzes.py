@@ -72,6 +72,7 @@ class Quizzes(Part):
         question_count: int,
         created_by: int,
         now: datetime,
+        most_missed: int = 0,
     ) -> Schedule:
         values = {
             "guild_id": guild_id,
@@ -84,6 +85,7 @@ class Quizzes(Part):
             "created_by": created_by,
             "created_at": now,
             "active_since": now,
+            "most_missed": most_missed,
         }
 
         async def insert(tx: Tx) -> Schedule:
@@ -105,7 +107,10 @@ class Quizzes(Part):
 
     async def change_schedule(self, schedule_id: int, **changes: Any) -> Schedule | None:
         """Set columns of a live schedule (local_time, time_zone, pack, ...); None if gone."""
-        allowed = {"channel_id", "local_time", "time_zone", "pack", "difficulty", "question_count"}
+        allowed = {
+            *("channel_id", "local_time", "time_zone", "pack", "difficulty", "question_count"),
+            "most_missed",
+        }
         if not changes or set(changes) - allowed:
             raise ValueError(f"change one or more of {sorted(allowed)}, not {sorted(changes)}")
         values = {k: v.strftime("%H:%M") if isinstance(v, time) else v for k, v in changes.items()}
