@@ -31,6 +31,7 @@ from bot.store.quiz_statements import (
     HAS_DELIVERY,
     IS_CLOSED,
     LAST_POSTED,
+    LAST_QUIZZED,
     LIVE_SCHEDULE,
     OF_SCHEDULE,
     POSTED,
@@ -142,9 +143,14 @@ class Quizzes(Part):
 
         return await self._write(update)
 
-    async def last_posted_in_channel(self, channel_id: int) -> dict[str, datetime]:
-        """When each exercise was last posted in the channel (any context)."""
-        rows = await self._rows(LAST_POSTED, channel=channel_id)
+    async def last_posted_in_channel(
+        self, channel_id: int, *, quizzes_only: bool = False
+    ) -> dict[str, datetime]:
+        """When each exercise was last posted in the channel (any context, or daily quizzes)."""
+        if quizzes_only:
+            rows = await self._rows(LAST_QUIZZED, channel=channel_id)
+        else:
+            rows = await self._rows(LAST_POSTED, channel=channel_id)
         return {row["exercise_id"]: row["last"] for row in rows}
 
     # Deliveries
