@@ -36,6 +36,7 @@ class Standing:
     solution_seen_before: bool
     points: int
     forgotten_since_posted: bool  # /forget-me after this post: it earns this member nothing
+    earns_points: bool  # False: a /review post, which earns nobody anything
 
     @property
     def attempts_left(self) -> int:
@@ -55,6 +56,7 @@ def standing_from(row: Columns | None, post_id: int) -> Standing:
         solution_seen_before=bool(row["solution_seen_before"]),
         points=int(row["points"]),
         forgotten_since_posted=bool(row["forgotten_since_posted"]),
+        earns_points=bool(row["earns_points"]),
     )
 
 
@@ -96,7 +98,7 @@ def decide(
         )
     number = standing.attempts_used + 1
     points = 0
-    if correct and not standing.forgotten_since_posted:
+    if correct and standing.earns_points and not standing.forgotten_since_posted:
         points = progress.points_for_correct_answer(
             standing.difficulty,
             attempt_number=number,

@@ -50,6 +50,7 @@ def _standing_columns() -> list[Any]:
     return [
         _p.c.attempt_limit,
         _p.c.difficulty,
+        _p.c.earns_points,
         _count_of_mine(_p.c.post_id).label("attempts_used"),
         _solved(_p.c.post_id).label("solved"),
         sa.select(sa.func.coalesce(sa.func.sum(a.c.points), 0))

@@ -27,6 +27,7 @@ class Post:
     attempt_limit: int
     posted_at: datetime
     option_order: int | None = None  # exercises.shown_order's marker; None: the file's order
+    earns_points: bool = True  # False: a /review post, where every answer earns nothing
 
 
 @dataclass(frozen=True, slots=True)

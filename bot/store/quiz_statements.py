@@ -12,6 +12,7 @@ from bot.store.tables import Id, Time, attempts, member_names, posts
 from bot.store.tables import quiz_deliveries as deliveries
 from bot.store.tables import quiz_delivery_posts as delivery_posts
 from bot.store.tables import quiz_schedules as schedules
+from exercises.progress import PostContext
 
 SCHEDULE = sa.bindparam("schedule", type_=Id)
 DELIVERY = sa.bindparam("delivery", type_=Id)
@@ -19,7 +20,7 @@ NOW = sa.bindparam("now", type_=Time())
 
 ADD_SCHEDULE = insert_values(
     schedules, "guild_id", "channel_id", "local_time", "time_zone", "pack", "difficulty",
-    "question_count", "created_by", "created_at", "active_since",
+    "question_count", "created_by", "created_at", "active_since", "most_missed",
 ).returning(schedules.c.schedule_id)  # fmt: skip
 LIVE_SCHEDULE = sa.select(schedules).where(
     schedules.c.schedule_id == SCHEDULE, schedules.c.removed_at.is_(None)
@@ -31,6 +32,7 @@ LAST_POSTED = (
     .where(posts.c.channel_id == sa.bindparam("channel", type_=Id))
     .group_by(posts.c.exercise_id)
 )
+LAST_QUIZZED = LAST_POSTED.where(posts.c.context == PostContext.DAILY_QUIZ.value)
 CLAIM = upsert(
     lambda insert: insert(deliveries)
     .values({c: sa.bindparam(c) for c in ("schedule_id", "local_date", "due_at", "claimed_at",

@@ -31,6 +31,7 @@ from bot.store.quiz_statements import (
     HAS_DELIVERY,
     IS_CLOSED,
     LAST_POSTED,
+    LAST_QUIZZED,
     LIVE_SCHEDULE,
     OF_SCHEDULE,
     POSTED,
@@ -72,6 +73,7 @@ class Quizzes(Part):
         question_count: int,
         created_by: int,
         now: datetime,
+        most_missed: int = 0,
     ) -> Schedule:
         values = {
             "guild_id": guild_id,
@@ -84,6 +86,7 @@ class Quizzes(Part):
             "created_by": created_by,
             "created_at": now,
             "active_since": now,
+            "most_missed": most_missed,
         }
 
         async def insert(tx: Tx) -> Schedule:
@@ -105,7 +108,10 @@ class Quizzes(Part):
 
     async def change_schedule(self, schedule_id: int, **changes: Any) -> Schedule | None:
         """Set columns of a live schedule (local_time, time_zone, pack, ...); None if gone."""
-        allowed = {"channel_id", "local_time", "time_zone", "pack", "difficulty", "question_count"}
+        allowed = {
+            *("channel_id", "local_time", "time_zone", "pack", "difficulty", "question_count"),
+            "most_missed",
+        }
         if not changes or set(changes) - allowed:
             raise ValueError(f"change one or more of {sorted(allowed)}, not {sorted(changes)}")
         values = {k: v.strftime("%H:%M") if isinstance(v, time) else v for k, v in changes.items()}
@@ -137,9 +143,14 @@ class Quizzes(Part):
 
         return await self._write(update)
 
-    async def last_posted_in_channel(self, channel_id: int) -> dict[str, datetime]:
-        """When each exercise was last posted in the channel (any context)."""
-        rows = await self._rows(LAST_POSTED, channel=channel_id)
+    async def last_posted_in_channel(
+        self, channel_id: int, *, quizzes_only: bool = False
+    ) -> dict[str, datetime]:
+        """When each exercise was last posted in the channel (any context, or daily quizzes)."""
+        if quizzes_only:
+            rows = await self._rows(LAST_QUIZZED, channel=channel_id)
+        else:
+            rows = await self._rows(LAST_POSTED, channel=channel_id)
         return {row["exercise_id"]: row["last"] for row in rows}
 
     # Deliveries

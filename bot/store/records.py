@@ -34,6 +34,8 @@ class Schedule:
     paused_at: datetime | None
     pause_reason: str | None
     last_error: str | None
+    most_missed: int = 0
+    """How many of the day's questions are the exercises the server missed most."""
 
     @property
     def paused(self) -> bool:
@@ -114,6 +116,7 @@ def schedule_from_row(row: dict[str, Any]) -> Schedule:
         paused_at=row["paused_at"],
         pause_reason=row["pause_reason"],
         last_error=row["last_error"],
+        most_missed=row["most_missed"],
     )
 
 

@@ -23,4 +23,5 @@ def post_from_row(row: dict[str, Any]) -> Post:
         attempt_limit=row["attempt_limit"],
         posted_at=row["posted_at"],
         option_order=row["option_order"],
+        earns_points=bool(row["earns_points"]),
     )
