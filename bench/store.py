@@ -99,7 +99,7 @@ def _plain_on_migrated(plan: StorePlan, path: Path, synchronous: str = "FULL") -
             row = {
                 "guild_id": 1, "channel_id": 2, "message_id": None, "exercise_id": f"bench/e{n}",
                 "content_hash": "h", "difficulty": "medium", "context": "practice",
-                "attempt_limit": 3, "posted_at": AT, "option_order": BY_POST,
+                "attempt_limit": 3, "posted_at": AT, "option_order": BY_POST, "earns_points": 1,
             }  # fmt: skip
             posts.append(db.execute(insert_post.sql, insert_post.params(row)).fetchone()[0])
         started = time.perf_counter()

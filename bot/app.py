@@ -157,6 +157,7 @@ class TutorBot(discord.AutoShardedClient):
         return QuizScheduler(
             quizzes=store.quizzes,
             servers=store.servers,
+            cards=store.review_cards,
             catalog=catalog,
             clock=clock,
             poster=DiscordPoster(self, store.servers),

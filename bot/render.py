@@ -102,6 +102,7 @@ class Feedback:
     points: int = 0
     solution_seen_before: bool = False  # seen on another post: this one earns no points
     forgotten_since_posted: bool = False  # /forget-me after this post: it earns no points
+    earns_points: bool = True  # False: a /review post, which earns no points
     repeated: bool = False  # the member gave this answer before; it cost no new attempt
 
 
@@ -255,6 +256,7 @@ def worked_solution(exercise: AnyExercise, order: ShownOrder | None = None) -> s
     return "**Worked solution**\n" + "\n".join(steps)
 
 
+REVIEW_NO_POINTS = "A review is practice: no points."
 PRACTICE_ONLY = "You have seen this exercise's solution before, so here it is practice: no points."
 FORGOTTEN_BEFORE = (
     "This was posted before you used `/forget-me`, so here it is practice: no points."
@@ -270,7 +272,9 @@ def feedback(
     verdict = result.verdict
     lines: list[str] = []
     if verdict.is_correct:
-        if result.forgotten_since_posted:
+        if not result.earns_points:
+            lines.append(f"✅ Correct! {REVIEW_NO_POINTS}")
+        elif result.forgotten_since_posted:
             lines.append(f"✅ Correct! {FORGOTTEN_BEFORE}")
         elif result.solution_seen_before:
             lines.append(f"✅ Correct! {PRACTICE_ONLY}")
@@ -279,7 +283,9 @@ def feedback(
         lines.append(worked_solution(exercise, order))
     else:
         lines.append("❌ Not quite.")
-        if result.forgotten_since_posted:
+        if not result.earns_points:
+            lines.append(REVIEW_NO_POINTS)
+        elif result.forgotten_since_posted:
             lines.append(FORGOTTEN_BEFORE)
         elif result.solution_seen_before:
             lines.append(PRACTICE_ONLY)

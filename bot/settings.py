@@ -17,6 +17,7 @@ from config import (
     SettingsError,
     default_of,
     exercises_path,
+    log_format,
     redact_url,
     redacted_repr,
 )
@@ -187,14 +188,6 @@ def _log_level(env: Mapping[str, str]) -> str:
     value = (env.get("LOG_LEVEL") or Settings.log_level).upper()
     if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError(f"LOG_LEVEL={value!r} must be DEBUG, INFO, WARNING or ERROR")
-    return value
-
-
-def log_format(env: Mapping[str, str]) -> str:
-    """LOG_FORMAT, read the same way by the bot and the tutor service."""
-    value = (env.get("LOG_FORMAT") or Settings.log_format).lower()
-    if value not in {"text", "json"}:
-        raise SettingsError(f"LOG_FORMAT={value!r} must be text or json")
     return value
 
 

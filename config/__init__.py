@@ -11,6 +11,7 @@ from config.registry import (
     SettingsError,
     default_of,
     exercises_path,
+    log_format,
     read_environment,
 )
 from config.secret import Secret, redact_url, redacted_repr
@@ -24,6 +25,7 @@ __all__ = [
     "SettingsError",
     "default_of",
     "exercises_path",
+    "log_format",
     "read_environment",
     "redact_url",
     "redacted_repr",

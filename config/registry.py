@@ -258,3 +258,11 @@ def exercises_path(env: Mapping[str, str]) -> Path | None:
             f"EXERCISES_PATH={value!r} is not a folder; point it at a folder of packs"
         )
     return path
+
+
+def log_format(env: Mapping[str, str]) -> str:
+    """LOG_FORMAT, read the same way by the bot and the tutor service."""
+    value = (env.get("LOG_FORMAT") or default_of("LOG_FORMAT")).lower()
+    if value not in {"text", "json"}:
+        raise SettingsError(f"LOG_FORMAT={value!r} must be text or json")
+    return value

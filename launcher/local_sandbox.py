@@ -159,6 +159,7 @@ def bot_environment(
         DISCORD_API_BASE=str(address["api_base"]),
         DISCORD_GATEWAY_URL=str(address["gateway_url"]),
         DATABASE_PATH=str(database),
+        DATABASE_URL="",  # empty wins over a deployment's .env, so DATABASE_PATH is the one
         TUTOR_URL=tutor_url,
     )
     env.setdefault("LOG_LEVEL", "WARNING")  # the page's address stays in sight

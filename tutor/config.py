@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from config import Secret, SettingsError, default_of, exercises_path, redacted_repr
+from config import (
+    Secret,
+    SettingsError,
+    default_of,
+    exercises_path,
+    log_format,
+    redacted_repr,
+)
 
 LOOPBACK = "127.0.0.1"
 
@@ -116,15 +123,8 @@ class TutorConfig:
                 environ, "TUTOR_MAX_CONNECTIONS", int, defaults.max_connections, 8, 100_000
             ),
             packs=exercises_path(environ),
-            log_format=_log_format(environ),
+            log_format=log_format(environ),
         )
-
-
-def _log_format(environ: Mapping[str, str]) -> str:
-    value = (environ.get("LOG_FORMAT") or TutorConfig.log_format).lower()
-    if value not in ("text", "json"):
-        raise ConfigError(f"LOG_FORMAT={value!r} must be text or json")
-    return value
 
 
 N = TypeVar("N", int, float)

@@ -90,9 +90,10 @@ class Practice:
         return self._rng.choice(candidates)
 
     async def create_post(
-        self, exercise: AnyExercise, *, guild_id: int, channel_id: int
+        self, exercise: AnyExercise, *, guild_id: int, channel_id: int, earns_points: bool = True
     ) -> tuple[Post, render.Rendered]:
-        """Record the post first, so that its buttons can name it; the message id comes later."""
+        """Record the post first, so that its buttons can name it; the message id comes later.
+        A post that does not earn points (a /review) says so in every answer's feedback."""
         post = await self.store.create_post(
             guild_id=guild_id,
             channel_id=channel_id,
@@ -102,6 +103,7 @@ class Practice:
             context=PostContext.PRACTICE,
             attempt_limit=attempt_limit(PostContext.PRACTICE, exercise.attempts),
             posted_at=self.clock.now(),
+            earns_points=earns_points,
         )
         pack_title = self.catalog.packs[exercise.pack].title
         rendered = render.exercise_post(
@@ -231,6 +233,7 @@ class Practice:
             points=attempt.points,
             solution_seen_before=result.solution_seen_before,
             forgotten_since_posted=result.forgotten_since_posted,
+            earns_points=post.earns_points,
             repeated=result.outcome is AttemptOutcome.REPEATED_ANSWER,
         )
         return render.feedback(exercise, feedback, post_id=post.post_id, order=order)

@@ -62,6 +62,7 @@ def _difficulty(choice: app_commands.Choice[str] | None) -> Difficulty | None:
 
 
 NUMBER = "The quiz's number in /quiz list"
+MOST_MISSED = "How many of the questions are the ones this server missed most (default 0)"
 
 
 class QuizCommands(
@@ -89,6 +90,7 @@ class QuizCommands(
         pack="Which topic (default: any)",
         difficulty="easy, medium or hard (default: any)",
         count="Questions per day",
+        most_missed=MOST_MISSED,
     )
     @app_commands.autocomplete(timezone=zones)
     async def schedule(
@@ -100,6 +102,7 @@ class QuizCommands(
         pack: app_commands.Choice[str] | None = None,
         difficulty: app_commands.Choice[str] | None = None,
         count: app_commands.Range[int, 1, 10] = 1,
+        most_missed: app_commands.Range[int, 0, 10] = 0,
     ) -> None:
         work = self.manager.schedule(
             guild_id=interaction.guild_id or 0,
@@ -112,11 +115,12 @@ class QuizCommands(
             difficulty=_difficulty(difficulty),
             count=count,
             missing_permissions=missing_permissions(interaction, channel.id),
+            most_missed=most_missed,
         )
         await self.replies.reply(interaction, _private(work))
 
     @app_commands.command(name="edit", description="Change a daily quiz")
-    @app_commands.describe(number=NUMBER)
+    @app_commands.describe(number=NUMBER, most_missed=MOST_MISSED)
     @app_commands.autocomplete(timezone=zones)
     async def edit(
         self,
@@ -128,6 +132,7 @@ class QuizCommands(
         pack: app_commands.Choice[str] | None = None,
         difficulty: app_commands.Choice[str] | None = None,
         count: app_commands.Range[int, 1, 10] | None = None,
+        most_missed: app_commands.Range[int, 0, 10] | None = None,
     ) -> None:
         work = self.manager.edit(
             guild_id=interaction.guild_id or 0,
@@ -140,6 +145,7 @@ class QuizCommands(
             difficulty=_difficulty(difficulty),
             count=count,
             missing_permissions=missing_permissions(interaction, channel.id) if channel else (),
+            most_missed=most_missed,
         )
         await self.replies.reply(interaction, _private(work))
 

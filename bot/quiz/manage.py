@@ -50,11 +50,13 @@ class QuizManager:
         difficulty: Difficulty | None,
         count: int,
         missing_permissions: Sequence[str],
+        most_missed: int = 0,
     ) -> str:
         await self._require(actor)
         local_time = due.parse_local_time(at)
         zone_name = await self._zone_name(guild_id, zone)
         questions.check_count(self.catalog, pack, difficulty, count)
+        _check_most_missed(most_missed, count)
         _require_can_post(channel_id, missing_permissions)
         schedule = await self.quizzes.add_schedule(
             guild_id=guild_id,
@@ -66,6 +68,7 @@ class QuizManager:
             question_count=count,
             created_by=member_id,
             now=self.clock.now(),
+            most_missed=most_missed,
         )
         self.scheduler.wake()
         return f"Scheduled daily quiz {describe(schedule, self.clock.now())}."
@@ -83,6 +86,7 @@ class QuizManager:
         difficulty: Difficulty | None = None,
         count: int | None = None,
         missing_permissions: Sequence[str] = (),
+        most_missed: int | None = None,
     ) -> str:
         await self._require(actor)
         schedule = await self._own(guild_id, schedule_id)
@@ -100,14 +104,18 @@ class QuizManager:
             changes["difficulty"] = difficulty.value
         if count is not None:
             changes["question_count"] = count
+        if most_missed is not None:
+            changes["most_missed"] = most_missed
         if not changes:
-            raise Refused("Say what to change: channel, time, timezone, pack, difficulty or count.")
+            raise Refused(
+                "Say what to change: channel, time, timezone, pack, difficulty, count "
+                "or most_missed."
+            )
+        total = count or schedule.question_count
         questions.check_count(
-            self.catalog,
-            pack or schedule.pack,
-            difficulty or schedule.difficulty,
-            count or schedule.question_count,
+            self.catalog, pack or schedule.pack, difficulty or schedule.difficulty, total
         )
+        _check_most_missed(schedule.most_missed if most_missed is None else most_missed, total)
         edited = await self.quizzes.change_schedule(schedule_id, **changes)
         assert edited is not None
         self.scheduler.wake()
@@ -183,15 +191,27 @@ class QuizManager:
 
 
 def describe(schedule: Schedule, now: datetime) -> str:
-    """'#1 in <#ch> at 09:00 Europe/Berlin, pack demo, any difficulty, 2 questions; next ...'"""
+    """'#1 in <#ch> at 09:00 Europe/Berlin, pack demo, any difficulty, 2 questions (1 of the
+    server's most missed); next ...'"""
     pack = f"pack `{schedule.pack}`" if schedule.pack else "any pack"
     level = schedule.difficulty.value if schedule.difficulty else "any difficulty"
     count = f"{schedule.question_count} question{'s' if schedule.question_count > 1 else ''}"
+    if schedule.most_missed:
+        count += f" ({schedule.most_missed} of the server's most missed)"
     return (
         f"#{schedule.schedule_id} in <#{schedule.channel_id}> at "
         f"{schedule.local_time:%H:%M} {schedule.time_zone}, {pack}, {level}, {count}; "
         f"{next_due_text(schedule, now)}"
     )
+
+
+def _check_most_missed(most_missed: int, count: int) -> None:
+    """Refuse more questions from the most missed than the quiz has."""
+    if not 0 <= most_missed <= count:
+        raise Refused(
+            f"`most_missed` is how many of the {count} question{'s' if count != 1 else ''} "
+            f"are the server's most missed: from 0 to {count}."
+        )
 
 
 def _require_can_post(channel_id: int, missing: Sequence[str]) -> None:

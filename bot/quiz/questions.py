@@ -1,16 +1,23 @@
-"""Which exercises a daily quiz posts: those the channel has not seen recently, oldest first.
+"""Which exercises a daily quiz posts: those the channel has not seen recently, oldest first,
+after as many of the server's most missed as the schedule asks for.
 
-Pure: takes the catalog, the schedule's filters and when each exercise was last posted in
-the channel. A pack holds about eleven exercises, so a daily quiz cycles through it.
+Pure: takes the catalog, the schedule's filters, when each exercise was last posted in the
+channel and the server's most missed exercises. A pack holds about eleven exercises, so a
+daily quiz cycles through it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from datetime import datetime
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta
 
 from bot.errors import Refused
 from exercises import AnyExercise, Catalog, Difficulty
+
+MISSED_REST = timedelta(days=7)
+"""A most missed exercise that a daily quiz posted in the channel within this long is not
+taken as one again (the usual pick may still take it): the same one does not come back
+every day. Practice in the channel does not count."""
 
 
 def candidates(
@@ -58,3 +65,29 @@ def least_recently_used(
         key=lambda exercise: (last_posted[exercise.id], exercise.id),
     )
     return (never + seen)[:count]
+
+
+def daily_pick(
+    choices: list[AnyExercise],
+    last_posted: Mapping[str, datetime],
+    count: int,
+    *,
+    most_missed: int = 0,
+    missed: Sequence[str] = (),
+    quizzed: Mapping[str, datetime] | None = None,
+    now: datetime,
+) -> list[AnyExercise]:
+    """`count` exercises: first up to `most_missed` of the server's most missed (`missed`,
+    most first) among `choices`, each not in the channel's daily quizzes (`quizzed`: when
+    each was last) within MISSED_REST of `now`; then the least recently used of the rest."""
+    by_id = {exercise.id: exercise for exercise in choices}
+    quizzed = quizzed or {}
+    rested = [
+        by_id[exercise_id]
+        for exercise_id in missed
+        if exercise_id in by_id
+        and (exercise_id not in quizzed or now - quizzed[exercise_id] >= MISSED_REST)
+    ]
+    first = rested[: min(most_missed, count)]
+    rest = [exercise for exercise in choices if exercise not in first]
+    return first + least_recently_used(rest, last_posted, count - len(first))

@@ -31,14 +31,15 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.errors import Refused
-from bot.quiz import chart, due, questions, summary
+from bot.quiz import chart, due, summary
+from bot.quiz.picker import QuestionPicker
 from bot.quiz.poster import Poster, PostRefused, PostRenderer
 from bot.render import role_mention
 from bot.store.quizzes import Quizzes
 from bot.store.records import Delivery, DeliveryStatus, Question, Schedule
+from bot.store.review_cards import ReviewCards
 from bot.store.server_data import Servers
 from exercises import Catalog
-from exercises.progress import PostContext, attempt_limit
 from exercises.shown_order import post_order
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class QuizScheduler:
         poster: Poster,
         render_post: PostRenderer,
         servers: Servers,
+        cards: ReviewCards,
         grace: timedelta = DEFAULT_GRACE,
         process: str | None = None,
         serves: Callable[[int], bool] = lambda guild_id: True,
@@ -82,6 +84,7 @@ class QuizScheduler:
         self.render_post = render_post
         self.grace = grace
         self.servers = servers
+        self.picker = QuestionPicker(quizzes=quizzes, servers=servers, cards=cards, catalog=catalog)
         self.process = process or uuid.uuid4().hex[:12]
         self._wake = asyncio.Event()
         self._started = 0
@@ -222,25 +225,11 @@ class QuizScheduler:
         return True
 
     async def _choose(self, schedule: Schedule) -> list[Question]:
-        disabled = await self.servers.disabled_exercises(schedule.guild_id)
         try:
-            choices = questions.candidates(
-                self.catalog, schedule.pack, schedule.difficulty, disabled
-            )
+            return await self.picker.pick(schedule, self.clock.now())
         except Refused as refused:  # the pack was removed from the catalog since
             await self._pause(schedule, refused.message)
             return []
-        last = await self.quizzes.last_posted_in_channel(schedule.channel_id)
-        picked = questions.least_recently_used(choices, last, schedule.question_count)
-        return [
-            Question(
-                e.id,
-                e.content_hash,
-                e.difficulty,
-                attempt_limit(PostContext.DAILY_QUIZ, e.attempts),
-            )
-            for e in picked
-        ]
 
     async def _recover(self, stalled: Delivery) -> None:
         now = self.clock.now()

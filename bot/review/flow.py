@@ -2,9 +2,10 @@
 cards are updated by bot/review/recorder.py).
 
 A review is a practice post of the exercise, shown to the member alone: the practice rules
-hold (feedback, the worked solution once solved or out of attempts; no points, since a card
-exists only once the member finished the exercise, which the no-farming rule counts), and
-its final outcome updates the card again, like any other.
+hold (feedback, the worked solution once solved or out of attempts), and its final outcome
+updates the card again, like any other. It earns no points: the post is made as one that
+earns none (`earns_points=False`, kept with the post), whatever the member did before (a
+card that came only from /test has no earlier post for the no-farming rule to count).
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ class Reviews:
             text = f"Nothing to review now. Your next review is due <t:{when}:f> (<t:{when}:R>)."
             return render.Rendered(content=text)
         exercise = practice.catalog.exercises[due[0].exercise_id]
-        _, rendered = await practice.create_post(exercise, guild_id=guild_id, channel_id=channel_id)
+        _, rendered = await practice.create_post(
+            exercise, guild_id=guild_id, channel_id=channel_id, earns_points=False
+        )
         left = len(due) - 1
         after = f"{left} more due after this one: `/review` again" if left else "the last one due"
         header = f"**Review** (only you see this): {after}."

@@ -55,6 +55,7 @@ def _standing_columns() -> list[Any]:
     return [
         _p.c.attempt_limit,
         _p.c.difficulty,
+        _p.c.earns_points,
         _count_of_mine(_p.c.post_id).label("attempts_used"),
         _solved(_p.c.post_id).label("solved"),
         sa.select(sa.func.coalesce(sa.func.sum(a.c.points), 0))
@@ -150,6 +151,7 @@ class Standing:
     solution_seen_before: bool
     points: int
     forgotten_since_posted: bool  # /forget-me after this post: it earns this member nothing
+    earns_points: bool  # False: a /review post, which earns nobody anything
 
     @property
     def attempts_left(self) -> int:
@@ -166,7 +168,7 @@ def standing_from(row: Row | None, post_id: int) -> Standing:
     """The standing in a row of STANDING's columns; no row: no such post."""
     if row is None:
         raise UnknownPost(post_id)
-    booleans = ("solved", "solution_seen_before", "forgotten_since_posted")
+    booleans = ("solved", "solution_seen_before", "forgotten_since_posted", "earns_points")
     converted = {name: bool(row[name]) for name in booleans}
     return from_row(Standing, row, difficulty=Difficulty(row["difficulty"]), **converted)
 
@@ -206,7 +208,7 @@ async def _not_new(tx: Tx, given: Answer, row: Row, now: Standing) -> AttemptRes
 
 
 def _points(now: Standing, given: Answer, number: int) -> int:
-    if not given.correct or now.forgotten_since_posted:
+    if not given.correct or not now.earns_points or now.forgotten_since_posted:
         return 0
     return progress.points_for_correct_answer(
         now.difficulty,

@@ -40,7 +40,7 @@ NOW = sa.bindparam("now", type_=Time())
 
 ADD_SCHEDULE = insert_values(
     schedules, "guild_id", "channel_id", "local_time", "time_zone", "pack", "difficulty",
-    "question_count", "created_by", "created_at", "active_since",
+    "question_count", "created_by", "created_at", "active_since", "most_missed",
 ).returning(schedules.c.schedule_id)  # fmt: skip
 _live = schedules.c.removed_at.is_(None)
 LIVE_SCHEDULE = sa.select(schedules).where(schedules.c.schedule_id == SCHEDULE, _live)
@@ -51,6 +51,7 @@ LAST_POSTED = (
     .where(posts.c.channel_id == sa.bindparam("channel", type_=Id))
     .group_by(posts.c.exercise_id)
 )
+LAST_QUIZZED = LAST_POSTED.where(posts.c.context == PostContext.DAILY_QUIZ.value)
 CLAIM = insert_or_ignore(
     deliveries, "schedule_id", "local_date", "due_at", "claimed_at", "claimed_by", "lease_until",
     "status", "note", returning=deliveries.c.delivery_id,
@@ -155,6 +156,7 @@ class Quizzes(QuizSummaryReads):
         question_count: int,
         created_by: int,
         now: datetime,
+        most_missed: int = 0,
     ) -> Schedule:
         values = {
             "guild_id": guild_id,
@@ -167,6 +169,7 @@ class Quizzes(QuizSummaryReads):
             "created_by": created_by,
             "created_at": now,
             "active_since": now,
+            "most_missed": most_missed,
         }
 
         async def insert(tx: Tx) -> Schedule:
@@ -187,7 +190,10 @@ class Quizzes(QuizSummaryReads):
 
     async def change_schedule(self, schedule_id: int, **changes: Any) -> Schedule | None:
         """Set columns of a live schedule (local_time, time_zone, pack, ...); None if gone."""
-        allowed = {"channel_id", "local_time", "time_zone", "pack", "difficulty", "question_count"}
+        allowed = {
+            *("channel_id", "local_time", "time_zone", "pack", "difficulty", "question_count"),
+            "most_missed",
+        }
         if not changes or set(changes) - allowed:
             raise ValueError(f"change one or more of {sorted(allowed)}, not {sorted(changes)}")
         values = {k: v.strftime("%H:%M") if isinstance(v, time) else v for k, v in changes.items()}
@@ -219,9 +225,14 @@ class Quizzes(QuizSummaryReads):
 
         return await self._write(update)
 
-    async def last_posted_in_channel(self, channel_id: int) -> dict[str, datetime]:
-        """When each exercise was last posted in the channel (any context)."""
-        rows = await self._rows(LAST_POSTED, channel=channel_id)
+    async def last_posted_in_channel(
+        self, channel_id: int, *, quizzes_only: bool = False
+    ) -> dict[str, datetime]:
+        """When each exercise was last posted in the channel (any context, or daily quizzes)."""
+        if quizzes_only:
+            rows = await self._rows(LAST_QUIZZED, channel=channel_id)
+        else:
+            rows = await self._rows(LAST_POSTED, channel=channel_id)
         return {row["exercise_id"]: row["last"] for row in rows}
 
     # Deliveries

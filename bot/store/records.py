@@ -45,11 +45,13 @@ class Post:
     attempt_limit: int
     posted_at: datetime
     option_order: int | None = None  # exercises.shown_order's marker; None: the file's order
+    earns_points: bool = True  # False: a /review post, where every answer earns nothing
 
 
 def post_from_row(row: dict[str, Any]) -> Post:
     difficulty, context = Difficulty(row["difficulty"]), PostContext(row["context"])
-    return from_row(Post, row, difficulty=difficulty, context=context)
+    earns = bool(row["earns_points"])
+    return from_row(Post, row, difficulty=difficulty, context=context, earns_points=earns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +197,8 @@ class Schedule:
     paused_at: datetime | None
     pause_reason: str | None
     last_error: str | None
+    most_missed: int = 0
+    """How many of the day's questions are the exercises the server missed most."""
 
     @property
     def paused(self) -> bool:

@@ -54,7 +54,7 @@ WriteTimer = Callable[[float], None]
 GET_POST = sa.select(posts).where(posts.c.post_id == POST)
 INSERT_POST = insert_values(
     posts, "guild_id", "channel_id", "message_id", "exercise_id", "content_hash",
-    "difficulty", "context", "attempt_limit", "posted_at", "option_order",
+    "difficulty", "context", "attempt_limit", "posted_at", "option_order", "earns_points",
 ).returning(*posts.columns)  # fmt: skip
 SET_POST_MESSAGE = (
     sa.update(posts)
@@ -171,6 +171,7 @@ class TutorStore(LogReads, ItemReads):
         posted_at: datetime,
         message_id: int | None = None,
         option_order: int | None = BY_POST,
+        earns_points: bool = True,
     ) -> Post:
         if attempt_limit < 1:
             raise ValueError(f"a post allows at least one attempt, got {attempt_limit}")
@@ -185,6 +186,7 @@ class TutorStore(LogReads, ItemReads):
             "attempt_limit": attempt_limit,
             "posted_at": require_aware(posted_at, "posted_at"),
             "option_order": option_order,
+            "earns_points": int(earns_points),
         }
 
         async def insert(tx: Tx) -> Post:

@@ -264,7 +264,7 @@ metadata = v5_metadata()
 define_review_cards(metadata)
 """The schema now. Revision 0002 changed no column (a day without a lease was '' on SQLite
 and NULL on PostgreSQL; it is NULL on both now); 0003 added posts.option_order, 0004
-review_cards."""
+review_cards, 0005 quiz_schedules.most_missed, 0006 posts.earns_points."""
 
 
 def option_order_column() -> sa.Column[int]:
@@ -273,7 +273,21 @@ def option_order_column() -> sa.Column[int]:
     return sa.Column("option_order", sa.Integer, nullable=True)
 
 
+def most_missed_column() -> sa.Column[int]:
+    """Revision 0005's column: how many of a daily quiz's questions are the exercises its
+    server missed most (0, the default: none, the usual pick alone)."""
+    return _int("most_missed", "most_missed >= 0", server_default=sa.text("0"))
+
+
+def earns_points_column() -> sa.Column[int]:
+    """Revision 0006's column: 0 for a post that earns no points whatever is answered on it
+    (a /review post); 1, the default, for every other post, as before."""
+    return _int("earns_points", "earns_points IN (0, 1)", server_default=sa.text("1"))
+
+
 metadata.tables["posts"].append_column(option_order_column())
+metadata.tables["quiz_schedules"].append_column(most_missed_column())
+metadata.tables["posts"].append_column(earns_points_column())
 
 posts = metadata.tables["posts"]
 attempts = metadata.tables["attempts"]

@@ -92,6 +92,7 @@ async def test_a_post_sent_before_a_crash_is_found_in_the_channel_not_sent_again
             poster=DiesAfterSending(),
             render_post=bot.quiz_scheduler.render_post,
             servers=bot.practice.store.servers,
+            cards=bot.practice.store.review_cards,
             process="doomed",
         )
         with pytest.raises(_KilledAfterSending):

@@ -11,8 +11,9 @@ import pytest
 from bot.app import TutorBot
 from bot.sandbox import DriverError, LoopbackDiscord, Member
 from tests.clock import ManualClock
-from tests.e2e.bots import running_bot
+from tests.e2e.bots import practice, running_bot
 from tests.e2e.moderators import let_everyone_see
+from tests.e2e.test_practice import answer_blanks
 from tests.loopback_fixtures import Scene
 
 DUE = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)  # 14:00 in Berlin; the clock starts at 12:00 UTC
@@ -166,3 +167,33 @@ async def test_the_timezone_option_autocompletes_iana_names(
         scene.moderator, scene.channel, "quiz schedule", "timezone", "europe/ber"
     )
     assert choices == [{"name": "Europe/Berlin", "value": "Europe/Berlin"}]
+
+
+async def test_a_quiz_with_most_missed_posts_what_the_server_missed_most(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, bot: TutorBot
+) -> None:
+    missed = await practice(loopback, scene, "hard")  # posted in the quiz's channel, too
+    for wrong in ("AAA", "BBD", "DDD"):  # every attempt wrong: missed
+        await answer_blanks(loopback, scene.alice, missed, wrong)
+    said = await schedule(loopback, scene, timezone="Europe/Berlin", most_missed=1)
+    assert said == (
+        f"Scheduled daily quiz #1 in <#{scene.channel.id}> at 14:00 Europe/Berlin, pack `demo`, "
+        "any difficulty, 1 question (1 of the server's most missed); "
+        "next Wed 25 Nov 14:00 Europe/Berlin."
+    )
+    refused = await quiz(loopback, scene, scene.moderator, "edit", number=1, most_missed=2)
+    assert refused == (
+        "`most_missed` is how many of the 1 question are the server's most missed: from 0 to 1."
+    )
+    assert "(1 of the server's most missed)" in await quiz(loopback, scene, scene.moderator, "list")
+
+    # The usual pick would take an exercise the channel has not seen; the option takes the
+    # one the server missed, though it was practised here today.
+    await manual_clock.advance((DUE - manual_clock.now()).total_seconds())
+    quizzed = await loopback.wait_for_message(lambda m: m.content.startswith("**Daily quiz**"))
+    assert quizzed.embeds[0]["title"] == missed.embeds[0]["title"] == "Gather two tasks"
+    # The next day it was in the quiz within the week: the usual pick instead.
+    await bot.quiz_scheduler.next_round()  # the round that posted it is over
+    await manual_clock.advance(timedelta(days=1).total_seconds())
+    following = await loopback.wait_for_message(lambda m: "Thursday 26 November" in m.content)
+    assert following.embeds[0]["title"] != "Gather two tasks"

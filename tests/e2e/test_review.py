@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import TutorBot
-from bot.render import PRACTICE_ONLY
+from bot.render import REVIEW_NO_POINTS
 from bot.sandbox import LoopbackDiscord
 from tests.clock import ManualClock
-from tests.e2e.bots import running_bot
+from tests.e2e.bots import e2e_catalog, running_bot
 from tests.e2e.test_practice import answer_blanks, practice
 from tests.loopback_fixtures import Scene
 
@@ -58,9 +58,36 @@ async def test_a_missed_exercise_comes_back_in_review_the_next_day(
     assert loopback.messages(scene.channel) == [post]  # nothing public
     right = await answer_blanks(loopback, scene.alice, review, "ABC")
     assert "✅ Correct!" in right.content
-    assert PRACTICE_ONLY in right.content  # no points: the solution was seen
+    assert REVIEW_NO_POINTS in right.content  # a review earns no points
     assert "Final answer: ⟦1⟧ = A (task_one)" in right.content  # the worked solution
 
     after = await command(loopback, scene, "review")
     assert after.startswith("Nothing to review now. Your next review is due <t:")
     assert "Reviews due today: none." in await command(loopback, scene, "stats")
+
+
+async def test_a_review_of_what_was_only_missed_in_test_earns_no_points(
+    loopback: LoopbackDiscord, scene: Scene, manual_clock: ManualClock, bot: TutorBot
+) -> None:
+    asked = await loopback.run_command(scene.alice, scene.channel, "test start", pack="demo")
+    question = await loopback.reply_to(asked)  # the easy one first: a fill-in of one blank
+    (exercise,) = [
+        e for e in e2e_catalog().in_pack("demo") if e.title == question.embeds[0]["title"]
+    ]
+    key = exercise.answer_key
+    wrong = next(i for i in question.buttons() if i.startswith("t1:q:") and not i.endswith(key))
+    await loopback.click(scene.alice, question, wrong)
+    await loopback.wait_for_message(lambda m: m.id == question.id and wrong not in m.buttons())
+
+    await manual_clock.advance(DAY)
+    review = await loopback.reply_to(
+        await loopback.run_command(scene.alice, scene.channel, "review")
+    )
+    assert review.embeds[0]["title"] == exercise.title
+    right = await answer_blanks(loopback, scene.alice, review, key)
+    assert right.content.startswith(f"✅ Correct! {REVIEW_NO_POINTS}")
+    assert "1 solved · 1 answers, 100% correct · 0 points" in await command(
+        loopback, scene, "stats"
+    )
+    asked = await loopback.run_command(scene.alice, scene.channel, "leaderboard")
+    assert "No points yet." in (await loopback.reply_to(asked)).content

@@ -63,11 +63,13 @@ async def test_without_a_token_make_run_starts_the_sandbox_and_a_stop_stops_it_q
     packs: set[str] | None,
     stop: Callable[[asyncio.subprocess.Process], None],
 ) -> None:
+    # A deployment's .env beside it: the sandbox keeps to its own database all the same.
+    (tmp_path / ".env").write_text("DATABASE_URL=postgresql://tutor@db.invalid:5432/tutor\n")
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         *command,
-        cwd=tmp_path,  # a clean folder: no .env, and data/ created there
+        cwd=tmp_path,  # a clean folder, and data/ created there
         env=without_token(),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

@@ -36,7 +36,6 @@ async def test_an_upgraded_database_gains_review_cards_and_keeps_every_row(kind,
             )
         with connected(location) as connection:
             assert MigrationContext.configure(connection).get_current_revision() == head()
-            assert head() == "0004"
             stored = v5.stored(connection)
             cards = stored.pop("review_cards")
             assert stored == v5.expected()
