@@ -1,7 +1,7 @@
-"""`python -m bench [clicks|store|runs ...] [--clicks-runs N] [--burst N] [--postgres URL]
+"""`python -m bench [clicks|store|runs|items ...] [--clicks-runs N] [--burst N] [--postgres URL]
 [--smoke]`: run the benchmarks and print one table. Exit status 1 when a correctness check
-inside one failed. With `--postgres`, the clicks benchmark runs once more with our bot's store
-on that PostgreSQL server (in a schema of its own), reported beside SQLite's rows."""
+inside one failed. With `--postgres`, the clicks and items benchmarks run once more with our
+bot's store on that PostgreSQL server (in a schema of its own), beside SQLite's rows."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bench import clicks, runs, store
+from bench import clicks, items, runs, store
 from bench.table import BenchFailed, Row, render
 
-NAMES = ("clicks", "store", "runs")
+NAMES = ("clicks", "store", "runs", "items")
 
 
 async def measure(
@@ -43,6 +43,8 @@ async def measure(
             rows += await store.run(store.SMOKE if smoke else store.StorePlan())
         elif name == "runs":
             rows += await runs.run(runs.SMOKE if smoke else runs.RunsPlan())
+        elif name == "items":
+            rows += await items.measure(smoke=smoke, postgres=postgres)
     return rows
 
 
@@ -57,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--postgres",
         metavar="URL",
-        help="also run the clicks benchmark with the store on this PostgreSQL server",
+        help="also run the clicks and items benchmarks with the store on this PostgreSQL server",
     )
     arguments = parser.parse_args(argv)
     names = arguments.names or list(NAMES)

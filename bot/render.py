@@ -148,8 +148,9 @@ def exercise_post(
 ) -> Rendered:
     """The public message: prompt, code with blanks, lettered options, counters, buttons.
 
-    The options are lettered in the post's `order`; each button still names its option by
-    the file's letter. A post a moderator closed keeps its text; its buttons are disabled.
+    The options are lettered in the post's `order`, and each button names its option as
+    the post shows it (`order.to_ids`). A post a moderator closed keeps its text; its
+    buttons are disabled.
     """
     order = _order(exercise, order)
     parts = [exercise.prompt]
@@ -192,7 +193,7 @@ def post_buttons(
         answers = [
             ButtonSpec(
                 _button_label(shown, option.text, option.is_code),
-                AnswerChoice(post_id, option.letter),
+                AnswerChoice(post_id, order.to_ids(option.letter)),
                 Style.PRIMARY,
             )
             for shown, option in zip(LETTERS, options, strict=False)
@@ -217,7 +218,8 @@ def answer_panel(
     exercise: FillInTheBlank, post_id: int, chosen: str, order: ShownOrder | None = None
 ) -> Rendered:
     """The member's private panel: a row of A-D per blank (the post's order, one for the
-    shared pool of options), the current choice marked, Submit. `chosen` is in file letters."""
+    shared pool of options), the current choice marked, Submit. `chosen` is in file letters;
+    the buttons' ids carry letters as the post shows them."""
     order = _order(exercise, order)
     code = exercise.fill(chosen, unchosen=custom_ids.UNCHOSEN)
     lines = [f"**{exercise.title}**: your choices so far", code_block(code)]
@@ -228,7 +230,9 @@ def answer_panel(
             buttons.append(
                 ButtonSpec(
                     label=f"{blank_marker(blank.number)} {shown}",
-                    button=PanelChoice(post_id, chosen, blank.number, letter),
+                    button=PanelChoice(
+                        post_id, order.to_ids(chosen), blank.number, order.to_ids(letter)
+                    ),
                     style=Style.SUCCESS if picked else Style.SECONDARY,
                     row=row,
                 )
@@ -239,7 +243,7 @@ def answer_panel(
     buttons.append(
         ButtonSpec(
             "Submit",
-            Submit(post_id, chosen),
+            Submit(post_id, order.to_ids(chosen)),
             Style.PRIMARY,
             row=len(exercise.blanks),
             disabled=not complete,
@@ -267,7 +271,7 @@ def feedback(
     exercise: AnyExercise, result: Feedback, *, post_id: int, order: ShownOrder | None = None
 ) -> Rendered:
     """Private feedback on a submission: right or wrong, why, attempts left, the solution;
-    letters as the post showed them. "Run it" names the answer by its file letters."""
+    letters as the post showed them, "Run it"'s id too."""
     order = _order(exercise, order)
     verdict = result.verdict
     lines: list[str] = []
@@ -306,7 +310,8 @@ def feedback(
             lines.append(worked_solution(exercise, order))
     buttons: tuple[ButtonSpec, ...] = ()
     if exercise.run is not None:
-        buttons = (ButtonSpec("Run it", RunIt(post_id, verdict.answer), Style.SECONDARY),)
+        run = RunIt(post_id, order.to_ids(verdict.answer))
+        buttons = (ButtonSpec("Run it", run, Style.SECONDARY),)
     return Rendered(content=fit("\n".join(lines)), buttons=buttons)
 
 

@@ -6,7 +6,9 @@ counted apart per content hash) as the store counted it; the flag rules are func
 these numbers alone (their rules are written out in docs/moderators.md, "Item flags").
 
 A "go" is one member's answers on one post: its first answer decides the first-try solve
-and the pick counts, any correct answer the final solve.
+and the pick counts, any correct answer the final solve. A /test question is a post of its
+own with one answer and no hint offered: its go's first answer is its final one, and the
+hint rate is of the goes that could take a hint (not `tested` ones).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class ItemStats:
     first_try: int = 0  # goes solved by their first answer
     solved: int = 0  # goes solved in the end
     hinted: int = 0  # goes with a hint taken
+    tested: int = 0  # goes that were /test answers: one answer, no hint offered
     median_seconds: float | None = None  # from the post to a go's first answer
     reports: int = 0
     right: str | None = None  # the correct letters, one per blank (None: never solved)
@@ -71,7 +74,9 @@ class ItemStats:
 
     @property
     def hint_rate(self) -> float | None:
-        return self.hinted / self.goes if self.goes else None
+        """Of the goes that could take a hint: /test offers none."""
+        could = self.goes - self.tested
+        return self.hinted / could if could else None
 
     def most_picked_wrong(self) -> WrongPick | None:
         if self.right is None or not self.goes:

@@ -4,14 +4,20 @@ custom_ids are untrusted input (a modified client can send anything): each is ma
 anchored pattern of bounded length, and anything else is refused, never guessed at. Every
 id here fits Discord's 100-character limit.
 
+An id names an option by the letter its post shows it under (exercises.shown_order: a post
+made before names it by its file letter, as the post's marker says), so an id tells nothing
+of the file's order; the feature takes the letters back to the file's through the post's
+order, and refuses letters the post does not show.
+
     t1:a:{post}:{letter}           multiple-choice answer, on the public post
     t1:o:{post}                    "Answer" on a fill-in-the-blank post: opens a private panel
     t1:p:{post}:{chosen}:{N}{X}    on the panel: put option X in blank N ({chosen}: "A_C")
     t1:s:{post}:{chosen}           Submit on the panel
     t1:h:{post}                    Hint, on the public post
     t1:r:{post}:{answer}           "Run it": run the member's answer in the tutor service
-    t1:q:{run}:{position}:{chosen} a choice on a private /test question ({chosen}: "A_C");
-                                   once no blank is left open, it is the answer
+    t1:t:{run}:{position}:{chosen} a choice on a private /test question ({chosen}: "A_C");
+                                   once no blank is left open, it is the answer (t1:q
+                                   named file letters: refused, `/test continue` re-shows)
     t1:x:{post}                    "Report a problem" on the public post: opens a modal
     t1:f:{member}                  /forget-me's confirmation, for that member only
     t1:m:{post}                    the "Report a problem" modal (a form, not a button)
@@ -24,10 +30,10 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from exercises import LETTERS, MAX_BLANKS
+from exercises.shown_order import UNCHOSEN as UNCHOSEN  # re-exported: ids hold it
 
 VERSION: Final = "t1"
 MAX_LENGTH: Final = 100
-UNCHOSEN: Final = "_"
 
 _POST = r"(?P<post_id>[1-9][0-9]{0,17})"
 _LETTER = f"[{LETTERS}]"
@@ -123,10 +129,10 @@ class PatternTestChoice:
     position: int
     chosen: str
 
-    TEMPLATE = rf"{VERSION}:q:(?P<run_id>[1-9][0-9]{{0,17}}):(?P<position>[0-9]{{1,2}}):{_CHOSEN}"
+    TEMPLATE = rf"{VERSION}:t:(?P<run_id>[1-9][0-9]{{0,17}}):(?P<position>[0-9]{{1,2}}):{_CHOSEN}"
 
     def to_id(self) -> str:
-        return f"{VERSION}:q:{self.run_id}:{self.position}:{self.chosen}"
+        return f"{VERSION}:t:{self.run_id}:{self.position}:{self.chosen}"
 
 
 @dataclass(frozen=True)

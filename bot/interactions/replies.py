@@ -72,6 +72,12 @@ class Replies:
             return await self.report(interaction, error)
         return None
 
+    async def reply_text(
+        self, interaction: discord.Interaction, text: Awaitable[str]
+    ) -> Lost | None:
+        """`reply` for work whose answer is text alone, sent privately (moderators' commands)."""
+        return await self.reply(interaction, _text_only(text))
+
     async def report(self, interaction: discord.Interaction, error: BaseException) -> Lost | None:
         """The one error handler: our refusals are told to the member, our failures logged and
         apologised for. An answer Discord would not take (the interaction expired, another
@@ -158,3 +164,7 @@ def answered_outcome(interaction: discord.Interaction) -> str:
         discord.InteractionResponseType.deferred_message_update,
     )
     return "deferred" if kind in deferred else "answered"
+
+
+async def _text_only(text: Awaitable[str]) -> Rendered:
+    return Rendered(content=await text)

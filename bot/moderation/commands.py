@@ -6,7 +6,6 @@ checks every call again: server admins can change who sees a command. Answers ar
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import Protocol
 
 import discord
@@ -66,10 +65,6 @@ def buttons_reader(client: discord.Client) -> ButtonsOf:
         ]
 
     return buttons_of
-
-
-async def _private(text: Awaitable[str]) -> Rendered:
-    return Rendered(content=await text)
 
 
 def _choices(names: list[str]) -> list[app_commands.Choice[str]]:
@@ -152,7 +147,7 @@ class TutorCommands(
             channel_id=interaction.channel_id or 0,
             buttons_of=buttons_reader(interaction.client),
         )
-        await self.replies.reply(interaction, _private(work))
+        await self.replies.reply_text(interaction, work)
 
     @app_commands.command(name="close", description="Close a post: it takes no more answers")
     @app_commands.describe(post="The exercise's message link or id")
@@ -176,7 +171,7 @@ class TutorCommands(
     @app_commands.describe(exercise="pack/exercise, as /tutor reports lists it")
     async def disable(self, interaction: discord.Interaction, exercise: str) -> None:
         work = self.moderation.set_disabled(actor_of(interaction), exercise, disabled=True)
-        await self.replies.reply(interaction, _private(work))
+        await self.replies.reply_text(interaction, work)
 
     @app_commands.command(
         name="enable", description="Post a disabled exercise on this server again"
@@ -184,7 +179,7 @@ class TutorCommands(
     @app_commands.describe(exercise="pack/exercise")
     async def enable(self, interaction: discord.Interaction, exercise: str) -> None:
         work = self.moderation.set_disabled(actor_of(interaction), exercise, disabled=False)
-        await self.replies.reply(interaction, _private(work))
+        await self.replies.reply_text(interaction, work)
 
     @disable.autocomplete("exercise")
     @enable.autocomplete("exercise")
@@ -195,9 +190,7 @@ class TutorCommands(
 
     @app_commands.command(name="reports", description="Exercises members reported, with reasons")
     async def reports(self, interaction: discord.Interaction) -> None:
-        await self.replies.reply(
-            interaction, _private(self.moderation.reports(actor_of(interaction)))
-        )
+        await self.replies.reply_text(interaction, self.moderation.reports(actor_of(interaction)))
 
     @app_commands.command(
         name="items", description="How each exercise fares on this server, and which to look at"
@@ -214,9 +207,7 @@ class TutorCommands(
 
     @app_commands.command(name="audit", description="The recent moderator actions on this server")
     async def audit(self, interaction: discord.Interaction) -> None:
-        await self.replies.reply(
-            interaction, _private(self.moderation.audit(actor_of(interaction)))
-        )
+        await self.replies.reply_text(interaction, self.moderation.audit(actor_of(interaction)))
 
 
 def _id(chosen: discord.Role | discord.TextChannel | None) -> int | None:

@@ -29,6 +29,15 @@ def shown_order(post: Post, exercise: AnyExercise) -> ShownOrder:
     return post_order(exercise, post.post_id, post.option_order)
 
 
+def as_file_letters(post: Post, exercise: AnyExercise, from_button: str) -> str:
+    """A button's letters as the exercise file's, through the post's order; a letter the
+    post does not show is a forged button."""
+    letters = shown_order(post, exercise).from_ids(from_button)
+    if letters is None:
+        raise Refused(STALE_BUTTON)
+    return letters
+
+
 QUIZ_CLOSED = "This daily quiz has closed and its results are posted. Try `/practice`."
 CLOSED_POST = "A moderator closed this exercise: it takes no more answers. Try `/practice`."
 
@@ -177,10 +186,12 @@ class Practice:
         return render.answer_panel(exercise, post.post_id, chosen, shown_order(post, exercise))
 
     async def choose(self, clicked: Clicked, chosen: str) -> render.Rendered:
-        """The panel after a choice; `chosen` is the panel's state with the click applied."""
+        """The panel after a choice; `chosen` is the panel's state with the click applied,
+        in the button's letters."""
         post, exercise = await self._post_for_click(clicked)
         if not isinstance(exercise, FillInTheBlank) or len(chosen) != len(exercise.blanks):
             raise Refused(STALE_BUTTON)
+        chosen = as_file_letters(post, exercise, chosen)
         if any(letter not in exercise.letters + UNCHOSEN for letter in chosen):
             raise Refused(STALE_BUTTON)
         return render.answer_panel(exercise, post.post_id, chosen, shown_order(post, exercise))
@@ -196,11 +207,13 @@ class Practice:
         """Grade and record one answer; the reply says exactly what was recorded.
 
         Fill-in-the-blank answers come from the private panel, multiple-choice ones from the
-        post's letter buttons; anything else is a forged or stale button.
+        post's letter buttons; anything else is a forged or stale button. `answer` is in the
+        button's letters.
         """
         post, exercise = await self._post_for_click(clicked)
         if from_panel != isinstance(exercise, FillInTheBlank):
             raise Refused(STALE_BUTTON)
+        answer = as_file_letters(post, exercise, answer)
         try:
             verdict = grade(exercise, answer)
         except AnswerError as error:
@@ -284,6 +297,7 @@ class Practice:
         the other options.
         """
         post, exercise = await self._post_for_click(clicked, after_closing=True)
+        answer = as_file_letters(post, exercise, answer)
         member = clicked.member_id
         if answer not in await self.store.answers_given(post_id=post.post_id, member_id=member):
             raise Refused(STALE_BUTTON)

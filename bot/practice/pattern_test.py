@@ -108,15 +108,16 @@ class PatternTests:
                 "That question is already answered. `/test continue` shows the current one."
             )
         exercise = self._exercise(run, run.position)
-        if len(button.chosen) != exercise.blank_count:
+        chosen = question_order(exercise, run).from_ids(button.chosen)
+        if chosen is None or len(chosen) != exercise.blank_count:
             raise Refused(NOT_YOURS)
-        if UNCHOSEN in button.chosen:
-            return self._question(run, button.chosen)
-        correct = grade(exercise, button.chosen).is_correct
+        if UNCHOSEN in chosen:
+            return self._question(run, chosen)
+        correct = grade(exercise, chosen).is_correct
         moved = await self.runs.answer(
             run.run_id,
             position=run.position,
-            answer=button.chosen,
+            answer=chosen,
             correct=correct,
             now=self.clock.now(),
         )
@@ -179,9 +180,8 @@ class PatternTests:
 
 
 def question_order(exercise: AnyExercise, run: PatternTestRun) -> ShownOrder:
-    """A /test question's own order of options, fixed by its run and position. Its buttons
-    name options by their file letters, so a question shown before this order existed is
-    still answered as it was shown."""
+    """A /test question's own order of options, fixed by its run and position; its buttons
+    name options as it shows them."""
     return order_of(exercise, seed=f"test:{run.run_id}:{run.position}")
 
 
@@ -202,13 +202,16 @@ def chosen_line(exercise: AnyExercise, chosen: str) -> str:
 def _buttons(
     exercise: AnyExercise, run: PatternTestRun, chosen: str, order: ShownOrder
 ) -> tuple[ButtonSpec, ...]:
-    """A button per option, in the question's order, labelled with the shown letter."""
+    """A button per option, in the question's order, labelled with the shown letter; its
+    id carries the choices so far as shown (`chosen` is in file letters)."""
     index = chosen.index(UNCHOSEN)
     return tuple(
         ButtonSpec(
             shown,
             PatternTestChoice(
-                run.run_id, run.position, chosen[:index] + letter + chosen[index + 1 :]
+                run.run_id,
+                run.position,
+                order.to_ids(chosen[:index] + letter + chosen[index + 1 :]),
             ),
             Style.PRIMARY,
         )

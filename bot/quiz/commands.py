@@ -19,7 +19,6 @@ from bot.interactions.replies import Replies
 from bot.moderation.commands import actor_of
 from bot.practice.commands import DIFFICULTY_CHOICES, pack_choices
 from bot.quiz.manage import QuizManager
-from bot.render import Rendered
 from exercises import Difficulty
 
 NEEDED_FOR_QUIZZES = (
@@ -117,7 +116,7 @@ class QuizCommands(
             missing_permissions=missing_permissions(interaction, channel.id),
             most_missed=most_missed,
         )
-        await self.replies.reply(interaction, _private(work))
+        await self.replies.reply_text(interaction, work)
 
     @app_commands.command(name="edit", description="Change a daily quiz")
     @app_commands.describe(number=NUMBER, most_missed=MOST_MISSED)
@@ -147,14 +146,14 @@ class QuizCommands(
             missing_permissions=missing_permissions(interaction, channel.id) if channel else (),
             most_missed=most_missed,
         )
-        await self.replies.reply(interaction, _private(work))
+        await self.replies.reply_text(interaction, work)
 
     @app_commands.command(
         name="list", description="Daily quizzes here: next time, state, last error"
     )
     async def list_(self, interaction: discord.Interaction) -> None:
         work = self.manager.list(guild_id=interaction.guild_id or 0, actor=actor_of(interaction))
-        await self.replies.reply(interaction, _private(work))
+        await self.replies.reply_text(interaction, work)
 
     @app_commands.command(name="pause", description="Stop posting a daily quiz for now")
     @app_commands.describe(number=NUMBER)
@@ -187,8 +186,4 @@ class QuizCommands(
         work = action(
             guild_id=interaction.guild_id or 0, schedule_id=number, actor=actor_of(interaction)
         )
-        await self.replies.reply(interaction, _private(work))
-
-
-async def _private(text: Awaitable[str]) -> Rendered:
-    return Rendered(content=await text)
+        await self.replies.reply_text(interaction, work)

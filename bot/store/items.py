@@ -2,6 +2,11 @@
 a content hash) with its posts, goes (a member's answers on one post), solves, hints,
 first-answer picks per blank and letter, median time to a first answer, and reports.
 
+A /test question counts as a post of its own once its member reached it, and its answer as
+a go of one answer: its first answer is its final one, and it offers no hint (the go counts
+as `tested`, outside the hint rate). Its time runs from the run's previous answer (when the
+question was shown), or from the run's start for the first question.
+
 Both dialects run the same statement but for one expression: the seconds between two times
 (SQLite keeps ISO text, PostgreSQL timestamptz), both forms side by side in `SECONDS`. The
 median is the average of the middle one or two, by window functions both dialects have.
@@ -17,11 +22,22 @@ import sqlalchemy as sa
 from bot.store.part import Part
 from bot.store.records import from_row
 from bot.store.run import ByDialect
-from bot.store.tables import GUILD, attempts, hints, posts, reports
+from bot.store.tables import (
+    GUILD,
+    attempts,
+    hints,
+    posts,
+    reports,
+    test_run_questions,
+    test_runs,
+)
 from exercises.items import ItemStats
 from exercises.model import LETTERS, MAX_BLANKS
 
 a, p, h, r = attempts, posts, hints, reports
+q, runs = test_run_questions, test_runs
+previous = test_run_questions.alias("previous")
+ZERO, ONE = sa.literal_column("0", sa.Integer()), sa.literal_column("1", sa.Integer())
 PACK = sa.bindparam("pack", type_=sa.Text())
 """The pack's id followed by "/": an exercise id starts with it."""
 Seconds = Callable[[Any, Any], Any]
@@ -40,12 +56,19 @@ def _postgresql_seconds(later: Any, earlier: Any) -> Any:
 SECONDS: dict[str, Seconds] = {"sqlite": _sqlite_seconds, "postgresql": _postgresql_seconds}
 
 
-def _in_pack(table: sa.Table, by_guild: bool) -> list[Any]:
+def _in_pack(table: sa.Table, by_guild: bool, guilds: sa.Table | None = None) -> list[Any]:
+    """Rows of the pack's exercises (on the server, by `guilds`' guild_id or the table's own)."""
     starts = sa.func.substr(table.c.exercise_id, 1, sa.func.length(PACK)) == PACK
-    return [starts, table.c.guild_id == GUILD] if by_guild else [starts]
+    guild = (table if guilds is None else guilds).c.guild_id == GUILD
+    return [starts, guild] if by_guild else [starts]
 
 
 def _goes(seconds: Seconds, by_guild: bool) -> sa.CTE:
+    """One row per go: on a post, a member's answers; on /test, a member's one answer."""
+    return sa.union_all(_post_goes(seconds, by_guild), _test_goes(seconds, by_guild)).cte("goes")
+
+
+def _post_goes(seconds: Seconds, by_guild: bool) -> sa.Select[Any]:
     """One row per member and post: the first answer, how it went, and how long it took."""
     first = a.c.attempt_number == 1
     hinted = sa.exists().where(h.c.post_id == a.c.post_id, h.c.member_id == a.c.member_id)
@@ -62,11 +85,33 @@ def _goes(seconds: Seconds, by_guild: bool) -> sa.CTE:
             sa.cast(seconds(sa.func.min(a.c.answered_at), p.c.posted_at), sa.Float()).label(
                 "seconds"
             ),
+            ZERO.label("tested"),
         )
         .select_from(a.join(p))
         .where(*_in_pack(p, by_guild))
         .group_by(p.c.post_id, a.c.member_id, p.c.exercise_id, p.c.content_hash, p.c.posted_at)
-        .cte("goes")
+    )
+
+
+def _test_goes(seconds: Seconds, by_guild: bool) -> sa.Select[Any]:
+    """One row per answered /test question, in `_post_goes`' columns."""
+    before = previous.c.run_id == q.c.run_id, previous.c.position == q.c.position - 1
+    shown_at = sa.func.coalesce(previous.c.answered_at, runs.c.started_at)
+    return (
+        sa.select(
+            q.c.exercise_id,
+            q.c.content_hash,
+            runs.c.member_id,
+            q.c.answer.label("first_answer"),
+            q.c.correct.label("first_try"),
+            q.c.correct.label("solved"),
+            ZERO.label("hinted"),
+            sa.case((q.c.correct == 1, q.c.answer)).label("right"),
+            sa.cast(seconds(q.c.answered_at, shown_at), sa.Float()).label("seconds"),
+            ONE.label("tested"),
+        )
+        .select_from(q.join(runs).outerjoin(previous, sa.and_(*before)))
+        .where(q.c.answer.is_not(None), *_in_pack(q, by_guild, runs))
     )
 
 
@@ -91,6 +136,7 @@ def _totals(goes: Any) -> Any:
             sa.func.sum(goes.c.first_try).label("first_try"),
             sa.func.sum(goes.c.solved).label("solved"),
             sa.func.sum(goes.c.hinted).label("hinted"),
+            sa.func.sum(goes.c.tested).label("tested"),
             sa.func.max(goes.c.right).label("right"),
             *_picks(goes),
         )
@@ -131,18 +177,30 @@ def _reported(by_guild: bool) -> Any:
     )
 
 
+def _shown(by_guild: bool) -> Any:
+    """Every post of the pack, and every /test question a member reached (the run's
+    position is its current question), with when it was posted (a question: its run's start)."""
+    posted = sa.select(p.c.exercise_id, p.c.content_hash, p.c.difficulty, p.c.posted_at)
+    asked = (
+        sa.select(q.c.exercise_id, q.c.content_hash, q.c.difficulty, runs.c.started_at)
+        .select_from(q.join(runs))
+        .where(q.c.position <= runs.c.position, *_in_pack(q, by_guild, runs))
+    )
+    return sa.union_all(posted.where(*_in_pack(p, by_guild)), asked).cte("shown")
+
+
 def _versions(by_guild: bool) -> Any:
     """Every version posted: its difficulty, its posts and when it was first posted."""
+    shown = _shown(by_guild)
     return (
         sa.select(
-            p.c.exercise_id,
-            p.c.content_hash,
-            sa.func.max(p.c.difficulty).label("difficulty"),
+            shown.c.exercise_id,
+            shown.c.content_hash,
+            sa.func.max(shown.c.difficulty).label("difficulty"),
             sa.func.count().label("posts"),
-            sa.func.min(p.c.posted_at).label("first_posted"),
+            sa.func.min(shown.c.posted_at).label("first_posted"),
         )
-        .where(*_in_pack(p, by_guild))
-        .group_by(p.c.exercise_id, p.c.content_hash)
+        .group_by(shown.c.exercise_id, shown.c.content_hash)
         .cte("versions")
     )
 
@@ -182,12 +240,12 @@ ITEMS_EVERYWHERE = ByDialect(
 _PICKS = {
     f"pick_{blank}_{letter}": (blank, letter) for blank in range(MAX_BLANKS) for letter in LETTERS
 }
-_COUNTS = ("posts", "members", "goes", "first_try", "solved", "hinted", "reports", *_PICKS)
+_COUNTS = ("posts", "members", "goes", "first_try", "solved", "hinted", "tested", "reports")
 
 
 def item_from_row(row: Mapping[str, Any]) -> ItemStats:
     """A version's numbers (0 where it has no goes or reports yet) and its first picks."""
-    numbers = {key: int(row[key] or 0) for key in _COUNTS}
+    numbers = {key: int(row[key] or 0) for key in (*_COUNTS, *_PICKS)}
     picks = {_PICKS[key]: numbers[key] for key in _PICKS if numbers[key]}
     return from_row(ItemStats, dict(row) | numbers, first_picks=picks)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench import __main__ as bench_main
-from bench import clicks, runs, store
+from bench import clicks, items, runs, store
 from bench.table import BenchFailed, Row, render
 from tests.postgres import require_postgres, server_url
 
@@ -88,3 +88,30 @@ async def test_the_clicks_benchmark_runs_with_the_store_on_postgresql_too() -> N
     assert [row.unit for row in rows] == ["clicks/s", "ms", "ms", "ms CPU", "MB", "s"]
     assert all(row.what.endswith("[PostgreSQL]") for row in rows)
     assert all(measured(row) for row in rows), rows
+
+
+async def test_the_items_benchmark_counts_every_seeded_go_through_the_query_and_the_store() -> None:
+    rows = await items.run(items.SMOKE)  # raises BenchFailed otherwise
+
+    assert [row.unit for row in rows] == ["ms", "ms"]
+    assert all(row.ours > 0 and row.baseline and row.ratio for row in rows), rows
+    assert "/test answers" in rows[0].what
+
+
+async def test_the_items_benchmark_runs_on_postgresql_too() -> None:
+    require_postgres()
+
+    rows = await items.measure(smoke=True, postgres=server_url())
+
+    assert [row.what.endswith("[PostgreSQL]") for row in rows] == [False, False, True, True]
+    assert all(row.ours > 0 and row.baseline for row in rows), rows
+
+
+def test_the_items_seed_has_its_volume_and_goes_to_count() -> None:
+    seed = items.seed_rows(items.ItemsPlan())
+
+    pack = [row for row in seed.rows["posts"] if row["exercise_id"].startswith("bench/")]
+    ids = {row["post_id"] for row in pack}
+    assert sum(row["post"] in ids for row in seed.rows["attempts"]) == 100_000
+    assert len({(row["exercise_id"], row["content_hash"]) for row in pack}) == 40 + 8  # 8 changed
+    assert 0 < seed.test_answers < seed.goes

@@ -13,12 +13,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.app import TutorBot
+from bot.interactions.custom_ids import AnswerChoice
 from bot.metrics import STORE_WRITE_SECONDS
 from bot.practice.run_it import ExampleRunner
 from bot.review.schedule import ReviewSchedule
 from bot.sandbox import LoopbackDiscord, Message
 from bot.store import TutorStore
 from exercises import AnyExercise, Catalog, Difficulty, MultipleChoice, load_catalog
+from exercises.shown_order import BY_POST, post_order
 from tests.clock import ManualClock
 from tests.exercises.test_grading import gather_exercise
 from tests.loopback_fixtures import Scene
@@ -100,3 +102,20 @@ async def practice(loopback: LoopbackDiscord, scene: Scene, difficulty: str) -> 
         scene.alice, scene.channel, "practice", pack="demo", difficulty=difficulty
     )
     return await loopback.reply_to(asked)
+
+
+def on_buttons(post: Message, letters: str, catalog: Catalog | None = None) -> str:
+    """File letters as the buttons of `post` (made by a new bot) name them: the letters the
+    post shows those options under. Its exercise is found by the post's title."""
+    post_id = int(next(iter(post.buttons())).split(":")[2])
+    title = post.embeds[0]["title"]
+    exercises = (catalog or e2e_catalog()).exercises.values()
+    exercise = next(exercise for exercise in exercises if exercise.title == title)
+    return post_order(exercise, post_id, BY_POST).to_ids(letters)
+
+
+def answer_id(post: Message, letter: str, catalog: Catalog | None = None) -> str:
+    """The id of the answer button on a multiple-choice `post` for the option with this
+    letter in the exercise file."""
+    post_id = int(next(iter(post.buttons())).split(":")[2])
+    return AnswerChoice(post_id, on_buttons(post, letter, catalog)).to_id()

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app import TutorBot
-from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import Channel, Interaction, LoopbackDiscord, Member, Message, Role
 from bot.sandbox.model import EVERYONE_PERMISSIONS
 from tests.clock import ManualClock
-from tests.e2e.bots import running_bot
+from tests.e2e.bots import answer_id, running_bot
 from tests.loopback_fixtures import Scene
 
 
@@ -82,9 +81,7 @@ def link_to(post: Message) -> str:
 async def click_letter(
     loopback: LoopbackDiscord, member: Member, post: Message, letter: str
 ) -> Message:
-    clicked: Interaction = await loopback.click(
-        member, post, AnswerChoice(post_id_of(post), letter).to_id()
-    )
+    clicked: Interaction = await loopback.click(member, post, answer_id(post, letter))
     return await loopback.reply_to(clicked)
 
 

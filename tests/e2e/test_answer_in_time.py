@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from bot.app import TutorBot
-from bot.interactions.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, RunIt, Submit
+from bot.interactions.custom_ids import Hint, OpenPanel, PanelChoice, RunIt, Submit
 from bot.practice.run_it import ExampleRunner
 from bot.practice.tutor_client import TutorClient
 from bot.sandbox import Interaction, LoopbackDiscord, Message
@@ -27,7 +27,7 @@ from bot.sandbox.interactions import (
     UPDATE_MESSAGE,
 )
 from tests.clock import ManualClock
-from tests.e2e.bots import practice, running_bot
+from tests.e2e.bots import answer_id, on_buttons, practice, running_bot
 from tests.loopback_fixtures import Scene
 
 FRESH, BACKLOGGED = 0.0, 2.9
@@ -76,9 +76,7 @@ async def test_a_private_reply(
 ) -> None:
     post = await practice(loopback, scene, "medium")
 
-    clicked = await loopback.click(
-        scene.alice, post, AnswerChoice(post_id_of(post), "B").to_id(), age=age
-    )
+    clicked = await loopback.click(scene.alice, post, answer_id(post, "B"), age=age)
     feedback = await loopback.reply_to(clicked)
 
     assert feedback.ephemeral
@@ -100,12 +98,12 @@ async def test_the_panel_replaced_in_place(
     )
 
     clicked = await loopback.click(
-        scene.alice, panel, PanelChoice(post_id, "_", 1, "B").to_id(), age=age
+        scene.alice, panel, PanelChoice(post_id, "_", 1, on_buttons(post, "B")).to_id(), age=age
     )
     updated = await loopback.reply_to(clicked)
 
     assert updated.id == panel.id  # the same private message, edited
-    assert Submit(post_id, "B").to_id() in updated.buttons()
+    assert Submit(post_id, on_buttons(post, "B")).to_id() in updated.buttons()
     if age == FRESH:
         answered_at_once(clicked, UPDATE_MESSAGE)
     else:
@@ -132,12 +130,9 @@ async def test_a_refusal(
     loopback: LoopbackDiscord, scene: Scene, bot: TutorBot, age: float
 ) -> None:
     post = await practice(loopback, scene, "medium")
-    post_id = post_id_of(post)
-    await loopback.reply_to(
-        await loopback.click(scene.alice, post, AnswerChoice(post_id, "B").to_id())
-    )
+    await loopback.reply_to(await loopback.click(scene.alice, post, answer_id(post, "B")))
 
-    clicked = await loopback.click(scene.alice, post, AnswerChoice(post_id, "C").to_id(), age=age)
+    clicked = await loopback.click(scene.alice, post, answer_id(post, "C"), age=age)
     refused = await loopback.reply_to(clicked)
 
     assert refused.ephemeral
@@ -170,9 +165,11 @@ async def test_run_it_is_deferred_by_design_then_sent(
         post = await practice(loopback, scene, "medium")
         post_id = post_id_of(post)
         feedback = await loopback.reply_to(
-            await loopback.click(scene.alice, post, AnswerChoice(post_id, "B").to_id())
+            await loopback.click(scene.alice, post, answer_id(post, "B"))
         )
-        clicked = await loopback.click(scene.alice, feedback, RunIt(post_id, "B").to_id(), age=age)
+        clicked = await loopback.click(
+            scene.alice, feedback, RunIt(post_id, on_buttons(post, "B")).to_id(), age=age
+        )
         run = await loopback.reply_to(clicked)
 
     assert run.ephemeral
@@ -187,9 +184,7 @@ async def test_a_host_clock_a_day_off_discords_still_answers_fast_clicks_at_once
     host_clock = ManualClock(manual_clock.now() + timedelta(days=1))  # a fast host clock
     async with running_bot(loopback, scene, host_clock, tmp_path / "tutor.sqlite3"):
         post = await practice(loopback, scene, "medium")
-        clicked = await loopback.click(
-            scene.alice, post, AnswerChoice(post_id_of(post), "B").to_id()
-        )
+        clicked = await loopback.click(scene.alice, post, answer_id(post, "B"))
         feedback = await loopback.reply_to(clicked)
 
     assert "✅ Correct!" in feedback.content
@@ -202,7 +197,7 @@ async def test_a_host_clock_a_day_behind_still_defers_a_late_click(
     host_clock = ManualClock(manual_clock.now() - timedelta(days=1))  # a slow host clock
     async with running_bot(loopback, scene, host_clock, tmp_path / "tutor.sqlite3"):
         post = await practice(loopback, scene, "medium")
-        button = AnswerChoice(post_id_of(post), "B").to_id()
+        button = answer_id(post, "B")
         clicked = await loopback.click(scene.alice, post, button, age=BACKLOGGED)
         feedback = await loopback.reply_to(clicked)
 

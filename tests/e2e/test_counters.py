@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
 from tests.clock import ManualClock
-from tests.e2e.bots import running_bot
+from tests.e2e.bots import answer_id, running_bot
 from tests.loopback_fixtures import Scene
 
 
@@ -20,10 +19,9 @@ async def test_fifty_answers_in_a_few_seconds_cause_a_handful_of_edits(
             scene.alice, scene.channel, "practice", pack="demo", difficulty="medium"
         )
         post = await loopback.reply_to(asked)
-        post_id = int(next(iter(post.buttons())).split(":")[2])
         for number, member in enumerate(members):
             letter = "B" if number % 2 == 0 else "A"  # half of them solve it
-            clicked = await loopback.click(member, post, AnswerChoice(post_id, letter).to_id())
+            clicked = await loopback.click(member, post, answer_id(post, letter))
             await loopback.reply_to(clicked)
             await manual_clock.advance(0.06)  # 50 answers in three seconds
         await manual_clock.advance(5.0)

@@ -8,8 +8,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
+from tests.e2e.bots import answer_id
 from tests.e2e.test_restart import bot_environment, start_bot
 from tests.loopback_fixtures import Scene
 
@@ -38,8 +38,7 @@ async def test_a_kill_before_a_batch_commits_loses_only_clicks_never_answered(
         post = await loopback.reply_to(
             await loopback.run_command(scene.alice, scene.channel, "practice", pack="demo")
         )
-        post_id = int(next(iter(post.buttons())).split(":")[2])
-        answer = AnswerChoice(post_id, "B").to_id()
+        answer = answer_id(post, "B")
         answered = []
         for member in members[:ANSWERED_BEFORE]:
             clicked = await loopback.click(member, post, answer)

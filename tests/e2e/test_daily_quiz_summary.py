@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.interactions.custom_ids import AnswerChoice
 from bot.practice.flow import QUIZ_CLOSED
 from bot.sandbox import LoopbackDiscord, Member
 from bot.sandbox.model import ATTACH_FILES
 from exercises import Difficulty
 from tests.clock import ManualClock
-from tests.e2e.bots import e2e_catalog, running_bot
+from tests.e2e.bots import answer_id, e2e_catalog, running_bot
 from tests.e2e.daily_quiz import (
     DUE,
     advance_to,
@@ -42,10 +41,9 @@ async def test_the_closing_summary_counts_answers_names_top_scorers_and_attaches
         await advance_to(manual_clock, DUE)
         quiz = await loopback.wait_for_message(lambda m: m.content.startswith("**Daily quiz**"))
         await round_(bot)  # the scheduler sleeps again, on the clock
-        post_id = int(next(iter(quiz.buttons())).split(":")[2])
 
         async def pick(member: Member, letter: str) -> None:
-            clicked = await loopback.click(member, quiz, AnswerChoice(post_id, letter).to_id())
+            clicked = await loopback.click(member, quiz, answer_id(quiz, letter))
             await loopback.reply_to(clicked)
 
         await pick(scene.alice, "B")  # right first time: 20 points
@@ -56,7 +54,7 @@ async def test_the_closing_summary_counts_answers_names_top_scorers_and_attaches
         results = await loopback.wait_for_message(lambda m: "results" in m.content)
         await loopback.wait_for_message(lambda m: "Thursday 26 November" in m.content)
         await round_(bot)
-        late = await loopback.click(carol, quiz, AnswerChoice(post_id, "B").to_id())
+        late = await loopback.click(carol, quiz, answer_id(quiz, "B"))
         refused = await loopback.reply_to(late)
     assert refused.ephemeral
     assert refused.content == QUIZ_CLOSED  # answers after the results no longer count

@@ -18,13 +18,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
-from bot.interactions.custom_ids import AnswerChoice, RunIt
+from bot.interactions.custom_ids import RunIt
 from bot.practice.run_it import CORRECT_RUN_LATER
 from bot.sandbox import LoopbackDiscord
 from exercises import load_catalog
 from exercises.shown_order import BY_POST, post_order
 from tests.bot.practice.test_run_report import blocks
-from tests.e2e.bots import GOOD
+from tests.e2e.bots import GOOD, answer_id, on_buttons
 from tests.loopback_fixtures import Scene
 from tests.processes import clean_environment, free_port
 
@@ -111,10 +111,12 @@ async def test_a_first_run_from_a_bare_folder_records_a_click_under_data(
         post = await loopback.reply_to(asked, within=STARTING)
         post_id = int(next(iter(post.buttons())).split(":")[2])
         feedback = await loopback.reply_to(
-            await loopback.click(scene.alice, post, AnswerChoice(post_id, "C").to_id())
+            await loopback.click(scene.alice, post, answer_id(post, "C"))
         )
         run = await loopback.reply_to(
-            await loopback.click(scene.alice, feedback, RunIt(post_id, "C").to_id()),
+            await loopback.click(
+                scene.alice, feedback, RunIt(post_id, on_buttons(post, "C")).to_id()
+            ),
             within=STARTING,
         )
 

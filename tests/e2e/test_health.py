@@ -9,10 +9,9 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.health import Health, serving_health
-from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
 from tests.clock import ManualClock
-from tests.e2e.bots import running_bot
+from tests.e2e.bots import answer_id, running_bot
 from tests.loopback_fixtures import LoggedErrors, Scene
 
 
@@ -71,8 +70,7 @@ async def test_metrics_count_clicks_by_outcome_and_store_writes(
             scene.alice, scene.channel, "practice", pack="demo", difficulty="medium"
         )
         post = await loopback.reply_to(asked)
-        post_id = int(next(iter(post.buttons())).split(":")[2])
-        answered = await loopback.click(scene.alice, post, AnswerChoice(post_id, "A").to_id())
+        answered = await loopback.click(scene.alice, post, answer_id(post, "A"))
         await loopback.reply_to(answered)
         forged = await loopback.click(scene.bob, post, "t1:a:999999:A", forged=True)
         await loopback.reply_to(forged)

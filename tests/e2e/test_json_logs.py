@@ -7,8 +7,8 @@ import json
 import signal
 from pathlib import Path
 
-from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
+from tests.e2e.bots import answer_id
 from tests.e2e.test_restart import bot_environment, start_bot
 from tests.loopback_fixtures import Scene
 
@@ -28,10 +28,9 @@ async def test_every_stderr_line_of_the_bot_is_json(
         await loopback.wait_for_session("ready", after=mark, within=20)
         asked = await loopback.run_command(scene.alice, scene.channel, "practice", pack="demo")
         post = await loopback.reply_to(asked)
-        post_id = int(next(iter(post.buttons())).split(":")[2])
         # The counters' edit after this answer fails: a warning with a traceback.
         loopback.fail("PATCH", "/channels/*/messages/*")
-        answered = await loopback.click(scene.alice, post, AnswerChoice(post_id, "A").to_id())
+        answered = await loopback.click(scene.alice, post, answer_id(post, "A"))
         await loopback.reply_to(answered)
         forged = await loopback.click(scene.bob, post, "t1:a:999999:A", forged=True)
         await loopback.reply_to(forged)

@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 from prometheus_client import REGISTRY
 
-from bot.interactions.custom_ids import AnswerChoice
 from bot.interactions.undelivered import Lost
 from bot.sandbox import Interaction, LoopbackDiscord, Message
 from bot.sandbox.recording import RecordedRequest
 from tests.clock import ManualClock
-from tests.e2e.bots import running_bot
+from tests.e2e.bots import answer_id, running_bot
 from tests.loopback_fixtures import Scene
 
 EXPIRED_ON_ARRIVAL = 3.5  # seconds: past Discord's 3 s before the bot even sees the click
@@ -69,7 +68,7 @@ async def test_a_click_that_arrives_expired_costs_one_count_and_one_line(
     before = expired_count()
     async with running_bot(loopback, scene, manual_clock, tmp_path / "tutor.sqlite3") as bot:
         post, post_id = await practice(loopback, scene)
-        button = AnswerChoice(post_id, WRONG).to_id()
+        button = answer_id(post, WRONG)
 
         late = await loopback.click(scene.alice, post, button, age=EXPIRED_ON_ARRIVAL)
         refused = await loopback.wait_for_request(
@@ -118,7 +117,7 @@ async def test_a_recorded_answer_that_could_not_be_delivered_is_shown_on_the_ret
 ) -> None:
     async with running_bot(loopback, scene, manual_clock, tmp_path / "tutor.sqlite3") as bot:
         post, post_id = await practice(loopback, scene)
-        button = AnswerChoice(post_id, letter).to_id()
+        button = answer_id(post, letter)
         # the answer was ready, but reached Discord after the 3 s (a backlog of requests)
         loopback.fail(
             "POST",
@@ -154,8 +153,8 @@ async def test_a_burst_of_expired_clicks_is_summed_up_in_one_line_a_minute(
 ) -> None:
     members = [scene.alice, scene.bob, scene.moderator]
     async with running_bot(loopback, scene, manual_clock, tmp_path / "tutor.sqlite3") as bot:
-        post, post_id = await practice(loopback, scene)
-        button = AnswerChoice(post_id, CORRECT).to_id()
+        post, _ = await practice(loopback, scene)
+        button = answer_id(post, CORRECT)
         for _ in range(2):  # each member clicks twice: six expired clicks
             for member in members:
                 late = await loopback.click(member, post, button, age=EXPIRED_ON_ARRIVAL)
@@ -186,9 +185,9 @@ async def test_a_rate_limited_answer_is_retried_by_discord_py_alone(
     bot_logs: pytest.LogCaptureFixture,
 ) -> None:
     async with running_bot(loopback, scene, manual_clock, tmp_path / "tutor.sqlite3") as bot:
-        post, post_id = await practice(loopback, scene)
+        post, _ = await practice(loopback, scene)
         loopback.rate_limit("POST", "/interactions/*/callback", retry_after=0.05)
-        clicked = await loopback.click(scene.alice, post, AnswerChoice(post_id, CORRECT).to_id())
+        clicked = await loopback.click(scene.alice, post, answer_id(post, CORRECT))
         answer = await loopback.reply_to(clicked)
 
     callbacks = [request.status for request in requests_for(loopback, clicked)]

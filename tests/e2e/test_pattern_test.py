@@ -14,9 +14,9 @@ from tests.loopback_fixtures import Scene
 PACK = "django-async-views"
 
 
-def exercise_shown(catalog: Catalog, question: Message) -> AnyExercise:
+def exercise_shown(catalog: Catalog, question: Message, pack: str = PACK) -> AnyExercise:
     title = question.embeds[0]["title"]
-    (exercise,) = [e for e in catalog.in_pack(PACK) if e.title == title]
+    (exercise,) = [e for e in catalog.in_pack(pack) if e.title == title]
     return exercise
 
 
@@ -140,6 +140,8 @@ async def test_a_pack_with_fewer_than_ten_questions_gives_what_it_has_and_says_s
         assert first.endswith("so the test has " + first.split()[4] + ".")
         # Two quick clicks on the same question: the second one records nothing.
         (first_button, second_button, *_) = question.buttons()
+        exercise = exercise_shown(bot.practice.catalog, question, pack="demo")
+        (picked,) = [x for x in exercise.letters if as_shown(exercise, question, x) == "A"]
         await loopback.click(scene.alice, question, first_button)
         late = await loopback.click(scene.alice, question, second_button, forged=True)
         await changed(loopback, question, first_button)
@@ -152,4 +154,5 @@ async def test_a_pack_with_fewer_than_ten_questions_gives_what_it_has_and_says_s
         )
         assert run is not None
         assert run.position == 1
-        assert [q.answer for q in run.questions][:2] == [first_button[-1], None]
+        assert first_button.endswith(":A")  # the first button names the option shown as A
+        assert [q.answer for q in run.questions][:2] == [picked, None]  # its file letter

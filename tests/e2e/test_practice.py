@@ -12,12 +12,12 @@ import pytest
 
 from bot.app import TutorBot
 from bot.errors import STALE_BUTTON
-from bot.interactions.custom_ids import AnswerChoice, Hint, OpenPanel, PanelChoice, Report
+from bot.interactions.custom_ids import Hint, OpenPanel, PanelChoice, Report
 from bot.render import PRACTICE_ONLY
 from bot.sandbox import LoopbackDiscord, Member, Message
 from exercises.shown_order import BY_POST, post_order
 from tests.clock import ManualClock
-from tests.e2e.bots import e2e_catalog, practice, running_bot, with_exercise
+from tests.e2e.bots import answer_id, e2e_catalog, on_buttons, practice, running_bot, with_exercise
 from tests.loopback_fixtures import Scene
 
 
@@ -44,9 +44,9 @@ async def filled_panel(
     """Open the private panel and choose a letter per blank: the panel, ready to submit."""
     post_id = post_id_of(post)
     panel = await loopback.reply_to(await loopback.click(member, post, OpenPanel(post_id).to_id()))
-    chosen = "_" * len(letters)
+    chosen = "_" * len(letters)  # as the buttons name options: the letters shown
     for blank, letter in enumerate(letters, start=1):
-        choice = PanelChoice(post_id, chosen, blank, letter)
+        choice = PanelChoice(post_id, chosen, blank, on_buttons(post, letter))
         panel = await loopback.reply_to(await loopback.click(member, panel, choice.to_id()))
         chosen = choice.chosen_after()
     return panel
@@ -126,14 +126,9 @@ async def test_two_members_answer_the_same_message_independently(
     loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
 ) -> None:
     post = await practice(loopback, scene, "medium")
-    post_id = post_id_of(post)
 
-    alice = await loopback.reply_to(
-        await loopback.click(scene.alice, post, AnswerChoice(post_id, "A").to_id())
-    )
-    bob = await loopback.reply_to(
-        await loopback.click(scene.bob, post, AnswerChoice(post_id, "B").to_id())
-    )
+    alice = await loopback.reply_to(await loopback.click(scene.alice, post, answer_id(post, "A")))
+    bob = await loopback.reply_to(await loopback.click(scene.bob, post, answer_id(post, "B")))
 
     assert "❌" in alice.content
     assert "2 attempts left." in alice.content
@@ -149,9 +144,7 @@ async def test_a_hint_is_recorded_and_reduces_the_points(
     post_id = post_id_of(post)
 
     hint = await loopback.reply_to(await loopback.click(scene.alice, post, Hint(post_id).to_id()))
-    right = await loopback.reply_to(
-        await loopback.click(scene.alice, post, AnswerChoice(post_id, "B").to_id())
-    )
+    right = await loopback.reply_to(await loopback.click(scene.alice, post, answer_id(post, "B")))
 
     assert hint.ephemeral
     assert hint.content.startswith("💡 Hint 1 of 1: The keyword goes before def.")
@@ -180,7 +173,7 @@ async def test_a_double_click_costs_one_attempt(
     loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
 ) -> None:
     post = await practice(loopback, scene, "medium")
-    button = AnswerChoice(post_id_of(post), "A").to_id()
+    button = answer_id(post, "A")
 
     clicks = await asyncio.gather(*(loopback.click(scene.alice, post, button) for _ in range(2)))
     replies = [await loopback.reply_to(clicked) for clicked in clicks]
@@ -208,7 +201,7 @@ async def test_a_forged_button_is_refused_without_a_crash(
     )
     assert progress.attempts_used == 0
     # The bot is still answering: a real answer right after works.
-    right = AnswerChoice(post_id_of(post), "B").to_id()
+    right = answer_id(post, "B")
     answer = await loopback.reply_to(await loopback.click(scene.alice, post, right))
     assert answer.content.startswith("✅ Correct!")
 
@@ -217,11 +210,8 @@ async def test_stats_show_a_members_own_progress_per_pack(
     loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
 ) -> None:
     post = await practice(loopback, scene, "medium")
-    post_id = post_id_of(post)
     for letter in ("A", "B"):
-        await loopback.reply_to(
-            await loopback.click(scene.alice, post, AnswerChoice(post_id, letter).to_id())
-        )
+        await loopback.reply_to(await loopback.click(scene.alice, post, answer_id(post, letter)))
 
     stats = await loopback.reply_to(await loopback.run_command(scene.alice, scene.channel, "stats"))
     nothing = await loopback.reply_to(await loopback.run_command(scene.bob, scene.channel, "stats"))
@@ -273,7 +263,7 @@ async def test_points_are_earned_once_per_member_and_exercise(
     ):
 
         async def answer(member: Member, post: Message, letter: str) -> str:
-            button = AnswerChoice(post_id_of(post), letter).to_id()
+            button = answer_id(post, letter)
             return (await loopback.reply_to(await loopback.click(member, post, button))).content
 
         first = await practice(loopback, scene, "medium")

@@ -8,11 +8,10 @@ import asyncio
 from pathlib import Path
 
 from bot.app import TutorBot
-from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
 from bot.store import TutorStore
 from tests.clock import ManualClock
-from tests.e2e.bots import e2e_catalog
+from tests.e2e.bots import answer_id, e2e_catalog
 from tests.loopback_fixtures import Scene
 
 
@@ -42,9 +41,8 @@ async def test_preview_posts_the_chosen_exercise_as_practice_would(
                     scene.bob, scene.channel, "preview", exercise="demo/define-async-view"
                 )
             )
-            post_id = int(next(iter(other.buttons())).split(":")[2])
             answered = await loopback.reply_to(
-                await loopback.click(scene.bob, other, AnswerChoice(post_id, "B").to_id())
+                await loopback.click(scene.bob, other, answer_id(other, "B"))
             )
         finally:
             await bot.close()

@@ -9,8 +9,8 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
+from tests.e2e.bots import answer_id
 from tests.loopback_fixtures import Scene
 
 GOOD = Path(__file__).parents[1] / "exercises" / "fixtures" / "good" / "demo"
@@ -55,9 +55,8 @@ async def test_a_click_after_sigkill_and_restart_still_counts(
         await loopback.wait_for_session("ready", after=mark, within=20)
         asked = await loopback.run_command(scene.alice, scene.channel, "practice", pack="demo")
         post = await loopback.reply_to(asked)
-        post_id = int(next(iter(post.buttons())).split(":")[2])
         before = await loopback.reply_to(
-            await loopback.click(scene.alice, post, AnswerChoice(post_id, "A").to_id())
+            await loopback.click(scene.alice, post, answer_id(post, "A"))
         )
     finally:
         first.send_signal(signal.SIGKILL)
@@ -68,7 +67,7 @@ async def test_a_click_after_sigkill_and_restart_still_counts(
     try:
         await loopback.wait_for_session("ready", after=mark, within=20)
         after = await loopback.reply_to(
-            await loopback.click(scene.alice, post, AnswerChoice(post_id, "C").to_id())
+            await loopback.click(scene.alice, post, answer_id(post, "C"))
         )
     finally:
         second.send_signal(signal.SIGTERM)

@@ -11,7 +11,7 @@ import httpx
 
 from bot.__main__ import tutor_client
 from bot.errors import STALE_BUTTON
-from bot.interactions.custom_ids import AnswerChoice, RunIt
+from bot.interactions.custom_ids import RunIt
 from bot.practice.run_it import CORRECT_RUN_LATER, ExampleRunner
 from bot.practice.tutor_client import TutorClient
 from bot.sandbox import LoopbackDiscord, Member, Message
@@ -20,7 +20,14 @@ from config import Secret
 from exercises.shown_order import BY_POST, post_order
 from tests.bot.practice.test_run_report import blocks
 from tests.clock import ManualClock
-from tests.e2e.bots import e2e_catalog, running_bot, serving_tutor, with_exercise
+from tests.e2e.bots import (
+    answer_id,
+    e2e_catalog,
+    on_buttons,
+    running_bot,
+    serving_tutor,
+    with_exercise,
+)
 from tests.loopback_fixtures import Scene
 from tutor.config import TutorConfig
 
@@ -54,12 +61,18 @@ async def test_run_it_shows_the_correct_run_only_once_the_member_solved_it(
         post = await loopback.reply_to(asked)  # multiple choice: B is right, A and C are wrong
         post_id = int(next(iter(post.buttons())).split(":")[2])
         alice = scene.alice
-        wrong = await click_reply(loopback, alice, post, AnswerChoice(post_id, "A").to_id())
-        own_only = await click_reply(loopback, alice, wrong, RunIt(post_id, "A").to_id())
-        forged = await loopback.click(alice, wrong, RunIt(post_id, "B").to_id(), forged=True)
+        wrong = await click_reply(loopback, alice, post, answer_id(post, "A"))
+        own_only = await click_reply(
+            loopback, alice, wrong, RunIt(post_id, on_buttons(post, "A")).to_id()
+        )
+        forged = await loopback.click(
+            alice, wrong, RunIt(post_id, on_buttons(post, "B")).to_id(), forged=True
+        )
         probe = await loopback.reply_to(forged)
-        right = await click_reply(loopback, alice, post, AnswerChoice(post_id, "B").to_id())
-        both = await click_reply(loopback, alice, wrong, RunIt(post_id, "A").to_id())
+        right = await click_reply(loopback, alice, post, answer_id(post, "B"))
+        both = await click_reply(
+            loopback, alice, wrong, RunIt(post_id, on_buttons(post, "A")).to_id()
+        )
 
     assert "2 attempts left." in wrong.content
     assert own_only.ephemeral
@@ -110,10 +123,14 @@ async def test_run_it_shows_both_runs_once_every_attempt_is_used(
         post = await loopback.reply_to(asked)
         post_id = int(next(iter(post.buttons())).split(":")[2])
         alice = scene.alice
-        first = await click_reply(loopback, alice, post, AnswerChoice(post_id, "A").to_id())
-        before = await click_reply(loopback, alice, first, RunIt(post_id, "A").to_id())
-        last = await click_reply(loopback, alice, post, AnswerChoice(post_id, "C").to_id())
-        after = await click_reply(loopback, alice, last, RunIt(post_id, "C").to_id())
+        first = await click_reply(loopback, alice, post, answer_id(post, "A"))
+        before = await click_reply(
+            loopback, alice, first, RunIt(post_id, on_buttons(post, "A")).to_id()
+        )
+        last = await click_reply(loopback, alice, post, answer_id(post, "C"))
+        after = await click_reply(
+            loopback, alice, last, RunIt(post_id, on_buttons(post, "C")).to_id()
+        )
 
     shown = post_order(two_tries.get("demo/define-async-view"), post_id, BY_POST).shown
     assert f"Correct option {shown('B')}" not in before.content
@@ -143,10 +160,10 @@ async def test_run_it_works_when_the_tutor_demands_a_secret(
             )
             post = await loopback.reply_to(asked)
             post_id = int(next(iter(post.buttons())).split(":")[2])
-            wrong = await click_reply(
-                loopback, scene.alice, post, AnswerChoice(post_id, "C").to_id()
+            wrong = await click_reply(loopback, scene.alice, post, answer_id(post, "C"))
+            run = await click_reply(
+                loopback, scene.alice, wrong, RunIt(post_id, on_buttons(post, "C")).to_id()
             )
-            run = await click_reply(loopback, scene.alice, wrong, RunIt(post_id, "C").to_id())
 
     assert run.content.startswith("**What really happens with your choice**\nYour choice")
     assert blocks(run.content)[0].startswith("TypeError: object HttpResponse can't be")

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
 from bot.store import TutorStore
+from tests.e2e.bots import answer_id
 from tests.e2e.test_restart import one_question_pack
 from tests.postgres import fresh_schema
 from tests.processes import clean_environment
@@ -64,8 +64,7 @@ async def test_two_processes_on_two_shards_answer_in_servers_on_both(
             for channel, alice in places:
                 asked = await loopback.run_command(alice, channel, "practice", pack="demo")
                 post = await loopback.reply_to(asked, within=15)
-                post_id = int(next(iter(post.buttons())).split(":")[2])
-                clicked = await loopback.click(alice, post, AnswerChoice(post_id, "A").to_id())
+                clicked = await loopback.click(alice, post, answer_id(post, "A"))
                 answers.append((await loopback.reply_to(clicked, within=15)).content)
         finally:
             for process in bots:
@@ -116,7 +115,7 @@ async def test_two_processes_on_the_same_shard_count_a_click_once(
             asked = await loopback.run_command(alice, channel, "practice", pack="demo")
             post = await loopback.reply_to(asked, within=15)
             post_id = int(next(iter(post.buttons())).split(":")[2])
-            clicked = await loopback.click(alice, post, AnswerChoice(post_id, "A").to_id())
+            clicked = await loopback.click(alice, post, answer_id(post, "A"))
             answer = (await loopback.reply_to(clicked, within=15)).content
         finally:
             for process in bots:

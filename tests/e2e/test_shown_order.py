@@ -97,3 +97,60 @@ async def test_two_posts_of_one_exercise_show_their_own_orders_and_grade_the_opt
 
     assert feedback.content.startswith("✅ Correct!")
     assert f"Final answer: {right} " in feedback.content
+
+
+def label_letter(button: dict[str, object]) -> str:
+    """The letter a button shows: "B", "B: text" or "⟦1⟧ B"."""
+    label = str(button.get("label", ""))
+    return label.split(":")[0].split(" ")[-1]
+
+
+async def test_button_ids_carry_the_letters_shown_never_the_files(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    """A modified client reads ids: on a post whose order is not the file's, each id names
+    its option by the letter on the button, and clicking still grades the option."""
+    await practice(loopback, scene, "medium")  # demo/define-async-view: the file's B
+    second = await practice(loopback, scene, "medium")  # post 2: its order is not the file's
+    code = "async def hello(request):\n    return HttpResponse('Hello')"
+    (right,) = [letter for letter, text in shown_code(second) if text == code]
+    answers = {i: b for i, b in second.buttons().items() if i.startswith("t1:a:")}
+
+    assert right != "B"
+    assert [i.rsplit(":", 1)[1] for i in answers] == [label_letter(b) for b in answers.values()]
+    (wrong,) = [letter for letter, text in shown_code(second) if "def hello" not in text][:1]
+    feedback = await click_label(loopback, scene.alice, second, wrong)
+    (run_it,) = feedback.buttons()
+    assert run_it.endswith(f":{wrong}")  # "Run it" names the answer as shown too
+    assert (await click_label(loopback, scene.alice, second, right)).content.startswith("✅")
+
+
+async def test_a_panels_ids_carry_the_letters_shown(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    post = await practice(loopback, scene, "hard")  # demo/gather, post 1: C, A, B, D
+    letters = shown_letters(post)
+    correct = [letters["task_one"], letters["task_two"], letters['"combined"']]
+
+    panel = await click_label(loopback, scene.alice, post, "Answer")
+    choices = {i: b for i, b in panel.buttons().items() if i.startswith("t1:p:")}
+    assert all(i.endswith(label_letter(b)) for i, b in choices.items())
+    for blank, letter in enumerate(correct, start=1):
+        panel = await click_label(loopback, scene.alice, panel, f"⟦{blank}⟧ {letter}")
+    (submit,) = [i for i in panel.buttons() if i.startswith("t1:s:")]
+
+    assert "".join(correct) != "ABC"  # the file's letters
+    assert submit.endswith(":" + "".join(correct))
+    feedback = await click_label(loopback, scene.alice, panel, "Submit")
+    assert feedback.content.startswith("✅ Correct!")
+
+
+async def test_a_test_questions_ids_carry_the_letters_shown(
+    loopback: LoopbackDiscord, scene: Scene, bot: TutorBot
+) -> None:
+    asked = await loopback.run_command(scene.alice, scene.channel, "test start", pack="demo")
+    question = await loopback.reply_to(asked)
+
+    buttons = question.buttons()
+    assert all(i.startswith("t1:t:") for i in buttons)
+    assert [i[-1] for i in buttons] == [label_letter(b) for b in buttons.values()]

@@ -9,8 +9,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from bot.interactions.custom_ids import AnswerChoice
 from bot.sandbox import LoopbackDiscord
+from tests.e2e.bots import answer_id
 from tests.e2e.test_restart import bot_environment, start_bot
 from tests.loopback_fixtures import Scene
 
@@ -30,8 +30,7 @@ async def test_sigterm_during_a_burst_answers_and_records_every_delivered_click(
         await loopback.wait_for_session("ready", after=mark, within=20)
         asked = await loopback.run_command(scene.alice, scene.channel, "practice", pack="demo")
         post = await loopback.reply_to(asked)
-        post_id = int(next(iter(post.buttons())).split(":")[2])
-        click = AnswerChoice(post_id, "A").to_id()
+        click = answer_id(post, "A")
         clicks = await asyncio.gather(*(loopback.click(m, post, click) for m in members))
         bot.send_signal(signal.SIGTERM)  # every click above is already on the bot's socket
         _, stderr = await asyncio.wait_for(bot.communicate(), 15)

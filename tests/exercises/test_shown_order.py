@@ -4,7 +4,7 @@ post made before posts had an order."""
 from __future__ import annotations
 
 from exercises import LETTERS
-from exercises.shown_order import BY_POST, file_order, post_order
+from exercises.shown_order import BY_POST, BY_POST_FILE_IDS, file_order, post_order
 from tests.exercises.test_grading import gather_exercise
 
 
@@ -59,3 +59,21 @@ def test_the_final_answer_is_lettered_as_the_post_shows_the_options() -> None:
     final = exercise.final_answer_shown(order.shown)
 
     assert final == 'Final answer: ⟦1⟧ = B (task_one), ⟦2⟧ = C (task_two), ⟦3⟧ = A ("combined")'
+
+
+def test_a_posts_buttons_name_options_as_shown_and_come_back_to_the_files_letters() -> None:
+    order = post_order(gather_exercise(), 1, BY_POST)  # shows C, A, B, D as A, B, C, D
+
+    assert order.to_ids("CA_") == "AB_"
+    assert order.from_ids("AB_") == "CA_"
+    assert order.from_ids("E") is None  # no option is shown as E: a forged id
+
+
+def test_a_post_made_before_ids_named_the_shown_letters_keeps_its_order_and_file_letters() -> None:
+    exercise = gather_exercise()
+
+    before = post_order(exercise, 1, BY_POST_FILE_IDS)
+
+    assert before.file_letters == post_order(exercise, 1, BY_POST).file_letters
+    assert before.to_ids("CA_") == "CA_"
+    assert before.from_ids("CA_") == "CA_"  # grading refuses what is not an option

@@ -82,6 +82,7 @@ def test_a_panel_choice_updates_only_its_blank() -> None:
         "t1:h:1:A",
         "t1:a:" + "1" * 200 + ":A",
         "t1:a:\uff11:A",  # a full-width digit is not a digit here
+        "t1:q:3:0:A",  # a /test choice by file letter, from before ids named shown letters
     ],
 )
 def test_malformed_ids_are_refused(forged: str) -> None:

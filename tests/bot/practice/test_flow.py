@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -48,15 +48,21 @@ def click(post_id: int, member: int = ALICE, *, message_id: int | None = MESSAGE
     return Clicked(post_id, CHANNEL, message_id, member, next(_interactions))
 
 
+def on_buttons(practice: Practice, post_id: int, exercise_id: str) -> Callable[[str], str]:
+    """File letters as the post's buttons carry them: the letters the post shows."""
+    return post_order(practice.catalog.get(exercise_id), post_id, BY_POST).to_ids
+
+
 async def test_wrong_then_right_on_three_blanks(practice: Practice) -> None:
     post_id = await posted(practice, "demo/gather")
 
     shown = post_order(practice.catalog.get("demo/gather"), post_id, BY_POST).shown
+    ids = on_buttons(practice, post_id, "demo/gather")
 
-    wrong = await practice.submit(click(post_id, message_id=None), "BBC", from_panel=True)
-    right = await practice.submit(click(post_id, message_id=None), "ABC", from_panel=True)
+    wrong = await practice.submit(click(post_id, message_id=None), ids("BBC"), from_panel=True)
+    right = await practice.submit(click(post_id, message_id=None), ids("ABC"), from_panel=True)
 
-    # the answers name options by their file letters; the replies letter them as shown
+    # the buttons and the replies name options as the post shows them
     assert f"Blank ⟦1⟧: **{shown('B')}** - task_two belongs in the second place." in wrong.content
     assert "2 attempts left." in wrong.content
     assert "✅ Correct! **+15 points**." in right.content  # hard: 30, halved once
@@ -78,9 +84,10 @@ async def test_attempts_run_out_then_the_solution_and_refusal(practice: Practice
 
 async def test_two_members_answer_one_post_independently(practice: Practice) -> None:
     post_id = await posted(practice, "demo/return-json")
+    ids = on_buttons(practice, post_id, "demo/return-json")
 
-    alice = await practice.submit(click(post_id, ALICE), "B", from_panel=True)
-    bob = await practice.submit(click(post_id, BOB), "A", from_panel=True)
+    alice = await practice.submit(click(post_id, ALICE), ids("B"), from_panel=True)
+    bob = await practice.submit(click(post_id, BOB), ids("A"), from_panel=True)
 
     assert "2 attempts left." in alice.content
     assert "+10 points" in bob.content
@@ -92,7 +99,8 @@ async def test_a_hint_is_recorded_and_costs_points(practice: Practice) -> None:
 
     hint = await practice.take_hint(click(post_id))
     again = await practice.take_hint(click(post_id))
-    solved = await practice.submit(click(post_id), "A", from_panel=True)
+    ids = on_buttons(practice, post_id, "demo/return-json")
+    solved = await practice.submit(click(post_id), ids("A"), from_panel=True)
 
     assert hint.content.startswith("💡 Hint 1 of 1: Django has a response class")
     assert "2 points less" in hint.content

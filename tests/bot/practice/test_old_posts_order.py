@@ -1,5 +1,6 @@
 """A post made before posts had an order of options (no marker) keeps the file's order on
-its message, its panels and its feedback; a post made now shows its own."""
+its message, its panels and its feedback; a post made now shows its own. A post made before
+buttons named options by the letters shown keeps its buttons' file letters."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.practice.flow import Clicked, Practice
 from bot.render import Rendered
 from bot.store import TutorStore
 from exercises.progress import PostContext
+from exercises.shown_order import BY_POST_FILE_IDS
 from tests.bot.practice.test_flow import catalog_with_gather
 from tests.clock import ManualClock
 
@@ -83,3 +85,37 @@ async def test_a_forged_letter_is_still_refused_on_a_shuffled_post(practice: Pra
         await practice.submit(click(post.post_id), "D", from_panel=False)
 
     assert str(refused.value) == STALE_BUTTON
+
+
+async def test_a_post_whose_buttons_carry_file_letters_still_takes_them(practice: Practice) -> None:
+    exercise = practice.catalog.get("demo/gather")
+    before = await practice.store.create_post(
+        guild_id=GUILD,
+        channel_id=CHANNEL,
+        exercise_id=exercise.id,
+        content_hash=exercise.content_hash,
+        difficulty=exercise.difficulty,
+        context=PostContext.PRACTICE,
+        attempt_limit=3,
+        posted_at=datetime(2026, 11, 1, tzinfo=UTC),
+        option_order=BY_POST_FILE_IDS,  # made by a bot whose buttons named file letters
+    )
+
+    panel = await practice.open_panel(click(before.post_id))
+    right = await practice.submit(click(before.post_id), "ABC", from_panel=True)
+
+    assert first_row(panel)[:4] == [("⟦1⟧ A", "C"), ("⟦1⟧ B", "A"), ("⟦1⟧ C", "B"), ("⟦1⟧ D", "D")]
+    assert right.content.startswith("✅ Correct!")
+
+
+async def test_a_post_made_now_names_the_letters_it_shows(practice: Practice) -> None:
+    exercise = practice.catalog.get("demo/gather")
+    post, _ = await practice.create_post(exercise, guild_id=GUILD, channel_id=CHANNEL)
+
+    panel = await practice.open_panel(click(post.post_id))  # post 1 shows C, A, B, D
+    right = await practice.submit(click(post.post_id), "BCA", from_panel=True)  # the file's ABC
+
+    assert first_row(panel)[:4] == [("⟦1⟧ A", "A"), ("⟦1⟧ B", "B"), ("⟦1⟧ C", "C"), ("⟦1⟧ D", "D")]
+    assert right.content.startswith("✅ Correct!")
+    given = await practice.store.answers_given(post_id=post.post_id, member_id=ALICE)
+    assert given == ["ABC"]  # the store keeps the file's letters

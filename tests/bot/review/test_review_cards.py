@@ -15,6 +15,7 @@ from bot.review.recorder import ReviewRecorder
 from bot.review.schedule import FinalOutcome, ReviewSchedule
 from bot.store import TutorStore
 from exercises import Catalog
+from exercises.shown_order import post_order
 from tests.bot.practice.test_flow import catalog_with_gather
 from tests.clock import ManualClock
 
@@ -38,9 +39,10 @@ async def answer(reviews: Reviews, exercise_id: str, member: int, *answers: str)
     practice = reviews.practice
     exercise = practice.catalog.get(exercise_id)
     post, _ = await practice.create_post(exercise, guild_id=GUILD, channel_id=CHANNEL)
-    for given in answers:
+    on_buttons = post_order(exercise, post.post_id, post.option_order).to_ids
+    for given in answers:  # file letters, as the post's buttons carry them
         clicked = Clicked(post.post_id, CHANNEL, None, member, next(_interactions))
-        await practice.submit(clicked, given, from_panel=True)
+        await practice.submit(clicked, on_buttons(given), from_panel=True)
 
 
 async def due(reviews: Reviews, member: int = ALICE) -> list[str]:

@@ -1,5 +1,6 @@
 """Item analytics on a store seeded with known answers, on SQLite and PostgreSQL: one query
-per pack, an exercise that changed counted apart per version, medians of odd and even counts."""
+per pack, an exercise that changed counted apart per version, medians of odd and even counts,
+and /test answers counted as posts of one answer."""
 
 import itertools
 from datetime import timedelta
@@ -63,6 +64,32 @@ async def _seed(store):
     await _answer(store, other_pack, ALICE, "A", "A", 1)
 
 
+async def _run(store, member, asked, answers, *, at, guild_id=GUILD):
+    """A /test run of `asked` (exercise, version, difficulty) started at `at`, its first
+    questions answered in turn: (answer, right, seconds after the one before)."""
+    questions = [(e, h, Difficulty(d)) for e, h, d in asked]
+    run = await store.pattern_tests.start(
+        guild_id=guild_id, member_id=member, pack="p", questions=questions, now=at
+    )
+    for position, (answer, right, seconds) in enumerate(answers):
+        at += timedelta(seconds=seconds)
+        await store.pattern_tests.answer(
+            run.run_id, position=position, answer=answer, correct=answer == right, now=at
+        )
+
+
+async def _seed_tests(store):
+    """/test runs beside `_seed`'s posts: erin answers p/one's new version right (12 s) and
+    p/two wrong (40 s after that) and stops at p/three; bob misses p/one (8 s); alice
+    reaches p/two and answers nothing; carol answers p/one on the other server (100 s)."""
+    at = NOON + timedelta(hours=3)
+    one, two, three = ("p/one", "new", "easy"), ("p/two", "two", "hard"), ("p/three", "3", "medium")
+    await _run(store, ERIN, [one, two, three], [("AB", "AB", 12), ("C", "A", 40)], at=at)
+    await _run(store, BOB, [one], [("BA", "AB", 8)], at=at)
+    await _run(store, ALICE, [two, one], [], at=at)
+    await _run(store, CAROL, [one], [("AB", "AB", 100)], at=at, guild_id=OTHER_GUILD)
+
+
 async def test_each_version_is_counted_apart_with_what_members_did(store):
     await _seed(store)
 
@@ -90,6 +117,54 @@ async def test_each_version_is_counted_apart_with_what_members_did(store):
     assert (two.exercise_id, two.posts, two.goes, two.median_seconds) == ("p/two", 1, 0, None)
     assert two.first_try_rate is None
     assert two.most_picked_wrong() is None
+    assert (old.hint_rate, new.hint_rate) == (1 / 3, 0)
+
+
+async def test_a_test_answer_is_a_post_answered_once_without_a_hint(store):
+    await _seed(store)
+    await _seed_tests(store)
+
+    old, new, three, two = await store.item_stats("p", guild_id=GUILD)  # by id
+
+    assert old.goes == 3  # the runs asked the new version only
+    assert new == ItemStats(
+        exercise_id="p/one",
+        content_hash="new",
+        difficulty="easy",
+        posts=4,  # two posts, erin's and bob's questions (alice never reached hers)
+        members=4,  # alice, dave, erin (twice), bob
+        goes=6,
+        first_try=4,
+        solved=4,  # bob's miss was his one answer
+        hinted=0,
+        tested=2,
+        median_seconds=13.5,  # 5, 8, 12, 15, 25, 35
+        reports=1,
+        right="AB",
+        first_picks={(0, "A"): 4, (0, "B"): 2, (1, "B"): 5, (1, "A"): 1},
+    )
+    assert new.hint_rate == 0  # of the four goes on posts, which offer hints
+    assert new.most_picked_wrong() == WrongPick(blank=0, option="B", share=2 / 6)
+    assert (two.posts, two.members, two.goes, two.first_try, two.solved) == (3, 1, 1, 0, 0)
+    assert (two.median_seconds, two.first_picks, two.right) == (40.0, {(0, "C"): 1}, None)
+    assert two.hint_rate is None  # its only go was a /test answer
+    assert (three.exercise_id, three.difficulty, three.posts, three.goes) == (
+        "p/three",
+        "medium",
+        1,
+        0,
+    )
+
+
+async def test_every_server_counts_test_answers_for_authors(store):
+    await _seed(store)
+    await _seed_tests(store)
+
+    found = {item.content_hash: item for item in await store.item_stats("p")}
+
+    new = found["new"]  # carol answered on both servers: one member
+    assert (new.posts, new.members, new.goes, new.tested, new.first_try) == (6, 5, 8, 3, 6)
+    assert new.median_seconds == 20.0  # 5, 8, 12, 15, 25, 35, 50, 100
 
 
 async def test_every_server_counts_for_authors(store):
