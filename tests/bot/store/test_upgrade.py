@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from bot.store import DatabaseFromNewerVersion, TutorStore
 from bot.store.location import PostgresUrl
 from bot.store.tables import metadata
-from bot.store.upgrade import head, postgresql_engine, sqlite_engine
+from bot.store.upgrade import HEAD, head, postgresql_engine, sqlite_engine
 from exercises import Difficulty
 from exercises.progress import PostContext
 from exercises.shown_order import BY_POST
@@ -155,6 +155,11 @@ async def test_a_revision_from_a_newer_release_is_refused_unchanged(kind, tmp_pa
         assert "revision f00dface, from a newer release" in str(refused.value)
         with connected(location) as connection:
             assert v5.stored(connection) == v5.expected()
+
+
+def test_the_head_a_current_database_is_opened_at_is_alembics_newest_revision():
+    """A database at HEAD opens without Alembic: add a revision, move HEAD to it."""
+    assert HEAD == head()
 
 
 @pytest.mark.postgres
