@@ -17,9 +17,7 @@ import logging
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 

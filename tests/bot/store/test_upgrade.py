@@ -159,7 +159,7 @@ async def test_a_revision_from_a_newer_release_is_refused_unchanged(kind, tmp_pa
 
 def test_the_head_a_current_database_is_opened_at_is_alembics_newest_revision():
     """A database at HEAD opens without Alembic: add a revision, move HEAD to it."""
-    assert HEAD == head()
+    assert head() == HEAD
 
 
 @pytest.mark.postgres
