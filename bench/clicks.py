@@ -30,8 +30,9 @@ from bench.postgres import count_attempts, fresh_schema
 from bench.processes import StandIn, cpu_seconds, rss_mb, spawn, stand_in, stop
 from bench.table import BenchFailed, Row
 
-POSTERS = 200
-"""Members who only run /practice (each once: it has a cooldown) to post the exercises."""
+POSTERS_PER_POST = 20
+"""Members who only run /practice (each once: it has a cooldown) until it posts a
+multiple-choice exercise, for each post."""
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,9 @@ async def _crowds(plan: ClickPlan, ours: Side, bare: Side) -> None:
     """Members who join once both bots are ready: new to them (Discord sends a bot no list
     of a large server's members at start), and each clicks once."""
     clickers = plan.bursts * plan.burst + plan.paced
+    posters = POSTERS_PER_POST * (plan.bursts + 1)
     for side in (bare, ours):
-        joined = (await side.stand_in.call("crowd", {"count": clickers + POSTERS}))["members"]
+        joined = (await side.stand_in.call("crowd", {"count": clickers + posters}))["members"]
         side.crowd, side.posters = joined[:clickers], joined[clickers:]
 
 
