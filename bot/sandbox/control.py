@@ -4,7 +4,8 @@
 so they are not recorded as Discord requests). Benchmarks use them to act as members from
 another process, so that the stand-in's work stays out of the measured bot's process:
 
-    POST /control/ready     {"command": "practice"}            waits for a bot and its command
+    POST /control/ready     {"command": "practice", "sessions": 1}
+                                                   waits for a bot (its Nth session) and command
     POST /control/crowd     {"count": 1000}                    -> {"members": [id, ...]}
     POST /control/command   {"member": id, "command": "practice", "options": {...}}
                                                                -> {"message": {...}} (its answer)
@@ -60,9 +61,11 @@ class Control:
         body = await request.json()
         within = float(body.get("within", 30))
         command = body.get("command")
+        sessions = int(body.get("sessions", 1))  # 2: a bot's restart, after its first session
 
         def done() -> bool:
-            connected = any(session.connected for session in self.gateway.sessions.values())
+            identified = len(self.gateway.sessions) >= sessions
+            connected = identified and any(s.connected for s in self.gateway.sessions.values())
             registered = any(
                 c["name"] == command for scope in self.world.commands.values() for c in scope
             )

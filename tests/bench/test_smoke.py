@@ -10,6 +10,9 @@ from bench import clicks, items, runs, store
 from bench.table import BenchFailed, Row, render
 from tests.postgres import require_postgres, server_url
 
+CLICK_ROWS = ["clicks/s", "ms", "ms CPU", "clicks/s", "ms", "ms", "ms CPU", "MB", "s"]
+"""The first burst right after ready (3 rows), then all the bursts, the paced run, memory, start."""
+
 
 def by_unit(rows: list[Row]) -> dict[str, list[Row]]:
     found: dict[str, list[Row]] = {}
@@ -30,7 +33,7 @@ async def test_the_clicks_benchmark_answers_every_click_once_and_records_each() 
     rows = await clicks.run(clicks.SMOKE)  # raises BenchFailed otherwise
 
     units = by_unit(rows)
-    assert [row.unit for row in rows] == ["clicks/s", "ms", "ms", "ms CPU", "MB", "s"]
+    assert [row.unit for row in rows] == CLICK_ROWS
     assert all(measured(row) for row in rows), rows
     assert units["clicks/s"][0].ratio is not None
 
@@ -85,7 +88,7 @@ async def test_the_clicks_benchmark_runs_with_the_store_on_postgresql_too() -> N
 
     rows = await clicks.run(clicks.SMOKE, postgres=server_url())  # BenchFailed otherwise
 
-    assert [row.unit for row in rows] == ["clicks/s", "ms", "ms", "ms CPU", "MB", "s"]
+    assert [row.unit for row in rows] == CLICK_ROWS
     assert all(row.what.endswith("[PostgreSQL]") for row in rows)
     assert all(measured(row) for row in rows), rows
 

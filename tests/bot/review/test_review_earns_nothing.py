@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 from bot.interactions.custom_ids import PatternTestChoice
 from bot.practice.flow import Clicked
-from bot.practice.pattern_test import PatternTests
+from bot.practice.pattern_test import PatternTests, question_order
 from bot.render import REVIEW_NO_POINTS
 from bot.store import TutorStore
 from exercises import FillInTheBlank
 from exercises.progress import BASE_POINTS, Period
+from exercises.shown_order import BY_POST, post_order
 from tests.bot.review.test_review_cards import ALICE, BEFORE_DST, CHANNEL, GUILD, reviewing
 from tests.clock import ManualClock
 
@@ -38,15 +39,15 @@ async def test_solving_in_review_what_was_only_missed_in_test_earns_nothing(
     missed = practice.catalog.get(run.questions[0].exercise_id)
     key = missed.answer_key
     wrong = next(letter for letter in missed.letters if letter != key[0]) + key[1:]
-    await tests.choose(PatternTestChoice(run.run_id, 0, wrong), member_id=ALICE)
+    on_buttons = question_order(missed, run).to_ids  # file letters as the buttons name them
+    await tests.choose(PatternTestChoice(run.run_id, 0, on_buttons(wrong)), member_id=ALICE)
 
     # A practice post of another exercise, solved at the first try: what alice earns.
     other = next(e for e in practice.catalog.exercises.values() if e.id != missed.id)
     post, _ = await practice.create_post(other, guild_id=GUILD, channel_id=CHANNEL)
     panel = isinstance(other, FillInTheBlank)
-    await practice.submit(
-        Clicked(post.post_id, CHANNEL, None, ALICE, 1), other.answer_key, from_panel=panel
-    )
+    answer = post_order(other, post.post_id, post.option_order).to_ids(other.answer_key)
+    await practice.submit(Clicked(post.post_id, CHANNEL, None, ALICE, 1), answer, from_panel=panel)
     earned = BASE_POINTS[other.difficulty]
 
     await clock.advance(timedelta(days=1).total_seconds())
@@ -56,7 +57,8 @@ async def test_solving_in_review_what_was_only_missed_in_test_earns_nothing(
     review_post = served.buttons[0].button.post_id  # type: ignore[attr-defined]
     clicked = Clicked(review_post, CHANNEL, None, ALICE, 2)
     panel = isinstance(missed, FillInTheBlank)
-    solved = await practice.submit(clicked, missed.answer_key, from_panel=panel)
+    answer = post_order(missed, review_post, BY_POST).to_ids(missed.answer_key)
+    solved = await practice.submit(clicked, answer, from_panel=panel)
     assert solved.content.startswith(f"✅ Correct! {REVIEW_NO_POINTS}")
 
     stats = await store.member_stats(guild_id=GUILD, member_id=ALICE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, closing, contextmanager
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from bot.store import DatabaseFromNewerVersion, TutorStore
 from bot.store.location import PostgresUrl
 from bot.store.tables import metadata
-from bot.store.upgrade import head, postgresql_engine, sqlite_engine
+from bot.store.upgrade import HEAD, head, postgresql_engine, sqlite_engine
 from exercises import Difficulty
 from exercises.progress import PostContext
 from exercises.shown_order import BY_POST
@@ -155,6 +156,33 @@ async def test_a_revision_from_a_newer_release_is_refused_unchanged(kind, tmp_pa
         assert "revision f00dface, from a newer release" in str(refused.value)
         with connected(location) as connection:
             assert v5.stored(connection) == v5.expected()
+
+
+def test_the_head_a_current_database_is_opened_at_is_alembics_newest_revision():
+    """A database at HEAD opens without Alembic: add a revision, move HEAD to it."""
+    assert head() == HEAD
+
+
+async def test_a_current_database_opens_without_importing_alembic(tmp_path):
+    path = tmp_path / "tutor.sqlite3"
+    async with await TutorStore.open(path):
+        pass  # created here, at HEAD
+    opening = (
+        "import asyncio, sys; from bot.store import TutorStore\n"
+        "async def main():\n"
+        f"    await (await TutorStore.open({str(path)!r})).close()\n"
+        "asyncio.run(main()); print(sorted({'alembic', 'mako'} & set(sys.modules)))"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        opening,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+
+    assert out.decode().strip() == "[]", err.decode()
 
 
 @pytest.mark.postgres
