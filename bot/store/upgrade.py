@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEAD = "0004"
+HEAD = "0006"
 """The newest revision in migrations/versions; a test holds it to Alembic's own head."""
 _ALEMBIC_VERSION = sa.table("alembic_version", sa.column("version_num"))
 BASELINE = "0001"
