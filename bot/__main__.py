@@ -37,7 +37,6 @@ from bot.store import DatabaseUnusable, StoreError
 from bot.store.backup import backup
 from bot.store.copy_to_postgres import copy_to_postgres
 from bot.store.location import BadDatabaseUrl, PostgresUrl, parse_location
-from bot.store.opening import open_store
 from bot.store.store import TutorStore
 from config import read_environment, redact_url
 from exercises import Catalog, ContentError, load_catalog
@@ -68,7 +67,7 @@ def bot_clock(days_ahead: float) -> Clock:
 async def run(settings: Settings, *, preview: bool = False, days_ahead: float = 0) -> None:
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
-    store = await open_store(settings.database, on_write=metrics.STORE_WRITE_SECONDS.observe)
+    store = await TutorStore.open(settings.database, on_write=metrics.STORE_WRITE_SECONDS.observe)
     http = httpx.AsyncClient()
     try:
         tutor = tutor_client(http, settings)
@@ -152,7 +151,7 @@ async def sync(settings: Settings, guild_id: int | None, *, preview: bool = Fals
     """
     point_discord_at(api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url)
     catalog = load_catalog(settings.exercises_path)
-    store = await open_store(settings.database, on_write=metrics.STORE_WRITE_SECONDS.observe)
+    store = await TutorStore.open(settings.database, on_write=metrics.STORE_WRITE_SECONDS.observe)
     try:
         clock = SystemClock()
         bot = TutorBot(
@@ -294,7 +293,7 @@ def show_items(settings: Settings, pack: str | None, *, as_csv: bool) -> int:
 
 
 async def _items_text(settings: Settings, catalog: Catalog, packs: list[str], as_csv: bool) -> str:
-    store = await open_store(settings.database)
+    store = await TutorStore.open(settings.database)
     try:
         found = [(pack, await items.pack_items(store, catalog, pack)) for pack in packs]
     finally:

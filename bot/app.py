@@ -53,7 +53,7 @@ from bot.review.commands import ReviewCommands
 from bot.review.flow import Reviews
 from bot.review.recorder import ReviewRecorder
 from bot.review.schedule import ReviewSchedule
-from bot.store import Store
+from bot.store import TutorStore
 from exercises import Catalog
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class TutorBot(discord.AutoShardedClient):
     def __init__(
         self,
         *,
-        store: Store,
+        store: TutorStore,
         catalog: Catalog,
         clock: Clock,
         runner: ExampleRunner | None = None,
@@ -122,7 +122,7 @@ class TutorBot(discord.AutoShardedClient):
 
     def _add_practice(
         self,
-        store: Store,
+        store: TutorStore,
         catalog: Catalog,
         clock: Clock,
         runner: ExampleRunner | None,
@@ -152,7 +152,7 @@ class TutorBot(discord.AutoShardedClient):
         return recorder
 
     def _quiz_scheduler(
-        self, store: Store, catalog: Catalog, clock: Clock, grace: timedelta
+        self, store: TutorStore, catalog: Catalog, clock: Clock, grace: timedelta
     ) -> QuizScheduler:
         return QuizScheduler(
             quizzes=store.quizzes,
@@ -166,7 +166,7 @@ class TutorBot(discord.AutoShardedClient):
             serves=self.runs_shard_of,
         )
 
-    def _add_commands(self, store: Store, cooldown_seconds: float, *, preview: bool) -> None:
+    def _add_commands(self, store: TutorStore, cooldown_seconds: float, *, preview: bool) -> None:
         """Every slash command, each group or Cog in the folder of its feature."""
         replies, catalog = self.replies, self.practice.catalog
         practicing = PracticeCommands(

@@ -20,7 +20,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import Refused
-from bot.store import Store
+from bot.store import TutorStore
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def tree_hash(tree: app_commands.CommandTree, guild: discord.abc.Snowflake | Non
 
 async def sync_if_changed(
     tree: app_commands.CommandTree,
-    store: Store,
+    store: TutorStore,
     now: datetime,
     *,
     guild: discord.abc.Snowflake | None = None,

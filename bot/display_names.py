@@ -7,13 +7,14 @@ from __future__ import annotations
 import logging
 
 from bot.clock import Clock
-from bot.store import NameData, StoreError
+from bot.store import StoreError
+from bot.store.names import MemberNames
 
 log = logging.getLogger(__name__)
 
 
 class DisplayNames:
-    def __init__(self, names: NameData, clock: Clock) -> None:
+    def __init__(self, names: MemberNames, clock: Clock) -> None:
         self._names = names
         self._clock = clock
         self._stored: dict[tuple[int, int], str] = {}

@@ -11,7 +11,7 @@ from bot.clock import Clock
 from bot.errors import Refused
 from bot.interactions.custom_ids import ForgetMe
 from bot.render import ButtonSpec, Rendered, Style
-from bot.store import DEFAULT_FORGET_AFTER_DAYS, Store
+from bot.store import DEFAULT_FORGET_AFTER_DAYS, TutorStore
 
 WHAT_IS_KEPT = (
     "**What the bot keeps about you**, per server: each answer you give (which option, "
@@ -36,7 +36,7 @@ def forget_prompt(member_id: int) -> Rendered:
 
 
 class MemberData:
-    def __init__(self, *, store: Store, clock: Clock) -> None:
+    def __init__(self, *, store: TutorStore, clock: Clock) -> None:
         self.store = store
         self.clock = clock
 

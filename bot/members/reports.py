@@ -17,7 +17,7 @@ from datetime import UTC, timedelta
 
 from bot.clock import Clock
 from bot.errors import STALE_BUTTON, Refused
-from bot.store import Store
+from bot.store import TutorStore
 
 MAX_REASON = 300
 REPORTS_PER_HOUR = 5
@@ -39,7 +39,7 @@ def quoted(text: str) -> str:
 
 
 class Reports:
-    def __init__(self, *, store: Store, clock: Clock) -> None:
+    def __init__(self, *, store: TutorStore, clock: Clock) -> None:
         self.store = store
         self.clock = clock
 

@@ -22,7 +22,7 @@ from bot.moderation import server_settings
 from bot.moderation.server_settings import SettingsChange
 from bot.practice.counters import CounterRefresher
 from bot.render import AttachedFile, Rendered
-from bot.store import Audit, Post, ServerSettings, Store
+from bot.store import Audit, Post, ServerSettings, TutorStore
 from exercises import Catalog
 
 AUDIT_SHOWN = 20
@@ -92,7 +92,7 @@ class Moderation:
     def __init__(
         self,
         *,
-        store: Store,
+        store: TutorStore,
         catalog: Catalog,
         clock: Clock,
         counters: CounterRefresher | None = None,

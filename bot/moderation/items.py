@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.quiz.chart import Bar, Group, bar_chart
-from bot.store import Store
+from bot.store import TutorStore
 from exercises import Catalog
 from exercises.items import Flag, ItemStats, flags
 
@@ -38,7 +38,7 @@ class Item:
 
 
 async def pack_items(
-    store: Store, catalog: Catalog, pack: str, *, guild_id: int | None = None
+    store: TutorStore, catalog: Catalog, pack: str, *, guild_id: int | None = None
 ) -> list[Item]:
     counted = await store.item_stats(pack, guild_id=guild_id)
     keyed = [_with_key(stats, catalog) for stats in counted]

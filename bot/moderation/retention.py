@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.store import Store
+from bot.store import TutorStore
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ SWEEP_EVERY_SECONDS = 3600.0
 
 
 class Retention:
-    def __init__(self, *, store: Store, clock: Clock) -> None:
+    def __init__(self, *, store: TutorStore, clock: Clock) -> None:
         self.store = store
         self.clock = clock
         self.last_sweep: datetime | None = None

@@ -18,7 +18,7 @@ from bot.practice.counters import CounterRefresher
 from bot.practice.run_it import ExampleRunner
 from bot.review.recorder import ReviewRecorder
 from bot.review.schedule import final_outcome
-from bot.store import AttemptOutcome, AttemptResult, Post, Store
+from bot.store import AttemptOutcome, AttemptResult, Post, TutorStore
 from exercises import AnswerError, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
 from exercises.progress import PostContext, attempt_limit, hint_cost, hints_allowed
 from exercises.shown_order import ShownOrder, post_order
@@ -59,7 +59,7 @@ class Practice:
     def __init__(
         self,
         *,
-        store: Store,
+        store: TutorStore,
         catalog: Catalog,
         clock: Clock,
         counters: CounterRefresher | None = None,

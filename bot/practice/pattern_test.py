@@ -19,7 +19,7 @@ from bot.interactions.custom_ids import UNCHOSEN, PatternTestChoice
 from bot.render import ButtonSpec, Rendered, Style
 from bot.review.recorder import ReviewRecorder
 from bot.review.schedule import FinalOutcome
-from bot.store.protocol import TestRunData
+from bot.store.pattern_tests import TestRuns
 from bot.store.records import PatternTestRun
 from exercises import LETTERS, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
 from exercises.shown_order import ShownOrder, order_of
@@ -63,7 +63,7 @@ class PatternTests:
     def __init__(
         self,
         *,
-        runs: TestRunData,
+        runs: TestRuns,
         catalog: Catalog,
         clock: Clock,
         rng: random.Random | None = None,

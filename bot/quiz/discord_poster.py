@@ -16,7 +16,7 @@ from bot.interactions.components import embed_for, view_for
 from bot.quiz.mentions import quiz_ping
 from bot.quiz.poster import PostRefused
 from bot.render import Rendered
-from bot.store.protocol import ServerData
+from bot.store.server_data import Servers
 
 RECENT_MESSAGES = 50
 """How far back to look for a delivery's own posts: a quiz is at most a few messages."""
@@ -39,7 +39,7 @@ def refusal(error: discord.HTTPException, channel_id: int) -> PostRefused | None
 
 
 class DiscordPoster:
-    def __init__(self, client: discord.Client, servers: ServerData) -> None:
+    def __init__(self, client: discord.Client, servers: Servers) -> None:
         self.client = client
         self.servers = servers
 

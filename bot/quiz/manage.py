@@ -15,8 +15,9 @@ from bot.errors import Refused
 from bot.moderation.actions import Actor, is_moderator, not_a_moderator
 from bot.quiz import due, questions
 from bot.quiz.scheduler import QuizScheduler
-from bot.store.protocol import QuizData, ServerData
+from bot.store.quizzes import Quizzes
 from bot.store.records import Schedule
+from bot.store.server_data import Servers
 from exercises import Catalog, Difficulty
 
 
@@ -24,8 +25,8 @@ class QuizManager:
     def __init__(
         self,
         *,
-        quizzes: QuizData,
-        servers: ServerData,
+        quizzes: Quizzes,
+        servers: Servers,
         catalog: Catalog,
         clock: Clock,
         scheduler: QuizScheduler,

@@ -8,16 +8,17 @@ from datetime import datetime
 from functools import partial
 
 from bot.quiz import questions
-from bot.store.protocol import QuizData, ServerData
+from bot.store.quizzes import Quizzes
 from bot.store.records import Question, Schedule
 from bot.store.review_cards import ReviewCards
+from bot.store.server_data import Servers
 from exercises import Catalog
 from exercises.progress import PostContext, attempt_limit
 
 
 class QuestionPicker:
     def __init__(
-        self, *, quizzes: QuizData, servers: ServerData, cards: ReviewCards, catalog: Catalog
+        self, *, quizzes: Quizzes, servers: Servers, cards: ReviewCards, catalog: Catalog
     ) -> None:
         self.quizzes = quizzes
         self.servers = servers

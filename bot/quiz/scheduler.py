@@ -35,9 +35,10 @@ from bot.quiz import chart, due, summary
 from bot.quiz.picker import QuestionPicker
 from bot.quiz.poster import Poster, PostRefused, PostRenderer
 from bot.render import role_mention
-from bot.store.protocol import QuizData, ServerData
+from bot.store.quizzes import Quizzes
 from bot.store.records import Delivery, DeliveryStatus, Question, Schedule
 from bot.store.review_cards import ReviewCards
+from bot.store.server_data import Servers
 from exercises import Catalog
 from exercises.shown_order import post_order
 
@@ -61,12 +62,12 @@ class QuizScheduler:
     def __init__(
         self,
         *,
-        quizzes: QuizData,
+        quizzes: Quizzes,
         catalog: Catalog,
         clock: Clock,
         poster: Poster,
         render_post: PostRenderer,
-        servers: ServerData,
+        servers: Servers,
         cards: ReviewCards,
         grace: timedelta = DEFAULT_GRACE,
         process: str | None = None,

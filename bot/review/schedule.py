@@ -20,7 +20,8 @@ from enum import StrEnum
 
 from fsrs import Card, Rating, Scheduler, State
 
-from bot.store.review_cards import CardState, Step
+from bot.store.records import CardState
+from bot.store.review_cards import Step
 
 LEARNING_STEPS = (timedelta(days=1),)
 RELEARNING_STEPS = (timedelta(days=1),)

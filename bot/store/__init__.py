@@ -1,8 +1,8 @@
-"""The learner store: what the bot remembers about posts, attempts, hints and quizzes.
+"""The learner store: what the bot remembers about posts, attempts, hints, quizzes and servers.
 
-Use the `Store` protocol; `open_store(location)` (bot.store.opening) opens the one
-implementation, TutorStore, on an SQLite file or a PostgreSQL database. Only
-`bot/__main__.py` (and tests) should open one; everything else receives it.
+`await TutorStore.open(location)` opens it on an SQLite file or a PostgreSQL database; only
+`bot/__main__.py` (and tests) should open one, everything else receives it. Its records are
+in bot.store.records, its errors in bot.store.errors; the most used are named here.
 """
 
 from bot.store.errors import (
@@ -15,30 +15,26 @@ from bot.store.errors import (
     UnknownPost,
     WritesFailing,
 )
-from bot.store.protocol import (
+from bot.store.records import (
+    DEFAULT_FORGET_AFTER_DAYS,
     Attempt,
     AttemptOutcome,
     AttemptResult,
+    Audit,
+    CardState,
     ClickedPost,
+    Forgotten,
     HintUse,
     LeaderboardEntry,
     MemberStats,
-    NameData,
     OptionPick,
     PackStats,
     Post,
     PostCounters,
     PostProgress,
-    ServerData,
-    Store,
-)
-from bot.store.review_cards import CardState, ReviewCard
-from bot.store.servers import (
-    DEFAULT_FORGET_AFTER_DAYS,
-    Audit,
-    Forgotten,
     ReportAdded,
     ReportSummary,
+    ReviewCard,
     ServerSettings,
 )
 from bot.store.store import TutorStore
@@ -58,7 +54,6 @@ __all__ = [
     "HintUse",
     "LeaderboardEntry",
     "MemberStats",
-    "NameData",
     "NotATutorDatabase",
     "OptionPick",
     "PackStats",
@@ -68,9 +63,7 @@ __all__ = [
     "ReportAdded",
     "ReportSummary",
     "ReviewCard",
-    "ServerData",
     "ServerSettings",
-    "Store",
     "StoreClosed",
     "StoreError",
     "TutorStore",

@@ -1,26 +1,31 @@
-"""Recording an attempt, as one write job for the one writer, and the statements it runs.
+"""Recording an attempt: one write job, and the statements it runs.
 
-The job reads everything the rules decide on in one statement (RECORD_CHECKS), decides
-(bot.store.attempt_rules), and stores with one INSERT that checks the attempt limit again
-and turns away (ON CONFLICT DO NOTHING) an attempt whose interaction or number another
-transaction, perhaps in another process, stored first: then it reads and decides again.
-So the limit and exactly-once hold across processes by constraints, not by locks held here.
+The job reads everything the rules decide on in one statement (RECORD_CHECKS), decides, and
+stores with one INSERT that checks the attempt limit again and turns away (ON CONFLICT DO
+NOTHING) an attempt whose interaction or number another transaction, perhaps in another
+process, stored first: then it reads and decides again. So the limit and exactly-once hold
+across processes by constraints, not by locks held here.
+
+The rules, in order: an interaction recorded before gets what it got then; a solved post, or
+no attempts left, records nothing; the same answer again shows the attempt it repeats; else
+a new attempt, with its number and its points (exercises.progress).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from bot.store import attempt_rules as rules
 from bot.store.errors import UnknownPost
-from bot.store.protocol import Attempt, AttemptResult
-from bot.store.run import Tx, upsert
+from bot.store.records import Attempt, AttemptOutcome, AttemptResult, from_row
+from bot.store.run import Row, Tx, upsert
 from bot.store.tables import MEMBER, POST, Id, Time, attempts, forgotten_members, hints, posts
+from bot.store.writer import WriteJob
+from exercises import progress
+from exercises.model import Difficulty
 
 RACES_BEFORE_GIVING_UP = 100  # each lost race means another answer was stored
 
@@ -111,7 +116,6 @@ def _record_checks() -> sa.Select[Any]:
 
 RECORD_CHECKS = _record_checks()
 ATTEMPT = sa.select(attempts).where(attempts.c.attempt_id == sa.bindparam("id", type_=Id))
-_COLUMNS = ("post_id", "member_id", "interaction_id", "attempt_number", "answer", "correct")
 
 
 def _insert_if_allowed(insert: Any) -> sa.Executable:
@@ -126,13 +130,47 @@ def _insert_if_allowed(insert: Any) -> sa.Executable:
         sa.bindparam("points", type_=sa.Integer()),
         sa.bindparam("at", type_=Time()),
     ).where(_p.c.post_id == POST, _count_of_mine(POST) < _p.c.attempt_limit)
-    columns = [*_COLUMNS, "points", "answered_at"]
-    statement = insert(attempts).from_select(columns, values)
+    columns = ["post_id", "member_id", "interaction_id", "attempt_number", "answer", "correct"]
+    statement = insert(attempts).from_select([*columns, "points", "answered_at"], values)
     returning: sa.Executable = statement.on_conflict_do_nothing().returning(attempts.c.attempt_id)
     return returning
 
 
 INSERT_IF_ALLOWED = upsert(_insert_if_allowed)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One member on one post, read in the transaction that decides their attempt."""
+
+    attempt_limit: int
+    difficulty: Difficulty
+    attempts_used: int
+    hints_used: int
+    solved: bool
+    solution_seen_before: bool
+    points: int
+    forgotten_since_posted: bool  # /forget-me after this post: it earns this member nothing
+    earns_points: bool  # False: a /review post, which earns nobody anything
+
+    @property
+    def attempts_left(self) -> int:
+        return progress.attempts_left(self.attempt_limit, self.attempts_used)
+
+    def result(
+        self, outcome: AttemptOutcome, attempt: Attempt | None, attempts_left: int
+    ) -> AttemptResult:
+        seen, forgotten = self.solution_seen_before, self.forgotten_since_posted
+        return AttemptResult(outcome, attempt, attempts_left, seen, forgotten)
+
+
+def standing_from(row: Row | None, post_id: int) -> Standing:
+    """The standing in a row of STANDING's columns; no row: no such post."""
+    if row is None:
+        raise UnknownPost(post_id)
+    booleans = ("solved", "solution_seen_before", "forgotten_since_posted", "earns_points")
+    converted = {name: bool(row[name]) for name in booleans}
+    return from_row(Standing, row, difficulty=Difficulty(row["difficulty"]), **converted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,36 +183,42 @@ class Answer:
     answered_at: datetime
 
 
-def attempt_from_row(row: dict[str, Any]) -> Attempt:
-    return Attempt(
-        row["attempt_id"],
-        row["post_id"],
-        row["member_id"],
-        row["interaction_id"],
-        row["attempt_number"],
-        row["answer"],
-        bool(row["correct"]),
-        row["points"],
-        row["answered_at"],
-    )
-
-
-async def standing(tx: Tx, post_id: int, member_id: int) -> rules.Standing:
-    row = (await tx.execute(STANDING, {"post": post_id, "member": member_id})).one()
-    return rules.standing_from(row, post_id)
-
-
 async def _attempt(tx: Tx, attempt_id: int) -> Attempt:
     row = (await tx.execute(ATTEMPT, {"id": attempt_id})).one()
     assert row is not None, "read in the same transaction that found its id"
-    return attempt_from_row(row)
+    return from_row(Attempt, row, correct=bool(row["correct"]))
 
 
-def _given(attempt: Attempt | None) -> Callable[[], Attempt] | None:
-    return None if attempt is None else lambda: attempt
+async def _not_new(tx: Tx, given: Answer, row: Row, now: Standing) -> AttemptResult | None:
+    """The outcome when this answer records no new attempt, by the rules' order; else None."""
+    if row["recorded_attempt_id"] is not None:
+        before = await _attempt(tx, row["recorded_attempt_id"])
+        if (before.post_id, before.member_id) != (given.post_id, given.member_id):
+            values = {"post": before.post_id, "member": before.member_id}
+            now = standing_from((await tx.execute(STANDING, values)).one(), before.post_id)
+        return now.result(AttemptOutcome.ALREADY_RECORDED, before, now.attempts_left)
+    if now.solved:
+        return AttemptResult(AttemptOutcome.ALREADY_SOLVED, None, now.attempts_left)
+    if now.attempts_left == 0:
+        return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
+    if (same := row["same_answer_attempt_id"]) is not None:
+        repeated = await _attempt(tx, same)
+        return now.result(AttemptOutcome.REPEATED_ANSWER, repeated, now.attempts_left)
+    return None
 
 
-def record(given: Answer) -> Any:
+def _points(now: Standing, given: Answer, number: int) -> int:
+    if not given.correct or not now.earns_points or now.forgotten_since_posted:
+        return 0
+    return progress.points_for_correct_answer(
+        now.difficulty,
+        attempt_number=number,
+        hints_used=now.hints_used,
+        solution_seen_before=now.solution_seen_before,
+    )
+
+
+def record(given: Answer) -> WriteJob[AttemptResult]:
     """The write job that records `given` (see the module's docstring)."""
     checks = {
         "post": given.post_id,
@@ -185,27 +229,15 @@ def record(given: Answer) -> Any:
 
     async def job(tx: Tx) -> AttemptResult:
         for _ in range(RACES_BEFORE_GIVING_UP):
-            row = (await tx.execute(RECORD_CHECKS, checks)).one()
-            if row is None:
+            if (row := (await tx.execute(RECORD_CHECKS, checks)).one()) is None:
                 raise UnknownPost(given.post_id)
-            now = rules.standing_from(row, given.post_id)
-            if row["recorded_attempt_id"] is not None:
-                before = await _attempt(tx, row["recorded_attempt_id"])
-                if (before.post_id, before.member_id) != (given.post_id, given.member_id):
-                    now = await standing(tx, before.post_id, before.member_id)
-                return rules.already_recorded(before, now)
-            same = row["same_answer_attempt_id"]
-            repeated = None if same is None else await _attempt(tx, same)
-            new = rules.decide(now, correct=given.correct, repeated=_given(repeated))
-            if isinstance(new, AttemptResult):
-                return new
-            values = {
-                **checks,
-                "number": new.number,
-                "correct": int(given.correct),
-                "points": new.points,
-                "at": given.answered_at,
-            }
+            now = standing_from(row, given.post_id)
+            if (refused := await _not_new(tx, given, row, now)) is not None:
+                return refused
+            number = now.attempts_used + 1
+            points = _points(now, given, number)
+            values = {**checks, "number": number, "correct": int(given.correct)}
+            values |= {"points": points, "at": given.answered_at}
             stored = (await tx.execute(INSERT_IF_ALLOWED, values)).one()
             if stored is not None:
                 attempt = Attempt(
@@ -213,13 +245,14 @@ def record(given: Answer) -> Any:
                     given.post_id,
                     given.member_id,
                     given.interaction_id,
-                    new.number,
+                    number,
                     given.answer,
                     given.correct,
-                    new.points,
+                    points,
                     given.answered_at.astimezone(UTC),
                 )
-                return rules.recorded(attempt, now)
+                left = progress.attempts_left(now.attempt_limit, number)
+                return now.result(AttemptOutcome.RECORDED, attempt, left)
             # Nothing stored: the limit was reached, or another transaction stored this
             # interaction or this number first. Read again and decide again.
         raise RuntimeError("gave up after losing every race; too busy")

@@ -14,12 +14,14 @@ median is the average of the middle one or two, by window functions both dialect
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
 
-from bot.store.run import ByDialect, Result, Statement
+from bot.store.part import Part
+from bot.store.records import from_row
+from bot.store.run import ByDialect
 from bot.store.tables import (
     GUILD,
     attempts,
@@ -235,44 +237,27 @@ ITEMS_EVERYWHERE = ByDialect(
 )
 
 
+_PICKS = {
+    f"pick_{blank}_{letter}": (blank, letter) for blank in range(MAX_BLANKS) for letter in LETTERS
+}
+_COUNTS = ("posts", "members", "goes", "first_try", "solved", "hinted", "tested", "reports")
+
+
 def item_from_row(row: Mapping[str, Any]) -> ItemStats:
-    def number(key: str) -> int:
-        return int(row[key] or 0)
-
-    picks = {
-        (blank, letter): count
-        for blank in range(MAX_BLANKS)
-        for letter in LETTERS
-        if (count := number(f"pick_{blank}_{letter}"))
-    }
-    return ItemStats(
-        exercise_id=row["exercise_id"],
-        content_hash=row["content_hash"],
-        difficulty=row["difficulty"],
-        posts=number("posts"),
-        members=number("members"),
-        goes=number("goes"),
-        first_try=number("first_try"),
-        solved=number("solved"),
-        hinted=number("hinted"),
-        tested=number("tested"),
-        median_seconds=row["median_seconds"],
-        reports=number("reports"),
-        right=row["right"],
-        first_picks=picks,
-    )
+    """A version's numbers (0 where it has no goes or reports yet) and its first picks."""
+    numbers = {key: int(row[key] or 0) for key in (*_COUNTS, *_PICKS)}
+    picks = {_PICKS[key]: numbers[key] for key in _PICKS if numbers[key]}
+    return from_row(ItemStats, dict(row) | numbers, first_picks=picks)
 
 
-class ItemReads:
-    """Item analytics, for a store that sets `_read`."""
-
-    _read: Callable[[Statement, Mapping[str, Any]], Awaitable[Result]]
+class ItemReads(Part):
+    """Item analytics (the store's own method)."""
 
     async def item_stats(self, pack: str, *, guild_id: int | None = None) -> list[ItemStats]:
         """Every version of `pack`'s exercises that was posted: on one server, or on all
         (guild_id None, for authors), oldest version of an exercise first."""
         if guild_id is None:
-            found = await self._read(ITEMS_EVERYWHERE, {"pack": f"{pack}/"})
+            found = await self._rows(ITEMS_EVERYWHERE, pack=f"{pack}/")
         else:
-            found = await self._read(ITEMS_IN_SERVER, {"pack": f"{pack}/", "guild": guild_id})
-        return [item_from_row(row) for row in found.rows]
+            found = await self._rows(ITEMS_IN_SERVER, pack=f"{pack}/", guild=guild_id)
+        return [item_from_row(row) for row in found]

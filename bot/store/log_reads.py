@@ -1,29 +1,25 @@
 """What the store reads from the learner log without writing: a member's answers and progress
-on a post, a post's counters, stats, the leaderboard, pick rates and streaks. Computed
+on a post, a post's counters, stats, the leaderboard and streaks. Computed
 from the rows, never kept as counters; what the two dialects would write differently (a
 pack's id, a blank's letter, a local date) is worked out here in Python instead.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
 
-from bot.store import attempt_rules as rules
-from bot.store import attempts as recording
-from bot.store.protocol import (
+from bot.store.attempts import STANDING, standing_from
+from bot.store.part import Part
+from bot.store.records import (
     LeaderboardEntry,
     MemberStats,
-    OptionPick,
     PackStats,
     PostCounters,
     PostProgress,
 )
-from bot.store.run import Result, Statement
 from bot.store.tables import GUILD, MEMBER, POST, Time, attempts, member_names, posts
 from exercises import progress
 from exercises.progress import Period, Streak
@@ -89,8 +85,6 @@ def _leaderboard(since: bool) -> sa.Select[Any]:
 
 LEADERBOARD_SINCE = _leaderboard(since=True)
 LEADERBOARD_EVER = _leaderboard(since=False)
-FIRST_ANSWERS = sa.select(a.c.answer).where(a.c.post_id == POST, a.c.attempt_number == 1)
-ALL_ANSWERS = sa.select(a.c.answer).where(a.c.post_id == POST)
 SOLVE_TIMES = (
     sa.select(a.c.answered_at)
     .select_from(a.join(p))
@@ -98,27 +92,16 @@ SOLVE_TIMES = (
 )
 
 
-def picks(answers: list[str]) -> list[tuple[int, str, int, float]]:
-    """(blank, option, picks, share of the answers) for each option picked, in order."""
-    counted = Counter((blank, option) for answer in answers for blank, option in enumerate(answer))
-    return [
-        (blank, option, count, count / len(answers))
-        for (blank, option), count in sorted(counted.items())
-    ]
-
-
-class LogReads:
-    """The learner log's reads, for a store that sets `_read`."""
-
-    _read: Callable[[Statement, Mapping[str, Any]], Awaitable[Result]]
+class LogReads(Part):
+    """The learner log's reads (the store's own methods)."""
 
     async def answers_given(self, *, post_id: int, member_id: int) -> list[str]:
-        found = await self._read(ANSWERS_GIVEN, {"post": post_id, "member": member_id})
-        return [str(row["answer"]) for row in found.rows]
+        found = await self._rows(ANSWERS_GIVEN, post=post_id, member=member_id)
+        return [str(row["answer"]) for row in found]
 
     async def progress_on_post(self, *, post_id: int, member_id: int) -> PostProgress:
-        found = await self._read(recording.STANDING, {"post": post_id, "member": member_id})
-        standing = rules.standing_from(found.one(), post_id)
+        found = await self._row(STANDING, post=post_id, member=member_id)
+        standing = standing_from(found, post_id)
         return PostProgress(
             attempts_used=standing.attempts_used,
             attempts_left=standing.attempts_left,
@@ -128,13 +111,12 @@ class LogReads:
         )
 
     async def post_counters(self, post_id: int) -> PostCounters:
-        row = (await self._read(POST_COUNTERS, {"post": post_id})).rows[0]
+        row = (await self._rows(POST_COUNTERS, post=post_id))[0]
         return PostCounters(answered=int(row["answered"]), solved=int(row["solved"]))
 
     async def member_stats(self, *, guild_id: int, member_id: int) -> MemberStats:
-        found = await self._read(MEMBER_STATS, {"guild": guild_id, "member": member_id})
         by_pack: dict[str, list[int]] = {}
-        for row in found.rows:
+        for row in await self._rows(MEMBER_STATS, guild=guild_id, member=member_id):
             totals = by_pack.setdefault(row["exercise_id"].split("/", 1)[0], [0, 0, 0, 0])
             for index, key in enumerate(("attempts", "correct", "points", "solved")):
                 totals[index] += int(row[key])
@@ -153,26 +135,16 @@ class LogReads:
         if limit < 1:
             raise ValueError(f"a leaderboard shows at least one member, got limit={limit}")
         since = progress.period_start(Period(period), progress.require_aware(now), tz)
-        values = {"guild": guild_id, "limit": limit, "since": since}
         statement = LEADERBOARD_EVER if since is None else LEADERBOARD_SINCE
-        found = await self._read(statement, values)
+        found = await self._rows(statement, guild=guild_id, limit=limit, since=since)
         return [
             LeaderboardEntry(
                 rank, row["member_id"], int(row["points"]), int(row["solves"]), row["display_name"]
             )
-            for rank, row in enumerate(found.rows, start=1)
+            for rank, row in enumerate(found, start=1)
         ]
 
-    async def pick_rates(
-        self, post_id: int, *, first_answers_only: bool = False
-    ) -> list[OptionPick]:
-        """How often each option was picked for each blank: the answer "ABD" picks A for
-        blank 0, B for blank 1 and D for blank 2; shares are of the answers counted."""
-        statement = FIRST_ANSWERS if first_answers_only else ALL_ANSWERS
-        answers = [row["answer"] for row in (await self._read(statement, {"post": post_id})).rows]
-        return [OptionPick(*pick) for pick in picks(answers)]
-
     async def streak(self, *, guild_id: int, member_id: int, now: datetime, tz: tzinfo) -> Streak:
-        found = await self._read(SOLVE_TIMES, {"guild": guild_id, "member": member_id})
-        days = {progress.local_date(row["answered_at"], tz) for row in found.rows}
+        found = await self._rows(SOLVE_TIMES, guild=guild_id, member=member_id)
+        days = {progress.local_date(row["answered_at"], tz) for row in found}
         return progress.streak(days, progress.local_date(now, tz))

@@ -11,21 +11,10 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from bot.store.part import Part
-from bot.store.run import upsert
+from bot.store.run import insert_or_update
 from bot.store.tables import Id, member_names
 
-_COLUMNS = ("guild_id", "member_id", "display_name", "seen_at")
-REMEMBER = upsert(
-    lambda insert: (
-        statement := insert(member_names).values({c: sa.bindparam(c) for c in _COLUMNS})
-    ).on_conflict_do_update(
-        index_elements=["guild_id", "member_id"],
-        set_={
-            "display_name": statement.excluded.display_name,
-            "seen_at": statement.excluded.seen_at,
-        },
-    )
-)
+REMEMBER = insert_or_update(member_names, ["guild_id", "member_id"], "display_name", "seen_at")
 DISPLAY_NAME = sa.select(member_names.c.display_name).where(
     member_names.c.guild_id == sa.bindparam("guild", type_=Id),
     member_names.c.member_id == sa.bindparam("member", type_=Id),

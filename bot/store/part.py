@@ -1,5 +1,6 @@
-"""What each part of the store (quizzes, servers, names, /test runs) is given: the store's
-one writer and its reads, with shorthands for a read and for a write of one statement."""
+"""What each part of the store (the learner log, quizzes, servers, names, /test runs, review
+cards) is given: the store's one writer and its reads, with shorthands for a read and for a
+write of one statement."""
 
 from __future__ import annotations
 

@@ -14,38 +14,24 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.store.part import Part
-from bot.store.records import PatternTestRun, RunQuestion
+from bot.store.records import PatternTestRun, RunQuestion, from_row
 from bot.store.run import Tx, insert_values
-from bot.store.tables import Id, Time, test_run_questions, test_runs
+from bot.store.tables import GUILD, MEMBER, Id, Time, test_run_questions, test_runs
 from exercises.model import Difficulty
 
 RUN = sa.bindparam("run", type_=Id)
 AT = sa.bindparam("at", type_=Time())
 runs, questions = test_runs, test_run_questions
 
-SET_ASIDE = (
-    sa.update(runs)
-    .where(
-        runs.c.guild_id == sa.bindparam("guild", type_=Id),
-        runs.c.member_id == sa.bindparam("member", type_=Id),
-        runs.c.finished_at.is_(None),
-    )
-    .values(finished_at=AT)
+_unfinished = sa.and_(
+    runs.c.guild_id == GUILD, runs.c.member_id == MEMBER, runs.c.finished_at.is_(None)
 )
+SET_ASIDE = sa.update(runs).where(_unfinished).values(finished_at=AT)
 START = insert_values(runs, "guild_id", "member_id", "pack", "started_at").returning(runs.c.run_id)
 ADD_QUESTION = insert_values(
     questions, "run_id", "position", "exercise_id", "content_hash", "difficulty"
 )
-UNFINISHED_RUN = (
-    sa.select(runs.c.run_id)
-    .where(
-        runs.c.guild_id == sa.bindparam("guild", type_=Id),
-        runs.c.member_id == sa.bindparam("member", type_=Id),
-        runs.c.finished_at.is_(None),
-    )
-    .order_by(runs.c.run_id.desc())
-    .limit(1)
-)
+UNFINISHED_RUN = sa.select(runs.c.run_id).where(_unfinished).order_by(runs.c.run_id.desc()).limit(1)
 GET_RUN = sa.select(runs).where(runs.c.run_id == RUN)
 GET_QUESTIONS = sa.select(questions).where(questions.c.run_id == RUN).order_by(questions.c.position)
 _current_position = (
@@ -89,21 +75,11 @@ class TestRuns(Part):
 
         async def insert(tx: Tx) -> PatternTestRun:
             await tx.execute(SET_ASIDE, {"guild": guild_id, "member": member_id, "at": now})
-            started = {
-                "guild_id": guild_id,
-                "member_id": member_id,
-                "pack": pack,
-                "started_at": now,
-            }
-            run_id = (await tx.execute(START, started)).scalar()
+            started = {"guild_id": guild_id, "member_id": member_id, "pack": pack}
+            run_id = (await tx.execute(START, started | {"started_at": now})).scalar()
             for position, (exercise_id, content_hash, difficulty) in enumerate(questions):
-                question = {
-                    "run_id": run_id,
-                    "position": position,
-                    "exercise_id": exercise_id,
-                    "content_hash": content_hash,
-                    "difficulty": difficulty.value,
-                }
+                question = {"run_id": run_id, "position": position, "exercise_id": exercise_id}
+                question |= {"content_hash": content_hash, "difficulty": difficulty.value}
                 await tx.execute(ADD_QUESTION, question)
             run = await _run(tx.execute, run_id)
             assert run is not None
@@ -124,16 +100,10 @@ class TestRuns(Part):
     ) -> PatternTestRun | None:
         """Record the answer to the current question and move on; None if it was not the
         current question any more (answered already, or the run is over)."""
-        values = {
-            "run": run_id,
-            "position": position,
-            "answer": answer,
-            "correct": int(correct),
-            "at": now,
-        }
+        values = {"run": run_id, "position": position, "answer": answer, "at": now}
 
         async def record(tx: Tx) -> PatternTestRun | None:
-            if (await tx.execute(ANSWER, values)).rowcount != 1:
+            if (await tx.execute(ANSWER, values | {"correct": int(correct)})).rowcount != 1:
                 return None
             await tx.execute(NEXT_QUESTION, {"run": run_id, "at": now})
             return await _run(tx.execute, run_id)
@@ -145,23 +115,13 @@ async def _run(read: Any, run_id: int) -> PatternTestRun | None:
     row = (await read(GET_RUN, {"run": run_id})).one()
     if row is None:
         return None
-    found = (await read(GET_QUESTIONS, {"run": run_id})).rows
-    return PatternTestRun(
-        run_id=row["run_id"],
-        guild_id=row["guild_id"],
-        member_id=row["member_id"],
-        pack=row["pack"],
-        position=row["position"],
-        finished_at=row["finished_at"],
-        questions=tuple(
-            RunQuestion(
-                q["position"],
-                q["exercise_id"],
-                q["content_hash"],
-                Difficulty(q["difficulty"]),
-                q["answer"],
-                None if q["correct"] is None else bool(q["correct"]),
-            )
-            for q in found
-        ),
+    questions = tuple(
+        from_row(
+            RunQuestion,
+            question,
+            difficulty=Difficulty(question["difficulty"]),
+            correct=None if question["correct"] is None else bool(question["correct"]),
+        )
+        for question in (await read(GET_QUESTIONS, {"run": run_id})).rows
     )
+    return from_row(PatternTestRun, row, questions=questions)

@@ -1,5 +1,5 @@
 """What the daily quizzes remember: schedules, one claimed delivery per schedule and day, and
-a closed delivery's results: `store.quizzes`.
+a closed delivery's results: `store.quizzes`, with the statements it runs.
 
 The claim is a row under UNIQUE (schedule_id, local_date), written in one transaction with
 the delivery's posts (the questions are fixed when it is claimed). Any number of bot
@@ -12,53 +12,136 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
-from bot.store.log_reads import FIRST_ANSWERS, POST_COUNTERS, picks
-from bot.store.part import Part
-from bot.store.quiz_statements import (
-    ADD_DELIVERY_POST,
-    ADD_POST,
-    ADD_SCHEDULE,
-    ALL_SCHEDULES,
-    ANY_SCHEDULE,
-    BACK_OFF,
-    CLAIM,
-    CLOSE,
-    DELIVERY_POSTS,
-    FINISH,
-    GET_DELIVERY,
-    HAS_DELIVERY,
-    IS_CLOSED,
-    LAST_POSTED,
-    LAST_QUIZZED,
-    LIVE_SCHEDULE,
-    OF_SCHEDULE,
-    POSTED,
-    RENEW,
-    SCORERS,
-    SET_MESSAGE,
-    SET_SUMMARY,
-    STALLED,
-    TAKE_OVER,
-    update_schedule,
-)
+import sqlalchemy as sa
+
+from bot.store.quiz_results import DELIVERY, QuizSummaryReads
 from bot.store.records import (
     Delivery,
-    DeliveryPost,
     DeliveryStatus,
     Question,
     Schedule,
     delivery_from_rows,
     schedule_from_row,
 )
-from bot.store.run import Row, Tx
+from bot.store.run import Row, Tx, insert_or_ignore, insert_values
+from bot.store.tables import POST, Id, Time, posts
+from bot.store.tables import quiz_deliveries as deliveries
+from bot.store.tables import quiz_delivery_posts as delivery_posts
+from bot.store.tables import quiz_schedules as schedules
 from exercises.model import Difficulty
 from exercises.progress import PostContext
 from exercises.shown_order import BY_POST
 
+SCHEDULE = sa.bindparam("schedule", type_=Id)
+NOW = sa.bindparam("now", type_=Time())
 
-class Quizzes(Part):
+ADD_SCHEDULE = insert_values(
+    schedules, "guild_id", "channel_id", "local_time", "time_zone", "pack", "difficulty",
+    "question_count", "created_by", "created_at", "active_since", "most_missed",
+).returning(schedules.c.schedule_id)  # fmt: skip
+_live = schedules.c.removed_at.is_(None)
+LIVE_SCHEDULE = sa.select(schedules).where(schedules.c.schedule_id == SCHEDULE, _live)
+ANY_SCHEDULE = sa.select(schedules).where(schedules.c.schedule_id == SCHEDULE)
+ALL_SCHEDULES = sa.select(schedules).where(_live).order_by(schedules.c.schedule_id)
+LAST_POSTED = (
+    sa.select(posts.c.exercise_id, sa.func.max(posts.c.posted_at).label("last"))
+    .where(posts.c.channel_id == sa.bindparam("channel", type_=Id))
+    .group_by(posts.c.exercise_id)
+)
+LAST_QUIZZED = LAST_POSTED.where(posts.c.context == PostContext.DAILY_QUIZ.value)
+CLAIM = insert_or_ignore(
+    deliveries, "schedule_id", "local_date", "due_at", "claimed_at", "claimed_by", "lease_until",
+    "status", "note", returning=deliveries.c.delivery_id,
+)  # fmt: skip
+ADD_POST = insert_values(
+    posts, "guild_id", "channel_id", "exercise_id", "content_hash", "difficulty", "context",
+    "attempt_limit", "posted_at", "option_order",
+).returning(posts.c.post_id)  # fmt: skip
+ADD_DELIVERY_POST = insert_values(delivery_posts, "delivery_id", "position", "post_id")
+HAS_DELIVERY = sa.select(deliveries.c.delivery_id).where(
+    deliveries.c.schedule_id == SCHEDULE, deliveries.c.local_date == sa.bindparam("date")
+)
+GET_DELIVERY = sa.select(deliveries).where(deliveries.c.delivery_id == DELIVERY)
+DELIVERY_POSTS = (
+    sa.select(
+        delivery_posts.c.position,
+        posts.c.post_id,
+        posts.c.exercise_id,
+        posts.c.message_id,
+        posts.c.option_order,
+    )
+    .select_from(delivery_posts.join(posts))
+    .where(delivery_posts.c.delivery_id == DELIVERY)
+    .order_by(delivery_posts.c.position)
+)
+_claimed = deliveries.c.status == "claimed"
+STALLED = sa.select(deliveries.c.delivery_id).where(_claimed, deliveries.c.lease_until <= NOW)
+_held = sa.and_(
+    deliveries.c.delivery_id == DELIVERY,
+    _claimed,
+    deliveries.c.claimed_by == sa.bindparam("process"),
+)
+_LEASE = sa.bindparam("lease", type_=Time())
+TAKE_OVER = (
+    sa.update(deliveries)
+    .where(deliveries.c.delivery_id == DELIVERY, _claimed, deliveries.c.lease_until <= NOW)
+    .values(claimed_by=sa.bindparam("process"), lease_until=_LEASE)
+)
+RENEW = sa.update(deliveries).where(_held).values(lease_until=_LEASE)
+BACK_OFF = (
+    sa.update(deliveries)
+    .where(_held)
+    .values(failures=deliveries.c.failures + 1, lease_until=_LEASE)
+    .returning(deliveries.c.failures)
+)
+FINISH = (
+    sa.update(deliveries)
+    .where(deliveries.c.delivery_id == DELIVERY)
+    .values(
+        status=sa.bindparam("status"),
+        posted_at=sa.func.coalesce(sa.bindparam("posted_at", type_=Time()), deliveries.c.posted_at),
+        note=sa.bindparam("note"),
+    )
+)
+SET_MESSAGE = (
+    sa.update(posts).where(posts.c.post_id == POST).values(message_id=sa.bindparam("message"))
+)
+POSTED = (
+    sa.select(deliveries.c.delivery_id)
+    .where(deliveries.c.status == "posted")
+    .order_by(deliveries.c.due_at)
+)
+CLOSE = (
+    sa.update(deliveries)
+    .where(deliveries.c.delivery_id == DELIVERY, deliveries.c.status == "posted")
+    .values(status="closed", closed_at=NOW)
+)
+SET_SUMMARY = (
+    sa.update(deliveries)
+    .where(deliveries.c.delivery_id == DELIVERY)
+    .values(summary_message_id=sa.bindparam("message"))
+)
+OF_SCHEDULE = (
+    sa.select(deliveries.c.delivery_id)
+    .where(deliveries.c.schedule_id == SCHEDULE)
+    .order_by(deliveries.c.local_date)
+)
+
+
+@cache
+def update_schedule(columns: tuple[str, ...]) -> sa.Update:
+    """UPDATE a live schedule's `columns` (one statement per set of columns, compiled once)."""
+    return (
+        sa.update(schedules)
+        .where(schedules.c.schedule_id == SCHEDULE, _live)
+        .values({column: sa.bindparam(column) for column in columns})
+    )
+
+
+class Quizzes(QuizSummaryReads):
     # Schedules
 
     async def add_schedule(
@@ -103,8 +186,7 @@ class Quizzes(Part):
     async def schedules(self, guild_id: int | None = None) -> list[Schedule]:
         """Schedules not removed, of one server or of all, oldest first."""
         found = [schedule_from_row(row) for row in await self._rows(ALL_SCHEDULES)]
-        found = [s for s in found if guild_id is None or s.guild_id == guild_id]
-        return sorted(found, key=lambda schedule: schedule.schedule_id)
+        return [s for s in found if guild_id is None or s.guild_id == guild_id]
 
     async def change_schedule(self, schedule_id: int, **changes: Any) -> Schedule | None:
         """Set columns of a live schedule (local_time, time_zone, pack, ...); None if gone."""
@@ -167,14 +249,10 @@ class Quizzes(Part):
         lease_until: datetime,
     ) -> Delivery | None:
         """Claim the day's delivery with its posts, or None if it was already claimed."""
-        claim = _delivery_row(schedule, local_date, due_at, now, process, lease_until, None)
-        post = {
-            "guild_id": schedule.guild_id,
-            "channel_id": schedule.channel_id,
-            "context": PostContext.DAILY_QUIZ.value,
-            "posted_at": now,
-            "option_order": BY_POST,
-        }
+        claim = _day(schedule, local_date, due_at, now) | {"claimed_by": process, "note": None}
+        claim |= {"lease_until": lease_until, "status": DeliveryStatus.CLAIMED.value}
+        post = {"guild_id": schedule.guild_id, "channel_id": schedule.channel_id, "posted_at": now}
+        post |= {"context": PostContext.DAILY_QUIZ.value, "option_order": BY_POST}
 
         async def insert(tx: Tx) -> Delivery | None:
             delivery_id = (await tx.execute(CLAIM, claim)).scalar()
@@ -198,7 +276,8 @@ class Quizzes(Part):
     ) -> bool:
         """Record a day that will not be posted (it has no lease); False if that day
         already has a delivery."""
-        values = _delivery_row(schedule, local_date, due_at, now, "", None, note)
+        skipped = {"claimed_by": "", "lease_until": None, "status": DeliveryStatus.SKIPPED.value}
+        values = _day(schedule, local_date, due_at, now) | skipped | {"note": note}
         return await self._change(CLAIM, **values) == 1
 
     async def stalled(self, now: datetime) -> list[Delivery]:
@@ -220,10 +299,8 @@ class Quizzes(Part):
 
     async def renew(self, delivery_id: int, *, process: str, lease_until: datetime) -> bool:
         """Extend the lease before each post; False if this process no longer holds the claim."""
-        changed = await self._change(
-            RENEW, delivery=delivery_id, process=process, lease=lease_until
-        )
-        return changed == 1
+        values = {"delivery": delivery_id, "process": process, "lease": lease_until}
+        return await self._change(RENEW, **values) == 1
 
     async def back_off(self, delivery_id: int, *, process: str, retry_at: datetime) -> int:
         """A send failed for a reason that may pass: count it and hold the claim until
@@ -263,10 +340,6 @@ class Quizzes(Part):
         """Claim the closing: True for the one process that closes the delivery."""
         return await self._change(CLOSE, delivery=delivery_id, now=now) == 1
 
-    async def is_closed(self, post_id: int) -> bool:
-        """Whether the post belongs to a daily quiz that has closed (answers no longer count)."""
-        return bool(await self._rows(IS_CLOSED, post=post_id))
-
     async def set_summary_message(self, delivery_id: int, message_id: int) -> None:
         await self._change(SET_SUMMARY, delivery=delivery_id, message=message_id)
 
@@ -280,44 +353,11 @@ class Quizzes(Part):
         found = [await _delivery(self._read, row["delivery_id"]) for row in rows]
         return [delivery for delivery in found if delivery is not None]
 
-    # A closed delivery's results, as its summary reads them
 
-    async def scorers(self, delivery_id: int) -> list[Row]:
-        """Everyone who answered the delivery: member_id, display_name, points, solves; best
-        first (ties: who answered first). One query, names from member_names."""
-        return await self._rows(SCORERS, delivery=delivery_id)
-
-    async def question_counts(self, post_id: int) -> tuple[int, int]:
-        """(members who answered, members who solved) for one post."""
-        row = await self._row(POST_COUNTERS, post=post_id)
-        return (int(row["answered"]), int(row["solved"])) if row is not None else (0, 0)
-
-    async def first_picks(self, post_id: int) -> list[tuple[int, str, int, float]]:
-        """(blank, option, picks, share) over each member's first answer on the post."""
-        return picks([row["answer"] for row in await self._rows(FIRST_ANSWERS, post=post_id)])
-
-
-def _delivery_row(
-    schedule: Schedule,
-    local_date: date,
-    due_at: datetime,
-    now: datetime,
-    process: str,
-    lease_until: datetime | None,
-    note: str | None,
-) -> dict[str, Any]:
-    """A claimed day (with a lease), or a skipped one (without, and with a note)."""
-    status = DeliveryStatus.CLAIMED if lease_until is not None else DeliveryStatus.SKIPPED
-    return {
-        "schedule_id": schedule.schedule_id,
-        "local_date": local_date.isoformat(),
-        "due_at": due_at,
-        "claimed_at": now,
-        "claimed_by": process,
-        "lease_until": lease_until,
-        "status": status.value,
-        "note": note,
-    }
+def _day(schedule: Schedule, local_date: date, due_at: datetime, now: datetime) -> Row:
+    """The columns of a delivery's row that a claimed day and a skipped one share."""
+    day = {"schedule_id": schedule.schedule_id, "local_date": local_date.isoformat()}
+    return day | {"due_at": due_at, "claimed_at": now}
 
 
 async def _delivery(read: Any, delivery_id: int) -> Delivery | None:
@@ -325,6 +365,3 @@ async def _delivery(read: Any, delivery_id: int) -> Delivery | None:
     if row is None:
         return None
     return delivery_from_rows(row, (await read(DELIVERY_POSTS, {"delivery": delivery_id})).rows)
-
-
-__all__ = ["Delivery", "DeliveryPost", "DeliveryStatus", "Question", "Quizzes", "Schedule"]

@@ -1,13 +1,176 @@
-"""The records of the quiz and /test tables, and reading quiz records from rows."""
+"""Every record the store hands back, by part: posts and answers, daily quizzes, /test runs,
+servers, review cards. Frozen dataclasses; times are aware datetimes (UTC)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple, TypeVar, cast
 
 from exercises.model import Difficulty
+from exercises.progress import PostContext
+
+R = TypeVar("R")
+
+
+def from_row(kind: type[R], row: dict[str, Any], **converted: Any) -> R:
+    """A record from a row whose columns are named as its fields (other columns ignored);
+    `converted` gives the fields a row does not hold as they are (an enum, a date)."""
+    names = _fields(cast(type, kind))
+    return kind(**{name: row[name] for name in names if name in row} | converted)
+
+
+@cache  # on the click path: a post and a member's standing are read from rows per click
+def _fields(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(kind))
+
+
+# Posts, attempts and hints
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """An exercise posted in a channel; members answer it through its buttons."""
+
+    post_id: int
+    guild_id: int
+    channel_id: int
+    message_id: int | None  # None until the Discord message has been sent
+    exercise_id: str
+    content_hash: str
+    difficulty: Difficulty
+    context: PostContext
+    attempt_limit: int
+    posted_at: datetime
+    option_order: int | None = None  # exercises.shown_order's marker; None: the file's order
+    earns_points: bool = True  # False: a /review post, where every answer earns nothing
+
+
+def post_from_row(row: dict[str, Any]) -> Post:
+    difficulty, context = Difficulty(row["difficulty"]), PostContext(row["context"])
+    earns = bool(row["earns_points"])
+    return from_row(Post, row, difficulty=difficulty, context=context, earns_points=earns)
+
+
+@dataclass(frozen=True, slots=True)
+class ClickedPost:
+    post: Post
+    closed_at: datetime | None  # when a moderator closed it; None while open
+    quiz_closed: bool  # its daily quiz has closed (answers no longer count)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One submitted answer: letters, one per blank ("ABD"; multiple choice is one letter)."""
+
+    attempt_id: int
+    post_id: int
+    member_id: int
+    interaction_id: int
+    attempt_number: int
+    answer: str
+    correct: bool
+    points: int
+    answered_at: datetime
+
+
+class AttemptOutcome(StrEnum):
+    RECORDED = "recorded"
+    """The answer was recorded now."""
+    ALREADY_RECORDED = "already-recorded"
+    """This interaction was recorded before (a retried click); nothing new was recorded."""
+    NO_ATTEMPTS_LEFT = "no-attempts-left"
+    """The member has used every attempt on this post; nothing was recorded."""
+    ALREADY_SOLVED = "already-solved"
+    """The member has solved this post already; nothing was recorded."""
+    REPEATED_ANSWER = "repeated-answer"
+    """The member gave this same answer before (a double click); it costs no new attempt."""
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptResult:
+    outcome: AttemptOutcome
+    attempt: Attempt | None  # recorded now or originally; None when refused
+    attempts_left: int  # for this member on this post, after this call
+    solution_seen_before: bool = False
+    """The member saw this exercise's solution on another post of the server (solved it or
+    used every attempt there): this post is practice for them and earns no points."""
+    forgotten_since_posted: bool = False
+    """The member used /forget-me after this post was made: it earns them no points."""
+
+    @property
+    def recorded_now(self) -> bool:
+        return self.outcome is AttemptOutcome.RECORDED
+
+
+@dataclass(frozen=True, slots=True)
+class HintUse:
+    hint_number: int
+    newly_used: bool  # False when the member had already taken this hint (it costs once)
+    hints_used: int  # how many different hints the member has taken on this post
+
+
+@dataclass(frozen=True, slots=True)
+class PostProgress:
+    """Where one member stands on one post."""
+
+    attempts_used: int
+    attempts_left: int
+    hints_used: int
+    solved: bool
+    points: int
+
+
+class PostCounters(NamedTuple):
+    """The public counters under a post (a tuple, so `answered, solved = ...` reads well)."""
+
+    answered: int  # members who answered at least once
+    solved: int  # members who answered correctly
+
+
+@dataclass(frozen=True, slots=True)
+class PackStats:
+    """One member's answers in one guild on one pack's exercises."""
+
+    pack_id: str
+    attempts: int
+    correct: int
+    points: int
+    solved: int  # different exercises solved; solving one again in a new post counts once
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStats:
+    """One member's answers in one guild, overall and per pack (packs sorted by id)."""
+
+    attempts: int
+    correct: int
+    points: int
+    solved: int
+    packs: tuple[PackStats, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardEntry:
+    rank: int  # 1 for the top; ties on points go to whoever reached them first
+    member_id: int
+    points: int
+    solves: int  # correct answers in the period, including ones that earned no points
+    display_name: str | None = None  # as the member last showed it to the bot; None if never
+
+
+class OptionPick(NamedTuple):
+    """How often one option was chosen for one blank of a post."""
+
+    blank: int  # 0-based; multiple choice has only blank 0
+    option: str  # "A".."D"
+    picks: int
+    share: float  # picks / answers counted on the post, 0.0..1.0
+
+
+# Daily quizzes
 
 
 class DeliveryStatus(StrEnum):
@@ -40,6 +203,16 @@ class Schedule:
     @property
     def paused(self) -> bool:
         return self.paused_at is not None
+
+
+def schedule_from_row(row: dict[str, Any]) -> Schedule:
+    return from_row(
+        Schedule,
+        row,
+        local_time=time.fromisoformat(row["local_time"]),
+        difficulty=Difficulty(row["difficulty"]) if row["difficulty"] else None,
+        active_since=row["active_since"] or row["created_at"],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +248,20 @@ class Delivery:
     posts: tuple[DeliveryPost, ...]
 
 
+def delivery_from_rows(row: dict[str, Any], posts: list[dict[str, Any]]) -> Delivery:
+    return from_row(
+        Delivery,
+        row,
+        local_date=date.fromisoformat(row["local_date"]),
+        status=DeliveryStatus(row["status"]),
+        lease_until=row["lease_until"] or row["due_at"],  # a skipped day has no lease
+        posts=tuple(from_row(DeliveryPost, post) for post in posts),
+    )
+
+
+# /test runs
+
+
 @dataclass(frozen=True, slots=True)
 class RunQuestion:
     position: int
@@ -100,41 +287,90 @@ class PatternTestRun:
         return self.finished_at is not None
 
 
-def schedule_from_row(row: dict[str, Any]) -> Schedule:
-    return Schedule(
-        schedule_id=row["schedule_id"],
-        guild_id=row["guild_id"],
-        channel_id=row["channel_id"],
-        local_time=time.fromisoformat(row["local_time"]),
-        time_zone=row["time_zone"],
-        pack=row["pack"],
-        difficulty=Difficulty(row["difficulty"]) if row["difficulty"] else None,
-        question_count=row["question_count"],
-        created_by=row["created_by"],
-        created_at=row["created_at"],
-        active_since=row["active_since"] or row["created_at"],
-        paused_at=row["paused_at"],
-        pause_reason=row["pause_reason"],
-        last_error=row["last_error"],
-        most_missed=row["most_missed"],
-    )
+# Servers: settings, moderators' actions, reports, forgetting
+
+DEFAULT_TIME_ZONE = "UTC"
+DEFAULT_FORGET_AFTER_DAYS = 30
 
 
-def delivery_from_rows(row: dict[str, Any], posts: list[dict[str, Any]]) -> Delivery:
-    return Delivery(
-        delivery_id=row["delivery_id"],
-        schedule_id=row["schedule_id"],
-        local_date=date.fromisoformat(row["local_date"]),
-        due_at=row["due_at"],
-        status=DeliveryStatus(row["status"]),
-        claimed_by=row["claimed_by"],
-        lease_until=row["lease_until"] or row["due_at"],  # a skipped day has no lease
-        note=row["note"],
-        failures=row["failures"],
-        posts=tuple(
-            DeliveryPost(
-                p["position"], p["post_id"], p["exercise_id"], p["message_id"], p["option_order"]
-            )
-            for p in posts
-        ),
-    )
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """A server's settings; a server that never set any has these defaults."""
+
+    guild_id: int
+    time_zone: str = DEFAULT_TIME_ZONE  # an IANA name, checked before it is saved
+    moderator_role_id: int | None = None
+    practice_channel_ids: frozenset[int] = frozenset()  # empty: anywhere the bot can post
+    log_channel_id: int | None = None
+    quiz_role_id: int | None = None
+    forget_after_days: int = DEFAULT_FORGET_AFTER_DAYS  # after the bot is removed
+
+
+@dataclass(frozen=True, slots=True)
+class Audit:
+    """One moderator action: who, what (a short verb) and on what, and when. Every
+    moderator's write takes the Audit that records it, kept in the same transaction."""
+
+    guild_id: int
+    moderator_id: int
+    action: str
+    detail: str
+    acted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSummary:
+    """Reports on one version of one exercise in one server, newest reason first."""
+
+    exercise_id: str
+    content_hash: str
+    count: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportAdded:
+    """What one report did. `kept` is False when the member had already sent `budget` new
+    reports since `since` (nothing was written); `new` is False when the member had already
+    reported this version (its reason was replaced); `count`: members who reported this
+    version; `earlier_on_exercise`: reports on the exercise (any version) since `since`,
+    before this one."""
+
+    kept: bool
+    new: bool
+    count: int
+    earlier_on_exercise: int
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What /forget-me deleted for one member in one server."""
+
+    attempts: int
+    hints: int
+    test_runs: int
+    reports: int
+
+
+# Spaced review
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """What FSRS needs of a card between reviews, and how often it was reviewed and missed."""
+
+    state: int  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reviews: int
+    misses: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCard:
+    card_id: int
+    exercise_id: str
+    card: CardState

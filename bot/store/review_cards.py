@@ -10,12 +10,12 @@ an exercise whose text changed keeps its card.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from bot.store.part import Part
+from bot.store.records import CardState, ReviewCard, from_row
 from bot.store.run import Row, Tx, insert_values
 from bot.store.tables import GUILD, MEMBER, Time, review_cards
 
@@ -24,28 +24,6 @@ _EXERCISE = sa.bindparam("exercise", type_=sa.Text())
 _AT = sa.bindparam("at", type_=Time())
 _mine = sa.and_(cards.c.guild_id == GUILD, cards.c.member_id == MEMBER)
 _STATE = ("state", "step", "stability", "difficulty", "due", "last_review", "reviews", "misses")
-
-
-@dataclass(frozen=True, slots=True)
-class CardState:
-    """What FSRS needs of a card between reviews, and how often it was reviewed and missed."""
-
-    state: int  # fsrs.State: 1 learning, 2 review, 3 relearning
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due: datetime
-    last_review: datetime | None
-    reviews: int
-    misses: int
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewCard:
-    card_id: int
-    exercise_id: str
-    card: CardState
-
 
 Step = Callable[[int, CardState | None], CardState]
 """The next state of a card from its id and its state (None: no card yet, id 0)."""
@@ -69,7 +47,7 @@ MISSED_MOST = (
 
 
 def _state(row: Row) -> CardState:
-    return CardState(**{column: row[column] for column in _STATE})
+    return from_row(CardState, row)
 
 
 class ReviewCards(Part):

@@ -154,4 +154,32 @@ class PostgresTx:
 
 def insert_values(table: sa.Table, *columns: str) -> sa.Insert:
     """INSERT INTO table (columns) VALUES (:column, ...)."""
-    return sa.insert(table).values({name: sa.bindparam(name) for name in columns})
+    return sa.insert(table).values(_binds(columns))
+
+
+def insert_or_ignore(table: sa.Table, *columns: str, returning: Any = None) -> ByDialect:
+    """INSERT ... ON CONFLICT DO NOTHING, a parameter named for each column (and RETURNING
+    the column `returning`, if given)."""
+
+    def make(insert: Callable[..., Any]) -> sa.Executable:
+        statement = insert(table).values(_binds(columns)).on_conflict_do_nothing()
+        done: sa.Executable = statement if returning is None else statement.returning(returning)
+        return done
+
+    return upsert(make)
+
+
+def insert_or_update(table: sa.Table, key: Sequence[str], *columns: str) -> ByDialect:
+    """INSERT ... ON CONFLICT (key) DO UPDATE SET every other column to the new value."""
+
+    def make(insert: Callable[..., Any]) -> sa.Executable:
+        statement = insert(table).values(_binds([*key, *columns]))
+        changes = {column: statement.excluded[column] for column in columns}
+        done: sa.Executable = statement.on_conflict_do_update(index_elements=key, set_=changes)
+        return done
+
+    return upsert(make)
+
+
+def _binds(columns: Sequence[str]) -> dict[str, sa.BindParameter[Any]]:
+    return {name: sa.bindparam(name) for name in columns}

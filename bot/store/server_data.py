@@ -1,30 +1,30 @@
-"""bot.store.servers, for both databases: per-server settings, moderators' actions, reports,
-forgetting a member and deleting a departed server: `store.servers`.
-
-Every write is one job of the store's writer; a moderator's action is recorded in the same
-transaction as its effect.
+"""What the store keeps per server: settings, moderators' actions, reports, forgetting a
+member and deleting a departed server: `store.servers`. A moderator's action is recorded in
+the audit log in the same transaction as its effect.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from bot.store.part import Part
-from bot.store.protocol import Post, ServerData
-from bot.store.review_cards import FORGET as FORGET_CARDS
-from bot.store.rows import post_from_row
-from bot.store.run import Statement, Tx, insert_values, upsert
-from bot.store.servers import (
+from bot.store.records import (
     DEFAULT_FORGET_AFTER_DAYS,
     Audit,
     Forgotten,
+    Post,
     ReportAdded,
     ReportSummary,
     ServerSettings,
+    from_row,
+    post_from_row,
 )
+from bot.store.review_cards import FORGET as FORGET_CARDS
+from bot.store.run import Statement, Tx, insert_or_ignore, insert_or_update, insert_values
 from bot.store.tables import (
     GUILD,
     MEMBER,
@@ -51,13 +51,7 @@ GET_SETTINGS = sa.select(settings).where(settings.c.guild_id == GUILD)
 PRACTICE_CHANNELS = sa.select(practice.c.channel_id).where(practice.c.guild_id == GUILD)
 _SETTINGS = ("time_zone", "moderator_role_id", "log_channel_id", "quiz_role_id",
              "forget_after_days", "updated_at")  # fmt: skip
-SAVE_SETTINGS = upsert(
-    lambda insert: (
-        statement := insert(settings).values({c: sa.bindparam(c) for c in ("guild_id", *_SETTINGS)})
-    ).on_conflict_do_update(
-        index_elements=["guild_id"], set_={c: statement.excluded[c] for c in _SETTINGS}
-    )
-)
+SAVE_SETTINGS = insert_or_update(settings, ["guild_id"], *_SETTINGS)
 CLEAR_PRACTICE = sa.delete(practice).where(practice.c.guild_id == GUILD)
 ADD_PRACTICE = insert_values(practice, "guild_id", "channel_id")
 AUDIT = insert_values(actions, "guild_id", "moderator_id", "action", "detail", "acted_at")
@@ -68,28 +62,13 @@ AUDIT_LOG = (
     .limit(sa.bindparam("limit", type_=sa.Integer()))
 )
 POST_BY_MESSAGE = sa.select(posts).where(posts.c.message_id == sa.bindparam("message", type_=Id))
-_mine = sa.and_(t["attempts"].c.post_id == POST, t["attempts"].c.member_id == MEMBER)
-RESET_HINTS = sa.delete(t["hints"]).where(
-    t["hints"].c.post_id == POST, t["hints"].c.member_id == MEMBER
+RESET_HINTS, RESET_ATTEMPTS = (
+    sa.delete(t[name]).where(t[name].c.post_id == POST, t[name].c.member_id == MEMBER)
+    for name in ("hints", "attempts")
 )
-RESET_ATTEMPTS = sa.delete(t["attempts"]).where(_mine)
-CLOSE_POST = upsert(
-    lambda insert: (
-        insert(closed)
-        .values({c: sa.bindparam(c) for c in ("post_id", "closed_by", "closed_at")})
-        .on_conflict_do_nothing()
-    )
-)
+CLOSE_POST = insert_or_ignore(closed, "post_id", "closed_by", "closed_at")
 CLOSED_AT = sa.select(closed.c.closed_at).where(closed.c.post_id == POST)
-DISABLE = upsert(
-    lambda insert: (
-        insert(disabled)
-        .values(
-            {c: sa.bindparam(c) for c in ("guild_id", "exercise_id", "disabled_by", "disabled_at")}
-        )
-        .on_conflict_do_nothing()
-    )
-)
+DISABLE = insert_or_ignore(disabled, "guild_id", "exercise_id", "disabled_by", "disabled_at")
 _EXERCISE: sa.BindParameter[str] = sa.bindparam("exercise")
 ENABLE = sa.delete(disabled).where(
     disabled.c.guild_id == GUILD, disabled.c.exercise_id == _EXERCISE
@@ -99,20 +78,16 @@ ADD_REPORT = insert_values(
     reports, "guild_id", "post_id", "exercise_id", "content_hash", "member_id", "reason",
     "reported_at",
 )  # fmt: skip
-REPORT_COUNT = sa.select(sa.func.count()).where(
+_version = sa.and_(
     reports.c.guild_id == GUILD,
     reports.c.exercise_id == _EXERCISE,
     reports.c.content_hash == sa.bindparam("hash"),
 )
+REPORT_COUNT = sa.select(sa.func.count()).where(_version)
 _SINCE: sa.BindParameter[datetime] = sa.bindparam("since", type_=reports.c.reported_at.type)
 # A member's reports count once per exercise version (a second one replaces the reason), by
 # query: rows that were duplicates before this rule are left as they are.
-MEMBERS_REPORT = sa.select(reports.c.report_id).where(
-    reports.c.guild_id == GUILD,
-    reports.c.exercise_id == _EXERCISE,
-    reports.c.content_hash == sa.bindparam("hash"),
-    reports.c.member_id == MEMBER,
-)
+MEMBERS_REPORT = sa.select(reports.c.report_id).where(_version, reports.c.member_id == MEMBER)
 REPLACE_REASON = (
     sa.update(reports)
     .where(reports.c.report_id == sa.bindparam("report", type_=Id))
@@ -149,27 +124,14 @@ FORGET_RUNS = sa.delete(test_runs).where(
     test_runs.c.guild_id == GUILD, test_runs.c.member_id == MEMBER
 )
 FORGET_NAME = sa.delete(names).where(names.c.guild_id == GUILD, names.c.member_id == MEMBER)
-REMEMBER_FORGOTTEN = upsert(
-    lambda insert: (
-        statement := insert(forgotten).values(
-            guild_id=GUILD, member_id=MEMBER, forgotten_at=sa.bindparam("at")
-        )
-    ).on_conflict_do_update(
-        index_elements=["guild_id", "member_id"],
-        set_={"forgotten_at": statement.excluded.forgotten_at},
-    )
-)
+REMEMBER_FORGOTTEN = insert_or_update(forgotten, ["guild_id", "member_id"], "forgotten_at")
 _KEPT_IN = ("posts", "guild_settings", "moderator_actions", "disabled_exercises", "test_runs",
             "quiz_schedules")  # fmt: skip
 _kept = sa.union(*(sa.select(t[name].c.guild_id) for name in _KEPT_IN)).subquery()
 SERVERS_KEPT = sa.select(_kept.c.guild_id).where(
     _kept.c.guild_id.not_in(sa.select(departed.c.guild_id))
 )
-SERVER_LEFT = upsert(
-    lambda insert: (
-        insert(departed).values(guild_id=GUILD, left_at=sa.bindparam("at")).on_conflict_do_nothing()
-    )
-)
+SERVER_LEFT = insert_or_ignore(departed, "guild_id", "left_at")
 SERVER_RETURNED = sa.delete(departed).where(departed.c.guild_id == GUILD)
 DEPARTED = sa.select(
     departed.c.guild_id,
@@ -325,14 +287,13 @@ class Servers(Part):
         return sorted(summaries, key=lambda summary: -summary.count)  # stable: newest first
 
     async def audit_log(self, guild_id: int, *, limit: int = 20) -> list[Audit]:
-        rows = await self._rows(AUDIT_LOG, guild=guild_id, limit=limit)
         return [
-            Audit(r["guild_id"], r["moderator_id"], r["action"], r["detail"], r["acted_at"])
-            for r in rows
+            from_row(Audit, row) for row in await self._rows(AUDIT_LOG, guild=guild_id, limit=limit)
         ]
 
     async def forget_member(self, *, guild_id: int, member_id: int, now: datetime) -> Forgotten:
-        values = {"guild": guild_id, "member": member_id, "at": now}
+        values = {"guild": guild_id, "member": member_id}
+        remembered = {"guild_id": guild_id, "member_id": member_id, "forgotten_at": now}
 
         async def forget(tx: Tx) -> Forgotten:
             counts = [(await tx.execute(delete, values)).rowcount for delete in FORGET_COUNTED]
@@ -340,7 +301,7 @@ class Servers(Part):
             runs = (await tx.execute(FORGET_RUNS, values)).rowcount
             await tx.execute(FORGET_NAME, values)
             await tx.execute(FORGET_CARDS, values)
-            await tx.execute(REMEMBER_FORGOTTEN, values)
+            await tx.execute(REMEMBER_FORGOTTEN, remembered)
             attempts, hints, reports = counts
             return Forgotten(attempts=attempts, hints=hints, test_runs=runs, reports=reports)
 
@@ -350,7 +311,7 @@ class Servers(Part):
         return frozenset(int(row["guild_id"]) for row in await self._rows(SERVERS_KEPT))
 
     async def server_left(self, guild_id: int, now: datetime) -> None:
-        await self._change(SERVER_LEFT, guild=guild_id, at=now)
+        await self._change(SERVER_LEFT, guild_id=guild_id, left_at=now)
 
     async def server_returned(self, guild_id: int) -> bool:
         return await self._change(SERVER_RETURNED, guild=guild_id) == 1
@@ -374,15 +335,4 @@ class Servers(Part):
 
 
 async def _record(tx: Tx, audit: Audit) -> None:
-    values = {
-        "guild_id": audit.guild_id,
-        "moderator_id": audit.moderator_id,
-        "action": audit.action,
-        "detail": audit.detail[:300],
-        "acted_at": audit.acted_at,
-    }
-    await tx.execute(AUDIT, values)
-
-
-if TYPE_CHECKING:
-    _keeps_the_contract: type[ServerData] = Servers
+    await tx.execute(AUDIT, asdict(replace(audit, detail=audit.detail[:300])))

@@ -1,7 +1,7 @@
 """The learner store, one implementation for SQLite and PostgreSQL: `await TutorStore.open(
-location)`, then close(). Every statement is Core (bot.store.tables), beside the method
-that runs it or in the module named for its part (attempts, log_reads, quizzes, servers,
-pattern_tests); every write is one job of the one writer (bot.store.writer).
+location)`, then close(). Its parts are attributes (quizzes, servers, guilds, pattern_tests,
+review_cards), each a module of its own; posts, hints and slash command syncs are here, the
+learner log's reads in log_reads.py and items.py, recording an attempt in attempts.py.
 
 No Discord here, and nothing from the rest of the bot: the time a write takes reaches the
 bot's metrics through `on_write`, a hook it is given.
@@ -12,8 +12,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -25,11 +26,10 @@ from bot.store.location import Location
 from bot.store.log_reads import LogReads
 from bot.store.names import MemberNames
 from bot.store.pattern_tests import TestRuns
-from bot.store.protocol import AttemptResult, ClickedPost, HintUse, Post, Store
 from bot.store.quizzes import Quizzes
+from bot.store.records import AttemptResult, ClickedPost, HintUse, Post, post_from_row
 from bot.store.review_cards import ReviewCards
-from bot.store.rows import post_from_row
-from bot.store.run import Tx, insert_values, upsert
+from bot.store.run import Tx, insert_or_ignore, insert_or_update, insert_values
 from bot.store.server_data import Servers
 from bot.store.tables import (
     POST,
@@ -79,45 +79,31 @@ def _post_for_click() -> sa.Select[Any]:
 
 
 POST_FOR_CLICK = _post_for_click()
-INSERT_HINT = upsert(
-    lambda insert: (
-        insert(hints)
-        .values({c: sa.bindparam(c) for c in ("post_id", "member_id", "hint_number", "used_at")})
-        .on_conflict_do_nothing()
-    )
-)
+INSERT_HINT = insert_or_ignore(hints, "post_id", "member_id", "hint_number", "used_at")
 HINTS_USED = sa.select(sa.func.count()).where(
     hints.c.post_id == POST, hints.c.member_id == sa.bindparam("member", type_=Id)
 )
 SYNCED_COMMANDS = sa.select(command_syncs.c.tree_hash).where(
     command_syncs.c.scope == sa.bindparam("scope", type_=Id)
 )
-RECORD_COMMAND_SYNC = upsert(
-    lambda insert: (
-        statement := insert(command_syncs).values(
-            {c: sa.bindparam(c) for c in ("scope", "tree_hash", "synced_at")}
-        )
-    ).on_conflict_do_update(
-        index_elements=["scope"],
-        set_={"tree_hash": statement.excluded.tree_hash, "synced_at": statement.excluded.synced_at},
-    )
-)
+RECORD_COMMAND_SYNC = insert_or_update(command_syncs, ["scope"], "tree_hash", "synced_at")
 HEALTH_PROBE = sa.text("UPDATE alembic_version SET version_num = version_num")
 """A real write that commits, whose row always exists."""
 
 
 class TutorStore(LogReads, ItemReads):
-    """Implements bot.store.Store on either database."""
+    """Everything the bot remembers, on either database. Times are aware datetimes."""
 
     def __init__(self, database: Database, on_write: WriteTimer | None = None) -> None:
+        super().__init__(self._timed_write, database.read)
         self.database = database
-        self._read = database.read
         self._on_write = on_write
-        self.quizzes = Quizzes(self._write, database.read)
-        self.guilds = MemberNames(self._write, database.read)
-        self.pattern_tests = TestRuns(self._write, database.read)
-        self.servers = Servers(self._write, database.read)
-        self.review_cards = ReviewCards(self._write, database.read)
+        self.quizzes = Quizzes(self._timed_write, database.read)
+        self.guilds = MemberNames(self._timed_write, database.read)
+        """Members' display names, as they last showed them to the bot."""
+        self.pattern_tests = TestRuns(self._timed_write, database.read)
+        self.servers = Servers(self._timed_write, database.read)
+        self.review_cards = ReviewCards(self._timed_write, database.read)
 
     def __repr__(self) -> str:
         return f"TutorStore({self.database.location})"  # a URL without its password
@@ -134,10 +120,7 @@ class TutorStore(LogReads, ItemReads):
         """Open (creating or upgrading as needed) the store at `location`. Raises
         DatabaseUnusable naming the file, or the URL without its password, and what to do,
         and leaves the database as it was. `before_commit` is for tests only."""
-        if isinstance(location, str):
-            from pathlib import Path
-
-            location = Path(location)
+        location = Path(location) if isinstance(location, str) else location
         database = await open_database(location, before_commit=before_commit, pool_size=pool_size)
         return cls(database, on_write)
 
@@ -156,7 +139,7 @@ class TutorStore(LogReads, ItemReads):
     ) -> None:
         await self.close()
 
-    async def _write(self, job: WriteJob[T]) -> T:
+    async def _timed_write(self, job: WriteJob[T]) -> T:
         started = time.monotonic()
         try:
             return await self.database.write(job)
@@ -166,11 +149,7 @@ class TutorStore(LogReads, ItemReads):
 
     async def check_writable(self) -> None:
         """A real write, committed: raises if the database cannot store writes now."""
-
-        async def probe(tx: Tx) -> None:
-            await tx.execute(HEALTH_PROBE)
-
-        await self._write(probe)
+        await self._change(HEALTH_PROBE)
 
     @property
     def writes_failing(self) -> int:
@@ -225,7 +204,7 @@ class TutorStore(LogReads, ItemReads):
         return await self._write(update)
 
     async def get_post(self, post_id: int) -> Post | None:
-        row = (await self._read(GET_POST, {"post": post_id})).one()
+        row = await self._row(GET_POST, post=post_id)
         return post_from_row(row) if row is not None else None
 
     async def post_for_click(self, post_id: int) -> ClickedPost | None:
@@ -252,8 +231,7 @@ class TutorStore(LogReads, ItemReads):
             )
         require_aware(answered_at, "answered_at")
         given = recording.Answer(post_id, member_id, interaction_id, answer, correct, answered_at)
-        result: AttemptResult = await self._write(recording.record(given))
-        return result
+        return await self._write(recording.record(given))
 
     async def use_hint(
         self, *, post_id: int, member_id: int, hint_number: int, used_at: datetime
@@ -279,23 +257,13 @@ class TutorStore(LogReads, ItemReads):
     # Slash commands
 
     async def synced_commands(self, *, guild_id: int | None) -> str | None:
-        found = await self._read(SYNCED_COMMANDS, {"scope": guild_id or _GLOBAL})
-        return str(found.scalar()) if found.rows else None
+        row = await self._row(SYNCED_COMMANDS, scope=guild_id or _GLOBAL)
+        return str(row["tree_hash"]) if row is not None else None
 
     async def record_commands_synced(
         self, *, guild_id: int | None, tree_hash: str, synced_at: datetime
     ) -> None:
-        values = {
-            "scope": guild_id or _GLOBAL,
-            "tree_hash": tree_hash,
-            "synced_at": require_aware(synced_at, "synced_at"),
-        }
-
-        async def record(tx: Tx) -> None:
-            await tx.execute(RECORD_COMMAND_SYNC, values)
-
-        await self._write(record)
-
-
-if TYPE_CHECKING:
-    _keeps_the_contract: type[Store] = TutorStore  # mypy checks every method's signature
+        at = require_aware(synced_at, "synced_at")
+        await self._change(
+            RECORD_COMMAND_SYNC, scope=guild_id or _GLOBAL, tree_hash=tree_hash, synced_at=at
+        )

@@ -41,6 +41,10 @@ _ALEMBIC_VERSION = sa.table("alembic_version", sa.column("version_num"))
 BASELINE = "0001"
 BASELINE_VERSION = 5
 _LOCK = 0x7475746F72  # "tutor": the advisory lock held while a PostgreSQL schema upgrades
+_NEWER = (
+    "Run a bot release at least as new as the one that wrote it, "
+    "or point the bot at another database; it was left unchanged"
+)
 _OLDER = (
     "Start the last release without Alembic (schema version 5) on it once, which upgrades "
     "it to version 5, then this one; it was left unchanged"
@@ -161,20 +165,14 @@ def _state(connection: sa.Connection, where: Path | PostgresUrl) -> tuple[str | 
         script = ScriptDirectory.from_config(alembic_config())
         if revision is not None and revision not in {s.revision for s in script.walk_revisions()}:
             raise DatabaseFromNewerVersion(
-                where,
-                f"its schema is at revision {revision}, from a newer release",
-                "Run a bot release at least as new as the one that wrote it, "
-                "or point the bot at another database; it was left unchanged",
+                where, f"its schema is at revision {revision}, from a newer release", _NEWER
             )
         return revision, recorded
     if recorded == BASELINE_VERSION:
         return "", recorded
     if recorded > BASELINE_VERSION:
         raise DatabaseFromNewerVersion(
-            where,
-            f"its schema is version {recorded}, newer than this bot's",
-            "Run a bot release at least as new as the one that wrote it, "
-            "or point the bot at another database; it was left unchanged",
+            where, f"its schema is version {recorded}, newer than this bot's", _NEWER
         )
     if recorded > 0:
         raise DatabaseFromNewerVersion(where, f"its schema is version {recorded}", _OLDER)
@@ -242,14 +240,6 @@ def _refuse_unusable_file(path: Path) -> None:
             if backup
             else "Restore it from a backup; no backup was found beside it",
         )
-
-
-_FILE_PROBLEMS = ("not a database", "readonly", "unable to open", "disk I/O", "malformed", "full")
-
-
-def is_about_the_file(error: BaseException | None) -> bool:
-    """SQLite errors that say the file is unusable, as opposed to a bug in a statement."""
-    return isinstance(error, sqlite3.Error) and any(p in str(error) for p in _FILE_PROBLEMS)
 
 
 def unusable(path: Path, error: BaseException | None) -> DatabaseUnusable:

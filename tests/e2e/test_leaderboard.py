@@ -11,7 +11,7 @@ import pytest
 
 from bot.practice.commands import PUBLIC_BOARD_EVERY_SECONDS, SHOWN_TO_YOU_ALONE
 from bot.sandbox import LoopbackDiscord, Member
-from bot.store import Store
+from bot.store import TutorStore
 from exercises import Difficulty
 from exercises.progress import PostContext
 from tests.clock import ManualClock
@@ -31,7 +31,7 @@ def manual_clock() -> ManualClock:
 
 
 async def solved(
-    store: Store, guild_id: int, member: Member, difficulty: Difficulty, at: datetime
+    store: TutorStore, guild_id: int, member: Member, difficulty: Difficulty, at: datetime
 ) -> None:
     """A first-try solve of a new exercise: 10, 20 or 30 points."""
     post = await store.create_post(

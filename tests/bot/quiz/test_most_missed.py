@@ -16,7 +16,7 @@ from bot.quiz.scheduler import QuizScheduler
 from bot.render import Rendered
 from bot.review.recorder import ReviewRecorder
 from bot.review.schedule import FinalOutcome, ReviewSchedule
-from bot.store import Audit, Store
+from bot.store import Audit, TutorStore
 from bot.store.records import Schedule
 from exercises import SHIPPED_PACKS, load_catalog
 from tests.clock import ManualClock
@@ -56,7 +56,7 @@ async def blank(post_id: int) -> Rendered:
     return Rendered()
 
 
-async def miss(store: Store, clock: ManualClock, exercise_id: str, members: int) -> None:
+async def miss(store: TutorStore, clock: ManualClock, exercise_id: str, members: int) -> None:
     """`members` members of the server run out of attempts on the exercise."""
     recorder = ReviewRecorder(store.review_cards, ReviewSchedule(fuzz=False), clock)
     for member in range(members):
@@ -68,7 +68,9 @@ async def miss(store: Store, clock: ManualClock, exercise_id: str, members: int)
         )
 
 
-async def a_schedule(store: Store, clock: ManualClock, channel: int, most_missed: int) -> Schedule:
+async def a_schedule(
+    store: TutorStore, clock: ManualClock, channel: int, most_missed: int
+) -> Schedule:
     return await store.quizzes.add_schedule(
         guild_id=GUILD,
         channel_id=channel,
@@ -83,14 +85,16 @@ async def a_schedule(store: Store, clock: ManualClock, channel: int, most_missed
     )
 
 
-async def posted_today(store: Store, scheduler: QuizScheduler, schedule: Schedule) -> list[str]:
+async def posted_today(
+    store: TutorStore, scheduler: QuizScheduler, schedule: Schedule
+) -> list[str]:
     assert await scheduler.deliver_today(schedule)
     delivery = (await store.quizzes.deliveries(schedule.schedule_id))[-1]
     return [post.exercise_id for post in delivery.posts]
 
 
 async def test_the_most_missed_come_first_from_the_pack_not_disabled_then_the_usual_pick(
-    store: Store,
+    store: TutorStore,
 ) -> None:
     clock = ManualClock(WEDNESDAY)
     first, second, third, disabled = IN_PACK[3], IN_PACK[5], IN_PACK[7], IN_PACK[1]
@@ -133,7 +137,7 @@ async def test_the_most_missed_come_first_from_the_pack_not_disabled_then_the_us
     assert (await posted_today(store, scheduler, with_missed))[0] == first
 
 
-async def test_a_moderator_changes_how_many_come_from_the_most_missed(store: Store) -> None:
+async def test_a_moderator_changes_how_many_come_from_the_most_missed(store: TutorStore) -> None:
     clock = ManualClock(WEDNESDAY)
     schedule = await a_schedule(store, clock, CHANNEL, most_missed=0)
     changed = await store.quizzes.change_schedule(schedule.schedule_id, most_missed=2)

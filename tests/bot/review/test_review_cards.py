@@ -13,7 +13,7 @@ from bot.practice.flow import Clicked, Practice
 from bot.review.flow import Reviews
 from bot.review.recorder import ReviewRecorder
 from bot.review.schedule import FinalOutcome, ReviewSchedule
-from bot.store import Store
+from bot.store import TutorStore
 from exercises import Catalog
 from exercises.shown_order import post_order
 from tests.bot.practice.test_flow import catalog_with_gather
@@ -27,7 +27,7 @@ BEFORE_DST = datetime(2027, 3, 27, 9, 0, tzinfo=UTC)
 _interactions = itertools.count(1)
 
 
-def reviewing(store: Store, clock: ManualClock, catalog: Catalog | None = None) -> Reviews:
+def reviewing(store: TutorStore, clock: ManualClock, catalog: Catalog | None = None) -> Reviews:
     recorder = ReviewRecorder(store.review_cards, ReviewSchedule(fuzz=False), clock)
     practice = Practice(
         store=store, catalog=catalog or catalog_with_gather(), clock=clock, reviews=recorder
@@ -51,7 +51,7 @@ async def due(reviews: Reviews, member: int = ALICE) -> list[str]:
     return [card.exercise_id for card in cards]
 
 
-async def test_a_missed_exercise_comes_back_after_growing_intervals(store: Store) -> None:
+async def test_a_missed_exercise_comes_back_after_growing_intervals(store: TutorStore) -> None:
     clock = ManualClock(BEFORE_DST)
     reviews = reviewing(store, clock)
     await answer(reviews, "demo/gather", ALICE, "AAA", "BBB")
@@ -85,7 +85,7 @@ async def test_a_missed_exercise_comes_back_after_growing_intervals(store: Store
     assert clock.now() - BEFORE_DST > timedelta(weeks=2)
 
 
-async def test_what_is_due_today_ends_at_local_midnight_on_a_23_hour_day(store: Store) -> None:
+async def test_what_is_due_today_ends_at_local_midnight_on_a_23_hour_day(store: TutorStore) -> None:
     clock = ManualClock(datetime(2027, 3, 26, 23, 30, tzinfo=UTC))  # Sat 00:30 CET
     reviews = reviewing(store, clock)
     await answer(reviews, "demo/return-json", ALICE, "B", "C", "D")  # due Sun 00:30 CET
@@ -98,7 +98,7 @@ async def test_what_is_due_today_ends_at_local_midnight_on_a_23_hour_day(store: 
     assert await reviews.due_today(guild_id=GUILD, member_id=BOB, zone=PARIS) == 0
 
 
-async def test_when_nothing_is_due_review_says_when_the_next_one_is(store: Store) -> None:
+async def test_when_nothing_is_due_review_says_when_the_next_one_is(store: TutorStore) -> None:
     clock = ManualClock(BEFORE_DST)
     reviews = reviewing(store, clock)
     nothing = await reviews.serve(guild_id=GUILD, member_id=ALICE, channel_id=CHANNEL)
@@ -112,7 +112,9 @@ async def test_when_nothing_is_due_review_says_when_the_next_one_is(store: Store
     assert later.embed is None
 
 
-async def test_cards_are_per_server_and_member_and_forget_me_deletes_them(store: Store) -> None:
+async def test_cards_are_per_server_and_member_and_forget_me_deletes_them(
+    store: TutorStore,
+) -> None:
     clock = ManualClock(BEFORE_DST)
     recorder = ReviewRecorder(store.review_cards, ReviewSchedule(fuzz=False), clock)
     for guild, member in ((GUILD, ALICE), (GUILD, BOB), (OTHER_GUILD, ALICE)):
@@ -134,7 +136,7 @@ async def test_cards_are_per_server_and_member_and_forget_me_deletes_them(store:
     assert len(await cards.due(guild_id=GUILD, member_id=BOB, now=later)) == 1
 
 
-async def test_a_changed_exercise_keeps_its_card(store: Store) -> None:
+async def test_a_changed_exercise_keeps_its_card(store: TutorStore) -> None:
     clock = ManualClock(BEFORE_DST)
     reviews = reviewing(store, clock)
     await answer(reviews, "demo/return-json", ALICE, "B", "C", "D")

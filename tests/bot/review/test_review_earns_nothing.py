@@ -12,7 +12,7 @@ from bot.interactions.custom_ids import PatternTestChoice
 from bot.practice.flow import Clicked
 from bot.practice.pattern_test import PatternTests, question_order
 from bot.render import REVIEW_NO_POINTS
-from bot.store import Store
+from bot.store import TutorStore
 from exercises import FillInTheBlank
 from exercises.progress import BASE_POINTS, Period
 from exercises.shown_order import BY_POST, post_order
@@ -21,7 +21,7 @@ from tests.clock import ManualClock
 
 
 async def test_solving_in_review_what_was_only_missed_in_test_earns_nothing(
-    store: Store,
+    store: TutorStore,
 ) -> None:
     clock = ManualClock(BEFORE_DST)
     reviews = reviewing(store, clock)

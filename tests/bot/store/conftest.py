@@ -13,13 +13,13 @@ from typing import Protocol
 
 import pytest
 
-from bot.store import Store, TutorStore
+from bot.store import TutorStore
 from bot.store.location import PostgresUrl
 from tests.postgres import fresh_schema
 
 
 class Backend(Protocol):
-    async def open(self) -> Store:
+    async def open(self) -> TutorStore:
         """Open the same storage each time, so a test can close and reopen it."""
         ...
 
@@ -33,7 +33,7 @@ class Backend(Protocol):
 class SqliteBackend:
     path: Path
 
-    async def open(self) -> Store:
+    async def open(self) -> TutorStore:
         return await TutorStore.open(self.path)
 
     @property
@@ -45,7 +45,7 @@ class SqliteBackend:
 class PostgresBackend:
     url: PostgresUrl
 
-    async def open(self) -> Store:
+    async def open(self) -> TutorStore:
         return await TutorStore.open(self.url, pool_size=4)
 
     @property
@@ -63,7 +63,7 @@ async def backend(request, tmp_path) -> AsyncIterator[Backend]:
 
 
 @pytest.fixture
-async def store(backend) -> AsyncIterator[Store]:
+async def store(backend) -> AsyncIterator[TutorStore]:
     opened = await backend.open()
     try:
         yield opened

@@ -1,4 +1,4 @@
-"""The contract every Store implementation keeps; runs against each backend in conftest."""
+"""The contract the store keeps, whatever the database; runs against each backend in conftest."""
 
 import asyncio
 import itertools
@@ -369,7 +369,7 @@ async def test_equal_points_rank_whoever_reached_them_first(store):
     assert [(e.rank, e.member_id, e.points) for e in entries] == [(1, BOB, 30), (2, ALICE, 30)]
 
 
-async def test_pick_rates_per_blank_of_a_post(store):
+async def test_pick_rates_per_blank_over_first_answers(store):
     blanks = await post(store)
     await answer(store, blanks.post_id, ALICE, "AB", correct=False)
     await answer(store, blanks.post_id, ALICE, "AC", correct=True)
@@ -377,20 +377,13 @@ async def test_pick_rates_per_blank_of_a_post(store):
     await answer(store, blanks.post_id, CAROL, "AC", correct=True)
     untouched = await post(store)
 
-    assert await store.pick_rates(blanks.post_id) == [
-        OptionPick(blank=0, option="A", picks=3, share=0.75),
-        OptionPick(blank=0, option="B", picks=1, share=0.25),
-        OptionPick(blank=1, option="B", picks=1, share=0.25),
-        OptionPick(blank=1, option="C", picks=3, share=0.75),
+    assert await store.quizzes.first_picks(blanks.post_id) == [
+        OptionPick(blank=0, option="A", picks=2, share=2 / 3),
+        OptionPick(blank=0, option="B", picks=1, share=1 / 3),
+        OptionPick(blank=1, option="B", picks=1, share=1 / 3),
+        OptionPick(blank=1, option="C", picks=2, share=2 / 3),
     ]
-    first_answers = await store.pick_rates(blanks.post_id, first_answers_only=True)
-    assert [(p.blank, p.option, p.picks) for p in first_answers] == [
-        (0, "A", 2),
-        (0, "B", 1),
-        (1, "B", 1),
-        (1, "C", 2),
-    ]
-    assert await store.pick_rates(untouched.post_id) == []
+    assert await store.quizzes.first_picks(untouched.post_id) == []
 
 
 async def test_streak_counts_local_days_with_a_solve(store):

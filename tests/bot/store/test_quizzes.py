@@ -61,12 +61,12 @@ async def test_a_day_is_claimed_once_with_its_posts(backend) -> None:
 _CLAIM_IN_A_PROCESS = """
 import asyncio, sys
 from datetime import UTC, datetime, timedelta
+from bot.store import TutorStore
 from bot.store.location import parse_location
-from bot.store.opening import open_store
 from tests.bot.store.test_quizzes import claim
 
 async def main():
-    async with await open_store(parse_location(sys.argv[1])) as store:
+    async with await TutorStore.open(parse_location(sys.argv[1])) as store:
         (schedule,) = await store.quizzes.schedules()
         print(await claim(store, schedule, sys.argv[2]))
 
