@@ -22,7 +22,17 @@ import sqlalchemy as sa
 from bot.store.errors import UnknownPost
 from bot.store.records import Attempt, AttemptOutcome, AttemptResult, from_row
 from bot.store.run import Row, Tx, upsert
-from bot.store.tables import MEMBER, POST, Id, Time, attempts, forgotten_members, hints, posts
+from bot.store.tables import (
+    CORRECT,
+    MEMBER,
+    POST,
+    Id,
+    Time,
+    attempts,
+    forgotten_members,
+    hints,
+    posts,
+)
 from bot.store.writer import WriteJob
 from exercises import progress
 from exercises.model import Difficulty
@@ -43,7 +53,9 @@ def _count_of_mine(post_id: Any) -> sa.ScalarSelect[Any]:
 
 def _solved(post_id: Any) -> sa.Exists:
     a = attempts.alias()
-    return sa.exists().where(a.c.post_id == post_id, a.c.member_id == MEMBER, a.c.correct == 1)
+    return sa.exists().where(
+        a.c.post_id == post_id, a.c.member_id == MEMBER, a.c.correct == CORRECT
+    )
 
 
 def _standing_columns() -> list[Any]:

@@ -20,7 +20,7 @@ from bot.store.records import (
     PostCounters,
     PostProgress,
 )
-from bot.store.tables import GUILD, MEMBER, POST, Time, attempts, member_names, posts
+from bot.store.tables import CORRECT, GUILD, MEMBER, POST, Time, attempts, member_names, posts
 from exercises import progress
 from exercises.progress import Period, Streak
 
@@ -88,7 +88,7 @@ LEADERBOARD_EVER = _leaderboard(since=False)
 SOLVE_TIMES = (
     sa.select(a.c.answered_at)
     .select_from(a.join(p))
-    .where(p.c.guild_id == GUILD, a.c.member_id == MEMBER, a.c.correct == 1)
+    .where(p.c.guild_id == GUILD, a.c.member_id == MEMBER, a.c.correct == CORRECT)
 )
 
 

@@ -77,7 +77,8 @@ DELIVERY_POSTS = (
     .where(delivery_posts.c.delivery_id == DELIVERY)
     .order_by(delivery_posts.c.position)
 )
-_claimed = deliveries.c.status == "claimed"
+# Written into the SQL, not bound, so that SQLite uses the partial index on claimed rows.
+_claimed = deliveries.c.status == sa.literal_column("'claimed'")
 STALLED = sa.select(deliveries.c.delivery_id).where(_claimed, deliveries.c.lease_until <= NOW)
 _held = sa.and_(
     deliveries.c.delivery_id == DELIVERY,

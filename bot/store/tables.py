@@ -78,6 +78,10 @@ POST = sa.bindparam("post", type_=Id)
 MEMBER = sa.bindparam("member", type_=Id)
 GUILD = sa.bindparam("guild", type_=Id)
 """The parameters most statements share: a post, a member, a server."""
+CORRECT: sa.ColumnClause[int] = sa.literal_column("1")
+"""`attempts.correct == CORRECT`: written into the SQL, not bound, so that SQLite uses the
+partial index solves_by_member (with `correct = ?` it cannot know the row is in the index:
+a click's standing read took 300 us instead of 60 on a post of 1,000 answers)."""
 
 
 def _key(name: str) -> sa.Column[int]:
