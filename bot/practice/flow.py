@@ -258,7 +258,6 @@ class Practice:
         assert attempt is not None
         if self.reviews is None or not (attempt.correct or result.attempts_left == 0):
             return
-        progress = await self.store.progress_on_post(post_id=post.post_id, member_id=member_id)
         await self.reviews.record(
             guild_id=post.guild_id,
             member_id=member_id,
@@ -266,7 +265,7 @@ class Practice:
             result=final_outcome(
                 solved=attempt.correct,
                 first_try=attempt.attempt_number == 1,
-                hints_used=progress.hints_used,
+                hints_used=result.hints_used,
             ),
         )
 

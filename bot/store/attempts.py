@@ -173,7 +173,7 @@ class Standing:
         self, outcome: AttemptOutcome, attempt: Attempt | None, attempts_left: int
     ) -> AttemptResult:
         seen, forgotten = self.solution_seen_before, self.forgotten_since_posted
-        return AttemptResult(outcome, attempt, attempts_left, seen, forgotten)
+        return AttemptResult(outcome, attempt, attempts_left, seen, forgotten, self.hints_used)
 
 
 def standing_from(row: Row | None, post_id: int) -> Standing:

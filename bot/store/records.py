@@ -99,6 +99,8 @@ class AttemptResult:
     used every attempt there): this post is practice for them and earns no points."""
     forgotten_since_posted: bool = False
     """The member used /forget-me after this post was made: it earns them no points."""
+    hints_used: int = 0
+    """Hints the member had taken on this post when the attempt was decided."""
 
     @property
     def recorded_now(self) -> bool:
