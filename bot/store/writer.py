@@ -234,21 +234,28 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _sqlite_batch(
     db: sqlite3.Connection, jobs: list[WriteJob[Any]], before_commit: BeforeCommit | None
 ) -> list[Outcome]:
-    """On the writer's thread: every job in its SAVEPOINT, then one COMMIT."""
+    """On the writer's thread: every job in its SAVEPOINT, then one COMMIT. A job alone in
+    its batch needs no SAVEPOINT: its transaction isolates it (rolled back if it fails)."""
     tx = SqliteTx(db)
     outcomes: list[Outcome] = []
+    alone = len(jobs) == 1
     try:
         db.execute("BEGIN IMMEDIATE")
         for job in jobs:
-            db.execute("SAVEPOINT job")
+            if not alone:
+                db.execute("SAVEPOINT job")
             try:
                 result = run_now(job(tx))
             except Exception as error:
+                if alone:
+                    db.execute("ROLLBACK")
+                    return [Outcome(error=error)]
                 db.execute("ROLLBACK TO job")  # this job's statements only
                 db.execute("RELEASE job")
                 outcomes.append(Outcome(error=error))
             else:
-                db.execute("RELEASE job")
+                if not alone:
+                    db.execute("RELEASE job")
                 outcomes.append(Outcome(result=result))
         if before_commit is not None:
             run_now(before_commit(tx))

@@ -78,6 +78,22 @@ async def test_a_failing_job_in_a_batch_does_not_lose_the_others(tmp_path):
     assert stored(path) == [n for n in range(1, 51) if n != 25]  # its own insert undone only
 
 
+async def test_a_job_alone_in_its_batch_that_fails_leaves_nothing_and_the_next_works(tmp_path):
+    """A lone job runs without a SAVEPOINT (its transaction isolates it): when it fails,
+    its own insert is undone with the transaction, and the writer goes on."""
+    path = tmp_path / "w.sqlite3"
+    numbers_table(path)
+    writer = await sqlite_writer(path)
+    try:
+        with pytest.raises(ValueError, match="job 7 fails"):
+            await writer.submit(insert_then_fail(7))
+        assert await writer.submit(insert(8)) == 8
+    finally:
+        await writer.stop()
+
+    assert stored(path) == [8]
+
+
 async def test_a_job_that_breaks_a_constraint_fails_alone(tmp_path):
     path = tmp_path / "w.sqlite3"
     numbers_table(path)
