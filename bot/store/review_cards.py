@@ -29,7 +29,9 @@ Step = Callable[[int, CardState | None], CardState]
 """The next state of a card from its id and its state (None: no card yet, id 0)."""
 
 CARD = sa.select(cards).where(_mine, cards.c.exercise_id == _EXERCISE)
-ADD = insert_values(cards, "guild_id", "member_id", "exercise_id", *_STATE)
+ADD = insert_values(cards, "guild_id", "member_id", "exercise_id", *_STATE).returning(
+    cards.c.card_id
+)
 SET = (
     sa.update(cards)
     .where(cards.c.card_id == sa.bindparam("card_id"))
@@ -64,8 +66,7 @@ class ReviewCards(Part):
             values = {column: getattr(after, column) for column in _STATE}
             if row is None:
                 keys = {"guild_id": guild_id, "member_id": member_id, "exercise_id": exercise_id}
-                await tx.execute(ADD, {**keys, **values})
-                card_id = (await tx.execute(CARD, key)).one()["card_id"]  # type: ignore[index]
+                card_id = (await tx.execute(ADD, {**keys, **values})).scalar()
             else:
                 await tx.execute(SET, {"card_id": card_id, **values})
             return ReviewCard(card_id, exercise_id, after)
