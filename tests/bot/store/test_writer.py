@@ -1,5 +1,5 @@
-"""The writer's batches: waiting jobs share one transaction and one COMMIT, each in its own
-SAVEPOINT, and no caller hears back before that COMMIT."""
+"""The writer's batches: waiting jobs share one transaction and one COMMIT, a failing job
+fails alone, and no caller hears back before that COMMIT."""
 
 from __future__ import annotations
 
