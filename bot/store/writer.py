@@ -241,7 +241,8 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _sqlite_batch(
     db: sqlite3.Connection, jobs: list[WriteJob[Any]], before_commit: BeforeCommit | None
 ) -> list[Outcome]:
-    """On the writer's thread: the batch in one transaction, one COMMIT, isolated as the module says."""
+    """On the writer's thread: the batch in one transaction, one COMMIT (isolated as the
+    module's docstring says)."""
     tx = SqliteTx(db)
     try:
         db.execute("BEGIN IMMEDIATE")
