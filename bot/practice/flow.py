@@ -18,8 +18,16 @@ from bot.practice.counters import CounterRefresher
 from bot.practice.run_it import ExampleRunner
 from bot.review.recorder import ReviewRecorder
 from bot.review.schedule import final_outcome
-from bot.store import AttemptOutcome, AttemptResult, Post, TutorStore
-from exercises import AnswerError, AnyExercise, Catalog, Difficulty, FillInTheBlank, grade
+from bot.store import AttemptOutcome, AttemptResult, ClickedPost, Post, TutorStore, UnknownPost
+from exercises import (
+    AnswerError,
+    AnyExercise,
+    Catalog,
+    Difficulty,
+    FillInTheBlank,
+    Verdict,
+    grade,
+)
 from exercises.progress import PostContext, attempt_limit, hint_cost, hints_allowed
 from exercises.shown_order import ShownOrder, post_order
 
@@ -158,6 +166,11 @@ class Practice:
         """The post the button names, if it really is the one in this channel and message,
         and still open for answers (a closed daily quiz only still runs examples)."""
         found = await self.store.post_for_click(clicked.post_id)  # one read
+        return self._check_click(found, clicked, after_closing=after_closing)
+
+    def _check_click(
+        self, found: ClickedPost | None, clicked: Clicked, *, after_closing: bool = False
+    ) -> tuple[Post, AnyExercise]:
         post, exercise = self._exercise_of(found.post if found else None)
         if post.channel_id != clicked.channel_id:
             raise Refused(STALE_BUTTON)
@@ -210,22 +223,34 @@ class Practice:
         post's letter buttons; anything else is a forged or stale button. `answer` is in the
         button's letters.
         """
-        post, exercise = await self._post_for_click(clicked)
-        if from_panel != isinstance(exercise, FillInTheBlank):
-            raise Refused(STALE_BUTTON)
-        answer = as_file_letters(post, exercise, answer)
+        graded: tuple[Post, AnyExercise, str, Verdict] | None = None
+
+        def decide(found: ClickedPost) -> tuple[str, bool]:
+            """Checked and graded on the post as the attempt's transaction reads it."""
+            nonlocal graded
+            post, exercise = self._check_click(found, clicked)
+            if from_panel != isinstance(exercise, FillInTheBlank):
+                raise Refused(STALE_BUTTON)
+            in_file_letters = as_file_letters(post, exercise, answer)
+            try:
+                verdict = grade(exercise, in_file_letters)
+            except AnswerError as error:
+                raise Refused(STALE_BUTTON) from error
+            graded = (post, exercise, in_file_letters, verdict)
+            return in_file_letters, verdict.is_correct
+
         try:
-            verdict = grade(exercise, answer)
-        except AnswerError as error:
-            raise Refused(STALE_BUTTON) from error
-        result = await self.store.record_attempt(
-            post_id=post.post_id,
-            member_id=clicked.member_id,
-            interaction_id=clicked.interaction_id,
-            answer=answer,
-            correct=verdict.is_correct,
-            answered_at=self.clock.now(),
-        )
+            result = await self.store.record_answer(
+                post_id=clicked.post_id,
+                member_id=clicked.member_id,
+                interaction_id=clicked.interaction_id,
+                answered_at=self.clock.now(),
+                decide=decide,
+            )
+        except UnknownPost:
+            raise Refused(STALE_BUTTON) from None
+        assert graded is not None, "decided in the attempt's job"
+        post, exercise, answer, verdict = graded
         if result.outcome is AttemptOutcome.ALREADY_SOLVED:
             return render.already_solved()
         order = shown_order(post, exercise)

@@ -1,18 +1,21 @@
 """Recording an attempt: one write job, and the statements it runs.
 
-The job reads everything the rules decide on in one statement (RECORD_CHECKS), decides, and
-stores with one INSERT that checks the attempt limit again and turns away (ON CONFLICT DO
+The job reads the clicked post and everything the rules decide on in one statement
+(RECORD_CHECKS), hands the post to the caller's `decide` (which gives the answer and whether
+it is correct, or refuses the click), applies the rules, and stores with one INSERT that checks the attempt limit again and turns away (ON CONFLICT DO
 NOTHING) an attempt whose interaction or number another transaction, perhaps in another
 process, stored first: then it reads and decides again. So the limit and exactly-once hold
 across processes by constraints, not by locks held here.
 
 The rules, in order: an interaction recorded before gets what it got then; a solved post, or
-no attempts left, records nothing; the same answer again shows the attempt it repeats; else
+no attempts left, records nothing; the same answer again shows the attempt it repeats (read
+only when the member has answered this post before); else
 a new attempt, with its number and its points (exercises.progress).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +23,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.store.errors import UnknownPost
-from bot.store.records import Attempt, AttemptOutcome, AttemptResult, from_row
+from bot.store.records import (
+    Attempt,
+    AttemptOutcome,
+    AttemptResult,
+    ClickedPost,
+    from_row,
+    post_from_row,
+)
 from bot.store.run import Row, Tx, upsert
 from bot.store.tables import (
     CORRECT,
@@ -29,13 +39,16 @@ from bot.store.tables import (
     Id,
     Time,
     attempts,
+    closed_posts,
     forgotten_members,
     hints,
     posts,
+    quiz_deliveries,
+    quiz_delivery_posts,
 )
 from bot.store.writer import WriteJob
 from exercises import progress
-from exercises.model import Difficulty
+from exercises.model import LETTERS, MAX_BLANKS, Difficulty
 
 RACES_BEFORE_GIVING_UP = 100  # each lost race means another answer was stored
 
@@ -102,31 +115,57 @@ def _standing_columns() -> list[Any]:
 STANDING = sa.select(*_standing_columns()).where(_p.c.post_id == POST)
 
 
+def _closed(p: Any) -> list[Any]:
+    """Whether a moderator closed the post (when), and whether its daily quiz has closed."""
+    d, q = quiz_delivery_posts, quiz_deliveries
+    quiz_closed = sa.exists().where(
+        d.c.post_id == p.c.post_id, q.c.delivery_id == d.c.delivery_id, q.c.status == "closed"
+    )
+    return [closed_posts.c.closed_at, quiz_closed.label("quiz_closed")]
+
+
+POST_FOR_CLICK = (
+    sa.select(posts, *_closed(posts))
+    .select_from(posts.outerjoin(closed_posts))
+    .where(posts.c.post_id == POST)
+)
+"""A click's reads in one query: the post, whether a moderator closed it, whether its daily
+quiz has closed."""
+
+
 def _record_checks() -> sa.Select[Any]:
-    """The standing, the attempt this interaction recorded before (a retried click) and the
-    member's earlier attempt with the same answer (a double click must not cost twice)."""
-    a, same = attempts.alias(), attempts.alias()
+    """What the click reads (POST_FOR_CLICK's columns), the standing, and the attempt this
+    interaction recorded before (a retried click)."""
+    a = attempts.alias()
     recorded = sa.select(a.c.attempt_id).where(
         a.c.interaction_id == sa.bindparam("interaction", type_=Id)
     )
-    repeated = (
-        sa.select(same.c.attempt_id)
-        .where(
-            same.c.post_id == _p.c.post_id,
-            same.c.member_id == MEMBER,
-            same.c.answer == sa.bindparam("answer", type_=sa.Text()),
+    standing = _standing_columns()
+    rest_of_post = [column for column in _p.columns if column not in standing]
+    return (
+        sa.select(
+            *standing,
+            *rest_of_post,
+            *_closed(_p),
+            recorded.scalar_subquery().label("recorded_attempt_id"),
         )
-        .order_by(same.c.attempt_number)
-        .limit(1)
+        .select_from(_p.outerjoin(closed_posts))
+        .where(_p.c.post_id == POST)
     )
-    return sa.select(
-        *_standing_columns(),
-        recorded.scalar_subquery().label("recorded_attempt_id"),
-        repeated.scalar_subquery().label("same_answer_attempt_id"),
-    ).where(_p.c.post_id == POST)
 
 
 RECORD_CHECKS = _record_checks()
+SAME_ANSWER = (
+    sa.select(attempts.c.attempt_id)
+    .where(
+        attempts.c.post_id == POST,
+        attempts.c.member_id == MEMBER,
+        attempts.c.answer == sa.bindparam("answer", type_=sa.Text()),
+    )
+    .order_by(attempts.c.attempt_number)
+    .limit(1)
+)
+"""The member's earlier attempt with the same answer (a double click must not cost twice)."""
 ATTEMPT = sa.select(attempts).where(attempts.c.attempt_id == sa.bindparam("id", type_=Id))
 
 
@@ -185,14 +224,18 @@ def standing_from(row: Row | None, post_id: int) -> Standing:
     return from_row(Standing, row, difficulty=Difficulty(row["difficulty"]), **converted)
 
 
+Decide = Callable[[ClickedPost], tuple[str, bool]]
+"""From the post as the attempt's own transaction reads it: the answer (the file's letters)
+and whether it is correct. It raises to refuse the click, and nothing is recorded."""
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     post_id: int
     member_id: int
     interaction_id: int
-    answer: str
-    correct: bool
     answered_at: datetime
+    decide: Decide
 
 
 async def _attempt(tx: Tx, attempt_id: int) -> Attempt:
@@ -201,7 +244,9 @@ async def _attempt(tx: Tx, attempt_id: int) -> Attempt:
     return from_row(Attempt, row, correct=bool(row["correct"]))
 
 
-async def _not_new(tx: Tx, given: Answer, row: Row, now: Standing) -> AttemptResult | None:
+async def _not_new(
+    tx: Tx, given: Answer, answer: str, row: Row, now: Standing
+) -> AttemptResult | None:
     """The outcome when this answer records no new attempt, by the rules' order; else None."""
     if row["recorded_attempt_id"] is not None:
         before = await _attempt(tx, row["recorded_attempt_id"])
@@ -213,14 +258,17 @@ async def _not_new(tx: Tx, given: Answer, row: Row, now: Standing) -> AttemptRes
         return AttemptResult(AttemptOutcome.ALREADY_SOLVED, None, now.attempts_left)
     if now.attempts_left == 0:
         return AttemptResult(AttemptOutcome.NO_ATTEMPTS_LEFT, None, 0)
-    if (same := row["same_answer_attempt_id"]) is not None:
+    if now.attempts_used == 0:
+        return None
+    mine = {"post": given.post_id, "member": given.member_id, "answer": answer}
+    if (same := (await tx.execute(SAME_ANSWER, mine)).scalar()) is not None:
         repeated = await _attempt(tx, same)
         return now.result(AttemptOutcome.REPEATED_ANSWER, repeated, now.attempts_left)
     return None
 
 
-def _points(now: Standing, given: Answer, number: int) -> int:
-    if not given.correct or not now.earns_points or now.forgotten_since_posted:
+def _points(now: Standing, correct: bool, number: int) -> int:
+    if not correct or not now.earns_points or now.forgotten_since_posted:
         return 0
     return progress.points_for_correct_answer(
         now.difficulty,
@@ -230,25 +278,32 @@ def _points(now: Standing, given: Answer, number: int) -> int:
     )
 
 
+def check_letters(answer: str) -> str:
+    if not 1 <= len(answer) <= MAX_BLANKS or any(letter not in LETTERS for letter in answer):
+        raise ValueError(
+            f"an answer is 1 to {MAX_BLANKS} option letters from {LETTERS}, got {answer!r}"
+        )
+    return answer
+
+
 def record(given: Answer) -> WriteJob[AttemptResult]:
     """The write job that records `given` (see the module's docstring)."""
-    checks = {
-        "post": given.post_id,
-        "member": given.member_id,
-        "interaction": given.interaction_id,
-        "answer": given.answer,
-    }
+    checks = {"post": given.post_id, "member": given.member_id}
+    checks |= {"interaction": given.interaction_id}
 
     async def job(tx: Tx) -> AttemptResult:
         for _ in range(RACES_BEFORE_GIVING_UP):
             if (row := (await tx.execute(RECORD_CHECKS, checks)).one()) is None:
                 raise UnknownPost(given.post_id)
+            clicked = ClickedPost(post_from_row(row), row["closed_at"], bool(row["quiz_closed"]))
+            answer, correct = given.decide(clicked)
+            check_letters(answer)
             now = standing_from(row, given.post_id)
-            if (refused := await _not_new(tx, given, row, now)) is not None:
+            if (refused := await _not_new(tx, given, answer, row, now)) is not None:
                 return refused
             number = now.attempts_used + 1
-            points = _points(now, given, number)
-            values = {**checks, "number": number, "correct": int(given.correct)}
+            points = _points(now, correct, number)
+            values = {**checks, "answer": answer, "number": number, "correct": int(correct)}
             values |= {"points": points, "at": given.answered_at}
             stored = (await tx.execute(INSERT_IF_ALLOWED, values)).one()
             if stored is not None:
@@ -258,8 +313,8 @@ def record(given: Answer) -> WriteJob[AttemptResult]:
                     given.member_id,
                     given.interaction_id,
                     number,
-                    given.answer,
-                    given.correct,
+                    answer,
+                    correct,
                     points,
                     given.answered_at.astimezone(UTC),
                 )

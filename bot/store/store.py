@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -34,15 +34,12 @@ from bot.store.server_data import Servers
 from bot.store.tables import (
     POST,
     Id,
-    closed_posts,
     command_syncs,
     hints,
     posts,
-    quiz_deliveries,
-    quiz_delivery_posts,
 )
 from bot.store.writer import BeforeCommit, WriteJob
-from exercises.model import LETTERS, MAX_BLANKS, Difficulty
+from exercises.model import Difficulty
 from exercises.progress import PostContext, require_aware
 from exercises.shown_order import BY_POST
 
@@ -64,21 +61,6 @@ SET_POST_MESSAGE = (
 )
 
 
-def _post_for_click() -> sa.Select[Any]:
-    """A click's reads in one query: the post, whether a moderator closed it, whether its
-    daily quiz has closed."""
-    d, q = quiz_delivery_posts, quiz_deliveries
-    quiz_closed = sa.exists().where(
-        d.c.post_id == posts.c.post_id, q.c.delivery_id == d.c.delivery_id, q.c.status == "closed"
-    )
-    return (
-        sa.select(posts, closed_posts.c.closed_at, quiz_closed.label("quiz_closed"))
-        .select_from(posts.outerjoin(closed_posts))
-        .where(posts.c.post_id == POST)
-    )
-
-
-POST_FOR_CLICK = _post_for_click()
 INSERT_HINT = insert_or_ignore(hints, "post_id", "member_id", "hint_number", "used_at")
 HINTS_USED = sa.select(sa.func.count()).where(
     hints.c.post_id == POST, hints.c.member_id == sa.bindparam("member", type_=Id)
@@ -208,7 +190,7 @@ class TutorStore(LogReads, ItemReads):
         return post_from_row(row) if row is not None else None
 
     async def post_for_click(self, post_id: int) -> ClickedPost | None:
-        row = (await self.database.lookup(POST_FOR_CLICK, {"post": post_id})).one()
+        row = (await self.database.lookup(recording.POST_FOR_CLICK, {"post": post_id})).one()
         if row is None:
             return None
         return ClickedPost(post_from_row(row), row["closed_at"], bool(row["quiz_closed"]))
@@ -225,12 +207,29 @@ class TutorStore(LogReads, ItemReads):
         correct: bool,
         answered_at: datetime,
     ) -> AttemptResult:
-        if not 1 <= len(answer) <= MAX_BLANKS or any(letter not in LETTERS for letter in answer):
-            raise ValueError(
-                f"an answer is 1 to {MAX_BLANKS} option letters from {LETTERS}, got {answer!r}"
-            )
+        recording.check_letters(answer)
+        return await self.record_answer(
+            post_id=post_id,
+            member_id=member_id,
+            interaction_id=interaction_id,
+            answered_at=answered_at,
+            decide=lambda _: (answer, correct),
+        )
+
+    async def record_answer(
+        self,
+        *,
+        post_id: int,
+        member_id: int,
+        interaction_id: int,
+        answered_at: datetime,
+        decide: recording.Decide,
+    ) -> AttemptResult:
+        """A click's answer, read, decided and recorded in one write job: `decide` sees the
+        post as the transaction reads it (closed or not) and gives the answer and whether it
+        is correct, or raises to refuse the click (UnknownPost: there is no such post)."""
         require_aware(answered_at, "answered_at")
-        given = recording.Answer(post_id, member_id, interaction_id, answer, correct, answered_at)
+        given = recording.Answer(post_id, member_id, interaction_id, answered_at, decide)
         return await self._write(recording.record(given))
 
     async def use_hint(

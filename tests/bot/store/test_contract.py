@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.store import AttemptOutcome, OptionPick, PostProgress, StoreClosed, UnknownPost
+from bot.store import (
+    AttemptOutcome,
+    Audit,
+    OptionPick,
+    PostProgress,
+    StoreClosed,
+    UnknownPost,
+)
 from exercises.model import Difficulty
 from exercises.progress import Period, PostContext, Streak
 
@@ -101,6 +108,56 @@ async def test_a_first_correct_answer_earns_full_points(store):
     assert result.attempt.points == 30
     assert result.attempt.answered_at == NOON
     assert result.attempts_left == 2
+
+
+async def test_a_click_is_decided_on_the_post_as_its_own_transaction_reads_it(store):
+    """record_answer hands the post to `decide` inside the attempt's write job: a post a
+    moderator closed is seen closed there, and a refusal records nothing."""
+    clicked = await post(store)
+    seen = []
+
+    def decide(found):
+        seen.append(found)
+        if found.closed_at is not None:
+            raise LookupError("closed by a moderator")
+        return "C", True
+
+    async def click(member_id):
+        return await store.record_answer(
+            post_id=clicked.post_id,
+            member_id=member_id,
+            interaction_id=next(_interactions),
+            answered_at=NOON,
+            decide=decide,
+        )
+
+    result = await click(ALICE)
+    assert result.outcome is AttemptOutcome.RECORDED
+    assert (result.attempt.answer, result.attempt.correct, result.attempt.points) == ("C", True, 30)
+    assert seen[-1].post == await store.get_post(clicked.post_id)
+    assert (seen[-1].closed_at, seen[-1].quiz_closed) == (None, False)
+
+    await store.servers.close_post(clicked.post_id, Audit(GUILD, DAVE, "close", "", NOON))
+    with pytest.raises(LookupError, match="closed by a moderator"):
+        await click(BOB)
+    assert seen[-1].closed_at == NOON
+    bob = await store.progress_on_post(post_id=clicked.post_id, member_id=BOB)
+    assert bob.attempts_used == 0
+
+
+async def test_a_decided_answer_must_be_option_letters(store):
+    clicked = await post(store)
+    with pytest.raises(ValueError, match="option letters"):
+        await store.record_answer(
+            post_id=clicked.post_id,
+            member_id=ALICE,
+            interaction_id=next(_interactions),
+            answered_at=NOON,
+            decide=lambda found: ("Z", True),
+        )
+    assert (
+        await store.progress_on_post(post_id=clicked.post_id, member_id=ALICE)
+    ).attempts_used == 0
 
 
 async def test_each_wrong_answer_uses_an_attempt_and_lowers_the_points(store):
