@@ -100,10 +100,6 @@ class AttemptResult:
     forgotten_since_posted: bool = False
     """The member used /forget-me after this post was made: it earns them no points."""
 
-    @property
-    def recorded_now(self) -> bool:
-        return self.outcome is AttemptOutcome.RECORDED
-
 
 @dataclass(frozen=True, slots=True)
 class HintUse:
