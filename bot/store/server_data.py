@@ -50,8 +50,8 @@ t = metadata.tables
 GET_SETTINGS = sa.select(settings).where(settings.c.guild_id == GUILD)
 PRACTICE_CHANNELS = sa.select(practice.c.channel_id).where(practice.c.guild_id == GUILD)
 _SETTINGS = ("time_zone", "moderator_role_id", "log_channel_id", "quiz_role_id",
-             "forget_after_days", "updated_at")  # fmt: skip
-SAVE_SETTINGS = insert_or_update(settings, ["guild_id"], *_SETTINGS)
+             "forget_after_days")  # fmt: skip
+SAVE_SETTINGS = insert_or_update(settings, ["guild_id"], *_SETTINGS, "updated_at")
 CLEAR_PRACTICE = sa.delete(practice).where(practice.c.guild_id == GUILD)
 ADD_PRACTICE = insert_values(practice, "guild_id", "channel_id")
 AUDIT = insert_values(actions, "guild_id", "moderator_id", "action", "detail", "acted_at")
@@ -176,11 +176,10 @@ class Servers(Part):
         practice_ids = frozenset(int(channel["channel_id"]) for channel in channels)
         if row is None:
             return ServerSettings(guild_id, practice_channel_ids=practice_ids)
-        kept = {name: row[name] for name in _SETTINGS if name != "updated_at"}
-        return ServerSettings(guild_id=guild_id, practice_channel_ids=practice_ids, **kept)
+        return from_row(ServerSettings, row, practice_channel_ids=practice_ids)
 
     async def save_settings(self, settings: ServerSettings, audit: Audit) -> ServerSettings:
-        values = {name: getattr(settings, name) for name in _SETTINGS if name != "updated_at"}
+        values = {name: getattr(settings, name) for name in _SETTINGS}
         values |= {"guild_id": settings.guild_id, "updated_at": audit.acted_at}
 
         async def save(tx: Tx) -> None:

@@ -1,7 +1,7 @@
 """Every table of the store, once, as SQLAlchemy Core: one MetaData compiled for SQLite and
 for PostgreSQL. Every statement in bot/store is built from these tables.
 
-`define_v5` is frozen: it is the schema of version 5 (what the releases before Alembic
+`v5_metadata` is frozen: it is the schema of version 5 (what the releases before Alembic
 made), named; the baseline revision creates it and revision 0002 rebuilds SQLite's tables
 from it. `metadata` is the schema now (head): version 5 plus the changes of every later
 revision, each also written in its revision (see docs/architecture.md, "Changing the schema").
@@ -126,12 +126,14 @@ def _table(metadata: sa.MetaData, name: str, *items: Any) -> sa.Table:
     return sa.Table(name, metadata, *items, sqlite_strict=True)
 
 
-def define_v5(metadata: sa.MetaData) -> None:
+def v5_metadata() -> sa.MetaData:
     """Schema version 5's tables, named (frozen: used by revisions 0001 and 0002)."""
+    metadata = sa.MetaData(naming_convention=NAMING)
     _define_v5_practice(metadata)
     _define_v5_quizzes(metadata)
     _define_v5_tests(metadata)
     _define_v5_moderation(metadata)
+    return metadata
 
 
 def _define_v5_practice(m: sa.MetaData) -> None:
@@ -237,12 +239,6 @@ def _define_v5_moderation(m: sa.MetaData) -> None:
       _text("display_name", sa.CheckConstraint(
           "length(display_name) BETWEEN 1 AND 100", "display_name_check")),
       _time("seen_at"), sa.PrimaryKeyConstraint("guild_id", "member_id"))  # fmt: skip
-
-
-def v5_metadata() -> sa.MetaData:
-    metadata = sa.MetaData(naming_convention=NAMING)
-    define_v5(metadata)
-    return metadata
 
 
 _REAL: sa.types.TypeEngine[float] = sa.Double().with_variant(sa.REAL(), "sqlite")
