@@ -105,9 +105,7 @@ REPORTS = (
     .order_by(reports.c.reported_at.desc(), reports.c.report_id.desc())
 )
 _guild_posts = sa.select(posts.c.post_id).where(posts.c.guild_id == GUILD)
-_member_runs = sa.select(test_runs.c.run_id).where(
-    test_runs.c.guild_id == GUILD, test_runs.c.member_id == MEMBER
-)
+_members_runs = sa.and_(test_runs.c.guild_id == GUILD, test_runs.c.member_id == MEMBER)
 # /forget-me: the member's rows in one server's posts and runs, children first.
 FORGET_COUNTED = tuple(
     sa.delete(table).where(table.c.member_id == MEMBER, where)
@@ -118,11 +116,9 @@ FORGET_COUNTED = tuple(
     )
 )
 FORGET_QUESTIONS = sa.delete(test_run_questions).where(
-    test_run_questions.c.run_id.in_(_member_runs)
+    test_run_questions.c.run_id.in_(sa.select(test_runs.c.run_id).where(_members_runs))
 )
-FORGET_RUNS = sa.delete(test_runs).where(
-    test_runs.c.guild_id == GUILD, test_runs.c.member_id == MEMBER
-)
+FORGET_RUNS = sa.delete(test_runs).where(_members_runs)
 FORGET_NAME = sa.delete(names).where(names.c.guild_id == GUILD, names.c.member_id == MEMBER)
 REMEMBER_FORGOTTEN = insert_or_update(forgotten, ["guild_id", "member_id"], "forgotten_at")
 _KEPT_IN = ("posts", "guild_settings", "moderator_actions", "disabled_exercises", "test_runs",
