@@ -28,17 +28,23 @@ class Secret:
 
 
 def redact_url(url: str) -> str:
-    """The URL with any password replaced by ***, for logs and error messages."""
+    """The URL with any password replaced by ***, also one in a `password=` parameter (which
+    libpq reads too), for logs and error messages."""
     try:
         parts = urlsplit(url)
         password = parts.password
     except ValueError:
         return HIDDEN
-    if not password:
+    query = "&".join(
+        f"{key}={HIDDEN}" if key.lower() == "password" else key + sep + value
+        for key, sep, value in (item.partition("=") for item in parts.query.split("&"))
+    )
+    if not password and query == parts.query:
         return url
-    user = parts.username or ""
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{user}:{HIDDEN}@{host}"))
+    if password:
+        host = parts.netloc.rpartition("@")[2]
+        parts = parts._replace(netloc=f"{parts.username or ''}:{HIDDEN}@{host}")
+    return urlunsplit(parts._replace(query=query))
 
 
 def _shown(value: Any) -> str:

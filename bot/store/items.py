@@ -8,8 +8,9 @@ as `tested`, outside the hint rate). Its time runs from the run's previous answe
 question was shown), or from the run's start for the first question.
 
 Both dialects run the same statement but for one expression: the seconds between two times
-(SQLite keeps ISO text, PostgreSQL timestamptz), both forms side by side in `SECONDS`. The
-median is the average of the middle one or two, by window functions both dialects have.
+(SQLite keeps ISO text, PostgreSQL timestamptz), both forms side by side (`_sqlite_seconds`
+and `_postgresql_seconds`). The median is the average of the middle one or two, by window
+functions both dialects have.
 """
 
 from __future__ import annotations
@@ -51,9 +52,6 @@ def _sqlite_seconds(later: Any, earlier: Any) -> Any:
 def _postgresql_seconds(later: Any, earlier: Any) -> Any:
     moment = sa.TIMESTAMP(timezone=True)
     return sa.extract("epoch", sa.type_coerce(later, moment) - sa.type_coerce(earlier, moment))
-
-
-SECONDS: dict[str, Seconds] = {"sqlite": _sqlite_seconds, "postgresql": _postgresql_seconds}
 
 
 def _in_pack(table: sa.Table, by_guild: bool, guilds: sa.Table | None = None) -> list[Any]:
@@ -230,10 +228,10 @@ def _items(seconds: Seconds, by_guild: bool) -> sa.Select[Any]:
 
 
 ITEMS_IN_SERVER = ByDialect(
-    _items(SECONDS["sqlite"], by_guild=True), _items(SECONDS["postgresql"], by_guild=True)
+    _items(_sqlite_seconds, by_guild=True), _items(_postgresql_seconds, by_guild=True)
 )
 ITEMS_EVERYWHERE = ByDialect(
-    _items(SECONDS["sqlite"], by_guild=False), _items(SECONDS["postgresql"], by_guild=False)
+    _items(_sqlite_seconds, by_guild=False), _items(_postgresql_seconds, by_guild=False)
 )
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-from config.secret import HIDDEN, redact_url
+from config.secret import redact_url
 
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_SCHEMES = ("postgresql", "postgres")
@@ -30,10 +30,10 @@ class PostgresUrl:
         return self._url
 
     def __str__(self) -> str:
-        return redact(self._url)
+        return redact_url(self._url)
 
     def __repr__(self) -> str:
-        return f"PostgresUrl({redact(self._url)!r})"
+        return f"PostgresUrl({redact_url(self._url)!r})"
 
 
 Location = Path | PostgresUrl
@@ -52,24 +52,10 @@ def parse_location(value: str) -> Location:
     if scheme in POSTGRES_SCHEMES:
         parts = urlsplit(value)
         if not parts.hostname and "host=" not in parts.query:
-            raise BadDatabaseUrl(f"{redact(value)} names no host")
+            raise BadDatabaseUrl(f"{redact_url(value)} names no host")
         return PostgresUrl(value)
     if scheme:
         raise BadDatabaseUrl(
-            f"{redact(value)} is neither sqlite:///PATH nor postgresql://USER@HOST/DATABASE"
+            f"{redact_url(value)} is neither sqlite:///PATH nor postgresql://USER@HOST/DATABASE"
         )
     return Path(value)
-
-
-def redact(url: str) -> str:
-    """The URL with any password replaced by ***, also one in a `password=` parameter."""
-    url = redact_url(url)
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return HIDDEN
-    query = "&".join(
-        f"{key}={HIDDEN}" if key.lower() == "password" else f"{key}={value}" if sep else key
-        for key, sep, value in (item.partition("=") for item in parts.query.split("&") if item)
-    )
-    return urlunsplit(parts._replace(query=query))

@@ -12,12 +12,11 @@ import sqlalchemy as sa
 
 from bot.store.part import Part
 from bot.store.run import insert_or_update
-from bot.store.tables import Id, member_names
+from bot.store.tables import GUILD, MEMBER, member_names
 
 REMEMBER = insert_or_update(member_names, ["guild_id", "member_id"], "display_name", "seen_at")
 DISPLAY_NAME = sa.select(member_names.c.display_name).where(
-    member_names.c.guild_id == sa.bindparam("guild", type_=Id),
-    member_names.c.member_id == sa.bindparam("member", type_=Id),
+    member_names.c.guild_id == GUILD, member_names.c.member_id == MEMBER
 )
 
 

@@ -102,10 +102,6 @@ class AttemptResult:
     hints_used: int = 0
     """Hints the member had taken on this post when the attempt was decided."""
 
-    @property
-    def recorded_now(self) -> bool:
-        return self.outcome is AttemptOutcome.RECORDED
-
 
 @dataclass(frozen=True, slots=True)
 class HintUse:

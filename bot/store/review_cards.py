@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from bot.store.part import Part
 from bot.store.records import CardState, ReviewCard, from_row
-from bot.store.run import Row, Tx, insert_values
+from bot.store.run import Tx, insert_values
 from bot.store.tables import GUILD, MEMBER, Time, review_cards
 
 cards = review_cards
@@ -48,10 +48,6 @@ MISSED_MOST = (
 )
 
 
-def _state(row: Row) -> CardState:
-    return from_row(CardState, row)
-
-
 class ReviewCards(Part):
     async def review(
         self, *, guild_id: int, member_id: int, exercise_id: str, step: Step
@@ -62,7 +58,7 @@ class ReviewCards(Part):
         async def review(tx: Tx) -> ReviewCard:
             row = (await tx.execute(CARD, key)).one()
             card_id = row["card_id"] if row else 0
-            after = step(card_id, _state(row) if row else None)
+            after = step(card_id, from_row(CardState, row) if row else None)
             values = {column: getattr(after, column) for column in _STATE}
             if row is None:
                 keys = {"guild_id": guild_id, "member_id": member_id, "exercise_id": exercise_id}
@@ -75,12 +71,14 @@ class ReviewCards(Part):
 
     async def card(self, *, guild_id: int, member_id: int, exercise_id: str) -> CardState | None:
         row = await self._row(CARD, guild=guild_id, member=member_id, exercise=exercise_id)
-        return _state(row) if row else None
+        return from_row(CardState, row) if row else None
 
     async def due(self, *, guild_id: int, member_id: int, now: datetime) -> list[ReviewCard]:
         """The member's cards due at `now`, the longest overdue first."""
         rows = await self._rows(DUE, guild=guild_id, member=member_id, at=now)
-        return [ReviewCard(row["card_id"], row["exercise_id"], _state(row)) for row in rows]
+        return [
+            ReviewCard(row["card_id"], row["exercise_id"], from_row(CardState, row)) for row in rows
+        ]
 
     async def next_due(self, *, guild_id: int, member_id: int, now: datetime) -> datetime | None:
         """When the member's next card comes due after `now`; None without one."""

@@ -50,8 +50,8 @@ t = metadata.tables
 GET_SETTINGS = sa.select(settings).where(settings.c.guild_id == GUILD)
 PRACTICE_CHANNELS = sa.select(practice.c.channel_id).where(practice.c.guild_id == GUILD)
 _SETTINGS = ("time_zone", "moderator_role_id", "log_channel_id", "quiz_role_id",
-             "forget_after_days", "updated_at")  # fmt: skip
-SAVE_SETTINGS = insert_or_update(settings, ["guild_id"], *_SETTINGS)
+             "forget_after_days")  # fmt: skip
+SAVE_SETTINGS = insert_or_update(settings, ["guild_id"], *_SETTINGS, "updated_at")
 CLEAR_PRACTICE = sa.delete(practice).where(practice.c.guild_id == GUILD)
 ADD_PRACTICE = insert_values(practice, "guild_id", "channel_id")
 AUDIT = insert_values(actions, "guild_id", "moderator_id", "action", "detail", "acted_at")
@@ -105,9 +105,7 @@ REPORTS = (
     .order_by(reports.c.reported_at.desc(), reports.c.report_id.desc())
 )
 _guild_posts = sa.select(posts.c.post_id).where(posts.c.guild_id == GUILD)
-_member_runs = sa.select(test_runs.c.run_id).where(
-    test_runs.c.guild_id == GUILD, test_runs.c.member_id == MEMBER
-)
+_members_runs = sa.and_(test_runs.c.guild_id == GUILD, test_runs.c.member_id == MEMBER)
 # /forget-me: the member's rows in one server's posts and runs, children first.
 FORGET_COUNTED = tuple(
     sa.delete(table).where(table.c.member_id == MEMBER, where)
@@ -118,11 +116,9 @@ FORGET_COUNTED = tuple(
     )
 )
 FORGET_QUESTIONS = sa.delete(test_run_questions).where(
-    test_run_questions.c.run_id.in_(_member_runs)
+    test_run_questions.c.run_id.in_(sa.select(test_runs.c.run_id).where(_members_runs))
 )
-FORGET_RUNS = sa.delete(test_runs).where(
-    test_runs.c.guild_id == GUILD, test_runs.c.member_id == MEMBER
-)
+FORGET_RUNS = sa.delete(test_runs).where(_members_runs)
 FORGET_NAME = sa.delete(names).where(names.c.guild_id == GUILD, names.c.member_id == MEMBER)
 REMEMBER_FORGOTTEN = insert_or_update(forgotten, ["guild_id", "member_id"], "forgotten_at")
 _KEPT_IN = ("posts", "guild_settings", "moderator_actions", "disabled_exercises", "test_runs",
@@ -176,11 +172,10 @@ class Servers(Part):
         practice_ids = frozenset(int(channel["channel_id"]) for channel in channels)
         if row is None:
             return ServerSettings(guild_id, practice_channel_ids=practice_ids)
-        kept = {name: row[name] for name in _SETTINGS if name != "updated_at"}
-        return ServerSettings(guild_id=guild_id, practice_channel_ids=practice_ids, **kept)
+        return from_row(ServerSettings, row, practice_channel_ids=practice_ids)
 
     async def save_settings(self, settings: ServerSettings, audit: Audit) -> ServerSettings:
-        values = {name: getattr(settings, name) for name in _SETTINGS if name != "updated_at"}
+        values = {name: getattr(settings, name) for name in _SETTINGS}
         values |= {"guild_id": settings.guild_id, "updated_at": audit.acted_at}
 
         async def save(tx: Tx) -> None:

@@ -133,11 +133,6 @@ class TutorStore(LogReads, ItemReads):
         """A real write, committed: raises if the database cannot store writes now."""
         await self._change(HEALTH_PROBE)
 
-    @property
-    def writes_failing(self) -> int:
-        """Writes failed by the database itself since the last one that was stored."""
-        return self.database.writer.failing
-
     # Posts
 
     async def create_post(

@@ -1,7 +1,7 @@
 """Every table of the store, once, as SQLAlchemy Core: one MetaData compiled for SQLite and
 for PostgreSQL. Every statement in bot/store is built from these tables.
 
-`define_v5` is frozen: it is the schema of version 5 (what the releases before Alembic
+`v5_metadata` is frozen: it is the schema of version 5 (what the releases before Alembic
 made), named; the baseline revision creates it and revision 0002 rebuilds SQLite's tables
 from it. `metadata` is the schema now (head): version 5 plus the changes of every later
 revision, each also written in its revision (see docs/architecture.md, "Changing the schema").
@@ -92,13 +92,18 @@ def _id(name: str, *more: Any, nullable: bool = False, **kw: Any) -> sa.Column[i
     return sa.Column(name, Id, *more, nullable=nullable, **kw)
 
 
-def _text(name: str, *more: Any, nullable: bool = False, **kw: Any) -> sa.Column[str]:
-    return sa.Column(name, sa.Text(), *more, nullable=nullable, **kw)
+def _column(name: str, kind: Any, check: str | None, **kw: Any) -> sa.Column[Any]:
+    """NOT NULL unless nullable=True; its CHECK, if any, is named `<name>_check`."""
+    more = [sa.CheckConstraint(check, name=f"{name}_check")] if check else []
+    return sa.Column(name, kind, *more, nullable=kw.pop("nullable", False), **kw)
+
+
+def _text(name: str, check: str | None = None, **kw: Any) -> sa.Column[str]:
+    return _column(name, sa.Text(), check, **kw)
 
 
 def _int(name: str, check: str | None = None, **kw: Any) -> sa.Column[int]:
-    more = [sa.CheckConstraint(check, name=f"{name}_check")] if check else []
-    return sa.Column(name, sa.Integer(), *more, nullable=kw.pop("nullable", False), **kw)
+    return _column(name, sa.Integer(), check, **kw)
 
 
 def _time(name: str, *, nullable: bool = False) -> sa.Column[datetime]:
@@ -106,8 +111,7 @@ def _time(name: str, *, nullable: bool = False) -> sa.Column[datetime]:
 
 
 def _difficulty(nullable: bool = False) -> sa.Column[str]:
-    check = sa.CheckConstraint("difficulty IN ('easy', 'medium', 'hard')", "difficulty_check")
-    return _text("difficulty", check, nullable=nullable)
+    return _text("difficulty", "difficulty IN ('easy', 'medium', 'hard')", nullable=nullable)
 
 
 def _ref(name: str, target: str, *, unique: bool = False) -> sa.Column[int]:
@@ -126,12 +130,14 @@ def _table(metadata: sa.MetaData, name: str, *items: Any) -> sa.Table:
     return sa.Table(name, metadata, *items, sqlite_strict=True)
 
 
-def define_v5(metadata: sa.MetaData) -> None:
+def v5_metadata() -> sa.MetaData:
     """Schema version 5's tables, named (frozen: used by revisions 0001 and 0002)."""
+    metadata = sa.MetaData(naming_convention=NAMING)
     _define_v5_practice(metadata)
     _define_v5_quizzes(metadata)
     _define_v5_tests(metadata)
     _define_v5_moderation(metadata)
+    return metadata
 
 
 def _define_v5_practice(m: sa.MetaData) -> None:
@@ -140,14 +146,13 @@ def _define_v5_practice(m: sa.MetaData) -> None:
     t(m, "posts", _key("post_id"), _id("guild_id"), _id("channel_id"),
       _id("message_id", nullable=True, unique=True), _text("exercise_id"),
       _text("content_hash"), _difficulty(),
-      _text("context", sa.CheckConstraint(
-          "context IN ('practice', 'daily-quiz', 'test')", "context_check")),
+      _text("context", "context IN ('practice', 'daily-quiz', 'test')"),
       _int("attempt_limit", "attempt_limit >= 1"), _time("posted_at"),
       sa.Index("posts_by_exercise", "guild_id", "exercise_id"),
       sa.Index("posts_by_channel", "channel_id", "exercise_id", "posted_at"))  # fmt: skip
     t(m, "attempts", _key("attempt_id"), _ref("post_id", "posts.post_id"), _id("member_id"),
       _id("interaction_id", unique=True), _int("attempt_number", "attempt_number >= 1"),
-      _text("answer", sa.CheckConstraint("length(answer) >= 1", "answer_check")),
+      _text("answer", "length(answer) >= 1"),
       _int("correct", "correct IN (0, 1)"), _int("points", "points >= 0"),
       _time("answered_at"), sa.UniqueConstraint("post_id", "member_id", "attempt_number"),
       sa.Index("attempts_by_time", "answered_at"),
@@ -180,9 +185,8 @@ def _define_v5_quizzes(m: sa.MetaData) -> None:
       sa.Index("quiz_schedules_by_guild", "guild_id"))  # fmt: skip
     t(m, "quiz_deliveries", _key("delivery_id"), _ref("schedule_id", "quiz_schedules.schedule_id"),
       _text("local_date"), _time("due_at"),
-      _text("status", sa.CheckConstraint(
-          "status IN ('claimed', 'posted', 'skipped', 'failed', 'closed')", "status_check"),
-          server_default="claimed"),
+      _text("status", "status IN ('claimed', 'posted', 'skipped', 'failed', 'closed')",
+            server_default="claimed"),
       _time("claimed_at"), _text("claimed_by"), _time("lease_until", nullable=True),
       _int("failures", "failures >= 0", server_default=sa.text("0")),
       _time("posted_at", nullable=True),
@@ -224,8 +228,7 @@ def _define_v5_moderation(m: sa.MetaData) -> None:
       _id("closed_by"), _time("closed_at"))  # fmt: skip
     t(m, "reports", _key("report_id"), _id("guild_id"), _ref("post_id", "posts.post_id"),
       _text("exercise_id"), _text("content_hash"), _id("member_id"),
-      _text("reason", sa.CheckConstraint(
-          "length(reason) BETWEEN 1 AND 500", "reason_check")), _time("reported_at"),
+      _text("reason", "length(reason) BETWEEN 1 AND 500"), _time("reported_at"),
       sa.Index("reports_by_exercise", "guild_id", "exercise_id", "content_hash"))  # fmt: skip
     t(m, "moderator_actions", _key("action_id"), _id("guild_id"), _id("moderator_id"),
       _text("action"), _text("detail"), _time("acted_at"),
@@ -234,15 +237,8 @@ def _define_v5_moderation(m: sa.MetaData) -> None:
       sa.PrimaryKeyConstraint("guild_id", "member_id"))  # fmt: skip
     t(m, "departed_guilds", _id("guild_id", primary_key=True), _time("left_at"))
     t(m, "member_names", _id("guild_id"), _id("member_id"),
-      _text("display_name", sa.CheckConstraint(
-          "length(display_name) BETWEEN 1 AND 100", "display_name_check")),
+      _text("display_name", "length(display_name) BETWEEN 1 AND 100"),
       _time("seen_at"), sa.PrimaryKeyConstraint("guild_id", "member_id"))  # fmt: skip
-
-
-def v5_metadata() -> sa.MetaData:
-    metadata = sa.MetaData(naming_convention=NAMING)
-    define_v5(metadata)
-    return metadata
 
 
 _REAL: sa.types.TypeEngine[float] = sa.Double().with_variant(sa.REAL(), "sqlite")

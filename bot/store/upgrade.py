@@ -60,14 +60,6 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     return config
 
 
-def head() -> str:
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
-
-
 def upgrade_sqlite(path: Path) -> None:
     """Refuse a file that is not ours, check it, back it up if it changes, then upgrade."""
     _refuse_unusable_file(path)

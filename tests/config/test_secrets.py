@@ -82,6 +82,9 @@ def test_the_secrets_are_still_there_for_whoever_sends_them() -> None:
 def test_a_url_keeps_everything_but_its_password() -> None:
     assert redact_url("http://u:pw@host:1/x?q=1") == "http://u:***@host:1/x?q=1"
     assert redact_url("http://host:1/x") == "http://host:1/x"
+    assert redact_url("postgresql://h/db?sslmode=require&password=pw&ssl") == (
+        "postgresql://h/db?sslmode=require&password=***&ssl"
+    )
 
 
 async def test_the_tutor_address_is_logged_without_its_password(

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from bot.health import Health, serving_health
-from bot.store import TutorStore, WritesFailing
+from bot.store import AttemptOutcome, TutorStore, WritesFailing
 from exercises.model import Difficulty
 from exercises.progress import PostContext
 
@@ -51,14 +51,14 @@ async def main(path: Path) -> None:
             except WritesFailing:
                 refused += 1
         seen |= {"refused": refused, "during": (await http.get("/health")).status_code}
-        seen["failing"] = store.writes_failing
+        seen["failing"] = store.database.writer.failing
         resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY,) * 2)  # freed
         seen["after"] = (await http.get("/health")).status_code
     recorded = await store.record_attempt(
         post_id=post.post_id, member_id=99, interaction_id=99, answer="A", correct=True,
         answered_at=NOON,
     )  # fmt: skip
-    seen |= {"recorded_after": recorded.recorded_now, "log": lines}
+    seen |= {"recorded_after": recorded.outcome is AttemptOutcome.RECORDED, "log": lines}
     await store.close()
     print(json.dumps(seen))
 

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.review.schedule import FinalOutcome, ReviewSchedule
-from bot.store import Audit, ServerSettings, TutorStore
+from bot.store import AttemptOutcome, Audit, ServerSettings, TutorStore
 from bot.store.copy_to_postgres import CopyFailed, verify
 from bot.store.records import Question
 from bot.store.tables import reports
@@ -172,7 +172,7 @@ async def test_migrate_to_copies_every_row_and_the_bot_goes_on_there(tmp_path):
                 correct=True,
                 answered_at=NOON,
             )
-            assert answered.recorded_now
+            assert answered.outcome is AttemptOutcome.RECORDED
             assert answered.attempt is not None
             with closing(sqlite3.connect(source)) as lite:
                 (highest,) = lite.execute("SELECT max(attempt_id) FROM attempts").fetchone()

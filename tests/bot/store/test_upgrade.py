@@ -16,16 +16,24 @@ import pytest
 import sqlalchemy as sa
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from bot.store import DatabaseFromNewerVersion, TutorStore
 from bot.store.location import PostgresUrl
 from bot.store.tables import metadata
-from bot.store.upgrade import HEAD, head, postgresql_engine, sqlite_engine
+from bot.store.upgrade import HEAD, alembic_config, postgresql_engine, sqlite_engine
 from exercises import Difficulty
 from exercises.progress import PostContext
 from exercises.shown_order import BY_POST
 from tests.bot.store import v5
 from tests.postgres import fresh_schema
+
+
+def head() -> str:
+    """Alembic's newest revision, read from the migration tree."""
+    newest = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert newest is not None
+    return newest
 
 
 @asynccontextmanager

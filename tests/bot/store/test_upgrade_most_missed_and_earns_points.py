@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 
 from bot.store import TutorStore
-from bot.store.upgrade import head
 from exercises import Difficulty
 from exercises.progress import PostContext
 from tests.bot.store import v5
@@ -20,6 +19,7 @@ from tests.bot.store.test_upgrade import (
     BACKENDS,
     connected,
     declared_checks,
+    head,
     named_checks,
     recorded_version,
     version_5,

@@ -12,12 +12,12 @@ from alembic.runtime.migration import MigrationContext
 
 from bot.review.schedule import FinalOutcome, ReviewSchedule
 from bot.store import TutorStore
-from bot.store.upgrade import head
 from tests.bot.store import v5
 from tests.bot.store.test_upgrade import (
     BACKENDS,
     connected,
     declared_checks,
+    head,
     named_checks,
     recorded_version,
     version_5,

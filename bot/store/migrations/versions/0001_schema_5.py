@@ -11,8 +11,6 @@ from bot.store.tables import v5_metadata
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 _REFUSE = "attempts are append-only; record a new attempt instead"
 

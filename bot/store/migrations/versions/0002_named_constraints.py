@@ -15,8 +15,6 @@ from bot.store.tables import v5_metadata
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 _TRIGGER = "attempts_are_append_only"
 

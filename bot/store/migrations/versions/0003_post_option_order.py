@@ -12,8 +12,6 @@ from bot.store.tables import option_order_column
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

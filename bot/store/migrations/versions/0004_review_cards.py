@@ -11,8 +11,6 @@ from bot.store.tables import NAMING, define_review_cards
 
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

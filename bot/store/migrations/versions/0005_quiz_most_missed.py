@@ -13,8 +13,6 @@ from bot.store.tables import most_missed_column
 
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
