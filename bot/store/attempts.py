@@ -2,15 +2,16 @@
 
 The job reads the clicked post and everything the rules decide on in one statement
 (RECORD_CHECKS), hands the post to the caller's `decide` (which gives the answer and whether
-it is correct, or refuses the click), applies the rules, and stores with one INSERT that checks the attempt limit again and turns away (ON CONFLICT DO
-NOTHING) an attempt whose interaction or number another transaction, perhaps in another
-process, stored first: then it reads and decides again. So the limit and exactly-once hold
-across processes by constraints, not by locks held here.
+it is correct, or refuses the click), applies the rules, and stores with one INSERT that
+checks the attempt limit again and turns away (ON CONFLICT DO NOTHING) an attempt whose
+interaction or number another transaction, perhaps in another process, stored first: then
+it reads and decides again. So the limit and exactly-once hold across processes by
+constraints, not by locks held here.
 
 The rules, in order: an interaction recorded before gets what it got then; a solved post, or
 no attempts left, records nothing; the same answer again shows the attempt it repeats (read
-only when the member has answered this post before); else
-a new attempt, with its number and its points (exercises.progress).
+only when the member has answered this post before); else a new attempt, with its number
+and its points (exercises.progress).
 """
 
 from __future__ import annotations
