@@ -46,6 +46,7 @@ from bot.store.tables import (
     posts,
     quiz_deliveries,
     quiz_delivery_posts,
+    status,
 )
 from bot.store.writer import WriteJob
 from exercises import progress
@@ -120,7 +121,9 @@ def _closed(p: Any) -> list[Any]:
     """Whether a moderator closed the post (when), and whether its daily quiz has closed."""
     d, q = quiz_delivery_posts, quiz_deliveries
     quiz_closed = sa.exists().where(
-        d.c.post_id == p.c.post_id, q.c.delivery_id == d.c.delivery_id, q.c.status == "closed"
+        d.c.post_id == p.c.post_id,
+        q.c.delivery_id == d.c.delivery_id,
+        q.c.status == status("closed"),
     )
     return [closed_posts.c.closed_at, quiz_closed.label("quiz_closed")]
 

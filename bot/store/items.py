@@ -24,6 +24,7 @@ from bot.store.part import Part
 from bot.store.records import from_row
 from bot.store.run import ByDialect
 from bot.store.tables import (
+    CORRECT,
     GUILD,
     attempts,
     hints,
@@ -79,7 +80,7 @@ def _post_goes(seconds: Seconds, by_guild: bool) -> sa.Select[Any]:
             sa.func.max(sa.case((first, a.c.correct), else_=0)).label("first_try"),
             sa.func.max(a.c.correct).label("solved"),
             sa.func.max(sa.case((hinted, 1), else_=0)).label("hinted"),
-            sa.func.max(sa.case((a.c.correct == 1, a.c.answer))).label("right"),
+            sa.func.max(sa.case((a.c.correct == CORRECT, a.c.answer))).label("right"),
             sa.cast(seconds(sa.func.min(a.c.answered_at), p.c.posted_at), sa.Float()).label(
                 "seconds"
             ),
@@ -104,7 +105,7 @@ def _test_goes(seconds: Seconds, by_guild: bool) -> sa.Select[Any]:
             q.c.correct.label("first_try"),
             q.c.correct.label("solved"),
             ZERO.label("hinted"),
-            sa.case((q.c.correct == 1, q.c.answer)).label("right"),
+            sa.case((q.c.correct == CORRECT, q.c.answer)).label("right"),
             sa.cast(seconds(q.c.answered_at, shown_at), sa.Float()).label("seconds"),
             ONE.label("tested"),
         )

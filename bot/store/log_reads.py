@@ -33,7 +33,7 @@ ANSWERS_GIVEN = (
 )
 POST_COUNTERS = sa.select(
     sa.func.count(sa.distinct(a.c.member_id)).label("answered"),
-    sa.func.count(sa.distinct(sa.case((a.c.correct == 1, a.c.member_id)))).label("solved"),
+    sa.func.count(sa.distinct(sa.case((a.c.correct == CORRECT, a.c.member_id)))).label("solved"),
 ).where(a.c.post_id == POST)
 # A member's answers per exercise; bot code sums them per pack (the id up to its "/").
 MEMBER_STATS = (

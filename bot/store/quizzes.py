@@ -27,7 +27,7 @@ from bot.store.records import (
     schedule_from_row,
 )
 from bot.store.run import Row, Tx, insert_or_ignore, insert_values
-from bot.store.tables import POST, Id, Time, posts
+from bot.store.tables import POST, Id, Time, posts, status
 from bot.store.tables import quiz_deliveries as deliveries
 from bot.store.tables import quiz_delivery_posts as delivery_posts
 from bot.store.tables import quiz_schedules as schedules
@@ -78,7 +78,7 @@ DELIVERY_POSTS = (
     .order_by(delivery_posts.c.position)
 )
 # Written into the SQL, not bound, so that SQLite uses the partial index on claimed rows.
-_claimed = deliveries.c.status == sa.literal_column("'claimed'")
+_claimed = deliveries.c.status == status("claimed")
 STALLED = sa.select(deliveries.c.delivery_id).where(_claimed, deliveries.c.lease_until <= NOW)
 _held = sa.and_(
     deliveries.c.delivery_id == DELIVERY,
@@ -112,12 +112,12 @@ SET_MESSAGE = (
 )
 POSTED = (
     sa.select(deliveries.c.delivery_id)
-    .where(deliveries.c.status == "posted")
+    .where(deliveries.c.status == status("posted"))
     .order_by(deliveries.c.due_at)
 )
 CLOSE = (
     sa.update(deliveries)
-    .where(deliveries.c.delivery_id == DELIVERY, deliveries.c.status == "posted")
+    .where(deliveries.c.delivery_id == DELIVERY, deliveries.c.status == status("posted"))
     .values(status="closed", closed_at=NOW)
 )
 SET_SUMMARY = (
