@@ -24,6 +24,7 @@ from exercises.shown_order import BY_POST, post_order
 from tests.clock import ManualClock
 from tests.exercises.test_grading import gather_exercise
 from tests.loopback_fixtures import Scene
+from tests.store_template import new_sqlite_store
 from tutor.asgi import TutorApp
 from tutor.config import TutorConfig
 from tutor.pool import Runner
@@ -64,6 +65,7 @@ async def running_bot(
     practice_cooldown_seconds: float = 0,
     preview: bool = False,
 ) -> AsyncIterator[TutorBot]:
+    database = await new_sqlite_store(database)
     async with await TutorStore.open(database, on_write=STORE_WRITE_SECONDS.observe) as store:
         bot = TutorBot(
             store=store,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest_asyncio
 
@@ -36,3 +37,17 @@ async def tutor() -> AsyncIterator[Tutor]:
     service = Tutor(TEST_CONFIG, BY_ID, runner)
     async with runner, serving(TutorApp(service, manage_runner=False), sock):
         yield service
+
+
+QUICK_TIMEOUT = 0.5
+"""The run timeout of `quick_to_time_out`: a test of a run past its timeout waits it out."""
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def quick_to_time_out(tutor: Tutor) -> AsyncIterator[Tutor]:
+    """The same service with a runner of its own that stops runs after QUICK_TIMEOUT, for the
+    tests of a run past its timeout (the others keep TEST_CONFIG's, which a loaded machine's
+    slowest run stays well inside)."""
+    runner = Runner(example_api_url=tutor.runner.example_api_url, timeout=QUICK_TIMEOUT)
+    async with runner:
+        yield replace(tutor, runner=runner)

@@ -261,14 +261,14 @@ async def test_a_blocking_view_takes_its_time_and_a_sleeping_one_overlaps(tutor)
 
 
 @pytest.mark.parametrize("letter", ["C", "D"])
-async def test_a_run_past_its_timeout_is_killed_and_reported(tutor, letter):
+async def test_a_run_past_its_timeout_is_killed_and_reported(quick_to_time_out, letter):
     started = time.perf_counter()
-    report = await run(tutor, SLEEPERS, letter)
+    report = await run(quick_to_time_out, SLEEPERS, letter)
     took = time.perf_counter() - started
     assert report.timed_out
-    assert report.elapsed == tutor.runner.timeout
+    assert report.elapsed == quick_to_time_out.runner.timeout
     assert took < 30 / 3  # killed, not waited for: the view sleeps 30 s
-    assert (await run(tutor, JSON_VIEW, "A")).ok
+    assert (await run(quick_to_time_out, JSON_VIEW, "A")).ok
 
 
 async def test_a_blocking_run_stalls_no_other_run(tutor):

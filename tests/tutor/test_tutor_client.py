@@ -77,8 +77,10 @@ async def test_a_choice_with_a_warning_and_a_value(http):
     assert report.response is None
 
 
-async def test_a_timed_out_run_is_a_report_not_an_error(http):
-    result = await TutorClient(http, BASE, timeout=10).run("t/sleepers", choice="C")
+async def test_a_timed_out_run_is_a_report_not_an_error(quick_to_time_out):
+    transport = httpx.ASGITransport(app=TutorApp(quick_to_time_out, manage_runner=False))
+    async with httpx.AsyncClient(transport=transport) as http:
+        result = await TutorClient(http, BASE, timeout=10).run("t/sleepers", choice="C")
     assert result.report.timed_out
 
 

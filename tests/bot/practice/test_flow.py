@@ -17,6 +17,7 @@ from exercises import Catalog, Difficulty, load_catalog
 from exercises.shown_order import BY_POST, post_order
 from tests.clock import ManualClock
 from tests.exercises.test_grading import gather_exercise
+from tests.store_template import new_sqlite_store
 
 GOOD = Path(__file__).parents[2] / "exercises" / "fixtures" / "good"
 GUILD, CHANNEL, MESSAGE = 10, 20, 30
@@ -32,7 +33,8 @@ def catalog_with_gather() -> Catalog:
 
 @pytest.fixture
 async def practice(tmp_path: Path) -> AsyncIterator[Practice]:
-    async with await TutorStore.open(tmp_path / "tutor.sqlite3") as store:
+    database = await new_sqlite_store(tmp_path / "tutor.sqlite3")
+    async with await TutorStore.open(database) as store:
         yield Practice(store=store, catalog=catalog_with_gather(), clock=ManualClock())
 
 

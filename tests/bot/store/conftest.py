@@ -1,6 +1,7 @@
-"""Which store implementations the contract suite runs against: SQLite, and PostgreSQL in
-a schema of its own per test (tests/postgres.py; skipped, with one line saying how to
-enable it, where no PostgreSQL answers).
+"""Which store implementations the contract suite runs against: SQLite (a copy of a new
+store, tests/store_template.py), and PostgreSQL in a schema of its own per test
+(tests/postgres.py; skipped, with one line saying how to enable it, where no PostgreSQL
+answers).
 
 To add one, add a Backend and list it in BACKENDS; every test in test_contract.py and
 test_servers.py then runs against it too.
@@ -16,6 +17,7 @@ import pytest
 from bot.store import TutorStore
 from bot.store.location import PostgresUrl
 from tests.postgres import fresh_schema
+from tests.store_template import new_sqlite_store
 
 
 class Backend(Protocol):
@@ -56,7 +58,7 @@ class PostgresBackend:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def backend(request, tmp_path) -> AsyncIterator[Backend]:
     if request.param == "sqlite":
-        yield SqliteBackend(tmp_path / "tutor.sqlite3")
+        yield SqliteBackend(await new_sqlite_store(tmp_path / "tutor.sqlite3"))
         return
     async with fresh_schema() as url:
         yield PostgresBackend(url)
