@@ -10,32 +10,13 @@ from typing import Any
 
 import psycopg
 import pytest
-import sqlalchemy as sa
 from psycopg_pool import AsyncConnectionPool
 
 from bot.store.writer import BeforeCommit, Writer, postgres_writer
+from tests.bot.store.test_writer import count_into, insert, insert_then_fail
 from tests.postgres import fresh_schema
 
 pytestmark = pytest.mark.postgres
-
-INSERT = sa.text("INSERT INTO numbers (n) VALUES (:n)")
-COUNT = sa.text("SELECT count(*) FROM numbers")
-
-
-def insert(n: int):
-    async def job(tx) -> int:
-        await tx.execute(INSERT, {"n": n})
-        return n
-
-    return job
-
-
-def insert_then_fail(n: int):
-    async def job(tx) -> int:
-        await tx.execute(INSERT, {"n": n})
-        raise ValueError(f"job {n} fails after its insert")
-
-    return job
 
 
 class Numbers:
@@ -70,11 +51,7 @@ async def numbers() -> AsyncIterator[Numbers]:
 
 async def test_a_failing_job_in_a_batch_does_not_lose_the_others(numbers):
     commits: list[int] = []  # how many rows each batch held as it committed
-
-    async def count(tx) -> None:
-        commits.append((await tx.execute(COUNT)).scalar())
-
-    writer = numbers.writer(before_commit=count)
+    writer = numbers.writer(before_commit=count_into(commits))
     try:
         jobs = [insert(n) for n in range(1, 51)]
         jobs[24] = insert_then_fail(25)
