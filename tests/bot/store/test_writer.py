@@ -1,18 +1,30 @@
 """The writer's batches: waiting jobs share one transaction and one COMMIT, a failing job
-fails alone, and no caller hears back before that COMMIT."""
+fails alone (the batch is run again with each job in its SAVEPOINT), and no caller hears
+back before that COMMIT. The batch rules run on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy as sa
+from psycopg_pool import AsyncConnectionPool
 
 from bot.store.errors import WritesFailing
-from bot.store.writer import BATCH_SWITCH_INTERVAL, sqlite_writer
+from bot.store.writer import (
+    BATCH_SWITCH_INTERVAL,
+    BeforeCommit,
+    Writer,
+    postgres_writer,
+    sqlite_writer,
+)
+from tests.postgres import fresh_schema
 
 
 def numbers_table(path: Path) -> None:
@@ -53,14 +65,60 @@ def count_into(commits: list[int]):
     return count
 
 
-async def test_a_failing_job_in_a_batch_does_not_lose_the_others(tmp_path):
-    path = tmp_path / "w.sqlite3"
-    numbers_table(path)
+class SqliteNumbers:
+    """The numbers table in an SQLite file, and writers on it."""
+
+    duplicate = sqlite3.IntegrityError
+
+    def __init__(self, path: Path) -> None:
+        numbers_table(path)
+        self.path = path
+
+    async def writer(self, before_commit: BeforeCommit | None = None) -> Writer:
+        return await sqlite_writer(self.path, before_commit=before_commit)
+
+    async def stored(self) -> list[int]:
+        return stored(self.path)
+
+
+class PostgresNumbers:
+    """The numbers table in a PostgreSQL schema of its own, and writers on a pool to it."""
+
+    duplicate = psycopg.errors.UniqueViolation
+
+    def __init__(self, pool: AsyncConnectionPool[Any]) -> None:
+        self.pool = pool
+
+    async def writer(self, before_commit: BeforeCommit | None = None) -> Writer:
+        return postgres_writer(self.pool, before_commit=before_commit)
+
+    async def stored(self) -> list[int]:
+        async with self.pool.connection() as db:
+            rows = await (await db.execute("SELECT n FROM numbers ORDER BY n")).fetchall()
+        return [row[0] for row in rows]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def numbers(request, tmp_path) -> AsyncIterator[SqliteNumbers | PostgresNumbers]:
+    if request.param == "sqlite":
+        yield SqliteNumbers(tmp_path / "w.sqlite3")
+        return
+    async with fresh_schema() as url:
+        pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+            url.secret(), min_size=1, max_size=2, kwargs={"autocommit": True}, open=False
+        )
+        await pool.open(wait=True)
+        try:
+            async with pool.connection() as db:
+                await db.execute("CREATE TABLE numbers (n INTEGER PRIMARY KEY)")
+            yield PostgresNumbers(pool)
+        finally:
+            await pool.close()
+
+
+async def test_a_failing_job_in_a_batch_does_not_lose_the_others(numbers):
     commits: list[int] = []  # how many rows each batch held as it committed
-    writer = await sqlite_writer(
-        path,
-        before_commit=count_into(commits),
-    )
+    writer = await numbers.writer(before_commit=count_into(commits))
     try:
         jobs = [insert(n) for n in range(1, 51)]
         jobs[24] = insert_then_fail(25)
@@ -75,15 +133,13 @@ async def test_a_failing_job_in_a_batch_does_not_lose_the_others(tmp_path):
     assert [o for o in outcomes if not isinstance(o, BaseException)] == [
         n for n in range(1, 51) if n != 25
     ]
-    assert stored(path) == [n for n in range(1, 51) if n != 25]  # its own insert undone only
+    assert await numbers.stored() == [n for n in range(1, 51) if n != 25]  # its insert only
 
 
-async def test_a_job_alone_in_its_batch_that_fails_leaves_nothing_and_the_next_works(tmp_path):
+async def test_a_job_alone_in_its_batch_that_fails_leaves_nothing_and_the_next_works(numbers):
     """A lone job runs without a SAVEPOINT (its transaction isolates it): when it fails,
     its own insert is undone with the transaction, and the writer goes on."""
-    path = tmp_path / "w.sqlite3"
-    numbers_table(path)
-    writer = await sqlite_writer(path)
+    writer = await numbers.writer()
     try:
         with pytest.raises(ValueError, match="job 7 fails"):
             await writer.submit(insert_then_fail(7))
@@ -91,13 +147,11 @@ async def test_a_job_alone_in_its_batch_that_fails_leaves_nothing_and_the_next_w
     finally:
         await writer.stop()
 
-    assert stored(path) == [8]
+    assert await numbers.stored() == [8]
 
 
-async def test_a_job_that_breaks_a_constraint_fails_alone(tmp_path):
-    path = tmp_path / "w.sqlite3"
-    numbers_table(path)
-    writer = await sqlite_writer(path)
+async def test_a_job_that_breaks_a_constraint_fails_alone(numbers):
+    writer = await numbers.writer()
     try:
         outcomes = await asyncio.gather(
             writer.submit(insert(1)),
@@ -109,9 +163,9 @@ async def test_a_job_that_breaks_a_constraint_fails_alone(tmp_path):
         await writer.stop()
 
     assert outcomes[0] == 1
-    assert isinstance(outcomes[1], sqlite3.IntegrityError)
+    assert isinstance(outcomes[1], numbers.duplicate)
     assert outcomes[2] == 2
-    assert stored(path) == [1, 2]
+    assert await numbers.stored() == [1, 2]
 
 
 async def test_no_caller_hears_back_before_its_batch_is_committed(tmp_path):
