@@ -47,10 +47,13 @@ async def fonts_drawing(page: Page, element: Locator) -> set[str]:
 
 
 async def suggestions_for(page: Page, option: str, typed: str) -> Locator:
-    """Type into an option the bot autocompletes; its list of suggestions, once open."""
+    """Type into an option the bot autocompletes; its list of suggestions, once open for all
+    that was typed (a list for fewer letters may show while the last answer is on its way,
+    and is replaced when it comes: a key pressed before would highlight a stale item)."""
     field = page.locator(f"[data-option='{option}']")
     await field.press_sequentially(typed)
     listbox = page.get_by_role("listbox", name=f"suggestions for {option}")
+    await expect(listbox).to_have_attribute("aria-busy", "false")
     await expect(listbox).to_be_visible()
     await expect(field).to_have_attribute("aria-expanded", "true")
     return listbox

@@ -195,10 +195,13 @@ function suggest(field, name) {
   let asked = 0;
   field.addEventListener("input", async () => {
     const mine = ++asked;
+    list.setAttribute("aria-busy", "true");  // the list shown is for what was typed before
     const reply = await act("/sandbox/autocomplete", {
       channel: view.channel, command: $("command").value, option: name, typed: field.value, options: typed(),
     });
-    if (!reply || mine !== asked) return;
+    if (mine !== asked) return;
+    list.setAttribute("aria-busy", "false");
+    if (!reply) return;
     list.replaceChildren(...reply.choices.map((choice, index) => {
       const item = document.createElement("li");
       item.id = `${list.id}-${index}`;
