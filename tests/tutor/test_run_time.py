@@ -18,8 +18,10 @@ from tutor.service import Tutor
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 GATHERED, ONE_AFTER_THE_OTHER = "A", "B"
 BURST = 20
-MOST = 1.3
-"""At most this many times the declared time: start-up is not counted, waiting for CPU is."""
+MOST = 1.5
+"""At most this many times the declared time: start-up is not counted, waiting for CPU is (three
+test workers on two cores in CI). Under 2, so a gathered run (1 s) can never read as long as
+one after the other (2 s), which is what a run sharing another's clock would show."""
 
 
 async def test_a_burst_of_runs_reports_each_example_s_own_time(tutor: Tutor) -> None:
