@@ -19,7 +19,8 @@ from enum import StrEnum
 from statistics import median
 
 MIN_MEMBERS = 20
-"""Too easy and too hard say nothing below this many members."""
+"""No flag says anything below this many members: one member's wrong first pick would make
+an exercise "misleading", and a hard one that member solved "mislabelled"."""
 TOO_EASY_ABOVE = 0.9
 TOO_HARD_BELOW = 0.2
 
@@ -104,7 +105,7 @@ def too_hard(item: ItemStats) -> bool:
 
 def misleading(item: ItemStats) -> bool:
     """For some blank, a wrong option was picked first more often than the right one."""
-    if item.right is None:
+    if item.right is None or item.members < MIN_MEMBERS:
         return False
     for blank, right in enumerate(item.right):
         right_picks = item.first_picks.get((blank, right), 0)
@@ -115,15 +116,21 @@ def misleading(item: ItemStats) -> bool:
 
 
 def _median_rate(items: Sequence[ItemStats], difficulty: str) -> float | None:
-    rates = [r for i in items if i.difficulty == difficulty and (r := i.first_try_rate) is not None]
+    rates = [
+        rate
+        for i in items
+        if i.difficulty == difficulty
+        and i.members >= MIN_MEMBERS
+        and (rate := i.first_try_rate) is not None
+    ]
     return median(rates) if rates else None
 
 
 def mislabelled(item: ItemStats, pack: Sequence[ItemStats]) -> bool:
     """An easy exercise below the median first-try rate of its pack's hard ones, or a hard
-    one above the median of its pack's easy ones (over the versions that have answers)."""
+    one above the median of its pack's easy ones (over the versions with enough members)."""
     rate = item.first_try_rate
-    if rate is None:
+    if rate is None or item.members < MIN_MEMBERS:
         return False
     if item.difficulty == "easy":
         hard = _median_rate(pack, "hard")

@@ -52,11 +52,17 @@ def test_too_hard_is_under_20_percent_with_at_least_20_members(first_try, member
 
 
 def test_misleading_when_a_wrong_option_is_picked_first_more_often_than_the_right_one():
-    second_blank_wrong = {(0, "A"): 5, (1, "C"): 3, (1, "B"): 2}
-    assert misleading(item(2, 5, right="AB", picks=second_blank_wrong))
-    tie = {(0, "A"): 5, (1, "C"): 2, (1, "B"): 2, (1, "D"): 1}
-    assert not misleading(item(2, 5, right="AB", picks=tie))
-    assert not misleading(item(0, 5, right=None, picks=second_blank_wrong))  # never solved
+    second_blank_wrong = {(0, "A"): 20, (1, "C"): 11, (1, "B"): 9}
+    assert misleading(item(9, 20, right="AB", picks=second_blank_wrong))
+    tie = {(0, "A"): 20, (1, "C"): 9, (1, "B"): 9, (1, "D"): 2}
+    assert not misleading(item(9, 20, right="AB", picks=tie))
+    assert not misleading(item(0, 20, right=None, picks=second_blank_wrong))  # never solved
+
+
+def test_one_member_s_wrong_pick_does_not_make_an_exercise_misleading():
+    assert not misleading(item(0, 1, right="A", picks={(0, "B"): 1}))
+    assert not misleading(item(9, 19, right="A", picks={(0, "A"): 9, (0, "B"): 10}))
+    assert misleading(item(9, 20, right="A", picks={(0, "A"): 9, (0, "B"): 11}))
 
 
 def test_mislabelled_easy_below_the_median_of_hard_and_hard_above_the_median_of_easy():
@@ -76,6 +82,18 @@ def test_mislabelled_needs_the_other_difficulty_in_the_pack_with_answers():
     unanswered_hard = item(0, 0, difficulty="hard", name="h")
     assert not mislabelled(lone, [lone, unanswered_hard])
     assert not mislabelled(unanswered_hard, [lone, unanswered_hard])
+
+
+def test_mislabelled_counts_only_versions_with_20_members():
+    """A hard exercise one member solved at once is no yardstick, nor is it mislabelled."""
+    easy = item(50, difficulty="easy")
+    hard_of_one = item(1, 1, difficulty="hard", name="h1")
+    hard_of_19 = item(19, 19, difficulty="hard", name="h19")
+    assert not mislabelled(easy, [easy, hard_of_one, hard_of_19])
+    assert not mislabelled(hard_of_one, [easy, hard_of_one])
+    hard_of_20 = item(20, 20, difficulty="hard", name="h20")
+    assert mislabelled(easy, [easy, hard_of_one, hard_of_20])
+    assert mislabelled(hard_of_20, [easy, hard_of_20])
 
 
 def test_flags_lists_each_flag_earned():
