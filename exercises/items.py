@@ -93,19 +93,23 @@ class ItemStats:
         return WrongPick(blank, option, count / self.goes)
 
 
+def _enough_members(item: ItemStats) -> bool:
+    return item.members >= MIN_MEMBERS
+
+
 def too_easy(item: ItemStats) -> bool:
     rate = item.first_try_rate
-    return item.members >= MIN_MEMBERS and rate is not None and rate > TOO_EASY_ABOVE
+    return _enough_members(item) and rate is not None and rate > TOO_EASY_ABOVE
 
 
 def too_hard(item: ItemStats) -> bool:
     rate = item.first_try_rate
-    return item.members >= MIN_MEMBERS and rate is not None and rate < TOO_HARD_BELOW
+    return _enough_members(item) and rate is not None and rate < TOO_HARD_BELOW
 
 
 def misleading(item: ItemStats) -> bool:
     """For some blank, a wrong option was picked first more often than the right one."""
-    if item.right is None or item.members < MIN_MEMBERS:
+    if item.right is None or not _enough_members(item):
         return False
     for blank, right in enumerate(item.right):
         right_picks = item.first_picks.get((blank, right), 0)
@@ -120,7 +124,7 @@ def _median_rate(items: Sequence[ItemStats], difficulty: str) -> float | None:
         rate
         for i in items
         if i.difficulty == difficulty
-        and i.members >= MIN_MEMBERS
+        and _enough_members(i)
         and (rate := i.first_try_rate) is not None
     ]
     return median(rates) if rates else None
@@ -130,7 +134,7 @@ def mislabelled(item: ItemStats, pack: Sequence[ItemStats]) -> bool:
     """An easy exercise below the median first-try rate of its pack's hard ones, or a hard
     one above the median of its pack's easy ones (over the versions with enough members)."""
     rate = item.first_try_rate
-    if rate is None or item.members < MIN_MEMBERS:
+    if rate is None or not _enough_members(item):
         return False
     if item.difficulty == "easy":
         hard = _median_rate(pack, "hard")
