@@ -29,8 +29,8 @@ from bot.store.records import (
     AttemptOutcome,
     AttemptResult,
     ClickedPost,
+    clicked_post_from_row,
     from_row,
-    post_from_row,
 )
 from bot.store.run import Row, Tx, upsert
 from bot.store.tables import (
@@ -282,7 +282,7 @@ def _points(now: Standing, correct: bool, number: int) -> int:
     )
 
 
-def check_letters(answer: str) -> str:
+def _check_letters(answer: str) -> str:
     if not 1 <= len(answer) <= MAX_BLANKS or any(letter not in LETTERS for letter in answer):
         raise ValueError(
             f"an answer is 1 to {MAX_BLANKS} option letters from {LETTERS}, got {answer!r}"
@@ -299,9 +299,8 @@ def record(given: Answer) -> WriteJob[AttemptResult]:
         for _ in range(RACES_BEFORE_GIVING_UP):
             if (row := (await tx.execute(RECORD_CHECKS, checks)).one()) is None:
                 raise UnknownPost(given.post_id)
-            clicked = ClickedPost(post_from_row(row), row["closed_at"], bool(row["quiz_closed"]))
-            answer, correct = given.decide(clicked)
-            check_letters(answer)
+            answer, correct = given.decide(clicked_post_from_row(row))
+            _check_letters(answer)
             now = standing_from(row, given.post_id)
             if (refused := await _not_new(tx, given, answer, row, now)) is not None:
                 return refused

@@ -61,6 +61,11 @@ class ClickedPost:
     quiz_closed: bool  # its daily quiz has closed (answers no longer count)
 
 
+def clicked_post_from_row(row: dict[str, Any]) -> ClickedPost:
+    """From a row of the post's columns with `closed_at` and `quiz_closed` (POST_FOR_CLICK)."""
+    return ClickedPost(post_from_row(row), row["closed_at"], bool(row["quiz_closed"]))
+
+
 @dataclass(frozen=True, slots=True)
 class Attempt:
     """One submitted answer: letters, one per blank ("ABD"; multiple choice is one letter)."""

@@ -27,7 +27,14 @@ from bot.store.log_reads import LogReads
 from bot.store.names import MemberNames
 from bot.store.pattern_tests import TestRuns
 from bot.store.quizzes import Quizzes
-from bot.store.records import AttemptResult, ClickedPost, HintUse, Post, post_from_row
+from bot.store.records import (
+    AttemptResult,
+    ClickedPost,
+    HintUse,
+    Post,
+    clicked_post_from_row,
+    post_from_row,
+)
 from bot.store.review_cards import ReviewCards
 from bot.store.run import Tx, insert_or_ignore, insert_or_update, insert_values
 from bot.store.server_data import Servers
@@ -186,9 +193,7 @@ class TutorStore(LogReads, ItemReads):
 
     async def post_for_click(self, post_id: int) -> ClickedPost | None:
         row = (await self.database.lookup(recording.POST_FOR_CLICK, {"post": post_id})).one()
-        if row is None:
-            return None
-        return ClickedPost(post_from_row(row), row["closed_at"], bool(row["quiz_closed"]))
+        return clicked_post_from_row(row) if row is not None else None
 
     # Attempts and hints
 
@@ -202,7 +207,6 @@ class TutorStore(LogReads, ItemReads):
         correct: bool,
         answered_at: datetime,
     ) -> AttemptResult:
-        recording.check_letters(answer)
         return await self.record_answer(
             post_id=post_id,
             member_id=member_id,
